@@ -1,0 +1,264 @@
+//! The discrete-event engine: draws callers, asks the router what to do, keeps the clock.
+//!
+//! One replication is [`simulate`]: Poisson arrivals per call type until the horizon, then the calls still in the
+//! system finish, so every counted call has an outcome. Each caller's handle time and patience are drawn at
+//! arrival from the call type's own streams, so a caller is the same person under every policy (common random
+//! numbers). Abandonment timers are cancelled lazily: a timer whose call was answered finds a newer generation in
+//! the call's slot and is skipped.
+//!
+//! The engine owns no statistics; it reports to an [`Observer`]. It cannot fail on a validated scenario.
+//! Room is left for more event kinds (shift changes, redials, transfers, outbound dialing) in the closed
+//! [`Event`] enum.
+
+mod observer;
+mod queue;
+mod streams;
+
+pub use observer::Observer;
+pub use queue::EventQueue;
+pub use streams::{Stream, StreamRng, stream_rng};
+
+use crate::routing::{AgentId, ArrivalDecision, QueueTicket, Router};
+use crate::scenario::Scenario;
+use crate::time::SimTime;
+
+/// Everything that can happen.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Event {
+    /// The next call of a type arrives.
+    Arrival {
+        /// Call type index.
+        call_type: usize,
+    },
+    /// A waiting caller's patience runs out (skipped if the call's slot has moved on).
+    PatienceEnds {
+        /// The call.
+        call: CallHandle,
+    },
+    /// The caller talking to an agent hangs up after being served.
+    HangUp {
+        /// The agent.
+        agent: AgentId,
+    },
+    /// An agent finishes after-call work.
+    WrapUpEnds {
+        /// The agent.
+        agent: AgentId,
+    },
+}
+
+/// A call in the engine's slab: slot index plus generation, so stale timers can be recognised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallHandle {
+    slot: u32,
+    generation: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct CallRecord {
+    generation: u32,
+    call_type: usize,
+    arrived: SimTime,
+    handle_time: f64,
+    ticket: Option<QueueTicket>,
+}
+
+/// Calls in the system, in reusable slots.
+#[derive(Default)]
+struct CallSlab {
+    records: Vec<CallRecord>,
+    free: Vec<u32>,
+}
+
+impl CallSlab {
+    fn insert(&mut self, call_type: usize, arrived: SimTime, handle_time: f64) -> CallHandle {
+        let record = CallRecord { generation: 0, call_type, arrived, handle_time, ticket: None };
+        match self.free.pop() {
+            Some(slot) => {
+                let generation = self.records[slot as usize].generation;
+                self.records[slot as usize] = CallRecord { generation, ..record };
+                CallHandle { slot, generation }
+            }
+            None => {
+                self.records.push(record);
+                CallHandle { slot: (self.records.len() - 1) as u32, generation: 0 }
+            }
+        }
+    }
+
+    fn get(&self, call: CallHandle) -> Option<&CallRecord> {
+        self.records.get(call.slot as usize).filter(|r| r.generation == call.generation)
+    }
+
+    fn get_mut(&mut self, call: CallHandle) -> &mut CallRecord {
+        &mut self.records[call.slot as usize]
+    }
+
+    fn remove(&mut self, call: CallHandle) {
+        let record = &mut self.records[call.slot as usize];
+        record.generation = record.generation.wrapping_add(1);
+        self.free.push(call.slot);
+    }
+}
+
+/// Per-replication random generators.
+struct Streams {
+    arrivals: Vec<StreamRng>,
+    service: Vec<StreamRng>,
+    patience: Vec<StreamRng>,
+    routing: StreamRng,
+}
+
+/// Runs replication `replication` of `scenario`, reporting to `observer`.
+pub fn simulate<O: Observer>(scenario: &Scenario, replication: u32, observer: &mut O) {
+    Simulation::new(scenario, replication).run(observer);
+}
+
+struct Simulation<'a> {
+    scenario: &'a Scenario,
+    router: Router<CallHandle>,
+    events: EventQueue<Event>,
+    calls: CallSlab,
+    /// The call each agent is handling (talking or wrapping up).
+    agent_call: Vec<Option<CallHandle>>,
+    /// The call type each agent is handling.
+    agent_call_type: Vec<usize>,
+    streams: Streams,
+}
+
+impl<'a> Simulation<'a> {
+    fn new(scenario: &'a Scenario, replication: u32) -> Simulation<'a> {
+        let seed = scenario.seed;
+        let types = scenario.call_types.len();
+        let router = Router::new(scenario.router_config());
+        let agents = router.agent_count();
+        Simulation {
+            scenario,
+            events: EventQueue::with_capacity(types + 2 * agents + 64),
+            calls: CallSlab::default(),
+            agent_call: vec![None; agents],
+            agent_call_type: vec![0; agents],
+            streams: Streams {
+                arrivals: (0..types).map(|t| stream_rng(seed, replication, Stream::Arrivals(t))).collect(),
+                service: (0..types).map(|t| stream_rng(seed, replication, Stream::Service(t))).collect(),
+                patience: (0..types).map(|t| stream_rng(seed, replication, Stream::Patience(t))).collect(),
+                routing: stream_rng(seed, replication, Stream::Routing),
+            },
+            router,
+        }
+    }
+
+    fn run<O: Observer>(mut self, observer: &mut O) {
+        for call_type in 0..self.scenario.call_types.len() {
+            self.schedule_next_arrival(SimTime::ZERO, call_type);
+        }
+        let mut now = SimTime::ZERO;
+        while let Some((time, event)) = self.events.pop() {
+            debug_assert!(time >= now, "the clock never runs backwards");
+            now = time;
+            match event {
+                Event::Arrival { call_type } => self.arrive(now, call_type, observer),
+                Event::PatienceEnds { call } => self.patience_ends(now, call, observer),
+                Event::HangUp { agent } => self.hang_up(now, agent, observer),
+                Event::WrapUpEnds { agent } => self.release_agent(now, agent, observer),
+            }
+        }
+        observer.on_finish(now);
+    }
+
+    fn schedule_next_arrival(&mut self, now: SimTime, call_type: usize) {
+        let rate = self.scenario.call_types[call_type].arrival_rate;
+        let gap: f64 = rand_distr::Distribution::sample(&rand_distr::Exp1, &mut self.streams.arrivals[call_type]);
+        let next = now.after(gap / rate);
+        if next.seconds() < self.scenario.horizon {
+            self.events.schedule(next, Event::Arrival { call_type });
+        }
+    }
+
+    fn arrive<O: Observer>(&mut self, now: SimTime, call_type: usize, observer: &mut O) {
+        self.schedule_next_arrival(now, call_type);
+        let spec = &self.scenario.call_types[call_type];
+        // Drawn for every caller, answered or not, so each stream stays aligned across policies.
+        let handle_time = spec.service.sample(&mut self.streams.service[call_type]);
+        let patience = spec.patience.as_ref().map(|p| p.sample(&mut self.streams.patience[call_type]));
+        let call = self.calls.insert(call_type, now, handle_time);
+        match self.router.on_arrival(now, call, call_type, &mut self.streams.routing) {
+            ArrivalDecision::Block => {
+                self.calls.remove(call);
+                observer.on_blocked(now, call_type);
+            }
+            ArrivalDecision::Connect(agent) => {
+                observer.on_arrival(now, call_type);
+                self.start_talking(now, agent, call, observer);
+            }
+            ArrivalDecision::Queue(ticket) => {
+                observer.on_arrival(now, call_type);
+                self.calls.get_mut(call).ticket = Some(ticket);
+                observer.on_queue_change(
+                    now,
+                    call_type,
+                    self.router.queue_length(call_type),
+                    self.router.total_queue_length(),
+                );
+                if let Some(patience) = patience {
+                    self.events.schedule(now.after(patience), Event::PatienceEnds { call });
+                }
+            }
+        }
+    }
+
+    fn patience_ends<O: Observer>(&mut self, now: SimTime, call: CallHandle, observer: &mut O) {
+        let Some(record) = self.calls.get(call) else { return };
+        let Some(ticket) = record.ticket else { return };
+        let arrived = record.arrived;
+        if let Some(call_type) = self.router.on_abandon(ticket) {
+            self.calls.remove(call);
+            observer.on_abandon(now, call_type, arrived);
+            observer.on_queue_change(
+                now,
+                call_type,
+                self.router.queue_length(call_type),
+                self.router.total_queue_length(),
+            );
+        }
+    }
+
+    fn start_talking<O: Observer>(&mut self, now: SimTime, agent: AgentId, call: CallHandle, observer: &mut O) {
+        let record = self.calls.get_mut(call);
+        record.ticket = None;
+        let (call_type, arrived, handle_time) = (record.call_type, record.arrived, record.handle_time);
+        let index = agent.0 as usize;
+        self.agent_call[index] = Some(call);
+        self.agent_call_type[index] = call_type;
+        observer.on_answer(now, call_type, self.router.group_of(agent), arrived);
+        self.events.schedule(now.after(handle_time), Event::HangUp { agent });
+    }
+
+    fn hang_up<O: Observer>(&mut self, now: SimTime, agent: AgentId, observer: &mut O) {
+        let index = agent.0 as usize;
+        if let Some(call) = self.agent_call[index].take() {
+            self.calls.remove(call);
+        }
+        self.router.on_hang_up(agent);
+        let wrap_up = self.scenario.call_types[self.agent_call_type[index]].after_call_work;
+        if wrap_up > 0.0 {
+            self.events.schedule(now.after(wrap_up), Event::WrapUpEnds { agent });
+        } else {
+            self.release_agent(now, agent, observer);
+        }
+    }
+
+    fn release_agent<O: Observer>(&mut self, now: SimTime, agent: AgentId, observer: &mut O) {
+        let index = agent.0 as usize;
+        observer.on_agent_released(now, self.agent_call_type[index], self.router.group_of(agent));
+        if let Some(assignment) = self.router.on_agent_free(now, agent) {
+            observer.on_queue_change(
+                now,
+                assignment.call_type,
+                self.router.queue_length(assignment.call_type),
+                self.router.total_queue_length(),
+            );
+            self.start_talking(now, agent, assignment.call, observer);
+        }
+    }
+}

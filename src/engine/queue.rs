@@ -1,0 +1,96 @@
+//! The future event list: a binary heap keyed by `(time, sequence)`.
+//!
+//! The sequence number grows on every insert, so events scheduled for the same instant come out in the order
+//! they were scheduled, and a run is deterministic. The heap keeps its capacity between replications and never
+//! allocates once it has grown to the largest number of pending events.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+use crate::time::SimTime;
+
+struct Scheduled<E> {
+    time: SimTime,
+    sequence: u64,
+    event: E,
+}
+
+impl<E> PartialEq for Scheduled<E> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl<E> Eq for Scheduled<E> {}
+
+impl<E> PartialOrd for Scheduled<E> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<E> Ord for Scheduled<E> {
+    /// Reversed, so that the max-heap pops the earliest `(time, sequence)` first.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.time.0.total_cmp(&self.time.0).then_with(|| other.sequence.cmp(&self.sequence))
+    }
+}
+
+/// Pending events in time order, ties first-in-first-out.
+pub struct EventQueue<E> {
+    heap: BinaryHeap<Scheduled<E>>,
+    next_sequence: u64,
+}
+
+impl<E> Default for EventQueue<E> {
+    fn default() -> Self {
+        EventQueue { heap: BinaryHeap::new(), next_sequence: 0 }
+    }
+}
+
+impl<E> EventQueue<E> {
+    /// An empty queue with room for `capacity` pending events.
+    pub fn with_capacity(capacity: usize) -> Self {
+        EventQueue { heap: BinaryHeap::with_capacity(capacity), next_sequence: 0 }
+    }
+
+    /// Schedules `event` at `time`.
+    #[inline]
+    pub fn schedule(&mut self, time: SimTime, event: E) {
+        let sequence = self.next_sequence;
+        self.next_sequence += 1;
+        self.heap.push(Scheduled { time, sequence, event });
+    }
+
+    /// Removes and returns the earliest event.
+    #[inline]
+    pub fn pop(&mut self) -> Option<(SimTime, E)> {
+        self.heap.pop().map(|s| (s.time, s.event))
+    }
+
+    /// Number of pending events.
+    pub fn len(&self) -> usize {
+        self.heap.len()
+    }
+
+    /// True when nothing is pending.
+    pub fn is_empty(&self) -> bool {
+        self.heap.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn simultaneous_events_come_out_in_scheduling_order() {
+        let mut queue = EventQueue::default();
+        queue.schedule(SimTime(2.0), 'c');
+        queue.schedule(SimTime(1.0), 'a');
+        queue.schedule(SimTime(2.0), 'd');
+        queue.schedule(SimTime(1.0), 'b');
+        let order: Vec<char> = std::iter::from_fn(|| queue.pop().map(|(_, e)| e)).collect();
+        assert_eq!(order, vec!['a', 'b', 'c', 'd']);
+    }
+}

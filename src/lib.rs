@@ -1,0 +1,20 @@
+//! callsim: a discrete-event call-center simulator with exact queueing theory beside it.
+//!
+//! The flow: a TOML scenario ([`scenario`]) is validated into a [`scenario::Scenario`]; the [`engine`] runs
+//! replications, asking the sans-IO [`routing`] module (the production ACD logic) what to do with each call and
+//! reporting to [`stats`] collectors; [`run`] and [`sweep`] combine replications in parallel; [`erlang`] holds the
+//! exact formulas and staffing solvers; [`report`] and [`plot`] turn results into tables, CSV, JSON and charts.
+//!
+//! The library never prints and never exits; the `callsim` binary does.
+
+pub mod distribution;
+pub mod engine;
+pub mod erlang;
+pub mod error;
+pub mod routing;
+pub mod run;
+pub mod scenario;
+pub mod stats;
+pub mod time;
+
+pub use error::{Error, Result};

@@ -1,0 +1,393 @@
+//! The automatic call distributor (ACD): which waiting call goes to which agent.
+//!
+//! This is the production routing logic, and it is *sans-IO*: it owns no clock, no random number generator, no
+//! I/O, and knows nothing of the event engine. Its caller hands it the current instant and the facts (a call
+//! arrived, a caller hung up, an agent finished wrap-up, logged on or off) and gets decisions back (connect call C
+//! to agent A, queue it, or refuse it because every line is busy). A production ACD embeds it the same way the
+//! simulator does; see `examples/embedded_acd.rs`.
+//!
+//! Three decisions are kept apart, as in every production ACD:
+//! - **eligibility**: which agent groups may take which call types (a group's `skills`);
+//! - **caller ordering**: which waiting call a freed agent takes ([`QueueDiscipline`]);
+//! - **agent selection**: which eligible free agent an arriving call goes to ([`AgentSelection`]).
+//!
+//! When a freed agent could take several waiting calls, the queue discipline decides across all call types the
+//! agent's group may serve (fifo: the earliest arrival; priority: the highest priority, then the earliest arrival;
+//! priority-aging: the highest effective priority, then the earliest arrival). Only an exact tie is broken by the
+//! group's skill order.
+
+mod free_agents;
+mod policy;
+mod waiting;
+
+pub use free_agents::{AgentKey, FreeAgents};
+pub use policy::{AgentSelection, QueueDiscipline};
+pub use waiting::{QueueTicket, WaitingCall, WaitingLines};
+
+use rand::{Rng, RngExt};
+
+use crate::time::SimTime;
+
+/// One agent group as the router sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupConfig {
+    /// Number of agents in the group; they start logged on and free.
+    pub agents: u32,
+    /// Call types (indices) the group can answer, in the group's order of preference.
+    pub skills: Vec<usize>,
+}
+
+/// Everything the router needs to know about a contact center.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RouterConfig {
+    /// Priority of each call type (higher is served first under the priority disciplines).
+    pub priorities: Vec<f64>,
+    /// The agent groups, in scenario order.
+    pub groups: Vec<GroupConfig>,
+    /// Caller ordering.
+    pub queue: QueueDiscipline,
+    /// Priority points gained per second waited under [`QueueDiscipline::PriorityAging`].
+    pub aging_per_second: f64,
+    /// Agent selection.
+    pub agent_selection: AgentSelection,
+    /// Trunk lines: at most this many calls in the system (waiting or talking); `None` for unlimited.
+    pub lines: Option<u32>,
+}
+
+/// What happens to an arriving call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArrivalDecision {
+    /// Connect the call to this agent now.
+    Connect(AgentId),
+    /// Every eligible agent is busy: the call waits; present the ticket if the caller hangs up.
+    Queue(QueueTicket),
+    /// Every line is busy: the caller hears a busy tone and the call never enters the system.
+    Block,
+}
+
+/// A waiting call handed to a freed agent.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Assignment<C> {
+    /// The caller's handle for the call, as given at arrival.
+    pub call: C,
+    /// The call's type.
+    pub call_type: usize,
+    /// When the call joined the queue.
+    pub queued_since: SimTime,
+}
+
+/// An agent, numbered across all groups in scenario order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AgentId(pub u32);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    Free,
+    Talking,
+    WrappingUp,
+    Offline,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Agent {
+    group: u32,
+    local: u32,
+    status: Status,
+    log_off_when_free: bool,
+    free_sequence: u64,
+    calls_handled: u64,
+    last_assigned: u64,
+}
+
+/// The router: eligibility, caller ordering and agent selection for one contact center.
+#[derive(Debug, Clone)]
+pub struct Router<C> {
+    config: RouterConfig,
+    agents: Vec<Agent>,
+    free: Vec<FreeAgents>,
+    /// Per call type, the groups that may take it, sorted by (skill rank, group index).
+    eligible_groups: Vec<Vec<usize>>,
+    /// Index of each group's first agent.
+    group_first: Vec<usize>,
+    waiting: WaitingLines<C>,
+    calls_in_system: u32,
+    sequence: u64,
+}
+
+impl<C: Copy> Router<C> {
+    /// A router with every agent logged on and free, idle in roster order.
+    ///
+    /// Skills must name call types below `priorities.len()`; the scenario layer guarantees it.
+    pub fn new(config: RouterConfig) -> Router<C> {
+        let call_types = config.priorities.len();
+        let mut eligible: Vec<Vec<(usize, usize)>> = vec![Vec::new(); call_types];
+        for (group, spec) in config.groups.iter().enumerate() {
+            for (rank, &call_type) in spec.skills.iter().enumerate() {
+                eligible[call_type].push((rank, group));
+            }
+        }
+        let eligible_groups = eligible
+            .into_iter()
+            .map(|mut groups| {
+                groups.sort();
+                groups.into_iter().map(|(_, group)| group).collect()
+            })
+            .collect();
+        let mut router = Router {
+            agents: Vec::new(),
+            free: config.groups.iter().map(|g| FreeAgents::with_group_size(g.agents as usize)).collect(),
+            eligible_groups,
+            group_first: config
+                .groups
+                .iter()
+                .scan(0usize, |next, g| {
+                    let first = *next;
+                    *next += g.agents as usize;
+                    Some(first)
+                })
+                .collect(),
+            waiting: WaitingLines::new(call_types),
+            calls_in_system: 0,
+            sequence: 0,
+            config,
+        };
+        for (group, spec) in router.config.groups.iter().enumerate() {
+            for local in 0..spec.agents {
+                router.agents.push(Agent {
+                    group: group as u32,
+                    local,
+                    status: Status::Offline,
+                    log_off_when_free: false,
+                    free_sequence: 0,
+                    calls_handled: 0,
+                    last_assigned: 0,
+                });
+            }
+        }
+        for agent in 0..router.agents.len() {
+            router.make_free(agent);
+        }
+        router
+    }
+
+    /// The configuration the router was built with.
+    pub fn config(&self) -> &RouterConfig {
+        &self.config
+    }
+
+    /// Number of agents across all groups.
+    pub fn agent_count(&self) -> usize {
+        self.agents.len()
+    }
+
+    /// The group of an agent.
+    pub fn group_of(&self, agent: AgentId) -> usize {
+        self.agents[agent.0 as usize].group as usize
+    }
+
+    /// Calls of a type on hold.
+    pub fn queue_length(&self, call_type: usize) -> usize {
+        self.waiting.len_of(call_type)
+    }
+
+    /// Calls on hold, all types.
+    pub fn total_queue_length(&self) -> usize {
+        self.waiting.total()
+    }
+
+    /// Calls holding a line (waiting or talking).
+    pub fn calls_in_system(&self) -> u32 {
+        self.calls_in_system
+    }
+
+    /// Free agents in a group.
+    pub fn free_agents_in(&self, group: usize) -> usize {
+        self.free[group].len()
+    }
+
+    /// A call of `call_type` arrives at `now`. The `rng` is used only by [`AgentSelection::Random`].
+    pub fn on_arrival<R: Rng + ?Sized>(
+        &mut self,
+        now: SimTime,
+        call: C,
+        call_type: usize,
+        rng: &mut R,
+    ) -> ArrivalDecision {
+        if let Some(lines) = self.config.lines
+            && self.calls_in_system >= lines
+        {
+            return ArrivalDecision::Block;
+        }
+        self.calls_in_system += 1;
+        match self.select_agent(call_type, rng) {
+            Some(agent) => {
+                self.connect(agent);
+                ArrivalDecision::Connect(AgentId(agent as u32))
+            }
+            None => ArrivalDecision::Queue(self.waiting.push(call_type, call, now)),
+        }
+    }
+
+    /// The caller talking to `agent` hangs up: the line is released and the agent starts wrap-up
+    /// (after-call work). Call [`Router::on_agent_free`] when wrap-up ends, at once if there is none.
+    pub fn on_hang_up(&mut self, agent: AgentId) {
+        let state = &mut self.agents[agent.0 as usize];
+        debug_assert_eq!(state.status, Status::Talking);
+        state.status = Status::WrappingUp;
+        self.calls_in_system -= 1;
+    }
+
+    /// `agent` finished its call and wrap-up. Returns the waiting call it takes now, if any.
+    pub fn on_agent_free(&mut self, now: SimTime, agent: AgentId) -> Option<Assignment<C>> {
+        let index = agent.0 as usize;
+        debug_assert_eq!(self.agents[index].status, Status::WrappingUp);
+        if self.agents[index].log_off_when_free {
+            self.agents[index].log_off_when_free = false;
+            self.agents[index].status = Status::Offline;
+            return None;
+        }
+        self.offer_waiting_call_or_free(now, index)
+    }
+
+    /// A waiting caller hangs up. Returns the call type if the call was waiting, `None` if the ticket was stale
+    /// (the call was already answered or withdrawn).
+    pub fn on_abandon(&mut self, ticket: QueueTicket) -> Option<usize> {
+        let call_type = self.waiting.withdraw(ticket)?;
+        self.calls_in_system -= 1;
+        Some(call_type)
+    }
+
+    /// An offline agent logs on; returns the waiting call it takes at once, if any. Logging on an agent who is
+    /// already on cancels a pending log-off and returns `None`.
+    pub fn on_log_on(&mut self, now: SimTime, agent: AgentId) -> Option<Assignment<C>> {
+        let index = agent.0 as usize;
+        self.agents[index].log_off_when_free = false;
+        if self.agents[index].status != Status::Offline {
+            return None;
+        }
+        self.offer_waiting_call_or_free(now, index)
+    }
+
+    /// An agent logs off: at once if free, otherwise when its current call and wrap-up end.
+    pub fn on_log_off(&mut self, agent: AgentId) {
+        let index = agent.0 as usize;
+        let state = self.agents[index];
+        match state.status {
+            Status::Free => {
+                self.free[state.group as usize].remove(state.local);
+                self.agents[index].status = Status::Offline;
+            }
+            Status::Talking | Status::WrappingUp => self.agents[index].log_off_when_free = true,
+            Status::Offline => {}
+        }
+    }
+
+    fn offer_waiting_call_or_free(&mut self, now: SimTime, index: usize) -> Option<Assignment<C>> {
+        match self.best_waiting_call(now, self.agents[index].group as usize) {
+            Some(call_type) => {
+                let waiting = self.waiting.pop_head(call_type).expect("best line has a live head");
+                self.connect(index);
+                Some(Assignment { call: waiting.call, call_type, queued_since: waiting.since })
+            }
+            None => {
+                self.make_free(index);
+                None
+            }
+        }
+    }
+
+    /// The call type whose head call the group should take next under the queue discipline.
+    fn best_waiting_call(&mut self, now: SimTime, group: usize) -> Option<usize> {
+        if self.waiting.total() == 0 {
+            return None;
+        }
+        let mut best: Option<(f64, u64, usize)> = None;
+        for rank in 0..self.config.groups[group].skills.len() {
+            let call_type = self.config.groups[group].skills[rank];
+            if self.waiting.len_of(call_type) == 0 {
+                continue;
+            }
+            let head = self.waiting.head(call_type).expect("a line with live calls has a head");
+            let urgency = match self.config.queue {
+                QueueDiscipline::Fifo => 0.0,
+                QueueDiscipline::Priority => self.config.priorities[call_type],
+                QueueDiscipline::PriorityAging => {
+                    self.config.priorities[call_type] + self.config.aging_per_second * now.since(head.since)
+                }
+            };
+            let better = match best {
+                None => true,
+                Some((best_urgency, best_sequence, _)) => {
+                    urgency > best_urgency || (urgency == best_urgency && head.sequence < best_sequence)
+                }
+            };
+            if better {
+                best = Some((urgency, head.sequence, call_type));
+            }
+        }
+        best.map(|(_, _, call_type)| call_type)
+    }
+
+    /// The free agent an arriving call of `call_type` goes to, if any.
+    fn select_agent<R: Rng + ?Sized>(&mut self, call_type: usize, rng: &mut R) -> Option<usize> {
+        let groups = &self.eligible_groups[call_type];
+        let local_and_group = match self.config.agent_selection {
+            AgentSelection::SkillOrder => groups
+                .iter()
+                .find_map(|&g| self.free[g].peek().map(|(_, local)| (local, g))),
+            AgentSelection::Random => {
+                let total: usize = groups.iter().map(|&g| self.free[g].len()).sum();
+                if total == 0 {
+                    return None;
+                }
+                let mut pick = rng.random_range(0..total);
+                let mut chosen = None;
+                for &g in groups {
+                    let len = self.free[g].len();
+                    if pick < len {
+                        chosen = Some((self.free[g].at(pick), g));
+                        break;
+                    }
+                    pick -= len;
+                }
+                chosen
+            }
+            AgentSelection::LongestIdle | AgentSelection::FewestCalls | AgentSelection::RoundRobin => groups
+                .iter()
+                .filter_map(|&g| self.free[g].peek().map(|(key, local)| (key, local, g)))
+                .min_by_key(|&(key, _, _)| key)
+                .map(|(_, local, g)| (local, g)),
+        };
+        let (local, group) = local_and_group?;
+        self.free[group].remove(local);
+        Some(self.agent_index(group, local))
+    }
+
+    fn agent_index(&self, group: usize, local: u32) -> usize {
+        self.group_first[group] + local as usize
+    }
+
+    fn connect(&mut self, index: usize) {
+        self.sequence += 1;
+        let agent = &mut self.agents[index];
+        agent.status = Status::Talking;
+        agent.calls_handled += 1;
+        agent.last_assigned = self.sequence;
+    }
+
+    fn make_free(&mut self, index: usize) {
+        self.sequence += 1;
+        let agent = &mut self.agents[index];
+        agent.status = Status::Free;
+        agent.free_sequence = self.sequence;
+        let key = match self.config.agent_selection {
+            AgentSelection::LongestIdle | AgentSelection::SkillOrder | AgentSelection::Random => {
+                (agent.free_sequence, 0)
+            }
+            AgentSelection::FewestCalls => (agent.calls_handled, agent.free_sequence),
+            AgentSelection::RoundRobin => (agent.last_assigned, agent.local as u64),
+        };
+        let (group, local) = (agent.group as usize, agent.local);
+        self.free[group].insert(local, key);
+    }
+}

@@ -1,0 +1,61 @@
+//! The routing policies a scenario chooses: caller ordering ([`QueueDiscipline`]) and agent selection
+//! ([`AgentSelection`]). Plain values; the decisions themselves are made in [`super::Router`].
+
+use serde::{Deserialize, Serialize};
+
+/// Caller ordering: which waiting call a freed agent takes next, among the call types it may serve.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum QueueDiscipline {
+    /// One line in arrival order across all call types.
+    Fifo,
+    /// Higher `priority` first; first come first served within a priority (non-preemptive).
+    #[default]
+    Priority,
+    /// Like `priority`, but a waiting call's priority grows by `aging_per_second` for every second it has waited,
+    /// so low-priority calls are not starved: effective priority = priority + aging_per_second * wait.
+    PriorityAging,
+}
+
+impl QueueDiscipline {
+    /// The name used in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            QueueDiscipline::Fifo => "fifo",
+            QueueDiscipline::Priority => "priority",
+            QueueDiscipline::PriorityAging => "priority-aging",
+        }
+    }
+}
+
+/// Agent selection: which eligible free agent takes an arriving call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum AgentSelection {
+    /// The agent who has been free the longest (the fairest and most common ACD rule).
+    #[default]
+    LongestIdle,
+    /// The agent who has handled the fewest calls so far; longest idle among equals.
+    FewestCalls,
+    /// Circular hunting: the agent assigned least recently; agents never assigned go first, in roster order.
+    RoundRobin,
+    /// A free eligible agent chosen uniformly at random (the caller passes the random number generator in).
+    Random,
+    /// The first group, in skill preference order, with a free agent: a group for which the call type stands
+    /// earlier in its `skills` list is preferred (specialists before generalists); ties go to the group listed
+    /// first in the scenario, then to the longest-idle agent within the group.
+    SkillOrder,
+}
+
+impl AgentSelection {
+    /// The name used in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            AgentSelection::LongestIdle => "longest-idle",
+            AgentSelection::FewestCalls => "fewest-calls",
+            AgentSelection::RoundRobin => "round-robin",
+            AgentSelection::Random => "random",
+            AgentSelection::SkillOrder => "skill-order",
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! Calls on hold: one first-come-first-served line per call type, with O(1) amortised removal of a caller who
+//! hangs up from the middle of a line.
+//!
+//! Every discipline in [`super::QueueDiscipline`] orders calls of one type by arrival (priority and aging are
+//! properties of the type), so the best waiting call is always at the head of one of these lines. A hang-up marks
+//! the caller's ticket dead; dead entries are skipped when they reach the head of their line.
+
+use std::collections::VecDeque;
+
+use crate::time::SimTime;
+
+/// Proof that a call is waiting, handed out when it is queued and presented to withdraw it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct QueueTicket {
+    slot: u32,
+    generation: u32,
+}
+
+/// A waiting call as its line stores it.
+#[derive(Debug, Clone, Copy)]
+pub struct WaitingCall<C> {
+    /// The caller's own handle for the call, returned untouched with the assignment.
+    pub call: C,
+    /// When the call joined the line.
+    pub since: SimTime,
+    /// Order of joining across all lines (ties in time resolve by it).
+    pub sequence: u64,
+    ticket: QueueTicket,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    generation: u32,
+    live: bool,
+    call_type: u32,
+}
+
+/// The lines of all call types, and the tickets of the calls in them.
+#[derive(Debug, Clone)]
+pub struct WaitingLines<C> {
+    lines: Vec<VecDeque<WaitingCall<C>>>,
+    live_counts: Vec<usize>,
+    live_total: usize,
+    slots: Vec<Slot>,
+    free_slots: Vec<u32>,
+    next_sequence: u64,
+}
+
+impl<C: Copy> WaitingLines<C> {
+    /// Empty lines for `call_types` call types.
+    pub fn new(call_types: usize) -> WaitingLines<C> {
+        WaitingLines {
+            lines: (0..call_types).map(|_| VecDeque::new()).collect(),
+            live_counts: vec![0; call_types],
+            live_total: 0,
+            slots: Vec::new(),
+            free_slots: Vec::new(),
+            next_sequence: 0,
+        }
+    }
+
+    /// Calls of `call_type` on hold.
+    pub fn len_of(&self, call_type: usize) -> usize {
+        self.live_counts[call_type]
+    }
+
+    /// Calls on hold, all types.
+    pub fn total(&self) -> usize {
+        self.live_total
+    }
+
+    /// Puts a call at the back of its type's line.
+    pub fn push(&mut self, call_type: usize, call: C, since: SimTime) -> QueueTicket {
+        let slot = match self.free_slots.pop() {
+            Some(slot) => slot,
+            None => {
+                self.slots.push(Slot { generation: 0, live: false, call_type: 0 });
+                (self.slots.len() - 1) as u32
+            }
+        };
+        let entry = &mut self.slots[slot as usize];
+        entry.live = true;
+        entry.call_type = call_type as u32;
+        let ticket = QueueTicket { slot, generation: entry.generation };
+        let sequence = self.next_sequence;
+        self.next_sequence += 1;
+        self.lines[call_type].push_back(WaitingCall { call, since, sequence, ticket });
+        self.live_counts[call_type] += 1;
+        self.live_total += 1;
+        ticket
+    }
+
+    /// The call at the head of a type's line, dropping dead entries on the way.
+    pub fn head(&mut self, call_type: usize) -> Option<WaitingCall<C>> {
+        let line = &mut self.lines[call_type];
+        while let Some(front) = line.front() {
+            if self.slots[front.ticket.slot as usize].generation == front.ticket.generation {
+                return Some(*front);
+            }
+            line.pop_front();
+        }
+        None
+    }
+
+    /// Removes the head of a type's line (which `head` has just returned).
+    pub fn pop_head(&mut self, call_type: usize) -> Option<WaitingCall<C>> {
+        let head = self.head(call_type)?;
+        self.lines[call_type].pop_front();
+        self.release(head.ticket);
+        self.live_counts[call_type] -= 1;
+        self.live_total -= 1;
+        Some(head)
+    }
+
+    /// Withdraws a waiting call (the caller hung up) and returns its call type, or `None` if the ticket is stale
+    /// (already answered or withdrawn).
+    pub fn withdraw(&mut self, ticket: QueueTicket) -> Option<usize> {
+        let call_type = match self.slots.get(ticket.slot as usize) {
+            Some(slot) if slot.live && slot.generation == ticket.generation => slot.call_type as usize,
+            _ => return None,
+        };
+        self.release(ticket);
+        self.live_counts[call_type] -= 1;
+        self.live_total -= 1;
+        if self.live_counts[call_type] == 0 {
+            self.lines[call_type].clear();
+        }
+        Some(call_type)
+    }
+
+    fn release(&mut self, ticket: QueueTicket) {
+        let slot = &mut self.slots[ticket.slot as usize];
+        slot.live = false;
+        slot.generation = slot.generation.wrapping_add(1);
+        self.free_slots.push(ticket.slot);
+    }
+}

@@ -1,0 +1,201 @@
+//! The scenario file as written by hand (TOML): the raw, unvalidated boundary.
+//!
+//! Every table refuses unknown keys so a typo is an error naming the key, never a silent default. Durations are
+//! parsed here (strings with units), so a malformed duration is reported with its line. Everything else is
+//! checked when [`super::Scenario`] is built from this.
+
+use std::fmt;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize};
+
+use crate::routing::{AgentSelection, QueueDiscipline};
+use crate::time::parse_duration;
+
+/// A duration written with units (`"20s"`, `"3m"`, `"1h30m"`), held in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct DurationText(pub f64);
+
+impl<'de> Deserialize<'de> for DurationText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct DurationVisitor;
+        impl Visitor<'_> for DurationVisitor {
+            type Value = DurationText;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a duration string with units such as \"20s\", \"3m\" or \"1h30m\"")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<DurationText, E> {
+                parse_duration(text).map(DurationText).map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_str(DurationVisitor)
+    }
+}
+
+/// A whole scenario file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// Display name.
+    pub name: String,
+    /// Base seed of every random stream.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Independent replications (for confidence intervals).
+    #[serde(default = "default_replications")]
+    pub replications: u32,
+    /// Length of the simulated day and warm-up.
+    pub horizon: HorizonFile,
+    /// The service-level definition.
+    #[serde(default)]
+    pub service_level: ServiceLevelFile,
+    /// Trunk lines of the number: at most this many calls in the system; more get a busy tone.
+    pub lines: Option<u32>,
+    /// Kinds of calls.
+    pub call_types: Vec<CallTypeFile>,
+    /// Groups of agents.
+    pub agent_groups: Vec<AgentGroupFile>,
+    /// Routing policy.
+    #[serde(default)]
+    pub routing: RoutingFile,
+    /// Sweep axes used by `callsim sweep` when none are given on the command line.
+    pub sweep: Option<SweepFile>,
+}
+
+fn default_seed() -> u64 {
+    1
+}
+
+fn default_replications() -> u32 {
+    10
+}
+
+/// `[horizon]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HorizonFile {
+    /// Simulated time per replication; arrivals stop here and calls in the system finish.
+    pub duration: DurationText,
+    /// Calls arriving earlier are simulated but not counted.
+    #[serde(default = "zero_duration")]
+    pub warmup: DurationText,
+}
+
+fn zero_duration() -> DurationText {
+    DurationText(0.0)
+}
+
+/// `[service_level]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceLevelFile {
+    /// A call answered within this wait counts as answered in time.
+    #[serde(default = "default_answer_within")]
+    pub answer_within: DurationText,
+    /// Target share of calls answered in time (shown on plots and in warnings).
+    #[serde(default = "default_target")]
+    pub target: f64,
+}
+
+impl Default for ServiceLevelFile {
+    fn default() -> Self {
+        ServiceLevelFile { answer_within: default_answer_within(), target: default_target() }
+    }
+}
+
+fn default_answer_within() -> DurationText {
+    DurationText(20.0)
+}
+
+fn default_target() -> f64 {
+    0.8
+}
+
+/// `[[call_types]]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallTypeFile {
+    /// Unique name.
+    pub name: String,
+    /// Arrival process.
+    pub arrivals: ArrivalsFile,
+    /// Handle (talk) time.
+    pub service: DistributionFile,
+    /// Patience: how long a caller waits before hanging up; absent means callers never hang up.
+    pub patience: Option<DistributionFile>,
+    /// Higher is served first under the priority disciplines.
+    #[serde(default)]
+    pub priority: f64,
+    /// Time the agent stays busy after the caller hangs up (data entry).
+    #[serde(default = "zero_duration")]
+    pub after_call_work: DurationText,
+}
+
+/// `arrivals = { per_hour = 200 }`: a Poisson process.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArrivalsFile {
+    /// Mean calls per hour.
+    pub per_hour: f64,
+}
+
+/// `{ distribution = "lognormal", mean = "3m", cv = 0.8 }` and the like.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DistributionFile {
+    /// Family: exponential, lognormal, gamma, erlang, weibull, uniform, constant, empirical.
+    pub distribution: String,
+    /// Mean duration (all families but uniform and empirical).
+    pub mean: Option<DurationText>,
+    /// Coefficient of variation (lognormal, gamma).
+    pub cv: Option<f64>,
+    /// Number of phases (erlang).
+    pub k: Option<u32>,
+    /// Shape (weibull).
+    pub shape: Option<f64>,
+    /// Smallest value (uniform).
+    pub min: Option<DurationText>,
+    /// Largest value (uniform).
+    pub max: Option<DurationText>,
+    /// Observed durations (empirical).
+    pub values: Option<Vec<DurationText>>,
+}
+
+/// `[[agent_groups]]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentGroupFile {
+    /// Unique name.
+    pub name: String,
+    /// Agents in the group.
+    pub count: u32,
+    /// Call types the group answers, in its order of preference.
+    pub skills: Vec<String>,
+}
+
+/// `[routing]`
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RoutingFile {
+    /// Caller ordering.
+    #[serde(default)]
+    pub queue: QueueDiscipline,
+    /// Agent selection.
+    #[serde(default)]
+    pub agent: AgentSelection,
+    /// Priority points gained per second waited (queue = "priority-aging").
+    #[serde(default = "default_aging")]
+    pub aging_per_second: f64,
+}
+
+fn default_aging() -> f64 {
+    0.01
+}
+
+/// `[sweep]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepFile {
+    /// Axes in the command-line syntax, e.g. `["agent_groups.agents.count=10:20", "routing.queue=fifo,priority"]`.
+    pub vary: Vec<String>,
+}

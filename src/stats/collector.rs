@@ -1,0 +1,257 @@
+//! The standard statistics collector: streaming tallies of one replication, per call type and in total.
+//!
+//! Memory does not grow with the number of calls: counts and sums, time-weighted areas, and one
+//! [`WaitHistogram`] per call type. Call-based figures count calls that *arrived* in the measured window
+//! `[warmup, horizon)`; time-based figures (queue length, occupancy) integrate over that window.
+
+use crate::engine::Observer;
+use crate::scenario::Scenario;
+use crate::stats::histogram::WaitHistogram;
+use crate::stats::metric::{Metric, MetricValues};
+use crate::time::SimTime;
+
+/// A quantity integrated over the measured window.
+#[derive(Debug, Clone, Copy, Default)]
+struct TimeWeighted {
+    value: f64,
+    since: f64,
+    area: f64,
+    max: f64,
+}
+
+impl TimeWeighted {
+    /// The value changes to `value` at `now`; the window is `[start, end]`.
+    #[inline]
+    fn set(&mut self, now: f64, value: f64, start: f64, end: f64) {
+        let overlap = now.min(end) - self.since.max(start);
+        if overlap > 0.0 {
+            self.area += self.value * overlap;
+        }
+        if self.since < start && now >= start {
+            self.max = self.max.max(self.value);
+        }
+        if now >= start && now <= end {
+            self.max = self.max.max(value);
+        }
+        self.value = value;
+        self.since = now;
+    }
+
+    fn add(&mut self, now: f64, delta: f64, start: f64, end: f64) {
+        self.set(now, self.value + delta, start, end);
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+struct CallTally {
+    offered: u64,
+    answered: u64,
+    answered_at_once: u64,
+    answered_in_time: u64,
+    abandoned: u64,
+    blocked: u64,
+    answered_wait_sum: f64,
+    abandon_time_sum: f64,
+    waits: WaitHistogram,
+    queue: TimeWeighted,
+    busy: TimeWeighted,
+}
+
+/// One agent group's figures for one replication.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GroupValues {
+    /// Busy time (talk plus after-call work) divided by staffed time over the measured window.
+    pub occupancy: f64,
+    /// Counted calls answered by the group.
+    pub calls_handled: f64,
+}
+
+/// Every figure of one replication.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplicationMetrics {
+    /// Per call type, in scenario order.
+    pub call_types: Vec<MetricValues>,
+    /// All call types together.
+    pub total: MetricValues,
+    /// Per agent group, in scenario order.
+    pub groups: Vec<GroupValues>,
+}
+
+/// Collects [`ReplicationMetrics`] from the engine's observer hooks.
+#[derive(Debug, Clone)]
+pub struct Collector {
+    warmup: f64,
+    horizon: f64,
+    answer_within: f64,
+    group_sizes: Vec<u32>,
+    call_types: Vec<CallTally>,
+    total_queue: TimeWeighted,
+    group_busy: Vec<TimeWeighted>,
+    group_handled: Vec<u64>,
+}
+
+impl Collector {
+    /// A collector for one replication of `scenario`.
+    pub fn new(scenario: &Scenario) -> Collector {
+        Collector {
+            warmup: scenario.warmup,
+            horizon: scenario.horizon,
+            answer_within: scenario.answer_within,
+            group_sizes: scenario.agent_groups.iter().map(|g| g.count).collect(),
+            call_types: vec![CallTally::default(); scenario.call_types.len()],
+            total_queue: TimeWeighted::default(),
+            group_busy: vec![TimeWeighted::default(); scenario.agent_groups.len()],
+            group_handled: vec![0; scenario.agent_groups.len()],
+        }
+    }
+
+    #[inline]
+    fn counts(&self, arrived: SimTime) -> bool {
+        arrived.seconds() >= self.warmup
+    }
+
+    /// The figures, once the replication has finished.
+    pub fn finish(&self) -> ReplicationMetrics {
+        let window = self.horizon - self.warmup;
+        let staffed: u32 = self.group_sizes.iter().sum();
+        let staffed_time = staffed as f64 * window;
+        let call_types: Vec<MetricValues> =
+            self.call_types.iter().map(|t| metric_values(t, &t.waits, window, staffed_time)).collect();
+
+        let mut all = CallTally::default();
+        for t in &self.call_types {
+            all.offered += t.offered;
+            all.answered += t.answered;
+            all.answered_at_once += t.answered_at_once;
+            all.answered_in_time += t.answered_in_time;
+            all.abandoned += t.abandoned;
+            all.blocked += t.blocked;
+            all.answered_wait_sum += t.answered_wait_sum;
+            all.abandon_time_sum += t.abandon_time_sum;
+            all.busy.area += t.busy.area;
+        }
+        all.queue = self.total_queue;
+        let mut merged = WaitHistogram::new();
+        for t in &self.call_types {
+            merged.merge(&t.waits);
+        }
+        let total = metric_values(&all, &merged, window, staffed_time);
+        let groups = self
+            .group_busy
+            .iter()
+            .zip(&self.group_sizes)
+            .zip(&self.group_handled)
+            .map(|((busy, &size), &handled)| GroupValues {
+                occupancy: if size == 0 { f64::NAN } else { busy.area / (size as f64 * window) },
+                calls_handled: handled as f64,
+            })
+            .collect();
+        ReplicationMetrics { call_types, total, groups }
+    }
+}
+
+fn ratio(numerator: f64, denominator: f64) -> f64 {
+    if denominator > 0.0 { numerator / denominator } else { f64::NAN }
+}
+
+fn metric_values(t: &CallTally, waits: &WaitHistogram, window: f64, staffed_time: f64) -> MetricValues {
+    let mut values = [f64::NAN; Metric::COUNT];
+    let offered = t.offered as f64;
+    let answered = t.answered as f64;
+    let abandoned = t.abandoned as f64;
+    for metric in Metric::ALL {
+        values[metric.index()] = match metric {
+            Metric::Offered => offered,
+            Metric::Answered => answered,
+            Metric::Abandoned => abandoned,
+            Metric::Blocked => t.blocked as f64,
+            Metric::ServiceLevel => ratio(t.answered_in_time as f64, offered),
+            Metric::PWait => ratio(offered - t.answered_at_once as f64, offered),
+            Metric::AsaS => ratio(t.answered_wait_sum, answered),
+            Metric::MeanWaitS => ratio(t.answered_wait_sum + t.abandon_time_sum, offered),
+            Metric::AbandonmentRate => ratio(abandoned, offered),
+            Metric::BlockingRate => ratio(t.blocked as f64, offered + t.blocked as f64),
+            Metric::MeanTimeToAbandonS => ratio(t.abandon_time_sum, abandoned),
+            Metric::WaitP50S => waits.quantile(0.50),
+            Metric::WaitP80S => waits.quantile(0.80),
+            Metric::WaitP90S => waits.quantile(0.90),
+            Metric::WaitP95S => waits.quantile(0.95),
+            Metric::WaitP99S => waits.quantile(0.99),
+            Metric::MeanQueueLength => t.queue.area / window,
+            Metric::MaxQueueLength => t.queue.max,
+            Metric::Occupancy => ratio(t.busy.area, staffed_time),
+        };
+    }
+    values
+}
+
+impl Observer for Collector {
+    #[inline]
+    fn on_arrival(&mut self, now: SimTime, call_type: usize) {
+        if self.counts(now) {
+            self.call_types[call_type].offered += 1;
+        }
+    }
+
+    fn on_blocked(&mut self, now: SimTime, call_type: usize) {
+        if self.counts(now) {
+            self.call_types[call_type].blocked += 1;
+        }
+    }
+
+    #[inline]
+    fn on_answer(&mut self, now: SimTime, call_type: usize, group: usize, arrived: SimTime) {
+        let (start, end) = (self.warmup, self.horizon);
+        self.group_busy[group].add(now.seconds(), 1.0, start, end);
+        self.call_types[call_type].busy.add(now.seconds(), 1.0, start, end);
+        if self.counts(arrived) {
+            let wait = now.since(arrived);
+            let tally = &mut self.call_types[call_type];
+            tally.answered += 1;
+            tally.answered_wait_sum += wait;
+            if wait <= 0.0 {
+                tally.answered_at_once += 1;
+            }
+            if wait <= self.answer_within {
+                tally.answered_in_time += 1;
+            }
+            tally.waits.record(wait);
+            self.group_handled[group] += 1;
+        }
+    }
+
+    fn on_abandon(&mut self, now: SimTime, call_type: usize, arrived: SimTime) {
+        if self.counts(arrived) {
+            let tally = &mut self.call_types[call_type];
+            tally.abandoned += 1;
+            tally.abandon_time_sum += now.since(arrived);
+        }
+    }
+
+    #[inline]
+    fn on_queue_change(&mut self, now: SimTime, call_type: usize, of_type: usize, total: usize) {
+        let (start, end) = (self.warmup, self.horizon);
+        self.call_types[call_type].queue.set(now.seconds(), of_type as f64, start, end);
+        self.total_queue.set(now.seconds(), total as f64, start, end);
+    }
+
+    #[inline]
+    fn on_agent_released(&mut self, now: SimTime, call_type: usize, group: usize) {
+        let (start, end) = (self.warmup, self.horizon);
+        self.group_busy[group].add(now.seconds(), -1.0, start, end);
+        self.call_types[call_type].busy.add(now.seconds(), -1.0, start, end);
+    }
+
+    fn on_finish(&mut self, now: SimTime) {
+        let (start, end) = (self.warmup, self.horizon);
+        let at = now.seconds().max(end);
+        for tally in &mut self.call_types {
+            tally.queue.add(at, 0.0, start, end);
+            tally.busy.add(at, 0.0, start, end);
+        }
+        self.total_queue.add(at, 0.0, start, end);
+        for busy in &mut self.group_busy {
+            busy.add(at, 0.0, start, end);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! The metrics reported per call type and in total, with their names (CSV columns and JSON keys) and
+//! definitions. This list is the one source of the column order everywhere.
+
+/// A per-call-type (or total) metric of one replication.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Metric {
+    /// Counted calls that got a line (arrived after the warm-up and were not blocked).
+    Offered,
+    /// Offered calls answered by an agent.
+    Answered,
+    /// Offered calls whose caller hung up while waiting.
+    Abandoned,
+    /// Arrivals refused because every trunk line was busy.
+    Blocked,
+    /// Offered calls answered within `answer_within`, divided by offered calls.
+    ServiceLevel,
+    /// Share of offered calls not answered at once (they waited, or abandoned).
+    PWait,
+    /// Average speed of answer: mean wait of answered calls, in seconds.
+    AsaS,
+    /// Mean wait of all offered calls, in seconds (abandoned calls count their time until hanging up).
+    MeanWaitS,
+    /// Abandoned calls divided by offered calls.
+    AbandonmentRate,
+    /// Blocked arrivals divided by all arrivals (offered plus blocked).
+    BlockingRate,
+    /// Mean time to abandon of abandoned calls, in seconds.
+    MeanTimeToAbandonS,
+    /// Median wait of answered calls, in seconds.
+    WaitP50S,
+    /// 80th percentile of the wait of answered calls, in seconds.
+    WaitP80S,
+    /// 90th percentile of the wait of answered calls, in seconds.
+    WaitP90S,
+    /// 95th percentile of the wait of answered calls, in seconds.
+    WaitP95S,
+    /// 99th percentile of the wait of answered calls, in seconds.
+    WaitP99S,
+    /// Time-averaged number of calls on hold over the measured window.
+    MeanQueueLength,
+    /// Largest number of calls on hold at once during the measured window.
+    MaxQueueLength,
+    /// Share of staffed agent time spent on these calls (talk plus after-call work).
+    Occupancy,
+}
+
+impl Metric {
+    /// Every metric, in report order.
+    pub const ALL: [Metric; 19] = [
+        Metric::Offered,
+        Metric::Answered,
+        Metric::Abandoned,
+        Metric::Blocked,
+        Metric::ServiceLevel,
+        Metric::PWait,
+        Metric::AsaS,
+        Metric::MeanWaitS,
+        Metric::AbandonmentRate,
+        Metric::BlockingRate,
+        Metric::MeanTimeToAbandonS,
+        Metric::WaitP50S,
+        Metric::WaitP80S,
+        Metric::WaitP90S,
+        Metric::WaitP95S,
+        Metric::WaitP99S,
+        Metric::MeanQueueLength,
+        Metric::MaxQueueLength,
+        Metric::Occupancy,
+    ];
+
+    /// Number of metrics.
+    pub const COUNT: usize = Metric::ALL.len();
+
+    /// Column and JSON key, with the unit in the name where there is one.
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::Offered => "offered",
+            Metric::Answered => "answered",
+            Metric::Abandoned => "abandoned",
+            Metric::Blocked => "blocked",
+            Metric::ServiceLevel => "service_level",
+            Metric::PWait => "p_wait",
+            Metric::AsaS => "asa_s",
+            Metric::MeanWaitS => "mean_wait_s",
+            Metric::AbandonmentRate => "abandonment_rate",
+            Metric::BlockingRate => "blocking_rate",
+            Metric::MeanTimeToAbandonS => "mean_time_to_abandon_s",
+            Metric::WaitP50S => "wait_p50_s",
+            Metric::WaitP80S => "wait_p80_s",
+            Metric::WaitP90S => "wait_p90_s",
+            Metric::WaitP95S => "wait_p95_s",
+            Metric::WaitP99S => "wait_p99_s",
+            Metric::MeanQueueLength => "mean_queue_length",
+            Metric::MaxQueueLength => "max_queue_length",
+            Metric::Occupancy => "occupancy",
+        }
+    }
+
+    /// The metric with this name.
+    pub fn from_name(name: &str) -> Option<Metric> {
+        Metric::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    /// Position in [`Metric::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// True for shares between 0 and 1 (shown as percentages in tables).
+    pub fn is_share(self) -> bool {
+        matches!(
+            self,
+            Metric::ServiceLevel | Metric::PWait | Metric::AbandonmentRate | Metric::BlockingRate | Metric::Occupancy
+        )
+    }
+
+    /// True for durations in seconds.
+    pub fn is_seconds(self) -> bool {
+        self.name().ends_with("_s")
+    }
+
+    /// Axis label with unit, for plots.
+    pub fn label(self) -> &'static str {
+        match self {
+            Metric::Offered => "offered calls",
+            Metric::Answered => "answered calls",
+            Metric::Abandoned => "abandoned calls",
+            Metric::Blocked => "blocked calls",
+            Metric::ServiceLevel => "service level (share answered in time)",
+            Metric::PWait => "P(wait)",
+            Metric::AsaS => "ASA (s)",
+            Metric::MeanWaitS => "mean wait of all calls (s)",
+            Metric::AbandonmentRate => "abandonment rate",
+            Metric::BlockingRate => "blocking rate",
+            Metric::MeanTimeToAbandonS => "mean time to abandon (s)",
+            Metric::WaitP50S => "median wait (s)",
+            Metric::WaitP80S => "80th percentile wait (s)",
+            Metric::WaitP90S => "90th percentile wait (s)",
+            Metric::WaitP95S => "95th percentile wait (s)",
+            Metric::WaitP99S => "99th percentile wait (s)",
+            Metric::MeanQueueLength => "mean calls on hold",
+            Metric::MaxQueueLength => "max calls on hold",
+            Metric::Occupancy => "occupancy",
+        }
+    }
+}
+
+/// One replication's value of every metric (NaN where undefined, e.g. ASA with no answered call).
+pub type MetricValues = [f64; Metric::COUNT];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_is_in_declaration_order() {
+        for (i, m) in Metric::ALL.iter().enumerate() {
+            assert_eq!(m.index(), i);
+            assert_eq!(Metric::from_name(m.name()), Some(*m));
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! Combining replications: the mean and 95% confidence half-width of every metric.
+
+use crate::scenario::Scenario;
+use crate::stats::collector::ReplicationMetrics;
+use crate::stats::estimate::Estimate;
+use crate::stats::metric::Metric;
+
+/// One [`Estimate`] per metric, indexed by [`Metric::index`].
+pub type MetricEstimates = [Estimate; Metric::COUNT];
+
+/// An agent group's figures across replications.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupSummary {
+    /// Group name.
+    pub name: String,
+    /// Agents in the group.
+    pub agents: u32,
+    /// Busy time divided by staffed time.
+    pub occupancy: Estimate,
+    /// Counted calls answered by the group per replication.
+    pub calls_handled: Estimate,
+}
+
+/// A scenario's results across replications.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// Scenario name.
+    pub scenario: String,
+    /// Number of replications combined.
+    pub replications: u32,
+    /// Per call type: its name and estimates.
+    pub call_types: Vec<(String, MetricEstimates)>,
+    /// All call types together.
+    pub total: MetricEstimates,
+    /// Per agent group.
+    pub groups: Vec<GroupSummary>,
+}
+
+fn estimates(rows: impl Fn(usize) -> Vec<f64>) -> MetricEstimates {
+    std::array::from_fn(|metric| Estimate::from_samples(rows(metric)))
+}
+
+impl Summary {
+    /// Combines the replications of `scenario`, in replication order.
+    pub fn from_replications(scenario: &Scenario, replications: &[ReplicationMetrics]) -> Summary {
+        let call_types = scenario
+            .call_types
+            .iter()
+            .enumerate()
+            .map(|(t, ct)| (ct.name.clone(), estimates(|m| replications.iter().map(|r| r.call_types[t][m]).collect())))
+            .collect();
+        let total = estimates(|m| replications.iter().map(|r| r.total[m]).collect());
+        let groups = scenario
+            .agent_groups
+            .iter()
+            .enumerate()
+            .map(|(g, group)| GroupSummary {
+                name: group.name.clone(),
+                agents: group.count,
+                occupancy: Estimate::from_samples(replications.iter().map(|r| r.groups[g].occupancy)),
+                calls_handled: Estimate::from_samples(replications.iter().map(|r| r.groups[g].calls_handled)),
+            })
+            .collect();
+        Summary { scenario: scenario.name.clone(), replications: replications.len() as u32, call_types, total, groups }
+    }
+
+    /// The estimates of a call type by name, or of the total for `"total"`.
+    pub fn of(&self, call_type: &str) -> Option<&MetricEstimates> {
+        if call_type == "total" {
+            return Some(&self.total);
+        }
+        self.call_types.iter().find(|(name, _)| name == call_type).map(|(_, e)| e)
+    }
+}

@@ -1,0 +1,134 @@
+//! Simulated time and durations written by hand in scenario files.
+//!
+//! This module owns the [`SimTime`] newtype (an instant on the simulated clock, in seconds since the start of a
+//! replication) and the parser for human durations such as `20s`, `3m`, `1h30m` or `2.5m`. It knows nothing of the
+//! event engine; the routing module uses [`SimTime`] only as a value handed to it by its caller.
+
+use std::fmt;
+
+/// An instant on the simulated clock, in seconds since the start of the replication.
+///
+/// Distinct from a duration (plain `f64` seconds) so that an instant is never added to another instant by mistake.
+/// Ordered with [`f64::total_cmp`]; the engine never creates a NaN instant.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default)]
+pub struct SimTime(pub f64);
+
+impl SimTime {
+    /// The start of a replication.
+    pub const ZERO: SimTime = SimTime(0.0);
+
+    /// Seconds since the start of the replication.
+    pub fn seconds(self) -> f64 {
+        self.0
+    }
+
+    /// The instant `seconds` later.
+    pub fn after(self, seconds: f64) -> SimTime {
+        SimTime(self.0 + seconds)
+    }
+
+    /// Seconds elapsed from `earlier` to `self` (negative if `earlier` is later).
+    pub fn since(self, earlier: SimTime) -> f64 {
+        self.0 - earlier.0
+    }
+}
+
+impl fmt::Display for SimTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", format_duration(self.0))
+    }
+}
+
+/// Parses a human duration into seconds.
+///
+/// Accepts one or more `<number><unit>` parts, units `h`, `m` (or `min`), `s`, `ms`, numbers possibly fractional:
+/// `20s`, `3m`, `1h30m`, `2.5m`, `90s`, `0s`. Whitespace between parts is allowed. A bare number without a unit is
+/// rejected because a planner's `3` could mean seconds or minutes.
+///
+/// We parse by hand rather than with `humantime` because planners write fractional values (`2.5m`), which it
+/// refuses.
+///
+/// ```
+/// assert_eq!(callsim::time::parse_duration("1h30m"), Ok(5400.0));
+/// assert_eq!(callsim::time::parse_duration("2.5m"), Ok(150.0));
+/// assert!(callsim::time::parse_duration("3").is_err());
+/// ```
+pub fn parse_duration(text: &str) -> Result<f64, String> {
+    let allowed = "a duration with units such as \"20s\", \"3m\", \"1h30m\" or \"2.5m\"";
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(format!("empty duration; expected {allowed}"));
+    }
+    let bytes = trimmed.as_bytes();
+    let mut total = 0.0;
+    let mut i = 0;
+    while i < bytes.len() {
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let start = i;
+        while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
+            i += 1;
+        }
+        let number: f64 = trimmed[start..i]
+            .parse()
+            .map_err(|_| format!("\"{text}\" is not {allowed}"))?;
+        let unit_start = i;
+        while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        let factor = match &trimmed[unit_start..i] {
+            "h" | "hr" | "hour" | "hours" => 3600.0,
+            "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
+            "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
+            "ms" => 0.001,
+            _ => return Err(format!("\"{text}\" is not {allowed}")),
+        };
+        total += number * factor;
+    }
+    if total.is_finite() {
+        Ok(total)
+    } else {
+        Err(format!("\"{text}\" is too large; expected {allowed}"))
+    }
+}
+
+/// Formats seconds compactly for tables: `42.0s`, `3m05s`, `1h02m`.
+pub fn format_duration(seconds: f64) -> String {
+    if !seconds.is_finite() {
+        return "-".to_string();
+    }
+    if seconds < 60.0 {
+        format!("{seconds:.1}s")
+    } else if seconds < 3600.0 {
+        let whole = seconds.round() as u64;
+        format!("{}m{:02}s", whole / 60, whole % 60)
+    } else {
+        let minutes = (seconds / 60.0).round() as u64;
+        format!("{}h{:02}m", minutes / 60, minutes % 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_compound_and_fractional_durations() {
+        assert_eq!(parse_duration("20s"), Ok(20.0));
+        assert_eq!(parse_duration("3m"), Ok(180.0));
+        assert_eq!(parse_duration("1h30m"), Ok(5400.0));
+        assert_eq!(parse_duration("1h 30m 15s"), Ok(5415.0));
+        assert_eq!(parse_duration("2.5m"), Ok(150.0));
+        assert_eq!(parse_duration("250ms"), Ok(0.25));
+    }
+
+    #[test]
+    fn rejects_bare_numbers_and_unknown_units() {
+        assert!(parse_duration("3").is_err());
+        assert!(parse_duration("3 days").is_err());
+        assert!(parse_duration("").is_err());
+        assert!(parse_duration("-3m").is_err());
+        assert!(parse_duration("m").is_err());
+    }
+}

@@ -1,0 +1,146 @@
+//! The analytic formulas against published worked examples, exact recomputation and their known properties.
+
+use callsim::erlang::*;
+
+const RATE: f64 = 100.0 / 1800.0; // 100 calls per 30 minutes
+const AHT: f64 = 180.0;
+
+fn close(what: &str, got: f64, expected: f64, tolerance: f64) {
+    assert!((got - expected).abs() <= tolerance, "{what}: got {got}, expected {expected} ± {tolerance}");
+}
+
+#[test]
+fn erlang_c_matches_the_published_example() {
+    let c = erlang_c(14, RATE, AHT).unwrap();
+    close("load", c.load, 10.0, 1e-12);
+    close("p_wait", c.p_wait, 0.1741, 5e-5);
+    close("service level", c.service_level(20.0), 0.8884, 5e-5);
+    close("asa", c.asa(), 7.8346, 5e-3);
+    close("occupancy", c.occupancy(), 0.714, 5e-4);
+    let targets = Targets { service_level: Some((0.8, 20.0)), ..Default::default() };
+    let required = required_agents(StaffingModel::ErlangC, RATE, AHT, &targets).unwrap();
+    assert_eq!(required, 14);
+    assert_eq!(scheduled_agents(required, 0.3), 20);
+}
+
+#[test]
+fn erlang_c_equals_direct_summation_for_small_cases() {
+    // C(c, A) = (A^c/c! * c/(c-A)) / (Σ_{k<c} A^k/k! + A^c/c! * c/(c-A))
+    for (c, a) in [(1u32, 0.5f64), (2, 1.5), (5, 3.7), (10, 9.2)] {
+        let mut term = 1.0;
+        let mut sum = 0.0;
+        for k in 0..c {
+            sum += term;
+            term *= a / (k + 1) as f64;
+        }
+        let top = term * c as f64 / (c as f64 - a);
+        let exact = top / (sum + top);
+        close(&format!("C({c}, {a})"), erlang_c(c, a, 1.0).unwrap().p_wait, exact, 1e-12);
+    }
+}
+
+#[test]
+fn erlang_c_reports_unstable_at_or_above_capacity() {
+    assert!(erlang_c(10, RATE, AHT).is_err());
+    assert!(erlang_c(9, RATE, AHT).is_err());
+    let message = erlang_c(9, RATE, AHT).unwrap_err().to_string();
+    assert!(message.contains("unstable"), "{message}");
+}
+
+#[test]
+fn erlang_b_matches_the_table_and_direct_summation() {
+    assert_eq!(lines_for_blocking(17.0, 0.01, 1000), Some(27));
+    // B(N, A) = (A^N/N!) / Σ_{k<=N} A^k/k!
+    let (n, a) = (8u32, 5.0f64);
+    let mut term = 1.0;
+    let mut sum = 1.0;
+    for k in 1..=n {
+        term *= a / k as f64;
+        sum += term;
+    }
+    close("B(8, 5)", erlang_b(n, a), term / sum, 1e-14);
+}
+
+#[test]
+fn erlang_a_matches_the_published_example() {
+    let a = erlang_a(13, RATE, AHT, 300.0);
+    close("p_abandon", a.p_abandon, 0.025, 1e-3);
+    close("p_wait", a.p_wait, 0.226, 1e-3);
+    close("service level", a.service_level(20.0), 0.858, 1e-3);
+}
+
+#[test]
+fn erlang_a_abandonment_identity_holds() {
+    // P(abandon) from Little (θ E[Q] / λ) equals the tagged-caller form Σ_j π_j jθ/(nμ + jθ), checked through
+    // its complement: answered = 1 - P(abandon) and ASA * answered + time-to-abandon mass = mean wait.
+    let a = erlang_a(20, 0.12, 150.0, 120.0);
+    assert!(a.p_abandon > 0.0 && a.p_abandon < 1.0);
+    assert!(a.asa <= a.mean_wait / (1.0 - a.p_abandon) + 1e-12);
+    close("occupancy", a.occupancy, 0.12 * 150.0 * (1.0 - a.p_abandon) / 20.0, 1e-12);
+}
+
+#[test]
+fn erlang_a_tends_to_erlang_c_as_patience_grows() {
+    let c = erlang_c(14, RATE, AHT).unwrap();
+    let a = erlang_a(14, RATE, AHT, 1e9);
+    close("p_wait", a.p_wait, c.p_wait, 1e-5);
+    close("asa", a.asa, c.asa(), 1e-3);
+    close("service level", a.service_level(20.0), c.service_level(20.0), 1e-5);
+    close("queue", a.mean_queue_length, c.mean_queue_length(), 1e-4);
+}
+
+#[test]
+fn mmck_is_erlang_b_at_k_equals_c_and_tends_to_erlang_c() {
+    let small = mmck(10, 10, RATE, AHT);
+    close("blocking", small.blocking, erlang_b(10, 10.0 * RATE * AHT / 10.0), 1e-12);
+    let c = erlang_c(14, RATE, AHT).unwrap();
+    let big = mmck(14, 400, RATE, AHT);
+    close("blocking", big.blocking, 0.0, 1e-12);
+    close("p_wait", big.p_wait, c.p_wait, 1e-9);
+    close("mean wait", big.mean_wait, c.asa(), 1e-6);
+    close("service level", big.service_level(20.0), c.service_level(20.0), 1e-9);
+}
+
+#[test]
+fn erlang_c_is_at_least_erlang_b_and_both_fall_with_agents() {
+    let load = 42.0;
+    let mut last_b = 1.0;
+    let mut last_c = 1.0;
+    for n in 43..80 {
+        let b = erlang_b(n, load);
+        let c = erlang_c(n, load, 1.0).unwrap().p_wait;
+        assert!(c >= b, "C < B at {n}");
+        assert!(b < last_b && c < last_c, "not decreasing at {n}");
+        last_b = b;
+        last_c = c;
+    }
+}
+
+#[test]
+fn huge_cases_are_finite_and_consistent() {
+    // 9,000 erlangs on 9,200 agents, and a 10,000-agent Erlang A.
+    let c = erlang_c(9_200, 50.0, 180.0).unwrap();
+    assert!(c.p_wait.is_finite() && c.p_wait > 0.0 && c.p_wait < 1.0);
+    assert!(c.service_level(20.0) > 0.0 && c.service_level(20.0) <= 1.0);
+    let a = erlang_a(10_000, 50.0, 180.0, 300.0);
+    assert!(a.p_wait.is_finite() && a.p_abandon.is_finite() && a.asa.is_finite());
+    let sl = a.service_level(20.0);
+    assert!(sl.is_finite() && sl > 0.9 && sl <= 1.0, "{sl}");
+    // Overloaded Erlang A: half the staff needed; abandonment takes the excess.
+    let over = erlang_a(4_500, 50.0, 180.0, 300.0);
+    close("overload abandons the excess", over.p_abandon, 0.5, 0.02);
+    let targets = Targets { service_level: Some((0.8, 20.0)), ..Default::default() };
+    let n = required_agents(StaffingModel::ErlangC, 50.0, 180.0, &targets).unwrap();
+    assert!(n > 9_000 && n < 9_200, "{n}");
+}
+
+#[test]
+fn square_root_staffing_is_close_to_the_exact_answer() {
+    let targets = Targets { service_level: Some((0.8, 20.0)), ..Default::default() };
+    for load in [10.0, 100.0, 1000.0] {
+        let rate = load / AHT;
+        let exact = required_agents(StaffingModel::ErlangC, rate, AHT, &targets).unwrap();
+        let (_, estimate) = square_root_staffing(load, AHT, &targets).unwrap();
+        assert!((estimate as i64 - exact as i64).abs() <= 2, "load {load}: exact {exact}, sqrt rule {estimate}");
+    }
+}
