@@ -14,7 +14,9 @@ pub mod error;
 pub mod routing;
 pub mod run;
 pub mod scenario;
+pub mod report;
 pub mod stats;
+pub mod theory;
 pub mod time;
 
 pub use error::{Error, Result};

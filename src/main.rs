@@ -1,1 +1,25 @@
-fn main(){}
+//! The `callsim` command line: parses arguments, calls the library, prints, maps errors to exit codes
+//! (0 ok, 2 error; a broken pipe into `head` exits quietly).
+
+mod cli;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    let mut stdout = std::io::stdout().lock();
+    match cli::execute(args, &mut stdout) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            if error.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) {
+                return ExitCode::SUCCESS;
+            }
+            let _ = stdout.flush();
+            eprintln!("callsim: error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}

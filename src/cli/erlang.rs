@@ -1,0 +1,352 @@
+//! `callsim erlang`: the Erlang B / C / A calculator and staffing solver.
+
+use std::io::Write;
+
+use anyhow::{bail, ensure};
+use callsim::erlang::{
+    self, MAX_AGENTS, StaffLevel, StaffingModel, Targets, erlang_b, lines_for_blocking, scheduled_agents,
+    square_root_staffing,
+};
+use callsim::report::table::layout;
+use serde_json::{Value, json};
+
+use super::duration_arg;
+
+/// Exact Erlang formulas and staffing, in the planner's words.
+///
+/// Examples:
+///   callsim erlang c --calls 100 --per 30m --aht 180s --answer-within 20s --agents 14
+///   callsim erlang c --calls 100 --per 30m --aht 180s --target-sl 0.8 --shrinkage 0.3
+///   callsim erlang a --calls 100 --per 30m --aht 180s --patience 5m --max-abandon 0.05
+///   callsim erlang b --calls 100 --per 30m --aht 180s --target-blocking 0.01
+///
+/// Without --agents or a target, prints the classic table over a range of agent counts.
+#[derive(Debug, clap::Args)]
+pub struct ErlangArgs {
+    #[command(subcommand)]
+    model: Model,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Model {
+    /// Erlang C (M/M/c): callers wait as long as it takes.
+    C(QueueArgs),
+    /// Erlang A (M/M/c+M): callers hang up after an exponential patience (--patience).
+    A(QueueArgs),
+    /// Erlang B (M/M/N/N): lines needed so that few callers get a busy tone.
+    B(LossArgs),
+}
+
+/// The forecast: how many calls, per what period, how long each.
+#[derive(Debug, clap::Args)]
+struct Traffic {
+    /// Calls offered per period (see --per).
+    #[arg(long, allow_negative_numbers = true)]
+    calls: f64,
+    /// Length of the forecast period, e.g. 15m, 30m, 1h.
+    #[arg(long, default_value = "1h", value_parser = duration_arg)]
+    per: f64,
+    /// Average handle time (talk plus after-call work), e.g. 180s or 3m.
+    #[arg(long, value_parser = duration_arg)]
+    aht: f64,
+}
+
+#[derive(Debug, clap::Args)]
+struct QueueArgs {
+    #[command(flatten)]
+    traffic: Traffic,
+    /// Service-level threshold: a call answered within this counts as in time.
+    #[arg(long, default_value = "20s", value_parser = duration_arg)]
+    answer_within: f64,
+    /// Evaluate exactly this many agents.
+    #[arg(long)]
+    agents: Option<u32>,
+    /// Target share answered within --answer-within, e.g. 0.8 for 80/20.
+    #[arg(long, allow_negative_numbers = true)]
+    target_sl: Option<f64>,
+    /// Target average speed of answer, e.g. 15s.
+    #[arg(long, value_parser = duration_arg)]
+    target_asa: Option<f64>,
+    /// Highest acceptable agent occupancy, e.g. 0.85.
+    #[arg(long, allow_negative_numbers = true)]
+    max_occupancy: Option<f64>,
+    /// Highest acceptable abandonment probability (Erlang A), e.g. 0.05.
+    #[arg(long, allow_negative_numbers = true)]
+    max_abandon: Option<f64>,
+    /// Mean caller patience for Erlang A, e.g. 5m.
+    #[arg(long, value_parser = duration_arg)]
+    patience: Option<f64>,
+    /// Share of paid time agents are not on the phones (breaks, training); scheduled = ceil(required / (1 - s)).
+    #[arg(long, allow_negative_numbers = true)]
+    shrinkage: Option<f64>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("sizing").args(["lines", "target_blocking"])))]
+struct LossArgs {
+    #[command(flatten)]
+    traffic: Traffic,
+    /// Evaluate exactly this many lines.
+    #[arg(long)]
+    lines: Option<u32>,
+    /// Highest acceptable share of callers blocked, e.g. 0.01.
+    #[arg(long, allow_negative_numbers = true)]
+    target_blocking: Option<f64>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn execute(args: ErlangArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    match args.model {
+        Model::C(q) => queue(q, false, out),
+        Model::A(q) => queue(q, true, out),
+        Model::B(l) => loss(l, out),
+    }
+}
+
+/// Checks the forecast and returns (calls per second, AHT seconds, load in erlangs).
+fn traffic(t: &Traffic) -> anyhow::Result<(f64, f64, f64)> {
+    ensure!(t.calls.is_finite() && t.calls > 0.0, "--calls: must be greater than 0, got {}", t.calls);
+    ensure!(t.per > 0.0, "--per: must be a duration longer than 0s");
+    ensure!(t.aht > 0.0, "--aht: must be a duration longer than 0s");
+    let rate = t.calls / t.per;
+    let load = rate * t.aht;
+    ensure!(load <= 1e6, "--calls/--aht: offered load {load:.0} erlangs is above the supported 1000000");
+    Ok((rate, t.aht, load))
+}
+
+fn share(flag: &str, value: Option<f64>, allow_zero: bool) -> anyhow::Result<Option<f64>> {
+    if let Some(v) = value {
+        let low_ok = if allow_zero { v >= 0.0 } else { v > 0.0 };
+        ensure!(
+            v.is_finite() && low_ok && v <= 1.0,
+            "{flag}: must be a share {} 0 and at most 1, got {v}",
+            if allow_zero { "from" } else { "above" }
+        );
+    }
+    Ok(value)
+}
+
+fn level_json(level: &StaffLevel, model: &str, load: f64, within: f64, a: Option<&erlang::ErlangA>) -> Value {
+    let mut value = json!({
+        "model": model,
+        "load_erlangs": load,
+        "agents": level.agents,
+        "answer_within_s": within,
+        "p_wait": level.p_wait,
+        "service_level": level.service_level,
+        "asa_s": level.asa,
+        "occupancy": level.occupancy,
+    });
+    if let Some(a) = a {
+        value["p_abandon"] = json!(a.p_abandon);
+        value["mean_wait_s"] = json!(a.mean_wait);
+        value["mean_queue_length"] = json!(a.mean_queue_length);
+    }
+    value
+}
+
+fn queue(args: QueueArgs, abandonment: bool, out: &mut dyn Write) -> anyhow::Result<()> {
+    let (rate, aht, load) = traffic(&args.traffic)?;
+    let model_name = if abandonment { "erlang_a" } else { "erlang_c" };
+    let model = if abandonment {
+        let Some(patience) = args.patience else { bail!("--patience: Erlang A needs the mean patience, e.g. --patience 5m") };
+        ensure!(patience > 0.0, "--patience: must be a duration longer than 0s");
+        StaffingModel::ErlangA { patience }
+    } else {
+        ensure!(args.patience.is_none(), "--patience: only Erlang A models patience; use `callsim erlang a`");
+        ensure!(args.max_abandon.is_none(), "--max-abandon: only Erlang A models abandonment; use `callsim erlang a`");
+        StaffingModel::ErlangC
+    };
+    let target_sl = share("--target-sl", args.target_sl, false)?;
+    let max_occupancy = share("--max-occupancy", args.max_occupancy, false)?;
+    let max_abandon = share("--max-abandon", args.max_abandon, true)?;
+    if let Some(s) = args.shrinkage {
+        ensure!(s.is_finite() && (0.0..1.0).contains(&s), "--shrinkage: must be from 0 to below 1, got {s}");
+    }
+    if let Some(asa) = args.target_asa {
+        ensure!(asa > 0.0, "--target-asa: must be longer than 0s (no staff level gives zero wait)");
+    }
+    let targets = Targets {
+        service_level: target_sl.map(|s| (s, args.answer_within)),
+        asa: args.target_asa,
+        max_abandon,
+        max_occupancy,
+    };
+    let within = args.answer_within;
+    let agents = match (args.agents, targets.is_empty()) {
+        (Some(_), false) => bail!("--agents: give either --agents to evaluate or a target to solve for, not both"),
+        (Some(n), true) => {
+            ensure!(n >= 1, "--agents: must be at least 1");
+            Some(n)
+        }
+        (None, false) => match erlang::required_agents(model, rate, aht, &targets) {
+            Some(n) => Some(n),
+            None => bail!(
+                "--target-sl/--target-asa/--max-occupancy/--max-abandon: the targets cannot be met with up to {MAX_AGENTS} agents"
+            ),
+        },
+        (None, true) => None,
+    };
+    let Some(agents) = agents else {
+        return classic_table(model, model_name, rate, aht, load, within, args.json, out);
+    };
+    let Some(level) = erlang::evaluate(model, agents, rate, aht, within) else {
+        let unstable = erlang::erlang_c(agents, rate, aht).unwrap_err();
+        if args.json {
+            writeln!(out, "{}", json!({"model": model_name, "load_erlangs": load, "agents": agents, "unstable": true,
+                "p_wait": 1.0, "service_level": 0.0, "asa_s": null, "occupancy": 1.0, "mean_queue_length": null}))?;
+            return Ok(());
+        }
+        writeln!(out, "{unstable}")?;
+        return Ok(());
+    };
+    let a = match model {
+        StaffingModel::ErlangA { patience } => Some(erlang::erlang_a(agents, rate, aht, patience)),
+        StaffingModel::ErlangC => None,
+    };
+    let queue_length = match &a {
+        Some(a) => a.mean_queue_length,
+        None => erlang::erlang_c(agents, rate, aht).map(|c| c.mean_queue_length()).unwrap_or(f64::NAN),
+    };
+    let scheduled = args.shrinkage.map(|s| scheduled_agents(agents, s));
+    let root = square_root_staffing(load, aht, &targets);
+    if args.json {
+        let mut value = level_json(&level, model_name, load, within, a.as_ref());
+        value["mean_queue_length"] = json!(queue_length);
+        if let Some(s) = scheduled {
+            value["scheduled_agents"] = json!(s);
+        }
+        if let Some((beta, n)) = root {
+            value["square_root_agents"] = json!(n);
+            value["square_root_beta"] = json!(beta);
+        }
+        writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+        return Ok(());
+    }
+    let heading = if targets.is_empty() { "evaluated" } else { "fewest agents meeting every target" };
+    writeln!(out, "{} ({heading}): {load:.2} erlangs offered", if abandonment { "Erlang A" } else { "Erlang C" })?;
+    let mut rows = vec![
+        vec!["agents".to_string(), agents.to_string()],
+        vec!["occupancy".into(), format!("{:.1}%", level.occupancy * 100.0)],
+        vec!["P(wait)".into(), format!("{:.4}", level.p_wait)],
+        vec![format!("service level ({}s)", within), format!("{:.4}", level.service_level)],
+        vec!["ASA".into(), format!("{:.2}s", level.asa)],
+        vec!["mean calls on hold".into(), format!("{queue_length:.3}")],
+    ];
+    if let Some(a) = &a {
+        rows.push(vec!["P(abandon)".into(), format!("{:.4}", a.p_abandon)]);
+        rows.push(vec!["mean wait of all callers".into(), format!("{:.2}s", a.mean_wait)]);
+    }
+    if let (Some(s), Some(shrinkage)) = (scheduled, args.shrinkage) {
+        rows.push(vec![format!("scheduled at {:.0}% shrinkage", shrinkage * 100.0), s.to_string()]);
+    }
+    if let Some((beta, n)) = root {
+        rows.push(vec![format!("square-root rule R + {beta:.3}·√R"), n.to_string()]);
+    }
+    write!(out, "{}", layout(&rows))?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn classic_table(
+    model: StaffingModel,
+    model_name: &str,
+    rate: f64,
+    aht: f64,
+    load: f64,
+    within: f64,
+    json: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let first = match model {
+        StaffingModel::ErlangC => load.floor() as u32 + 1,
+        StaffingModel::ErlangA { .. } => ((load * 0.8).floor() as u32).max(1),
+    };
+    let levels: Vec<StaffLevel> =
+        (first..first + 15).filter_map(|n| erlang::evaluate(model, n, rate, aht, within)).collect();
+    if json {
+        let rows: Vec<Value> = levels
+            .iter()
+            .map(|l| {
+                let mut v = json!({"agents": l.agents, "occupancy": l.occupancy, "p_wait": l.p_wait,
+                    "service_level": l.service_level, "asa_s": l.asa});
+                if matches!(model, StaffingModel::ErlangA { .. }) {
+                    v["p_abandon"] = json!(l.p_abandon);
+                }
+                v
+            })
+            .collect();
+        let value = json!({"model": model_name, "load_erlangs": load, "answer_within_s": within, "table": rows});
+        writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+        return Ok(());
+    }
+    writeln!(out, "{load:.2} erlangs offered; service level = share answered within {within}s")?;
+    let abandonment = matches!(model, StaffingModel::ErlangA { .. });
+    let mut rows = vec![vec!["agents", "occupancy", "P(wait)", "service level", "ASA"].into_iter().map(String::from).collect::<Vec<_>>()];
+    if abandonment {
+        rows[0].push("P(abandon)".into());
+    }
+    for l in &levels {
+        let mut row = vec![
+            l.agents.to_string(),
+            format!("{:.1}%", l.occupancy * 100.0),
+            format!("{:.4}", l.p_wait),
+            format!("{:.4}", l.service_level),
+            format!("{:.2}s", l.asa),
+        ];
+        if abandonment {
+            row.push(format!("{:.4}", l.p_abandon));
+        }
+        rows.push(row);
+    }
+    write!(out, "{}", layout(&rows))?;
+    Ok(())
+}
+
+fn loss(args: LossArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let (_, _, load) = traffic(&args.traffic)?;
+    let target = share("--target-blocking", args.target_blocking, false)?;
+    let lines = match (args.lines, target) {
+        (Some(n), _) => Some(n),
+        (None, Some(t)) => match lines_for_blocking(load, t, 10_000_000) {
+            Some(n) => Some(n),
+            None => bail!("--target-blocking: {t} cannot be met with up to 10000000 lines"),
+        },
+        (None, None) => None,
+    };
+    let Some(lines) = lines else {
+        let first = (load.floor() as u32).saturating_sub(5);
+        let rows: Vec<(u32, f64)> = (first..first + 15).map(|n| (n, erlang_b(n, load))).collect();
+        if args.json {
+            let table: Vec<Value> = rows.iter().map(|(n, b)| json!({"lines": n, "blocking": b})).collect();
+            writeln!(out, "{}", serde_json::to_string_pretty(&json!({"model": "erlang_b", "load_erlangs": load, "table": table}))?)?;
+            return Ok(());
+        }
+        writeln!(out, "{load:.2} erlangs offered")?;
+        let mut text = vec![vec!["lines".to_string(), "blocking".to_string()]];
+        text.extend(rows.iter().map(|(n, b)| vec![n.to_string(), format!("{b:.5}")]));
+        write!(out, "{}", layout(&text))?;
+        return Ok(());
+    };
+    let blocking = erlang_b(lines, load);
+    let carried = load * (1.0 - blocking);
+    if args.json {
+        let value = json!({"model": "erlang_b", "load_erlangs": load, "lines": lines, "blocking": blocking,
+            "carried_erlangs": carried, "occupancy": if lines > 0 { carried / lines as f64 } else { 0.0 }});
+        writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+        return Ok(());
+    }
+    writeln!(out, "Erlang B: {load:.2} erlangs offered to {lines} lines")?;
+    let rows = vec![
+        vec!["lines".to_string(), lines.to_string()],
+        vec!["blocking".into(), format!("{blocking:.5}")],
+        vec!["carried load".into(), format!("{carried:.2} erlangs")],
+    ];
+    write!(out, "{}", layout(&rows))?;
+    Ok(())
+}

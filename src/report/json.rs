@@ -1,0 +1,59 @@
+//! The `--json` objects. Keys are a contract with users' scripts: add, never rename or drop.
+
+use serde_json::{Map, Value, json};
+
+use crate::scenario::Warning;
+use crate::stats::{Estimate, Metric, MetricEstimates, Summary};
+use crate::theory::Theory;
+
+fn number(value: Option<f64>) -> Value {
+    value.filter(|v| v.is_finite()).map_or(Value::Null, |v| json!(v))
+}
+
+/// `{"mean": x, "ci95": h}`, with `null` where undefined.
+pub fn estimate_json(estimate: &Estimate) -> Value {
+    json!({ "mean": number(estimate.mean), "ci95": number(estimate.ci95) })
+}
+
+/// Every metric of one scope, keyed by metric name.
+pub fn metrics_json(estimates: &MetricEstimates) -> Value {
+    let mut map = Map::new();
+    for metric in Metric::ALL {
+        map.insert(metric.name().into(), estimate_json(&estimates[metric.index()]));
+    }
+    Value::Object(map)
+}
+
+/// The `callsim run --json` object.
+pub fn summary_json(summary: &Summary, theory: Option<&Theory>, warnings: &[Warning]) -> Value {
+    let call_types: Map<String, Value> =
+        summary.call_types.iter().map(|(name, e)| (name.clone(), metrics_json(e))).collect();
+    let groups: Map<String, Value> = summary
+        .groups
+        .iter()
+        .map(|g| {
+            (
+                g.name.clone(),
+                json!({
+                    "agents": g.agents,
+                    "occupancy": estimate_json(&g.occupancy),
+                    "calls_handled": estimate_json(&g.calls_handled),
+                }),
+            )
+        })
+        .collect();
+    let mut object = json!({
+        "scenario": summary.scenario,
+        "replications": summary.replications,
+        "total": metrics_json(&summary.total),
+        "call_types": call_types,
+        "agent_groups": groups,
+        "warnings": warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
+    });
+    if let Some(theory) = theory {
+        let values: Map<String, Value> =
+            theory.values.iter().map(|(m, v)| (m.name().to_string(), number(Some(*v)))).collect();
+        object["theory"] = json!({ "model": theory.model, "values": values, "note": theory.note });
+    }
+    object
+}

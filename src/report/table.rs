@@ -1,0 +1,82 @@
+//! Plain-text tables for the terminal.
+
+use std::fmt::Write;
+
+use crate::report::{format_estimate, format_value};
+use crate::scenario::Warning;
+use crate::stats::{Metric, Summary};
+use crate::theory::Theory;
+
+/// Lays out rows of cells in aligned columns: the first column left-aligned, the rest right-aligned.
+pub fn layout(rows: &[Vec<String>]) -> String {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (c, cell) in row.iter().enumerate() {
+            let pad = widths[c] - cell.chars().count();
+            if c == 0 {
+                line.push_str(cell);
+                line.push_str(&" ".repeat(pad));
+            } else {
+                line.push_str("  ");
+                line.push_str(&" ".repeat(pad));
+                line.push_str(cell);
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The `callsim run` report: per call type and total with 95% intervals, theory beside when covered, then
+/// agent groups and warnings.
+pub fn summary_table(summary: &Summary, theory: Option<&Theory>, warnings: &[Warning]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}: {} replications, mean ± 95% confidence half-width", summary.scenario, summary.replications);
+    let _ = writeln!(out);
+    let mut header = vec!["metric".to_string()];
+    header.extend(summary.call_types.iter().map(|(name, _)| name.clone()));
+    if summary.call_types.len() > 1 {
+        header.push("total".into());
+    }
+    let theory_values = theory.filter(|t| !t.values.is_empty());
+    if let Some(t) = theory_values {
+        header.push(t.model.to_string());
+    }
+    let mut rows = vec![header];
+    for metric in Metric::ALL {
+        let mut row = vec![metric.name().to_string()];
+        row.extend(summary.call_types.iter().map(|(_, e)| format_estimate(metric, &e[metric.index()])));
+        if summary.call_types.len() > 1 {
+            row.push(format_estimate(metric, &summary.total[metric.index()]));
+        }
+        if let Some(t) = theory_values {
+            row.push(t.value(metric).map_or(String::new(), |v| format_value(metric, v)));
+        }
+        rows.push(row);
+    }
+    out.push_str(&layout(&rows));
+    if let Some(t) = theory.filter(|t| !t.note.is_empty()) {
+        let _ = writeln!(out, "\n{}: {}", t.model, t.note);
+    }
+    let _ = writeln!(out);
+    let mut groups = vec![vec!["agent group".to_string(), "agents".into(), "occupancy".into(), "calls handled".into()]];
+    for g in &summary.groups {
+        groups.push(vec![
+            g.name.clone(),
+            g.agents.to_string(),
+            format_estimate(Metric::Occupancy, &g.occupancy),
+            format_estimate(Metric::Offered, &g.calls_handled),
+        ]);
+    }
+    out.push_str(&layout(&groups));
+    for warning in warnings {
+        let _ = writeln!(out, "\nwarning: {warning}");
+    }
+    out
+}
