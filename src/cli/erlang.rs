@@ -163,6 +163,9 @@ fn queue(args: QueueArgs, abandonment: bool, out: &mut dyn Write) -> anyhow::Res
         StaffingModel::ErlangC
     };
     let target_sl = share("--target-sl", args.target_sl, false)?;
+    if let Some(sl) = target_sl {
+        ensure!(sl < 1.0, "--target-sl: must be below 1; no staff level answers every call within the threshold");
+    }
     let max_occupancy = share("--max-occupancy", args.max_occupancy, false)?;
     let max_abandon = share("--max-abandon", args.max_abandon, true)?;
     if let Some(s) = args.shrinkage {

@@ -5,3 +5,7 @@
 
 mod common;
 mod erlang_formulas;
+mod validation_queues;
+mod distributions;
+mod scenario_errors;
+mod cli;
