@@ -114,7 +114,7 @@ fn erlang_bad_flags_exit_2_naming_the_flag() {
         (vec!["erlang", "c", "--calls", "5", "--aht", "0s", "--agents", "3"], "--aht"),
         (vec!["erlang", "c", "--calls", "100", "--aht", "3m", "--target-sl", "1.2"], "--target-sl"),
         (vec!["erlang", "c", "--calls", "100", "--aht", "3m", "--target-sl", "1.0"], "--target-sl"),
-        (vec!["erlang", "c", "--calls", "100", "--aht", "3m", "--target-asa", "0.001s"], "cannot be met"),
+        (vec!["erlang", "c", "--calls", "100", "--aht", "3m", "--max-occupancy", "0.00001"], "cannot be met"),
         (vec!["erlang", "a", "--calls", "100", "--aht", "3m", "--agents", "3"], "--patience"),
     ] {
         let output = callsim(&args);
