@@ -14,8 +14,10 @@ pub mod error;
 pub mod routing;
 pub mod run;
 pub mod scenario;
+pub mod plot;
 pub mod report;
 pub mod stats;
+pub mod sweep;
 pub mod theory;
 pub mod time;
 

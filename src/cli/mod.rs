@@ -3,6 +3,7 @@
 mod erlang;
 mod progress;
 mod run;
+mod sweep;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,8 @@ use clap::{Parser, Subcommand};
 ///
 /// Start with a bundled scenario:  callsim run scenarios/erlang_c_textbook.toml
 /// Size a shift with the calculator:  callsim erlang c --calls 100 --per 30m --aht 180s --target-sl 0.8
+/// Sweep staffing:  callsim sweep scenarios/vip_priority.toml --vary agent_groups.operators.count=12:22
+/// Compare policies:  callsim compare scenarios/vip_priority.toml --vary routing.queue=fifo,priority
 #[derive(Debug, Parser)]
 #[command(name = "callsim", version, about, long_about)]
 pub struct Cli {
@@ -24,6 +27,8 @@ pub struct Cli {
 enum Command {
     Run(run::RunArgs),
     Erlang(erlang::ErlangArgs),
+    Sweep(sweep::SweepArgs),
+    Compare(sweep::CompareArgs),
 }
 
 /// Runs the chosen command, writing its report to `out`.
@@ -31,6 +36,8 @@ pub fn execute(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
     match cli.command {
         Command::Run(args) => run::execute(args, out),
         Command::Erlang(args) => erlang::execute(args, out),
+        Command::Sweep(args) => sweep::sweep(args, out),
+        Command::Compare(args) => sweep::compare(args, out),
     }
 }
 

@@ -1,0 +1,196 @@
+//! `callsim sweep` and `callsim compare`: many variants of one scenario, in parallel, with common random numbers.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use callsim::report::output::{csv_number, write_csv};
+use callsim::report::table::layout;
+use callsim::report::format_estimate;
+use callsim::scenario::Scenario;
+use callsim::stats::Metric;
+use callsim::sweep::{Grid, PointResult, compare_chart, compare_points, sweep_charts, sweep_csv};
+
+/// Sweep staffing and policy parameters: every combination of the --vary values, in parallel.
+///
+/// PATH addresses any scenario field; arrays by element name. VALUES is a list (fifo,priority) or an inclusive
+/// range (10:20 or 10:20:2). Replication r sees the same callers at every point (common random numbers).
+///
+/// Writes sweep.csv (one row per point and call type, plus total) and charts (SVG and PNG).
+///
+/// Example: callsim sweep scenarios/vip_priority.toml --vary agent_groups.operators.count=12:22 --vary routing.queue=fifo,priority
+#[derive(Debug, clap::Args)]
+pub struct SweepArgs {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    /// An axis PATH=VALUES, e.g. agent_groups.agents.count=10:20 (repeatable) [default: the file's [sweep] vary].
+    #[arg(long = "vary", value_name = "PATH=VALUES")]
+    vary: Vec<String>,
+    /// Replications per point (overrides the file).
+    #[arg(long, short = 'r')]
+    replications: Option<u32>,
+    /// Output directory [default: output/<scenario file stem>-sweep/].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Worker threads [default: all cores]; results do not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Metric for the per-call-type chart, e.g. asa_s, wait_p90_s, occupancy.
+    #[arg(long, default_value = "service_level")]
+    metric: String,
+    /// Skip the charts (CSV only).
+    #[arg(long)]
+    no_plots: bool,
+}
+
+/// Compare policies on the same callers: paired differences against the first variant with 95% intervals.
+///
+/// Every variant runs the same replications with the same random streams, so a difference reflects the policy,
+/// not luck. Writes compare.csv and compare.svg/.png (waits and abandonment per call type).
+///
+/// Example: callsim compare scenarios/vip_priority.toml --vary routing.queue=fifo,priority,priority-aging
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    /// The variants PATH=A,B[,C]; the first is the baseline (repeatable for combined variants).
+    #[arg(long = "vary", value_name = "PATH=VALUES", required = true)]
+    vary: Vec<String>,
+    /// Replications per variant (overrides the file).
+    #[arg(long, short = 'r')]
+    replications: Option<u32>,
+    /// Output directory [default: output/<scenario file stem>-compare/].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Worker threads [default: all cores].
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Print one JSON object instead of the table.
+    #[arg(long)]
+    json: bool,
+    /// Skip the chart.
+    #[arg(long)]
+    no_plots: bool,
+}
+
+fn build_grid(path: &Path, vary: &[String], replications: Option<u32>) -> anyhow::Result<Grid> {
+    let label = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| callsim::Error::scenario(&label, format!("cannot read: {e}")))?;
+    let specs = if vary.is_empty() { Scenario::from_toml_str(&text, &label)?.sweep } else { vary.to_vec() };
+    Ok(Grid::build(&text, &label, &specs, replications)?)
+}
+
+fn run_grid(grid: &Grid, threads: Option<usize>) -> anyhow::Result<Vec<PointResult>> {
+    let pool = super::thread_pool(threads)?;
+    let bar = super::progress::bar(grid.job_count() as u64, "simulating");
+    let results = pool.install(|| grid.run(&|| bar.inc(1)));
+    bar.finish_and_clear();
+    Ok(results)
+}
+
+pub fn sweep(args: SweepArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let metric = Metric::from_name(&args.metric).with_context(|| {
+        let names: Vec<&str> = Metric::ALL.iter().map(|m| m.name()).collect();
+        format!("--metric: \"{}\" is not a metric; metrics are: {}", args.metric, names.join(", "))
+    })?;
+    let grid = build_grid(&args.scenario, &args.vary, args.replications)?;
+    let results = run_grid(&grid, args.threads)?;
+    let dir = args.out.unwrap_or_else(|| super::default_out_dir(&args.scenario, "-sweep"));
+    let (header, rows) = sweep_csv(&grid.axes, &results);
+    write_csv(&dir.join("sweep.csv"), &header, &rows)?;
+    let mut files = vec![dir.join("sweep.csv")];
+    if !args.no_plots {
+        let target = grid.points[0].scenario.service_level_target;
+        files.extend(sweep_charts(&grid.axes, &results, target, metric, &dir)?);
+    }
+    let mut table = vec![grid.axes.iter().map(|a| a.path.clone()).chain(
+        ["service_level", "asa_s", "abandonment_rate", "occupancy"].map(String::from),
+    ).collect::<Vec<_>>()];
+    for r in &results {
+        let mut row = r.labels.clone();
+        for m in [Metric::ServiceLevel, Metric::AsaS, Metric::AbandonmentRate, Metric::Occupancy] {
+            row.push(format_estimate(m, &r.summary.total[m.index()]));
+        }
+        table.push(row);
+    }
+    writeln!(out, "{} points x {} replications, all calls (mean ± 95% half-width)\n", results.len(), grid.points[0].scenario.replications)?;
+    write!(out, "{}", layout(&table))?;
+    writeln!(out)?;
+    for f in files {
+        writeln!(out, "wrote {}", f.display())?;
+    }
+    Ok(())
+}
+
+pub fn compare(args: CompareArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let grid = build_grid(&args.scenario, &args.vary, args.replications)?;
+    anyhow::ensure!(grid.points.len() >= 2, "--vary: compare needs at least two variants, e.g. routing.queue=fifo,priority");
+    let results = run_grid(&grid, args.threads)?;
+    let comparison = compare_points(&results);
+    let dir = args.out.unwrap_or_else(|| super::default_out_dir(&args.scenario, "-compare"));
+    let header: Vec<String> = [
+        "variant", "baseline", "call_type", "metric", "baseline_mean", "variant_mean", "difference", "difference_ci95",
+        "significant",
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows: Vec<Vec<String>> = comparison
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.variant.clone(),
+                comparison.baseline.clone(),
+                r.call_type.clone(),
+                r.metric.name().to_string(),
+                csv_number(r.baseline.value()),
+                csv_number(r.value.value()),
+                csv_number(r.difference.value()),
+                csv_number(r.difference.half_width()),
+                r.significant.to_string(),
+            ]
+        })
+        .collect();
+    write_csv(&dir.join("compare.csv"), &header, &rows)?;
+    let mut files = vec![dir.join("compare.csv")];
+    if !args.no_plots {
+        files.extend(compare_chart(&results, &comparison, &dir.join("compare"))?);
+    }
+    let shown = [Metric::ServiceLevel, Metric::AsaS, Metric::MeanWaitS, Metric::AbandonmentRate, Metric::WaitP90S];
+    if args.json {
+        let rows: Vec<serde_json::Value> = comparison
+            .rows
+            .iter()
+            .map(|r| serde_json::json!({
+                "variant": r.variant, "call_type": r.call_type, "metric": r.metric.name(),
+                "baseline": callsim::report::json::estimate_json(&r.baseline),
+                "value": callsim::report::json::estimate_json(&r.value),
+                "difference": callsim::report::json::estimate_json(&r.difference),
+                "significant": r.significant,
+            }))
+            .collect();
+        let value = serde_json::json!({"scenario": results[0].summary.scenario, "baseline": comparison.baseline,
+            "variants": comparison.variants, "replications": results[0].summary.replications, "rows": rows});
+        writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+        return Ok(());
+    }
+    writeln!(out, "baseline: {} ({} paired replications; * = 95% interval of the difference excludes 0)\n", comparison.baseline, results[0].summary.replications)?;
+    let mut table = vec![["variant", "call type", "metric", "baseline", "variant", "difference"].map(String::from).to_vec()];
+    for r in comparison.rows.iter().filter(|r| shown.contains(&r.metric)) {
+        let diff = format_estimate(r.metric, &r.difference);
+        table.push(vec![
+            r.variant.clone(),
+            r.call_type.clone(),
+            r.metric.name().to_string(),
+            format_estimate(r.metric, &r.baseline),
+            format_estimate(r.metric, &r.value),
+            if r.significant { format!("{diff} *") } else { diff },
+        ]);
+    }
+    write!(out, "{}", layout(&table))?;
+    writeln!(out)?;
+    for f in files {
+        writeln!(out, "wrote {}", f.display())?;
+    }
+    Ok(())
+}

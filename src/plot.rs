@@ -1,0 +1,279 @@
+//! Charts a manager reads at a glance: lines with 95% confidence bands, a target line, grouped bars with error
+//! whiskers. Each chart is written as SVG and PNG (with an embedded DejaVu Sans font, so no system font is
+//! needed), to a temporary file first and renamed into place.
+
+use std::path::{Path, PathBuf};
+use std::sync::Once;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+
+use crate::error::{Error, Result};
+
+/// Okabe-Ito colours: distinguishable with every common colour-vision deficiency.
+const COLOURS: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
+    RGBColor(120, 120, 120),
+    RGBColor(240, 228, 66),
+];
+
+const SIZE: (u32, u32) = (960, 600);
+
+fn colour(index: usize) -> RGBColor {
+    COLOURS[index % COLOURS.len()]
+}
+
+fn register_fonts() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // The font ships inside the binary; registration cannot fail for a valid TTF.
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, dejavu::sans::regular());
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Bold, dejavu::sans::bold());
+    });
+}
+
+/// One line of a line chart: `(x position, mean, 95% half-width)` per point.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// Legend text.
+    pub name: String,
+    /// Points in x order; NaN means are skipped.
+    pub points: Vec<(f64, f64, f64)>,
+}
+
+/// A line chart over a sweep axis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineChart {
+    /// Title.
+    pub title: String,
+    /// X axis label with unit.
+    pub x_label: String,
+    /// Y axis label with unit.
+    pub y_label: String,
+    /// Tick labels at x = 0, 1, 2, ... (the axis values as text).
+    pub x_ticks: Vec<String>,
+    /// The lines.
+    pub series: Vec<Series>,
+    /// A horizontal target line, if any.
+    pub target: Option<f64>,
+    /// True when y is a share (drawn as percent, axis from 0 to 100%).
+    pub share: bool,
+}
+
+/// Grouped bars: one group per category (call type), one bar per variant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BarPanel {
+    /// Panel title.
+    pub title: String,
+    /// Y axis label with unit.
+    pub y_label: String,
+    /// Categories along x.
+    pub categories: Vec<String>,
+    /// Variant names (legend).
+    pub variants: Vec<String>,
+    /// `values[variant][category] = (mean, 95% half-width)`.
+    pub values: Vec<Vec<(f64, f64)>>,
+    /// True when y is a share.
+    pub share: bool,
+}
+
+fn plot_error<E: std::fmt::Debug>(path: &Path) -> impl Fn(E) -> Error + '_ {
+    move |e| Error::io(path, format!("cannot draw chart: {e:?}"))
+}
+
+/// Renders with `draw` into `<stem>.svg` and `<stem>.png`, each through a temporary file.
+fn write_both(
+    stem: &Path,
+    draw: &dyn Fn(DrawingArea<SVGBackend, Shift>) -> std::result::Result<(), String>,
+    draw_png: &dyn Fn(DrawingArea<BitMapBackend, Shift>) -> std::result::Result<(), String>,
+) -> Result<Vec<PathBuf>> {
+    register_fonts();
+    let dir = stem.parent().unwrap_or(Path::new("."));
+    crate::report::output::ensure_dir(dir)?;
+    let name = stem.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let svg = stem.with_file_name(format!("{name}.svg"));
+    let png = stem.with_file_name(format!("{name}.png"));
+    let mut text = String::new();
+    {
+        let root = SVGBackend::with_string(&mut text, SIZE).into_drawing_area();
+        draw(root).map_err(plot_error(&svg))?;
+    }
+    crate::report::output::write_atomically(&svg, |out| out.write_all(text.as_bytes()))?;
+    let temporary = dir.join(format!(".{name}.partial.png"));
+    let result = (|| {
+        let root = BitMapBackend::new(&temporary, SIZE).into_drawing_area();
+        draw_png(root.clone()).map_err(plot_error(&png))?;
+        root.present().map_err(plot_error(&png))
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(e);
+    }
+    std::fs::rename(&temporary, &png).map_err(|e| Error::io(&png, e))?;
+    Ok(vec![svg, png])
+}
+
+/// Draws a line chart to `<stem>.svg` and `<stem>.png`; returns the files written.
+pub fn line_chart(chart: &LineChart, stem: &Path) -> Result<Vec<PathBuf>> {
+    write_both(stem, &|root| draw_lines(root, chart), &|root| draw_lines(root, chart))
+}
+
+/// Draws grouped bar panels side by side to `<stem>.svg` and `<stem>.png`; returns the files written.
+pub fn bar_chart(title: &str, panels: &[BarPanel], stem: &Path) -> Result<Vec<PathBuf>> {
+    write_both(stem, &|root| draw_bars(root, title, panels), &|root| draw_bars(root, title, panels))
+}
+
+fn scale(share: bool) -> f64 {
+    if share { 100.0 } else { 1.0 }
+}
+
+fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChart) -> std::result::Result<(), String> {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("{e:?}");
+    root.fill(&WHITE).map_err(e)?;
+    let k = scale(chart.share);
+    let finite = |v: &f64| v.is_finite();
+    let highs = chart.series.iter().flat_map(|s| s.points.iter().map(|p| p.1 + p.2.max(0.0) * (p.2.is_finite() as u8 as f64)));
+    let mut y_max = highs.chain(chart.target).filter(finite).fold(0.0f64, f64::max) * k;
+    if chart.share {
+        y_max = 100.0;
+    } else {
+        y_max = if y_max <= 0.0 { 1.0 } else { y_max * 1.08 };
+    }
+    let x_max = (chart.x_ticks.len().max(2) - 1) as f64;
+    let ticks = chart.x_ticks.clone();
+    let mut ctx = ChartBuilder::on(&root)
+        .caption(&chart.title, ("sans-serif", 26).into_font())
+        .margin(16)
+        .x_label_area_size(50)
+        .y_label_area_size(70)
+        .build_cartesian_2d(-0.05 * x_max..x_max * 1.05, 0.0..y_max)
+        .map_err(e)?;
+    ctx.configure_mesh()
+        .x_desc(&chart.x_label)
+        .y_desc(if chart.share { format!("{} (%)", chart.y_label) } else { chart.y_label.clone() })
+        .x_labels(ticks.len().min(12))
+        .x_label_formatter(&|x| {
+            let i = x.round();
+            if (x - i).abs() < 1e-6 && i >= 0.0 { ticks.get(i as usize).cloned().unwrap_or_default() } else { String::new() }
+        })
+        .label_style(("sans-serif", 15))
+        .axis_desc_style(("sans-serif", 17))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()
+        .map_err(e)?;
+    for (i, series) in chart.series.iter().enumerate() {
+        let c = colour(i);
+        let points: Vec<(f64, f64, f64)> = series.points.iter().copied().filter(|p| p.1.is_finite()).collect();
+        let band: Vec<(f64, f64)> = points
+            .iter()
+            .map(|p| (p.0, (p.1 + p.2.max(0.0) * p.2.is_finite() as u8 as f64) * k))
+            .chain(points.iter().rev().map(|p| (p.0, ((p.1 - p.2.max(0.0) * p.2.is_finite() as u8 as f64) * k).max(0.0))))
+            .collect();
+        if band.len() >= 4 {
+            ctx.draw_series(std::iter::once(Polygon::new(band, c.mix(0.18).filled()))).map_err(e)?;
+        }
+        ctx.draw_series(LineSeries::new(points.iter().map(|p| (p.0, p.1 * k)), c.stroke_width(3)))
+            .map_err(e)?
+            .label(&series.name)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3)));
+        ctx.draw_series(points.iter().map(|p| Circle::new((p.0, p.1 * k), 4, c.filled()))).map_err(e)?;
+    }
+    if let Some(target) = chart.target {
+        let y = target * k;
+        ctx.draw_series(DashedLineSeries::new(
+            vec![(-0.05 * x_max, y), (x_max * 1.05, y)],
+            8,
+            6,
+            BLACK.stroke_width(2),
+        ))
+        .map_err(e)?
+        .label(format!("target {}", if chart.share { format!("{:.0}%", y) } else { format!("{y:.1}") }))
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.stroke_width(2)));
+    }
+    ctx.configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .label_font(("sans-serif", 15))
+        .position(if chart.target.is_some() { SeriesLabelPosition::LowerRight } else { SeriesLabelPosition::UpperRight })
+        .draw()
+        .map_err(e)?;
+    root.present().map_err(e)
+}
+
+fn draw_bars<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    title: &str,
+    panels: &[BarPanel],
+) -> std::result::Result<(), String> {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("{e:?}");
+    root.fill(&WHITE).map_err(e)?;
+    let root = root.titled(title, ("sans-serif", 26)).map_err(e)?;
+    let areas = root.split_evenly((1, panels.len().max(1)));
+    for (panel, area) in panels.iter().zip(areas) {
+        let k = scale(panel.share);
+        let top = panel
+            .values
+            .iter()
+            .flatten()
+            .map(|(m, h)| (m + if h.is_finite() { *h } else { 0.0 }) * k)
+            .filter(|v| v.is_finite())
+            .fold(0.0f64, f64::max);
+        let y_max = if top <= 0.0 { 1.0 } else { top * 1.15 };
+        let categories = panel.categories.clone();
+        let n = categories.len().max(1) as f64;
+        let mut ctx = ChartBuilder::on(&area)
+            .caption(&panel.title, ("sans-serif", 20))
+            .margin(14)
+            .x_label_area_size(40)
+            .y_label_area_size(64)
+            .build_cartesian_2d(0.0..n, 0.0..y_max)
+            .map_err(e)?;
+        ctx.configure_mesh()
+            .disable_x_mesh()
+            .x_labels(categories.len() * 2 + 1)
+            .x_label_formatter(&|x| {
+                let centre = x - 0.5;
+                let i = centre.round();
+                if (centre - i).abs() < 1e-6 && i >= 0.0 { categories.get(i as usize).cloned().unwrap_or_default() } else { String::new() }
+            })
+            .y_desc(if panel.share { format!("{} (%)", panel.y_label) } else { panel.y_label.clone() })
+            .label_style(("sans-serif", 15))
+            .axis_desc_style(("sans-serif", 16))
+            .draw()
+            .map_err(e)?;
+        let variants = panel.variants.len().max(1) as f64;
+        let width = 0.8 / variants;
+        for (v, name) in panel.variants.iter().enumerate() {
+            let c = colour(v);
+            let bars: Vec<(f64, f64, f64)> = panel.values[v]
+                .iter()
+                .enumerate()
+                .filter(|(_, (m, _))| m.is_finite())
+                .map(|(cat, (m, h))| (cat as f64 + 0.1 + v as f64 * width, m * k, if h.is_finite() { h * k } else { 0.0 }))
+                .collect();
+            ctx.draw_series(bars.iter().map(|&(x, y, _)| Rectangle::new([(x, 0.0), (x + width * 0.92, y)], c.filled())))
+                .map_err(e)?
+                .label(name)
+                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], c.filled()));
+            ctx.draw_series(bars.iter().map(|&(x, y, h)| {
+                let mid = x + width * 0.46;
+                ErrorBar::new_vertical(mid, (y - h).max(0.0), y, y + h, BLACK.stroke_width(2), 8)
+            }))
+            .map_err(e)?;
+        }
+        ctx.configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.3))
+            .label_font(("sans-serif", 14))
+            .position(SeriesLabelPosition::UpperLeft)
+            .draw()
+            .map_err(e)?;
+    }
+    Ok(())
+}

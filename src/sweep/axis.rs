@@ -1,0 +1,140 @@
+//! Sweep axes: `PATH=VALUES` specifications and how a value is written into a scenario.
+//!
+//! `PATH` addresses any scenario field with dots; arrays of tables are addressed by element name:
+//! `agent_groups.agents.count`, `call_types.vip.priority`, `call_types.general.service.mean`, `routing.queue`.
+//! `VALUES` is a comma list (`fifo,priority`, `3m,4m`) or an inclusive range `10:20` or `10:20:2`.
+
+use toml::{Table, Value};
+
+/// Most points a sweep grid may have.
+pub const MAX_POINTS: usize = 10_000;
+
+/// One swept field and the values it takes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Axis {
+    /// The dotted path, as given.
+    pub path: String,
+    /// The values, as TOML values.
+    pub values: Vec<Value>,
+}
+
+/// Text of a value as shown in CSV cells and plot labels (strings without quotes).
+pub fn value_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn parse_scalar(text: &str) -> Value {
+    let text = text.trim();
+    if let Ok(i) = text.parse::<i64>() {
+        Value::Integer(i)
+    } else if let Ok(f) = text.parse::<f64>() {
+        Value::Float(f)
+    } else if let Ok(b) = text.parse::<bool>() {
+        Value::Boolean(b)
+    } else {
+        Value::String(text.to_string())
+    }
+}
+
+fn parse_number(text: &str, spec: &str) -> Result<f64, String> {
+    text.trim().parse::<f64>().map_err(|_| format!("range bound \"{text}\" in \"{spec}\" is not a number"))
+}
+
+impl Axis {
+    /// Parses `PATH=VALUES`.
+    pub fn parse(spec: &str) -> Result<Axis, String> {
+        let Some((path, values)) = spec.split_once('=') else {
+            return Err("expected PATH=VALUES, e.g. agent_groups.agents.count=10:20 or routing.queue=fifo,priority".into());
+        };
+        let path = path.trim();
+        if path.is_empty() || path.split('.').any(|s| s.trim().is_empty()) {
+            return Err(format!("\"{path}\" is not a dotted path such as call_types.general.priority"));
+        }
+        let values = values.trim();
+        if values.is_empty() {
+            return Err("no values after '='".into());
+        }
+        let parsed = if values.contains(':') && !values.contains(',') && looks_numeric_range(values) {
+            parse_range(values)?
+        } else {
+            let items: Vec<&str> = values.split(',').map(str::trim).collect();
+            if items.iter().any(|s| s.is_empty()) {
+                return Err(format!("empty item in the list \"{values}\""));
+            }
+            items.into_iter().map(parse_scalar).collect()
+        };
+        Ok(Axis { path: path.to_string(), values: parsed })
+    }
+}
+
+fn looks_numeric_range(text: &str) -> bool {
+    text.split(':').all(|part| part.trim().parse::<f64>().is_ok())
+}
+
+fn parse_range(spec: &str) -> Result<Vec<Value>, String> {
+    let parts: Vec<&str> = spec.split(':').collect();
+    if !(2..=3).contains(&parts.len()) {
+        return Err(format!("range \"{spec}\" must be START:END or START:END:STEP"));
+    }
+    let all_integers = parts.iter().all(|p| p.trim().parse::<i64>().is_ok());
+    let start = parse_number(parts[0], spec)?;
+    let end = parse_number(parts[1], spec)?;
+    let step = if parts.len() == 3 { parse_number(parts[2], spec)? } else { 1.0 };
+    if step <= 0.0 {
+        return Err(format!("range \"{spec}\" needs a step above 0"));
+    }
+    if end < start {
+        return Err(format!("range \"{spec}\" is empty: END is below START"));
+    }
+    let count = ((end - start) / step + 1e-9).floor() as usize + 1;
+    if count > MAX_POINTS {
+        return Err(format!("range \"{spec}\" has {count} values; at most {MAX_POINTS} are allowed"));
+    }
+    Ok((0..count)
+        .map(|i| {
+            let v = start + i as f64 * step;
+            if all_integers { Value::Integer(v.round() as i64) } else { Value::Float(v) }
+        })
+        .collect())
+}
+
+/// Writes `value` at `path` in a scenario table. Arrays of tables are entered by the element's `name`.
+pub fn set_path(table: &mut Table, path: &str, value: Value) -> Result<(), String> {
+    let segments: Vec<&str> = path.split('.').collect();
+    let mut current = table;
+    let mut i = 0;
+    while i + 1 < segments.len() {
+        let key = segments[i];
+        let Some(entry) = current.get_mut(key) else {
+            return Err(format!("no field \"{key}\" (path so far: {})", segments[..=i].join(".")));
+        };
+        current = match entry {
+            Value::Table(inner) => inner,
+            Value::Array(items) => {
+                let name = segments[i + 1];
+                let names: Vec<String> = items
+                    .iter()
+                    .filter_map(|t| t.get("name").and_then(Value::as_str).map(String::from))
+                    .collect();
+                let found = items.iter_mut().find(|t| t.get("name").and_then(Value::as_str) == Some(name));
+                match found {
+                    Some(Value::Table(inner)) => {
+                        i += 1;
+                        if i + 1 >= segments.len() {
+                            return Err(format!("{key}.{name} needs a field after it, e.g. {key}.{name}.count"));
+                        }
+                        inner
+                    }
+                    _ => return Err(format!("{key} has no element named \"{name}\"; names are: {}", names.join(", "))),
+                }
+            }
+            _ => return Err(format!("\"{key}\" is a value, not a table; cannot go further into it")),
+        };
+        i += 1;
+    }
+    current.insert(segments[segments.len() - 1].to_string(), value);
+    Ok(())
+}
