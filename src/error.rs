@@ -35,17 +35,26 @@ pub enum Error {
 impl Error {
     /// An error about a scenario file.
     pub fn scenario(file: impl Into<String>, message: impl Into<String>) -> Error {
-        Error::Scenario { file: file.into(), message: message.into() }
+        Error::Scenario {
+            file: file.into(),
+            message: message.into(),
+        }
     }
 
     /// An error about a command-line flag.
     pub fn input(flag: impl Into<String>, message: impl Into<String>) -> Error {
-        Error::Input { flag: flag.into(), message: message.into() }
+        Error::Input {
+            flag: flag.into(),
+            message: message.into(),
+        }
     }
 
     /// An error about a file on disk.
     pub fn io(path: &Path, error: impl std::fmt::Display) -> Error {
-        Error::Io { path: path.to_path_buf(), message: error.to_string().to_lowercase() }
+        Error::Io {
+            path: path.to_path_buf(),
+            message: error.to_string().to_lowercase(),
+        }
     }
 }
 

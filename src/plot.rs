@@ -33,7 +33,11 @@ fn register_fonts() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         // The font ships inside the binary; registration cannot fail for a valid TTF.
-        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, dejavu::sans::regular());
+        let _ = plotters::style::register_font(
+            "sans-serif",
+            FontStyle::Normal,
+            dejavu::sans::regular(),
+        );
         let _ = plotters::style::register_font("sans-serif", FontStyle::Bold, dejavu::sans::bold());
     });
 }
@@ -88,6 +92,7 @@ fn plot_error<E: std::fmt::Debug>(path: &Path) -> impl Fn(E) -> Error + '_ {
 }
 
 /// Renders with `draw` into `<stem>.svg` and `<stem>.png`, each through a temporary file.
+#[allow(clippy::type_complexity)] // one closure per backend; an alias cannot name the backends' lifetimes
 fn write_both(
     stem: &Path,
     draw: &dyn Fn(DrawingArea<SVGBackend, Shift>) -> std::result::Result<(), String>,
@@ -96,7 +101,10 @@ fn write_both(
     register_fonts();
     let dir = stem.parent().unwrap_or(Path::new("."));
     crate::report::output::ensure_dir(dir)?;
-    let name = stem.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = stem
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let svg = stem.with_file_name(format!("{name}.svg"));
     let png = stem.with_file_name(format!("{name}.png"));
     let mut text = String::new();
@@ -121,25 +129,40 @@ fn write_both(
 
 /// Draws a line chart to `<stem>.svg` and `<stem>.png`; returns the files written.
 pub fn line_chart(chart: &LineChart, stem: &Path) -> Result<Vec<PathBuf>> {
-    write_both(stem, &|root| draw_lines(root, chart), &|root| draw_lines(root, chart))
+    write_both(stem, &|root| draw_lines(root, chart), &|root| {
+        draw_lines(root, chart)
+    })
 }
 
 /// Draws grouped bar panels side by side to `<stem>.svg` and `<stem>.png`; returns the files written.
 pub fn bar_chart(title: &str, panels: &[BarPanel], stem: &Path) -> Result<Vec<PathBuf>> {
-    write_both(stem, &|root| draw_bars(root, title, panels), &|root| draw_bars(root, title, panels))
+    write_both(stem, &|root| draw_bars(root, title, panels), &|root| {
+        draw_bars(root, title, panels)
+    })
 }
 
 fn scale(share: bool) -> f64 {
     if share { 100.0 } else { 1.0 }
 }
 
-fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChart) -> std::result::Result<(), String> {
+fn draw_lines<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    chart: &LineChart,
+) -> std::result::Result<(), String> {
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("{e:?}");
     root.fill(&WHITE).map_err(e)?;
     let k = scale(chart.share);
     let finite = |v: &f64| v.is_finite();
-    let highs = chart.series.iter().flat_map(|s| s.points.iter().map(|p| p.1 + p.2.max(0.0) * (p.2.is_finite() as u8 as f64)));
-    let mut y_max = highs.chain(chart.target).filter(finite).fold(0.0f64, f64::max) * k;
+    let highs = chart.series.iter().flat_map(|s| {
+        s.points
+            .iter()
+            .map(|p| p.1 + p.2.max(0.0) * (p.2.is_finite() as u8 as f64))
+    });
+    let mut y_max = highs
+        .chain(chart.target)
+        .filter(finite)
+        .fold(0.0f64, f64::max)
+        * k;
     if chart.share {
         y_max = 100.0;
     } else {
@@ -156,11 +179,19 @@ fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChar
         .map_err(e)?;
     ctx.configure_mesh()
         .x_desc(&chart.x_label)
-        .y_desc(if chart.share { format!("{} (%)", chart.y_label) } else { chart.y_label.clone() })
+        .y_desc(if chart.share {
+            format!("{} (%)", chart.y_label)
+        } else {
+            chart.y_label.clone()
+        })
         .x_labels(ticks.len().min(12))
         .x_label_formatter(&|x| {
             let i = x.round();
-            if (x - i).abs() < 1e-6 && i >= 0.0 { ticks.get(i as usize).cloned().unwrap_or_default() } else { String::new() }
+            if (x - i).abs() < 1e-6 && i >= 0.0 {
+                ticks.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
         })
         .label_style(("sans-serif", 15))
         .axis_desc_style(("sans-serif", 17))
@@ -169,20 +200,39 @@ fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChar
         .map_err(e)?;
     for (i, series) in chart.series.iter().enumerate() {
         let c = colour(i);
-        let points: Vec<(f64, f64, f64)> = series.points.iter().copied().filter(|p| p.1.is_finite()).collect();
+        let points: Vec<(f64, f64, f64)> = series
+            .points
+            .iter()
+            .copied()
+            .filter(|p| p.1.is_finite())
+            .collect();
         let band: Vec<(f64, f64)> = points
             .iter()
             .map(|p| (p.0, (p.1 + p.2.max(0.0) * p.2.is_finite() as u8 as f64) * k))
-            .chain(points.iter().rev().map(|p| (p.0, ((p.1 - p.2.max(0.0) * p.2.is_finite() as u8 as f64) * k).max(0.0))))
+            .chain(points.iter().rev().map(|p| {
+                (
+                    p.0,
+                    ((p.1 - p.2.max(0.0) * p.2.is_finite() as u8 as f64) * k).max(0.0),
+                )
+            }))
             .collect();
         if band.len() >= 4 {
-            ctx.draw_series(std::iter::once(Polygon::new(band, c.mix(0.18).filled()))).map_err(e)?;
+            ctx.draw_series(std::iter::once(Polygon::new(band, c.mix(0.18).filled())))
+                .map_err(e)?;
         }
-        ctx.draw_series(LineSeries::new(points.iter().map(|p| (p.0, p.1 * k)), c.stroke_width(3)))
-            .map_err(e)?
-            .label(&series.name)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3)));
-        ctx.draw_series(points.iter().map(|p| Circle::new((p.0, p.1 * k), 4, c.filled()))).map_err(e)?;
+        ctx.draw_series(LineSeries::new(
+            points.iter().map(|p| (p.0, p.1 * k)),
+            c.stroke_width(3),
+        ))
+        .map_err(e)?
+        .label(&series.name)
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3)));
+        ctx.draw_series(
+            points
+                .iter()
+                .map(|p| Circle::new((p.0, p.1 * k), 4, c.filled())),
+        )
+        .map_err(e)?;
     }
     if let Some(target) = chart.target {
         let y = target * k;
@@ -193,14 +243,25 @@ fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChar
             BLACK.stroke_width(2),
         ))
         .map_err(e)?
-        .label(format!("target {}", if chart.share { format!("{:.0}%", y) } else { format!("{y:.1}") }))
+        .label(format!(
+            "target {}",
+            if chart.share {
+                format!("{:.0}%", y)
+            } else {
+                format!("{y:.1}")
+            }
+        ))
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.stroke_width(2)));
     }
     ctx.configure_series_labels()
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK.mix(0.3))
         .label_font(("sans-serif", 15))
-        .position(if chart.target.is_some() { SeriesLabelPosition::LowerRight } else { SeriesLabelPosition::UpperRight })
+        .position(if chart.target.is_some() {
+            SeriesLabelPosition::LowerRight
+        } else {
+            SeriesLabelPosition::UpperRight
+        })
         .draw()
         .map_err(e)?;
     root.present().map_err(e)
@@ -240,9 +301,17 @@ fn draw_bars<DB: DrawingBackend>(
             .x_label_formatter(&|x| {
                 let centre = x - 0.5;
                 let i = centre.round();
-                if (centre - i).abs() < 1e-6 && i >= 0.0 { categories.get(i as usize).cloned().unwrap_or_default() } else { String::new() }
+                if (centre - i).abs() < 1e-6 && i >= 0.0 {
+                    categories.get(i as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
             })
-            .y_desc(if panel.share { format!("{} (%)", panel.y_label) } else { panel.y_label.clone() })
+            .y_desc(if panel.share {
+                format!("{} (%)", panel.y_label)
+            } else {
+                panel.y_label.clone()
+            })
             .label_style(("sans-serif", 15))
             .axis_desc_style(("sans-serif", 16))
             .draw()
@@ -255,12 +324,22 @@ fn draw_bars<DB: DrawingBackend>(
                 .iter()
                 .enumerate()
                 .filter(|(_, (m, _))| m.is_finite())
-                .map(|(cat, (m, h))| (cat as f64 + 0.1 + v as f64 * width, m * k, if h.is_finite() { h * k } else { 0.0 }))
+                .map(|(cat, (m, h))| {
+                    (
+                        cat as f64 + 0.1 + v as f64 * width,
+                        m * k,
+                        if h.is_finite() { h * k } else { 0.0 },
+                    )
+                })
                 .collect();
-            ctx.draw_series(bars.iter().map(|&(x, y, _)| Rectangle::new([(x, 0.0), (x + width * 0.92, y)], c.filled())))
-                .map_err(e)?
-                .label(name)
-                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], c.filled()));
+            ctx.draw_series(
+                bars.iter().map(|&(x, y, _)| {
+                    Rectangle::new([(x, 0.0), (x + width * 0.92, y)], c.filled())
+                }),
+            )
+            .map_err(e)?
+            .label(name)
+            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], c.filled()));
             ctx.draw_series(bars.iter().map(|&(x, y, h)| {
                 let mid = x + width * 0.46;
                 ErrorBar::new_vertical(mid, (y - h).max(0.0), y, y + h, BLACK.stroke_width(2), 8)

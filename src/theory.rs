@@ -22,13 +22,18 @@ pub struct Theory {
 impl Theory {
     /// The exact value of a metric, if the model gives one.
     pub fn value(&self, metric: Metric) -> Option<f64> {
-        self.values.iter().find(|(m, _)| *m == metric).map(|(_, v)| *v)
+        self.values
+            .iter()
+            .find(|(m, _)| *m == metric)
+            .map(|(_, v)| *v)
     }
 }
 
 /// The exact figures for `scenario`, or `None` when no textbook model covers it.
 pub fn theory_for(scenario: &Scenario) -> Option<Theory> {
-    let [call_type] = scenario.call_types.as_slice() else { return None };
+    let [call_type] = scenario.call_types.as_slice() else {
+        return None;
+    };
     if !call_type.service.is_exponential() || call_type.after_call_work > 0.0 {
         return None;
     }
@@ -56,7 +61,11 @@ pub fn theory_for(scenario: &Scenario) -> Option<Theory> {
                 ],
                 note: String::new(),
             },
-            Err(unstable) => Theory { model: "Erlang C (M/M/c)", values: Vec::new(), note: unstable.to_string() },
+            Err(unstable) => Theory {
+                model: "Erlang C (M/M/c)",
+                values: Vec::new(),
+                note: unstable.to_string(),
+            },
         }),
         (Some(patience), None) if patience.is_exponential() => {
             let a = erlang_a(agents, rate, aht, patience.mean());

@@ -4,8 +4,8 @@ use std::io::Write;
 
 use anyhow::{bail, ensure};
 use callsim::erlang::{
-    self, MAX_AGENTS, StaffLevel, StaffingModel, Targets, erlang_b, lines_for_blocking, scheduled_agents,
-    square_root_staffing,
+    self, MAX_AGENTS, StaffLevel, StaffingModel, Targets, erlang_b, lines_for_blocking,
+    scheduled_agents, square_root_staffing,
 };
 use callsim::report::table::layout;
 use serde_json::{Value, json};
@@ -110,12 +110,19 @@ pub fn execute(args: ErlangArgs, out: &mut dyn Write) -> anyhow::Result<()> {
 
 /// Checks the forecast and returns (calls per second, AHT seconds, load in erlangs).
 fn traffic(t: &Traffic) -> anyhow::Result<(f64, f64, f64)> {
-    ensure!(t.calls.is_finite() && t.calls > 0.0, "--calls: must be greater than 0, got {}", t.calls);
+    ensure!(
+        t.calls.is_finite() && t.calls > 0.0,
+        "--calls: must be greater than 0, got {}",
+        t.calls
+    );
     ensure!(t.per > 0.0, "--per: must be a duration longer than 0s");
     ensure!(t.aht > 0.0, "--aht: must be a duration longer than 0s");
     let rate = t.calls / t.per;
     let load = rate * t.aht;
-    ensure!(load <= 1e6, "--calls/--aht: offered load {load:.0} erlangs is above the supported 1000000");
+    ensure!(
+        load <= 1e6,
+        "--calls/--aht: offered load {load:.0} erlangs is above the supported 1000000"
+    );
     Ok((rate, t.aht, load))
 }
 
@@ -131,7 +138,13 @@ fn share(flag: &str, value: Option<f64>, allow_zero: bool) -> anyhow::Result<Opt
     Ok(value)
 }
 
-fn level_json(level: &StaffLevel, model: &str, load: f64, within: f64, a: Option<&erlang::ErlangA>) -> Value {
+fn level_json(
+    level: &StaffLevel,
+    model: &str,
+    load: f64,
+    within: f64,
+    a: Option<&erlang::ErlangA>,
+) -> Value {
     let mut value = json!({
         "model": model,
         "load_erlangs": load,
@@ -154,25 +167,45 @@ fn queue(args: QueueArgs, abandonment: bool, out: &mut dyn Write) -> anyhow::Res
     let (rate, aht, load) = traffic(&args.traffic)?;
     let model_name = if abandonment { "erlang_a" } else { "erlang_c" };
     let model = if abandonment {
-        let Some(patience) = args.patience else { bail!("--patience: Erlang A needs the mean patience, e.g. --patience 5m") };
-        ensure!(patience > 0.0, "--patience: must be a duration longer than 0s");
+        let Some(patience) = args.patience else {
+            bail!("--patience: Erlang A needs the mean patience, e.g. --patience 5m")
+        };
+        ensure!(
+            patience > 0.0,
+            "--patience: must be a duration longer than 0s"
+        );
         StaffingModel::ErlangA { patience }
     } else {
-        ensure!(args.patience.is_none(), "--patience: only Erlang A models patience; use `callsim erlang a`");
-        ensure!(args.max_abandon.is_none(), "--max-abandon: only Erlang A models abandonment; use `callsim erlang a`");
+        ensure!(
+            args.patience.is_none(),
+            "--patience: only Erlang A models patience; use `callsim erlang a`"
+        );
+        ensure!(
+            args.max_abandon.is_none(),
+            "--max-abandon: only Erlang A models abandonment; use `callsim erlang a`"
+        );
         StaffingModel::ErlangC
     };
     let target_sl = share("--target-sl", args.target_sl, false)?;
     if let Some(sl) = target_sl {
-        ensure!(sl < 1.0, "--target-sl: must be below 1; no staff level answers every call within the threshold");
+        ensure!(
+            sl < 1.0,
+            "--target-sl: must be below 1; no staff level answers every call within the threshold"
+        );
     }
     let max_occupancy = share("--max-occupancy", args.max_occupancy, false)?;
     let max_abandon = share("--max-abandon", args.max_abandon, true)?;
     if let Some(s) = args.shrinkage {
-        ensure!(s.is_finite() && (0.0..1.0).contains(&s), "--shrinkage: must be from 0 to below 1, got {s}");
+        ensure!(
+            s.is_finite() && (0.0..1.0).contains(&s),
+            "--shrinkage: must be from 0 to below 1, got {s}"
+        );
     }
     if let Some(asa) = args.target_asa {
-        ensure!(asa > 0.0, "--target-asa: must be longer than 0s (no staff level gives zero wait)");
+        ensure!(
+            asa > 0.0,
+            "--target-asa: must be longer than 0s (no staff level gives zero wait)"
+        );
     }
     let targets = Targets {
         service_level: target_sl.map(|s| (s, args.answer_within)),
@@ -182,7 +215,9 @@ fn queue(args: QueueArgs, abandonment: bool, out: &mut dyn Write) -> anyhow::Res
     };
     let within = args.answer_within;
     let agents = match (args.agents, targets.is_empty()) {
-        (Some(_), false) => bail!("--agents: give either --agents to evaluate or a target to solve for, not both"),
+        (Some(_), false) => {
+            bail!("--agents: give either --agents to evaluate or a target to solve for, not both")
+        }
         (Some(n), true) => {
             ensure!(n >= 1, "--agents: must be at least 1");
             Some(n)
@@ -201,8 +236,12 @@ fn queue(args: QueueArgs, abandonment: bool, out: &mut dyn Write) -> anyhow::Res
     let Some(level) = erlang::evaluate(model, agents, rate, aht, within) else {
         let unstable = erlang::erlang_c(agents, rate, aht).unwrap_err();
         if args.json {
-            writeln!(out, "{}", json!({"model": model_name, "load_erlangs": load, "agents": agents, "unstable": true,
-                "p_wait": 1.0, "service_level": 0.0, "asa_s": null, "occupancy": 1.0, "mean_queue_length": null}))?;
+            writeln!(
+                out,
+                "{}",
+                json!({"model": model_name, "load_erlangs": load, "agents": agents, "unstable": true,
+                "p_wait": 1.0, "service_level": 0.0, "asa_s": null, "occupancy": 1.0, "mean_queue_length": null})
+            )?;
             return Ok(());
         }
         writeln!(out, "{unstable}")?;
@@ -214,7 +253,9 @@ fn queue(args: QueueArgs, abandonment: bool, out: &mut dyn Write) -> anyhow::Res
     };
     let queue_length = match &a {
         Some(a) => a.mean_queue_length,
-        None => erlang::erlang_c(agents, rate, aht).map(|c| c.mean_queue_length()).unwrap_or(f64::NAN),
+        None => erlang::erlang_c(agents, rate, aht)
+            .map(|c| c.mean_queue_length())
+            .unwrap_or(f64::NAN),
     };
     let scheduled = args.shrinkage.map(|s| scheduled_agents(agents, s));
     let root = square_root_staffing(load, aht, &targets);
@@ -231,25 +272,48 @@ fn queue(args: QueueArgs, abandonment: bool, out: &mut dyn Write) -> anyhow::Res
         writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
         return Ok(());
     }
-    let heading = if targets.is_empty() { "evaluated" } else { "fewest agents meeting every target" };
-    writeln!(out, "{} ({heading}): {load:.2} erlangs offered", if abandonment { "Erlang A" } else { "Erlang C" })?;
+    let heading = if targets.is_empty() {
+        "evaluated"
+    } else {
+        "fewest agents meeting every target"
+    };
+    writeln!(
+        out,
+        "{} ({heading}): {load:.2} erlangs offered",
+        if abandonment { "Erlang A" } else { "Erlang C" }
+    )?;
     let mut rows = vec![
         vec!["agents".to_string(), agents.to_string()],
-        vec!["occupancy".into(), format!("{:.1}%", level.occupancy * 100.0)],
+        vec![
+            "occupancy".into(),
+            format!("{:.1}%", level.occupancy * 100.0),
+        ],
         vec!["P(wait)".into(), format!("{:.4}", level.p_wait)],
-        vec![format!("service level ({}s)", within), format!("{:.4}", level.service_level)],
+        vec![
+            format!("service level ({}s)", within),
+            format!("{:.4}", level.service_level),
+        ],
         vec!["ASA".into(), format!("{:.2}s", level.asa)],
         vec!["mean calls on hold".into(), format!("{queue_length:.3}")],
     ];
     if let Some(a) = &a {
         rows.push(vec!["P(abandon)".into(), format!("{:.4}", a.p_abandon)]);
-        rows.push(vec!["mean wait of all callers".into(), format!("{:.2}s", a.mean_wait)]);
+        rows.push(vec![
+            "mean wait of all callers".into(),
+            format!("{:.2}s", a.mean_wait),
+        ]);
     }
     if let (Some(s), Some(shrinkage)) = (scheduled, args.shrinkage) {
-        rows.push(vec![format!("scheduled at {:.0}% shrinkage", shrinkage * 100.0), s.to_string()]);
+        rows.push(vec![
+            format!("scheduled at {:.0}% shrinkage", shrinkage * 100.0),
+            s.to_string(),
+        ]);
     }
     if let Some((beta, n)) = root {
-        rows.push(vec![format!("square-root rule R + {beta:.3}·√R"), n.to_string()]);
+        rows.push(vec![
+            format!("square-root rule R + {beta:.3}·√R"),
+            n.to_string(),
+        ]);
     }
     write!(out, "{}", layout(&rows))?;
     Ok(())
@@ -270,8 +334,9 @@ fn classic_table(
         StaffingModel::ErlangC => load.floor() as u32 + 1,
         StaffingModel::ErlangA { .. } => ((load * 0.8).floor() as u32).max(1),
     };
-    let levels: Vec<StaffLevel> =
-        (first..first + 15).filter_map(|n| erlang::evaluate(model, n, rate, aht, within)).collect();
+    let levels: Vec<StaffLevel> = (first..first + 15)
+        .filter_map(|n| erlang::evaluate(model, n, rate, aht, within))
+        .collect();
     if json {
         let rows: Vec<Value> = levels
             .iter()
@@ -288,9 +353,17 @@ fn classic_table(
         writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
         return Ok(());
     }
-    writeln!(out, "{load:.2} erlangs offered; service level = share answered within {within}s")?;
+    writeln!(
+        out,
+        "{load:.2} erlangs offered; service level = share answered within {within}s"
+    )?;
     let abandonment = matches!(model, StaffingModel::ErlangA { .. });
-    let mut rows = vec![vec!["agents", "occupancy", "P(wait)", "service level", "ASA"].into_iter().map(String::from).collect::<Vec<_>>()];
+    let mut rows = vec![
+        vec!["agents", "occupancy", "P(wait)", "service level", "ASA"]
+            .into_iter()
+            .map(String::from)
+            .collect::<Vec<_>>(),
+    ];
     if abandonment {
         rows[0].push("P(abandon)".into());
     }
@@ -324,15 +397,29 @@ fn loss(args: LossArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     };
     let Some(lines) = lines else {
         let first = (load.floor() as u32).saturating_sub(5);
-        let rows: Vec<(u32, f64)> = (first..first + 15).map(|n| (n, erlang_b(n, load))).collect();
+        let rows: Vec<(u32, f64)> = (first..first + 15)
+            .map(|n| (n, erlang_b(n, load)))
+            .collect();
         if args.json {
-            let table: Vec<Value> = rows.iter().map(|(n, b)| json!({"lines": n, "blocking": b})).collect();
-            writeln!(out, "{}", serde_json::to_string_pretty(&json!({"model": "erlang_b", "load_erlangs": load, "table": table}))?)?;
+            let table: Vec<Value> = rows
+                .iter()
+                .map(|(n, b)| json!({"lines": n, "blocking": b}))
+                .collect();
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(
+                    &json!({"model": "erlang_b", "load_erlangs": load, "table": table})
+                )?
+            )?;
             return Ok(());
         }
         writeln!(out, "{load:.2} erlangs offered")?;
         let mut text = vec![vec!["lines".to_string(), "blocking".to_string()]];
-        text.extend(rows.iter().map(|(n, b)| vec![n.to_string(), format!("{b:.5}")]));
+        text.extend(
+            rows.iter()
+                .map(|(n, b)| vec![n.to_string(), format!("{b:.5}")]),
+        );
         write!(out, "{}", layout(&text))?;
         return Ok(());
     };

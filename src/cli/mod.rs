@@ -48,7 +48,10 @@ fn duration_arg(text: &str) -> Result<f64, String> {
 
 /// The default output directory for a scenario file: `output/<file stem><suffix>/`.
 fn default_out_dir(scenario: &Path, suffix: &str) -> PathBuf {
-    let stem = scenario.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".into());
+    let stem = scenario
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "scenario".into());
     PathBuf::from("output").join(format!("{stem}{suffix}"))
 }
 

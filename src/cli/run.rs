@@ -54,7 +54,9 @@ pub fn execute(args: RunArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let theory = theory_for(&scenario);
     let warnings = scenario.warnings();
 
-    let dir = args.out.unwrap_or_else(|| super::default_out_dir(&args.scenario, ""));
+    let dir = args
+        .out
+        .unwrap_or_else(|| super::default_out_dir(&args.scenario, ""));
     let (header, rows) = report::summary_csv(&summary);
     output::write_csv(&dir.join("summary.csv"), &header, &rows)?;
     let (header, rows) = report::groups_csv(&summary);
@@ -64,7 +66,11 @@ pub fn execute(args: RunArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         let json = report::json::summary_json(&summary, theory.as_ref(), &warnings);
         writeln!(out, "{}", serde_json::to_string_pretty(&json)?)?;
     } else {
-        write!(out, "{}", report::table::summary_table(&summary, theory.as_ref(), &warnings))?;
+        write!(
+            out,
+            "{}",
+            report::table::summary_table(&summary, theory.as_ref(), &warnings)
+        )?;
         writeln!(out, "\nwrote {}", dir.join("summary.csv").display())?;
     }
     Ok(())

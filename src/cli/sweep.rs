@@ -4,9 +4,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use callsim::report::format_estimate;
 use callsim::report::output::{csv_number, write_csv};
 use callsim::report::table::layout;
-use callsim::report::format_estimate;
 use callsim::scenario::Scenario;
 use callsim::stats::Metric;
 use callsim::sweep::{Grid, PointResult, compare_chart, compare_points, sweep_charts, sweep_csv};
@@ -75,8 +75,13 @@ pub struct CompareArgs {
 
 fn build_grid(path: &Path, vary: &[String], replications: Option<u32>) -> anyhow::Result<Grid> {
     let label = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| callsim::Error::scenario(&label, format!("cannot read: {e}")))?;
-    let specs = if vary.is_empty() { Scenario::from_toml_str(&text, &label)?.sweep } else { vary.to_vec() };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| callsim::Error::scenario(&label, format!("cannot read: {e}")))?;
+    let specs = if vary.is_empty() {
+        Scenario::from_toml_str(&text, &label)?.sweep
+    } else {
+        vary.to_vec()
+    };
     Ok(Grid::build(&text, &label, &specs, replications)?)
 }
 
@@ -91,11 +96,17 @@ fn run_grid(grid: &Grid, threads: Option<usize>) -> anyhow::Result<Vec<PointResu
 pub fn sweep(args: SweepArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let metric = Metric::from_name(&args.metric).with_context(|| {
         let names: Vec<&str> = Metric::ALL.iter().map(|m| m.name()).collect();
-        format!("--metric: \"{}\" is not a metric; metrics are: {}", args.metric, names.join(", "))
+        format!(
+            "--metric: \"{}\" is not a metric; metrics are: {}",
+            args.metric,
+            names.join(", ")
+        )
     })?;
     let grid = build_grid(&args.scenario, &args.vary, args.replications)?;
     let results = run_grid(&grid, args.threads)?;
-    let dir = args.out.unwrap_or_else(|| super::default_out_dir(&args.scenario, "-sweep"));
+    let dir = args
+        .out
+        .unwrap_or_else(|| super::default_out_dir(&args.scenario, "-sweep"));
     let (header, rows) = sweep_csv(&grid.axes, &results);
     write_csv(&dir.join("sweep.csv"), &header, &rows)?;
     let mut files = vec![dir.join("sweep.csv")];
@@ -103,17 +114,31 @@ pub fn sweep(args: SweepArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         let target = grid.points[0].scenario.service_level_target;
         files.extend(sweep_charts(&grid.axes, &results, target, metric, &dir)?);
     }
-    let mut table = vec![grid.axes.iter().map(|a| a.path.clone()).chain(
-        ["service_level", "asa_s", "abandonment_rate", "occupancy"].map(String::from),
-    ).collect::<Vec<_>>()];
+    let mut table = vec![
+        grid.axes
+            .iter()
+            .map(|a| a.path.clone())
+            .chain(["service_level", "asa_s", "abandonment_rate", "occupancy"].map(String::from))
+            .collect::<Vec<_>>(),
+    ];
     for r in &results {
         let mut row = r.labels.clone();
-        for m in [Metric::ServiceLevel, Metric::AsaS, Metric::AbandonmentRate, Metric::Occupancy] {
+        for m in [
+            Metric::ServiceLevel,
+            Metric::AsaS,
+            Metric::AbandonmentRate,
+            Metric::Occupancy,
+        ] {
             row.push(format_estimate(m, &r.summary.total[m.index()]));
         }
         table.push(row);
     }
-    writeln!(out, "{} points x {} replications, all calls (mean ± 95% half-width)\n", results.len(), grid.points[0].scenario.replications)?;
+    writeln!(
+        out,
+        "{} points x {} replications, all calls (mean ± 95% half-width)\n",
+        results.len(),
+        grid.points[0].scenario.replications
+    )?;
     write!(out, "{}", layout(&table))?;
     writeln!(out)?;
     for f in files {
@@ -124,12 +149,24 @@ pub fn sweep(args: SweepArgs, out: &mut dyn Write) -> anyhow::Result<()> {
 
 pub fn compare(args: CompareArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let grid = build_grid(&args.scenario, &args.vary, args.replications)?;
-    anyhow::ensure!(grid.points.len() >= 2, "--vary: compare needs at least two variants, e.g. routing.queue=fifo,priority");
+    anyhow::ensure!(
+        grid.points.len() >= 2,
+        "--vary: compare needs at least two variants, e.g. routing.queue=fifo,priority"
+    );
     let results = run_grid(&grid, args.threads)?;
     let comparison = compare_points(&results);
-    let dir = args.out.unwrap_or_else(|| super::default_out_dir(&args.scenario, "-compare"));
+    let dir = args
+        .out
+        .unwrap_or_else(|| super::default_out_dir(&args.scenario, "-compare"));
     let header: Vec<String> = [
-        "variant", "baseline", "call_type", "metric", "baseline_mean", "variant_mean", "difference", "difference_ci95",
+        "variant",
+        "baseline",
+        "call_type",
+        "metric",
+        "baseline_mean",
+        "variant_mean",
+        "difference",
+        "difference_ci95",
         "significant",
     ]
     .map(String::from)
@@ -156,26 +193,49 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     if !args.no_plots {
         files.extend(compare_chart(&results, &comparison, &dir.join("compare"))?);
     }
-    let shown = [Metric::ServiceLevel, Metric::AsaS, Metric::MeanWaitS, Metric::AbandonmentRate, Metric::WaitP90S];
+    let shown = [
+        Metric::ServiceLevel,
+        Metric::AsaS,
+        Metric::MeanWaitS,
+        Metric::AbandonmentRate,
+        Metric::WaitP90S,
+    ];
     if args.json {
         let rows: Vec<serde_json::Value> = comparison
             .rows
             .iter()
-            .map(|r| serde_json::json!({
-                "variant": r.variant, "call_type": r.call_type, "metric": r.metric.name(),
-                "baseline": callsim::report::json::estimate_json(&r.baseline),
-                "value": callsim::report::json::estimate_json(&r.value),
-                "difference": callsim::report::json::estimate_json(&r.difference),
-                "significant": r.significant,
-            }))
+            .map(|r| {
+                serde_json::json!({
+                    "variant": r.variant, "call_type": r.call_type, "metric": r.metric.name(),
+                    "baseline": callsim::report::json::estimate_json(&r.baseline),
+                    "value": callsim::report::json::estimate_json(&r.value),
+                    "difference": callsim::report::json::estimate_json(&r.difference),
+                    "significant": r.significant,
+                })
+            })
             .collect();
         let value = serde_json::json!({"scenario": results[0].summary.scenario, "baseline": comparison.baseline,
             "variants": comparison.variants, "replications": results[0].summary.replications, "rows": rows});
         writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
         return Ok(());
     }
-    writeln!(out, "baseline: {} ({} paired replications; * = 95% interval of the difference excludes 0)\n", comparison.baseline, results[0].summary.replications)?;
-    let mut table = vec![["variant", "call type", "metric", "baseline", "variant", "difference"].map(String::from).to_vec()];
+    writeln!(
+        out,
+        "baseline: {} ({} paired replications; * = 95% interval of the difference excludes 0)\n",
+        comparison.baseline, results[0].summary.replications
+    )?;
+    let mut table = vec![
+        [
+            "variant",
+            "call type",
+            "metric",
+            "baseline",
+            "variant",
+            "difference",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
     for r in comparison.rows.iter().filter(|r| shown.contains(&r.metric)) {
         let diff = format_estimate(r.metric, &r.difference);
         table.push(vec![
@@ -184,7 +244,11 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             r.metric.name().to_string(),
             format_estimate(r.metric, &r.baseline),
             format_estimate(r.metric, &r.value),
-            if r.significant { format!("{diff} *") } else { diff },
+            if r.significant {
+                format!("{diff} *")
+            } else {
+                diff
+            },
         ]);
     }
     write!(out, "{}", layout(&table))?;

@@ -72,22 +72,36 @@ struct CallSlab {
 
 impl CallSlab {
     fn insert(&mut self, call_type: usize, arrived: SimTime, handle_time: f64) -> CallHandle {
-        let record = CallRecord { generation: 0, call_type, arrived, handle_time, ticket: None };
+        let record = CallRecord {
+            generation: 0,
+            call_type,
+            arrived,
+            handle_time,
+            ticket: None,
+        };
         match self.free.pop() {
             Some(slot) => {
                 let generation = self.records[slot as usize].generation;
-                self.records[slot as usize] = CallRecord { generation, ..record };
+                self.records[slot as usize] = CallRecord {
+                    generation,
+                    ..record
+                };
                 CallHandle { slot, generation }
             }
             None => {
                 self.records.push(record);
-                CallHandle { slot: (self.records.len() - 1) as u32, generation: 0 }
+                CallHandle {
+                    slot: (self.records.len() - 1) as u32,
+                    generation: 0,
+                }
             }
         }
     }
 
     fn get(&self, call: CallHandle) -> Option<&CallRecord> {
-        self.records.get(call.slot as usize).filter(|r| r.generation == call.generation)
+        self.records
+            .get(call.slot as usize)
+            .filter(|r| r.generation == call.generation)
     }
 
     fn get_mut(&mut self, call: CallHandle) -> &mut CallRecord {
@@ -139,9 +153,15 @@ impl<'a> Simulation<'a> {
             agent_call: vec![None; agents],
             agent_call_type: vec![0; agents],
             streams: Streams {
-                arrivals: (0..types).map(|t| stream_rng(seed, replication, Stream::Arrivals(t))).collect(),
-                service: (0..types).map(|t| stream_rng(seed, replication, Stream::Service(t))).collect(),
-                patience: (0..types).map(|t| stream_rng(seed, replication, Stream::Patience(t))).collect(),
+                arrivals: (0..types)
+                    .map(|t| stream_rng(seed, replication, Stream::Arrivals(t)))
+                    .collect(),
+                service: (0..types)
+                    .map(|t| stream_rng(seed, replication, Stream::Service(t)))
+                    .collect(),
+                patience: (0..types)
+                    .map(|t| stream_rng(seed, replication, Stream::Patience(t)))
+                    .collect(),
                 routing: stream_rng(seed, replication, Stream::Routing),
             },
             router,
@@ -168,7 +188,10 @@ impl<'a> Simulation<'a> {
 
     fn schedule_next_arrival(&mut self, now: SimTime, call_type: usize) {
         let rate = self.scenario.call_types[call_type].arrival_rate;
-        let gap: f64 = rand_distr::Distribution::sample(&rand_distr::Exp1, &mut self.streams.arrivals[call_type]);
+        let gap: f64 = rand_distr::Distribution::sample(
+            &rand_distr::Exp1,
+            &mut self.streams.arrivals[call_type],
+        );
         let next = now.after(gap / rate);
         if next.seconds() < self.scenario.horizon {
             self.events.schedule(next, Event::Arrival { call_type });
@@ -180,9 +203,15 @@ impl<'a> Simulation<'a> {
         let spec = &self.scenario.call_types[call_type];
         // Drawn for every caller, answered or not, so each stream stays aligned across policies.
         let handle_time = spec.service.sample(&mut self.streams.service[call_type]);
-        let patience = spec.patience.as_ref().map(|p| p.sample(&mut self.streams.patience[call_type]));
+        let patience = spec
+            .patience
+            .as_ref()
+            .map(|p| p.sample(&mut self.streams.patience[call_type]));
         let call = self.calls.insert(call_type, now, handle_time);
-        match self.router.on_arrival(now, call, call_type, &mut self.streams.routing) {
+        match self
+            .router
+            .on_arrival(now, call, call_type, &mut self.streams.routing)
+        {
             ArrivalDecision::Block => {
                 self.calls.remove(call);
                 observer.on_blocked(now, call_type);
@@ -201,14 +230,17 @@ impl<'a> Simulation<'a> {
                     self.router.total_queue_length(),
                 );
                 if let Some(patience) = patience {
-                    self.events.schedule(now.after(patience), Event::PatienceEnds { call });
+                    self.events
+                        .schedule(now.after(patience), Event::PatienceEnds { call });
                 }
             }
         }
     }
 
     fn patience_ends<O: Observer>(&mut self, now: SimTime, call: CallHandle, observer: &mut O) {
-        let Some(record) = self.calls.get(call) else { return };
+        let Some(record) = self.calls.get(call) else {
+            return;
+        };
         let Some(ticket) = record.ticket else { return };
         let arrived = record.arrived;
         if let Some(call_type) = self.router.on_abandon(ticket) {
@@ -223,15 +255,23 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    fn start_talking<O: Observer>(&mut self, now: SimTime, agent: AgentId, call: CallHandle, observer: &mut O) {
+    fn start_talking<O: Observer>(
+        &mut self,
+        now: SimTime,
+        agent: AgentId,
+        call: CallHandle,
+        observer: &mut O,
+    ) {
         let record = self.calls.get_mut(call);
         record.ticket = None;
-        let (call_type, arrived, handle_time) = (record.call_type, record.arrived, record.handle_time);
+        let (call_type, arrived, handle_time) =
+            (record.call_type, record.arrived, record.handle_time);
         let index = agent.0 as usize;
         self.agent_call[index] = Some(call);
         self.agent_call_type[index] = call_type;
         observer.on_answer(now, call_type, self.router.group_of(agent), arrived);
-        self.events.schedule(now.after(handle_time), Event::HangUp { agent });
+        self.events
+            .schedule(now.after(handle_time), Event::HangUp { agent });
     }
 
     fn hang_up<O: Observer>(&mut self, now: SimTime, agent: AgentId, observer: &mut O) {
@@ -242,7 +282,8 @@ impl<'a> Simulation<'a> {
         self.router.on_hang_up(agent);
         let wrap_up = self.scenario.call_types[self.agent_call_type[index]].after_call_work;
         if wrap_up > 0.0 {
-            self.events.schedule(now.after(wrap_up), Event::WrapUpEnds { agent });
+            self.events
+                .schedule(now.after(wrap_up), Event::WrapUpEnds { agent });
         } else {
             self.release_agent(now, agent, observer);
         }
@@ -250,7 +291,11 @@ impl<'a> Simulation<'a> {
 
     fn release_agent<O: Observer>(&mut self, now: SimTime, agent: AgentId, observer: &mut O) {
         let index = agent.0 as usize;
-        observer.on_agent_released(now, self.agent_call_type[index], self.router.group_of(agent));
+        observer.on_agent_released(
+            now,
+            self.agent_call_type[index],
+            self.router.group_of(agent),
+        );
         if let Some(assignment) = self.router.on_agent_free(now, agent) {
             observer.on_queue_change(
                 now,

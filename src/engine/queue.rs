@@ -32,7 +32,11 @@ impl<E> PartialOrd for Scheduled<E> {
 impl<E> Ord for Scheduled<E> {
     /// Reversed, so that the max-heap pops the earliest `(time, sequence)` first.
     fn cmp(&self, other: &Self) -> Ordering {
-        other.time.0.total_cmp(&self.time.0).then_with(|| other.sequence.cmp(&self.sequence))
+        other
+            .time
+            .0
+            .total_cmp(&self.time.0)
+            .then_with(|| other.sequence.cmp(&self.sequence))
     }
 }
 
@@ -44,14 +48,20 @@ pub struct EventQueue<E> {
 
 impl<E> Default for EventQueue<E> {
     fn default() -> Self {
-        EventQueue { heap: BinaryHeap::new(), next_sequence: 0 }
+        EventQueue {
+            heap: BinaryHeap::new(),
+            next_sequence: 0,
+        }
     }
 }
 
 impl<E> EventQueue<E> {
     /// An empty queue with room for `capacity` pending events.
     pub fn with_capacity(capacity: usize) -> Self {
-        EventQueue { heap: BinaryHeap::with_capacity(capacity), next_sequence: 0 }
+        EventQueue {
+            heap: BinaryHeap::with_capacity(capacity),
+            next_sequence: 0,
+        }
     }
 
     /// Schedules `event` at `time`.
@@ -59,7 +69,11 @@ impl<E> EventQueue<E> {
     pub fn schedule(&mut self, time: SimTime, event: E) {
         let sequence = self.next_sequence;
         self.next_sequence += 1;
-        self.heap.push(Scheduled { time, sequence, event });
+        self.heap.push(Scheduled {
+            time,
+            sequence,
+            event,
+        });
     }
 
     /// Removes and returns the earliest event.

@@ -57,7 +57,12 @@ pub fn erlang_c(agents: u32, calls_per_second: f64, aht: f64) -> Result<ErlangC,
     }
     let b = erlang_b(agents, load);
     let p_wait = (c * b / (c - load * (1.0 - b))).clamp(0.0, 1.0);
-    Ok(ErlangC { load, agents, aht, p_wait })
+    Ok(ErlangC {
+        load,
+        agents,
+        aht,
+        p_wait,
+    })
 }
 
 impl ErlangC {

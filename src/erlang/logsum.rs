@@ -9,7 +9,10 @@ pub struct LogSum {
 
 impl Default for LogSum {
     fn default() -> Self {
-        LogSum { max: f64::NEG_INFINITY, scaled: 0.0 }
+        LogSum {
+            max: f64::NEG_INFINITY,
+            scaled: 0.0,
+        }
     }
 }
 
@@ -29,7 +32,11 @@ impl LogSum {
 
     /// The logarithm of the sum (negative infinity when empty).
     pub fn ln(&self) -> f64 {
-        if self.scaled == 0.0 { f64::NEG_INFINITY } else { self.max + self.scaled.ln() }
+        if self.scaled == 0.0 {
+            f64::NEG_INFINITY
+        } else {
+            self.max + self.scaled.ln()
+        }
     }
 }
 

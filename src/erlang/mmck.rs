@@ -59,8 +59,17 @@ pub fn mmck(agents: u32, capacity: u32, calls_per_second: f64, aht: f64) -> Mmck
     }
     let blocking = states[k as usize];
     let accepted = 1.0 - blocking;
-    let p_wait = if accepted > 0.0 { states[c as usize..k as usize].iter().sum::<f64>() / accepted } else { 1.0 };
-    let mean_queue_length: f64 = states.iter().enumerate().skip(c as usize).map(|(s, p)| (s - c as usize) as f64 * p).sum();
+    let p_wait = if accepted > 0.0 {
+        states[c as usize..k as usize].iter().sum::<f64>() / accepted
+    } else {
+        1.0
+    };
+    let mean_queue_length: f64 = states
+        .iter()
+        .enumerate()
+        .skip(c as usize)
+        .map(|(s, p)| (s - c as usize) as f64 * p)
+        .sum();
     let carried_rate = calls_per_second * accepted;
     Mmck {
         load,
@@ -69,7 +78,11 @@ pub fn mmck(agents: u32, capacity: u32, calls_per_second: f64, aht: f64) -> Mmck
         blocking,
         p_wait: p_wait.min(1.0),
         mean_queue_length,
-        mean_wait: if carried_rate > 0.0 { mean_queue_length / carried_rate } else { f64::NAN },
+        mean_wait: if carried_rate > 0.0 {
+            mean_queue_length / carried_rate
+        } else {
+            f64::NAN
+        },
         occupancy: (load * accepted / c as f64).min(1.0),
         service_rate: c as f64 / aht,
         states,

@@ -36,7 +36,10 @@ pub struct Targets {
 impl Targets {
     /// True when no target is set.
     pub fn is_empty(&self) -> bool {
-        self.service_level.is_none() && self.asa.is_none() && self.max_abandon.is_none() && self.max_occupancy.is_none()
+        self.service_level.is_none()
+            && self.asa.is_none()
+            && self.max_abandon.is_none()
+            && self.max_occupancy.is_none()
     }
 }
 
@@ -92,21 +95,32 @@ pub fn evaluate(
 }
 
 fn meets(level: &StaffLevel, targets: &Targets) -> bool {
-    targets.service_level.is_none_or(|(share, _)| level.service_level >= share)
+    targets
+        .service_level
+        .is_none_or(|(share, _)| level.service_level >= share)
         && targets.asa.is_none_or(|asa| level.asa <= asa)
         && targets.max_abandon.is_none_or(|max| level.p_abandon <= max)
-        && targets.max_occupancy.is_none_or(|max| level.occupancy <= max)
+        && targets
+            .max_occupancy
+            .is_none_or(|max| level.occupancy <= max)
 }
 
 /// The fewest agents meeting every target, or `None` if even [`MAX_AGENTS`] do not.
 ///
 /// Every figure improves with more agents, so the answer is found by doubling then bisection.
-pub fn required_agents(model: StaffingModel, calls_per_second: f64, aht: f64, targets: &Targets) -> Option<u32> {
+pub fn required_agents(
+    model: StaffingModel,
+    calls_per_second: f64,
+    aht: f64,
+    targets: &Targets,
+) -> Option<u32> {
     let within = targets.service_level.map(|(_, t)| t).unwrap_or(0.0);
-    let ok = |n: u32| evaluate(model, n, calls_per_second, aht, within).is_some_and(|l| meets(&l, targets));
+    let ok = |n: u32| {
+        evaluate(model, n, calls_per_second, aht, within).is_some_and(|l| meets(&l, targets))
+    };
     let load = calls_per_second * aht;
     let mut low = match model {
-        StaffingModel::ErlangC => (load.floor() as u32).max(0),
+        StaffingModel::ErlangC => load.floor() as u32,
         StaffingModel::ErlangA { .. } => 0,
     };
     if low >= 1 && ok(low) {
@@ -154,9 +168,12 @@ pub fn square_root_staffing(load: f64, aht: f64, targets: &Targets) -> Option<(f
     let root = load.sqrt();
     let good = |beta: f64| {
         let alpha = halfin_whitt_p_wait(beta);
-        let sl_ok =
-            targets.service_level.is_none_or(|(share, t)| 1.0 - alpha * (-beta * root * t / aht).exp() >= share);
-        let asa_ok = targets.asa.is_none_or(|asa| alpha * aht / (beta * root) <= asa);
+        let sl_ok = targets
+            .service_level
+            .is_none_or(|(share, t)| 1.0 - alpha * (-beta * root * t / aht).exp() >= share);
+        let asa_ok = targets
+            .asa
+            .is_none_or(|asa| alpha * aht / (beta * root) <= asa);
         sl_ok && asa_ok
     };
     let (mut low, mut high) = (1e-6, 1.0);

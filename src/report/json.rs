@@ -7,7 +7,9 @@ use crate::stats::{Estimate, Metric, MetricEstimates, Summary};
 use crate::theory::Theory;
 
 fn number(value: Option<f64>) -> Value {
-    value.filter(|v| v.is_finite()).map_or(Value::Null, |v| json!(v))
+    value
+        .filter(|v| v.is_finite())
+        .map_or(Value::Null, |v| json!(v))
 }
 
 /// `{"mean": x, "ci95": h}`, with `null` where undefined.
@@ -19,15 +21,21 @@ pub fn estimate_json(estimate: &Estimate) -> Value {
 pub fn metrics_json(estimates: &MetricEstimates) -> Value {
     let mut map = Map::new();
     for metric in Metric::ALL {
-        map.insert(metric.name().into(), estimate_json(&estimates[metric.index()]));
+        map.insert(
+            metric.name().into(),
+            estimate_json(&estimates[metric.index()]),
+        );
     }
     Value::Object(map)
 }
 
 /// The `callsim run --json` object.
 pub fn summary_json(summary: &Summary, theory: Option<&Theory>, warnings: &[Warning]) -> Value {
-    let call_types: Map<String, Value> =
-        summary.call_types.iter().map(|(name, e)| (name.clone(), metrics_json(e))).collect();
+    let call_types: Map<String, Value> = summary
+        .call_types
+        .iter()
+        .map(|(name, e)| (name.clone(), metrics_json(e)))
+        .collect();
     let groups: Map<String, Value> = summary
         .groups
         .iter()
@@ -51,8 +59,11 @@ pub fn summary_json(summary: &Summary, theory: Option<&Theory>, warnings: &[Warn
         "warnings": warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
     });
     if let Some(theory) = theory {
-        let values: Map<String, Value> =
-            theory.values.iter().map(|(m, v)| (m.name().to_string(), number(Some(*v)))).collect();
+        let values: Map<String, Value> = theory
+            .values
+            .iter()
+            .map(|(m, v)| (m.name().to_string(), number(Some(*v))))
+            .collect();
         object["theory"] = json!({ "model": theory.model, "values": values, "note": theory.note });
     }
     object

@@ -38,7 +38,10 @@ pub fn format_estimate(metric: Metric, estimate: &Estimate) -> String {
 
 /// CSV header cells for every metric: `<metric>` then `<metric>_ci95`.
 pub fn metric_columns() -> Vec<String> {
-    Metric::ALL.iter().flat_map(|m| [m.name().to_string(), format!("{}_ci95", m.name())]).collect()
+    Metric::ALL
+        .iter()
+        .flat_map(|m| [m.name().to_string(), format!("{}_ci95", m.name())])
+        .collect()
 }
 
 /// CSV cells matching [`metric_columns`].
@@ -58,7 +61,12 @@ pub fn summary_csv(summary: &crate::stats::Summary) -> (Vec<String>, Vec<Vec<Str
     let mut header = vec!["call_type".to_string()];
     header.extend(metric_columns());
     let mut rows = Vec::new();
-    for (name, estimates) in summary.call_types.iter().map(|(n, e)| (n.as_str(), e)).chain([("total", &summary.total)]) {
+    for (name, estimates) in summary
+        .call_types
+        .iter()
+        .map(|(n, e)| (n.as_str(), e))
+        .chain([("total", &summary.total)])
+    {
         let mut row = vec![name.to_string()];
         row.extend(metric_cells(estimates));
         rows.push(row);
@@ -69,9 +77,16 @@ pub fn summary_csv(summary: &crate::stats::Summary) -> (Vec<String>, Vec<Vec<Str
 /// `groups.csv`: one row per agent group.
 pub fn groups_csv(summary: &crate::stats::Summary) -> (Vec<String>, Vec<Vec<String>>) {
     use output::csv_number;
-    let header = ["agent_group", "agents", "occupancy", "occupancy_ci95", "calls_handled", "calls_handled_ci95"]
-        .map(String::from)
-        .to_vec();
+    let header = [
+        "agent_group",
+        "agents",
+        "occupancy",
+        "occupancy_ci95",
+        "calls_handled",
+        "calls_handled_ci95",
+    ]
+    .map(String::from)
+    .to_vec();
     let rows = summary
         .groups
         .iter()

@@ -8,12 +8,19 @@ use crate::error::{Error, Result};
 
 /// Creates `dir` and its parents.
 pub fn ensure_dir(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, format!("cannot create directory: {e}")))
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::io(dir, format!("cannot create directory: {e}")))
 }
 
 /// Writes `path` atomically with whatever `fill` writes.
-pub fn write_atomically(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+pub fn write_atomically(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     ensure_dir(dir)?;
     let mut temporary = tempfile::Builder::new()
         .prefix(".callsim-")
@@ -24,7 +31,9 @@ pub fn write_atomically(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::i
         fill(&mut buffered).map_err(|e| Error::io(path, e))?;
         buffered.flush().map_err(|e| Error::io(path, e))?;
     }
-    temporary.persist(path).map_err(|e| Error::io(path, e.error))?;
+    temporary
+        .persist(path)
+        .map_err(|e| Error::io(path, e.error))?;
     Ok(())
 }
 
@@ -42,5 +51,9 @@ pub fn write_csv(path: &Path, header: &[String], rows: &[Vec<String>]) -> Result
 
 /// Formats a number for CSV: full precision, empty when undefined (spreadsheets read an empty cell as missing).
 pub fn csv_number(value: f64) -> String {
-    if value.is_finite() { format!("{value}") } else { String::new() }
+    if value.is_finite() {
+        format!("{value}")
+    } else {
+        String::new()
+    }
 }

@@ -11,7 +11,13 @@ use crate::theory::Theory;
 pub fn layout(rows: &[Vec<String>]) -> String {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..columns)
-        .map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0))
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let mut out = String::new();
     for row in rows {
@@ -37,7 +43,11 @@ pub fn layout(rows: &[Vec<String>]) -> String {
 /// agent groups and warnings.
 pub fn summary_table(summary: &Summary, theory: Option<&Theory>, warnings: &[Warning]) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{}: {} replications, mean ± 95% confidence half-width", summary.scenario, summary.replications);
+    let _ = writeln!(
+        out,
+        "{}: {} replications, mean ± 95% confidence half-width",
+        summary.scenario, summary.replications
+    );
     let _ = writeln!(out);
     let mut header = vec!["metric".to_string()];
     header.extend(summary.call_types.iter().map(|(name, _)| name.clone()));
@@ -51,12 +61,20 @@ pub fn summary_table(summary: &Summary, theory: Option<&Theory>, warnings: &[War
     let mut rows = vec![header];
     for metric in Metric::ALL {
         let mut row = vec![metric.name().to_string()];
-        row.extend(summary.call_types.iter().map(|(_, e)| format_estimate(metric, &e[metric.index()])));
+        row.extend(
+            summary
+                .call_types
+                .iter()
+                .map(|(_, e)| format_estimate(metric, &e[metric.index()])),
+        );
         if summary.call_types.len() > 1 {
             row.push(format_estimate(metric, &summary.total[metric.index()]));
         }
         if let Some(t) = theory_values {
-            row.push(t.value(metric).map_or(String::new(), |v| format_value(metric, v)));
+            row.push(
+                t.value(metric)
+                    .map_or(String::new(), |v| format_value(metric, v)),
+            );
         }
         rows.push(row);
     }
@@ -65,7 +83,12 @@ pub fn summary_table(summary: &Summary, theory: Option<&Theory>, warnings: &[War
         let _ = writeln!(out, "\n{}: {}", t.model, t.note);
     }
     let _ = writeln!(out);
-    let mut groups = vec![vec!["agent group".to_string(), "agents".into(), "occupancy".into(), "calls handled".into()]];
+    let mut groups = vec![vec![
+        "agent group".to_string(),
+        "agents".into(),
+        "occupancy".into(),
+        "calls handled".into(),
+    ]];
     for g in &summary.groups {
         groups.push(vec![
             g.name.clone(),

@@ -20,7 +20,10 @@ pub struct FreeAgents {
 impl FreeAgents {
     /// An empty set for a group of `size` agents.
     pub fn with_group_size(size: usize) -> FreeAgents {
-        FreeAgents { heap: Vec::with_capacity(size), position: vec![ABSENT; size] }
+        FreeAgents {
+            heap: Vec::with_capacity(size),
+            position: vec![ABSENT; size],
+        }
     }
 
     /// Number of free agents.
@@ -94,7 +97,11 @@ impl FreeAgents {
                 break;
             }
             let right = left + 1;
-            let smallest = if right < self.heap.len() && self.heap[right].0 < self.heap[left].0 { right } else { left };
+            let smallest = if right < self.heap.len() && self.heap[right].0 < self.heap[left].0 {
+                right
+            } else {
+                left
+            };
             if self.heap[smallest].0 >= self.heap[index].0 {
                 break;
             }

@@ -74,17 +74,29 @@ impl<C: Copy> WaitingLines<C> {
         let slot = match self.free_slots.pop() {
             Some(slot) => slot,
             None => {
-                self.slots.push(Slot { generation: 0, live: false, call_type: 0 });
+                self.slots.push(Slot {
+                    generation: 0,
+                    live: false,
+                    call_type: 0,
+                });
                 (self.slots.len() - 1) as u32
             }
         };
         let entry = &mut self.slots[slot as usize];
         entry.live = true;
         entry.call_type = call_type as u32;
-        let ticket = QueueTicket { slot, generation: entry.generation };
+        let ticket = QueueTicket {
+            slot,
+            generation: entry.generation,
+        };
         let sequence = self.next_sequence;
         self.next_sequence += 1;
-        self.lines[call_type].push_back(WaitingCall { call, since, sequence, ticket });
+        self.lines[call_type].push_back(WaitingCall {
+            call,
+            since,
+            sequence,
+            ticket,
+        });
         self.live_counts[call_type] += 1;
         self.live_total += 1;
         ticket
@@ -116,7 +128,9 @@ impl<C: Copy> WaitingLines<C> {
     /// (already answered or withdrawn).
     pub fn withdraw(&mut self, ticket: QueueTicket) -> Option<usize> {
         let call_type = match self.slots.get(ticket.slot as usize) {
-            Some(slot) if slot.live && slot.generation == ticket.generation => slot.call_type as usize,
+            Some(slot) if slot.live && slot.generation == ticket.generation => {
+                slot.call_type as usize
+            }
             _ => return None,
         };
         self.release(ticket);

@@ -99,7 +99,10 @@ pub struct ServiceLevelFile {
 
 impl Default for ServiceLevelFile {
     fn default() -> Self {
-        ServiceLevelFile { answer_within: default_answer_within(), target: default_target() }
+        ServiceLevelFile {
+            answer_within: default_answer_within(),
+            target: default_target(),
+        }
     }
 }
 

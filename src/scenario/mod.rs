@@ -11,8 +11,8 @@ use std::path::Path;
 use crate::distribution::DurationDistribution;
 use crate::error::{Error, Result};
 use crate::routing::{AgentSelection, GroupConfig, QueueDiscipline, RouterConfig};
-pub use file::ScenarioFile;
 use file::DistributionFile;
+pub use file::ScenarioFile;
 
 /// A validated call type.
 #[derive(Debug, Clone)]
@@ -110,24 +110,30 @@ impl Scenario {
     /// Reads and validates a scenario file.
     pub fn from_path(path: &Path) -> Result<Scenario> {
         let label = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::scenario(&label, format!("cannot read: {e}")))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::scenario(&label, format!("cannot read: {e}")))?;
         Scenario::from_toml_str(&text, &label)
     }
 
     /// Parses and validates scenario text; `label` names the source in errors.
     pub fn from_toml_str(text: &str, label: &str) -> Result<Scenario> {
-        let raw: ScenarioFile = toml::from_str(text).map_err(|e| Error::scenario(label, describe_toml_error(&e, text)))?;
+        let raw: ScenarioFile = toml::from_str(text)
+            .map_err(|e| Error::scenario(label, describe_toml_error(&e, text)))?;
         Scenario::from_file(raw, label)
     }
 
     /// Validates a parsed scenario; `label` names the source in errors.
     pub fn from_file(raw: ScenarioFile, label: &str) -> Result<Scenario> {
-        let fail = |field: &str, message: String| Error::scenario(label, format!("{field}: {message}"));
+        let fail =
+            |field: &str, message: String| Error::scenario(label, format!("{field}: {message}"));
         if raw.name.trim().is_empty() {
             return Err(fail("name", "must not be empty".into()));
         }
         if raw.replications == 0 || raw.replications > 100_000 {
-            return Err(fail("replications", format!("must be from 1 to 100000, got {}", raw.replications)));
+            return Err(fail(
+                "replications",
+                format!("must be from 1 to 100000, got {}", raw.replications),
+            ));
         }
         let horizon = raw.horizon.duration.0;
         let warmup = raw.horizon.warmup.0;
@@ -142,43 +148,77 @@ impl Scenario {
         }
         let target = raw.service_level.target;
         if !(target > 0.0 && target <= 1.0) {
-            return Err(fail("service_level.target", format!("must be greater than 0 and at most 1, got {target}")));
+            return Err(fail(
+                "service_level.target",
+                format!("must be greater than 0 and at most 1, got {target}"),
+            ));
         }
         if raw.lines == Some(0) {
-            return Err(fail("lines", "must be at least 1 (omit it for unlimited lines)".into()));
+            return Err(fail(
+                "lines",
+                "must be at least 1 (omit it for unlimited lines)".into(),
+            ));
         }
         if raw.call_types.is_empty() {
-            return Err(fail("call_types", "at least one [[call_types]] entry is required".into()));
+            return Err(fail(
+                "call_types",
+                "at least one [[call_types]] entry is required".into(),
+            ));
         }
         if raw.agent_groups.is_empty() {
-            return Err(fail("agent_groups", "at least one [[agent_groups]] entry is required".into()));
+            return Err(fail(
+                "agent_groups",
+                "at least one [[agent_groups]] entry is required".into(),
+            ));
         }
         let aging = raw.routing.aging_per_second;
         if !(aging.is_finite() && aging >= 0.0) {
-            return Err(fail("routing.aging_per_second", format!("must be 0 or more, got {aging}")));
+            return Err(fail(
+                "routing.aging_per_second",
+                format!("must be 0 or more, got {aging}"),
+            ));
         }
 
         let mut names = HashSet::new();
         let mut call_types = Vec::with_capacity(raw.call_types.len());
         for (index, ct) in raw.call_types.iter().enumerate() {
-            let at = format!("call_types[{}]", if ct.name.is_empty() { index.to_string() } else { ct.name.clone() });
+            let at = format!(
+                "call_types[{}]",
+                if ct.name.is_empty() {
+                    index.to_string()
+                } else {
+                    ct.name.clone()
+                }
+            );
             if ct.name.trim().is_empty() {
                 return Err(fail(&format!("{at}.name"), "must not be empty".into()));
             }
             if !names.insert(ct.name.clone()) {
-                return Err(fail(&format!("{at}.name"), format!("duplicate call type name \"{}\"", ct.name)));
+                return Err(fail(
+                    &format!("{at}.name"),
+                    format!("duplicate call type name \"{}\"", ct.name),
+                ));
             }
             let per_hour = ct.arrivals.per_hour;
             if !(per_hour.is_finite() && per_hour > 0.0) {
-                return Err(fail(&format!("{at}.arrivals.per_hour"), format!("must be greater than 0, got {per_hour}")));
+                return Err(fail(
+                    &format!("{at}.arrivals.per_hour"),
+                    format!("must be greater than 0, got {per_hour}"),
+                ));
             }
-            let service = build_distribution(&ct.service).map_err(|m| fail(&format!("{at}.service"), m))?;
+            let service =
+                build_distribution(&ct.service).map_err(|m| fail(&format!("{at}.service"), m))?;
             let patience = match &ct.patience {
-                Some(p) => Some(build_distribution(p).map_err(|m| fail(&format!("{at}.patience"), m))?),
+                Some(p) => {
+                    Some(build_distribution(p).map_err(|m| fail(&format!("{at}.patience"), m))?)
+                }
                 None => None,
             };
             if !ct.priority.is_finite() {
-                return Err(fail(&format!("{at}.priority"), "must be a finite number".into()));
+                return Err(fail(
+                    &format!("{at}.priority"),
+                    "must be a finite number".into(),
+                ));
             }
             call_types.push(CallType {
                 name: ct.name.clone(),
@@ -193,18 +233,34 @@ impl Scenario {
         let mut group_names = HashSet::new();
         let mut agent_groups = Vec::with_capacity(raw.agent_groups.len());
         for (index, g) in raw.agent_groups.iter().enumerate() {
-            let at = format!("agent_groups[{}]", if g.name.is_empty() { index.to_string() } else { g.name.clone() });
+            let at = format!(
+                "agent_groups[{}]",
+                if g.name.is_empty() {
+                    index.to_string()
+                } else {
+                    g.name.clone()
+                }
+            );
             if g.name.trim().is_empty() {
                 return Err(fail(&format!("{at}.name"), "must not be empty".into()));
             }
             if !group_names.insert(g.name.clone()) {
-                return Err(fail(&format!("{at}.name"), format!("duplicate agent group name \"{}\"", g.name)));
+                return Err(fail(
+                    &format!("{at}.name"),
+                    format!("duplicate agent group name \"{}\"", g.name),
+                ));
             }
             if g.count > 1_000_000 {
-                return Err(fail(&format!("{at}.count"), format!("must be at most 1000000, got {}", g.count)));
+                return Err(fail(
+                    &format!("{at}.count"),
+                    format!("must be at most 1000000, got {}", g.count),
+                ));
             }
             if g.skills.is_empty() {
-                return Err(fail(&format!("{at}.skills"), "must name at least one call type".into()));
+                return Err(fail(
+                    &format!("{at}.skills"),
+                    "must name at least one call type".into(),
+                ));
             }
             let mut skills = Vec::with_capacity(g.skills.len());
             for skill in &g.skills {
@@ -212,19 +268,32 @@ impl Scenario {
                     let known: Vec<&str> = call_types.iter().map(|c| c.name.as_str()).collect();
                     return Err(fail(
                         &format!("{at}.skills"),
-                        format!("\"{skill}\" is not a call type; call types are: {}", known.join(", ")),
+                        format!(
+                            "\"{skill}\" is not a call type; call types are: {}",
+                            known.join(", ")
+                        ),
                     ));
                 };
                 if skills.contains(&position) {
-                    return Err(fail(&format!("{at}.skills"), format!("\"{skill}\" is listed twice")));
+                    return Err(fail(
+                        &format!("{at}.skills"),
+                        format!("\"{skill}\" is listed twice"),
+                    ));
                 }
                 skills.push(position);
             }
-            agent_groups.push(AgentGroup { name: g.name.clone(), count: g.count, skills });
+            agent_groups.push(AgentGroup {
+                name: g.name.clone(),
+                count: g.count,
+                skills,
+            });
         }
         for (index, ct) in call_types.iter().enumerate() {
-            let agents: u32 =
-                agent_groups.iter().filter(|g| g.skills.contains(&index)).map(|g| g.count).sum();
+            let agents: u32 = agent_groups
+                .iter()
+                .filter(|g| g.skills.contains(&index))
+                .map(|g| g.count)
+                .sum();
             if agents == 0 {
                 return Err(fail(
                     &format!("call_types[{}]", ct.name),
@@ -244,14 +313,21 @@ impl Scenario {
             lines: raw.lines,
             call_types,
             agent_groups,
-            routing: RoutingPolicy { queue: raw.routing.queue, agent: raw.routing.agent, aging_per_second: aging },
+            routing: RoutingPolicy {
+                queue: raw.routing.queue,
+                agent: raw.routing.agent,
+                aging_per_second: aging,
+            },
             sweep: raw.sweep.map(|s| s.vary).unwrap_or_default(),
         })
     }
 
     /// Offered load in erlangs: arrival rate times (mean handle time + after-call work), summed over call types.
     pub fn offered_load(&self) -> f64 {
-        self.call_types.iter().map(|c| c.arrival_rate * (c.service.mean() + c.after_call_work)).sum()
+        self.call_types
+            .iter()
+            .map(|c| c.arrival_rate * (c.service.mean() + c.after_call_work))
+            .sum()
     }
 
     /// Agents across all groups.
@@ -278,7 +354,10 @@ impl Scenario {
             groups: self
                 .agent_groups
                 .iter()
-                .map(|g| GroupConfig { agents: g.count, skills: g.skills.clone() })
+                .map(|g| GroupConfig {
+                    agents: g.count,
+                    skills: g.skills.clone(),
+                })
                 .collect(),
             queue: self.routing.queue,
             aging_per_second: self.routing.aging_per_second,
@@ -288,38 +367,57 @@ impl Scenario {
     }
 }
 
+/// Constructs a distribution from its table once the keys are known to fit the family.
+type Builder = fn(&DistributionFile) -> std::result::Result<DurationDistribution, String>;
+
 /// Builds a distribution from its table, naming the offending key on error.
-fn build_distribution(spec: &DistributionFile) -> std::result::Result<DurationDistribution, String> {
+fn build_distribution(
+    spec: &DistributionFile,
+) -> std::result::Result<DurationDistribution, String> {
     let family = spec.distribution.as_str();
-    let (allowed, build): (&[&str], fn(&DistributionFile) -> std::result::Result<DurationDistribution, String>) =
-        match family {
-            "exponential" => (&["mean"], |s| DurationDistribution::exponential(need(s.mean.map(|d| d.0), "mean")?)),
-            "lognormal" => (&["mean", "cv"], |s| {
-                DurationDistribution::lognormal(need(s.mean.map(|d| d.0), "mean")?, need(s.cv, "cv")?)
-            }),
-            "gamma" => (&["mean", "cv"], |s| {
-                DurationDistribution::gamma(need(s.mean.map(|d| d.0), "mean")?, need(s.cv, "cv")?)
-            }),
-            "erlang" => (&["mean", "k"], |s| {
-                DurationDistribution::erlang(need(s.mean.map(|d| d.0), "mean")?, need(s.k, "k")?)
-            }),
-            "weibull" => (&["mean", "shape"], |s| {
-                DurationDistribution::weibull(need(s.mean.map(|d| d.0), "mean")?, need(s.shape, "shape")?)
-            }),
-            "uniform" => (&["min", "max"], |s| {
-                DurationDistribution::uniform(need(s.min.map(|d| d.0), "min")?, need(s.max.map(|d| d.0), "max")?)
-            }),
-            "constant" => (&["mean"], |s| DurationDistribution::constant(need(s.mean.map(|d| d.0), "mean")?)),
-            "empirical" => (&["values"], |s| {
-                DurationDistribution::empirical(need(s.values.clone(), "values")?.into_iter().map(|d| d.0).collect())
-            }),
-            other => {
-                return Err(format!(
-                    "distribution \"{other}\" is unknown; use exponential, lognormal, gamma, erlang, weibull, uniform, \
+    let (allowed, build): (&[&str], Builder) = match family {
+        "exponential" => (&["mean"], |s| {
+            DurationDistribution::exponential(need(s.mean.map(|d| d.0), "mean")?)
+        }),
+        "lognormal" => (&["mean", "cv"], |s| {
+            DurationDistribution::lognormal(need(s.mean.map(|d| d.0), "mean")?, need(s.cv, "cv")?)
+        }),
+        "gamma" => (&["mean", "cv"], |s| {
+            DurationDistribution::gamma(need(s.mean.map(|d| d.0), "mean")?, need(s.cv, "cv")?)
+        }),
+        "erlang" => (&["mean", "k"], |s| {
+            DurationDistribution::erlang(need(s.mean.map(|d| d.0), "mean")?, need(s.k, "k")?)
+        }),
+        "weibull" => (&["mean", "shape"], |s| {
+            DurationDistribution::weibull(
+                need(s.mean.map(|d| d.0), "mean")?,
+                need(s.shape, "shape")?,
+            )
+        }),
+        "uniform" => (&["min", "max"], |s| {
+            DurationDistribution::uniform(
+                need(s.min.map(|d| d.0), "min")?,
+                need(s.max.map(|d| d.0), "max")?,
+            )
+        }),
+        "constant" => (&["mean"], |s| {
+            DurationDistribution::constant(need(s.mean.map(|d| d.0), "mean")?)
+        }),
+        "empirical" => (&["values"], |s| {
+            DurationDistribution::empirical(
+                need(s.values.clone(), "values")?
+                    .into_iter()
+                    .map(|d| d.0)
+                    .collect(),
+            )
+        }),
+        other => {
+            return Err(format!(
+                "distribution \"{other}\" is unknown; use exponential, lognormal, gamma, erlang, weibull, uniform, \
                      constant or empirical"
-                ));
-            }
-        };
+            ));
+        }
+    };
     let present = [
         ("mean", spec.mean.is_some()),
         ("cv", spec.cv.is_some()),
@@ -331,7 +429,10 @@ fn build_distribution(spec: &DistributionFile) -> std::result::Result<DurationDi
     ];
     for (key, is_present) in present {
         if is_present && !allowed.contains(&key) {
-            return Err(format!("{family} takes {}; remove \"{key}\"", allowed.join(" and ")));
+            return Err(format!(
+                "{family} takes {}; remove \"{key}\"",
+                allowed.join(" and ")
+            ));
         }
     }
     build(spec)

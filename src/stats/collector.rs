@@ -115,8 +115,11 @@ impl Collector {
         let window = self.horizon - self.warmup;
         let staffed: u32 = self.group_sizes.iter().sum();
         let staffed_time = staffed as f64 * window;
-        let call_types: Vec<MetricValues> =
-            self.call_types.iter().map(|t| metric_values(t, &t.waits, window, staffed_time)).collect();
+        let call_types: Vec<MetricValues> = self
+            .call_types
+            .iter()
+            .map(|t| metric_values(t, &t.waits, window, staffed_time))
+            .collect();
 
         let mut all = CallTally::default();
         for t in &self.call_types {
@@ -142,19 +145,36 @@ impl Collector {
             .zip(&self.group_sizes)
             .zip(&self.group_handled)
             .map(|((busy, &size), &handled)| GroupValues {
-                occupancy: if size == 0 { f64::NAN } else { busy.area / (size as f64 * window) },
+                occupancy: if size == 0 {
+                    f64::NAN
+                } else {
+                    busy.area / (size as f64 * window)
+                },
                 calls_handled: handled as f64,
             })
             .collect();
-        ReplicationMetrics { call_types, total, groups }
+        ReplicationMetrics {
+            call_types,
+            total,
+            groups,
+        }
     }
 }
 
 fn ratio(numerator: f64, denominator: f64) -> f64 {
-    if denominator > 0.0 { numerator / denominator } else { f64::NAN }
+    if denominator > 0.0 {
+        numerator / denominator
+    } else {
+        f64::NAN
+    }
 }
 
-fn metric_values(t: &CallTally, waits: &WaitHistogram, window: f64, staffed_time: f64) -> MetricValues {
+fn metric_values(
+    t: &CallTally,
+    waits: &WaitHistogram,
+    window: f64,
+    staffed_time: f64,
+) -> MetricValues {
     let mut values = [f64::NAN; Metric::COUNT];
     let offered = t.offered as f64;
     let answered = t.answered as f64;
@@ -203,7 +223,9 @@ impl Observer for Collector {
     fn on_answer(&mut self, now: SimTime, call_type: usize, group: usize, arrived: SimTime) {
         let (start, end) = (self.warmup, self.horizon);
         self.group_busy[group].add(now.seconds(), 1.0, start, end);
-        self.call_types[call_type].busy.add(now.seconds(), 1.0, start, end);
+        self.call_types[call_type]
+            .busy
+            .add(now.seconds(), 1.0, start, end);
         if self.counts(arrived) {
             let wait = now.since(arrived);
             let tally = &mut self.call_types[call_type];
@@ -231,15 +253,20 @@ impl Observer for Collector {
     #[inline]
     fn on_queue_change(&mut self, now: SimTime, call_type: usize, of_type: usize, total: usize) {
         let (start, end) = (self.warmup, self.horizon);
-        self.call_types[call_type].queue.set(now.seconds(), of_type as f64, start, end);
-        self.total_queue.set(now.seconds(), total as f64, start, end);
+        self.call_types[call_type]
+            .queue
+            .set(now.seconds(), of_type as f64, start, end);
+        self.total_queue
+            .set(now.seconds(), total as f64, start, end);
     }
 
     #[inline]
     fn on_agent_released(&mut self, now: SimTime, call_type: usize, group: usize) {
         let (start, end) = (self.warmup, self.horizon);
         self.group_busy[group].add(now.seconds(), -1.0, start, end);
-        self.call_types[call_type].busy.add(now.seconds(), -1.0, start, end);
+        self.call_types[call_type]
+            .busy
+            .add(now.seconds(), -1.0, start, end);
     }
 
     fn on_finish(&mut self, now: SimTime) {

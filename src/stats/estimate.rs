@@ -28,12 +28,21 @@ impl Estimate {
             m2 += delta * (x - mean);
         }
         match n {
-            0 => Estimate { mean: None, ci95: None },
-            1 => Estimate { mean: Some(mean), ci95: None },
+            0 => Estimate {
+                mean: None,
+                ci95: None,
+            },
+            1 => Estimate {
+                mean: Some(mean),
+                ci95: None,
+            },
             _ => {
                 let variance = m2 / (n - 1) as f64;
                 let half = t_quantile_975(n - 1) * (variance / n as f64).sqrt();
-                Estimate { mean: Some(mean), ci95: Some(half) }
+                Estimate {
+                    mean: Some(mean),
+                    ci95: Some(half),
+                }
             }
         }
     }
@@ -59,7 +68,9 @@ impl Estimate {
 
 /// The 97.5% quantile of Student's t with `degrees` degrees of freedom (two-sided 95% intervals).
 pub fn t_quantile_975(degrees: u64) -> f64 {
-    StudentsT::new(0.0, 1.0, degrees as f64).map(|t| t.inverse_cdf(0.975)).unwrap_or(1.959964)
+    StudentsT::new(0.0, 1.0, degrees as f64)
+        .map(|t| t.inverse_cdf(0.975))
+        .unwrap_or(1.959964)
 }
 
 #[cfg(test)]
@@ -78,7 +89,13 @@ mod tests {
     #[test]
     fn undefined_replications_are_left_out() {
         let e = Estimate::from_samples([f64::NAN, 2.0]);
-        assert_eq!(e, Estimate { mean: Some(2.0), ci95: None });
+        assert_eq!(
+            e,
+            Estimate {
+                mean: Some(2.0),
+                ci95: None
+            }
+        );
         assert_eq!(Estimate::from_samples([f64::NAN]).mean, None);
     }
 }

@@ -41,13 +41,18 @@ fn bucket_midpoint(index: usize) -> f64 {
 impl WaitHistogram {
     /// An empty histogram.
     pub fn new() -> WaitHistogram {
-        WaitHistogram { counts: Vec::new(), total: 0 }
+        WaitHistogram {
+            counts: Vec::new(),
+            total: 0,
+        }
     }
 
     /// Records one duration in seconds (negative values count as zero).
     #[inline]
     pub fn record(&mut self, seconds: f64) {
-        let millis = (seconds.max(0.0) * 1000.0).round().min(u64::MAX as f64 / 2.0) as u64;
+        let millis = (seconds.max(0.0) * 1000.0)
+            .round()
+            .min(u64::MAX as f64 / 2.0) as u64;
         let index = bucket_of(millis);
         if index >= self.counts.len() {
             self.counts.resize(index + 1, 0);
@@ -78,6 +83,19 @@ impl WaitHistogram {
     }
 }
 
+impl WaitHistogram {
+    /// Adds every value recorded in `other`.
+    pub fn merge(&mut self, other: &WaitHistogram) {
+        if other.counts.len() > self.counts.len() {
+            self.counts.resize(other.counts.len(), 0);
+        }
+        for (mine, theirs) in self.counts.iter_mut().zip(&other.counts) {
+            *mine += theirs;
+        }
+        self.total += other.total;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,10 +110,14 @@ mod tests {
         let mut sorted = values.clone();
         sorted.sort_by(f64::total_cmp);
         for p in [0.1, 0.5, 0.8, 0.9, 0.95, 0.99, 1.0] {
-            let exact = sorted[((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1];
+            let exact =
+                sorted[((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1];
             let got = histogram.quantile(p);
             let bound = (exact * 0.004).max(0.0005) + 1e-9;
-            assert!((got - exact).abs() <= bound, "p={p}: got {got}, exact {exact}, bound {bound}");
+            assert!(
+                (got - exact).abs() <= bound,
+                "p={p}: got {got}, exact {exact}, bound {bound}"
+            );
         }
     }
 
@@ -109,18 +131,5 @@ mod tests {
             let mid = bucket_midpoint(b);
             assert!((mid - millis as f64).abs() <= (millis as f64 * 0.004).max(0.5));
         }
-    }
-}
-
-impl WaitHistogram {
-    /// Adds every value recorded in `other`.
-    pub fn merge(&mut self, other: &WaitHistogram) {
-        if other.counts.len() > self.counts.len() {
-            self.counts.resize(other.counts.len(), 0);
-        }
-        for (mine, theirs) in self.counts.iter_mut().zip(&other.counts) {
-            *mine += theirs;
-        }
-        self.total += other.total;
     }
 }

@@ -47,7 +47,12 @@ impl Summary {
             .call_types
             .iter()
             .enumerate()
-            .map(|(t, ct)| (ct.name.clone(), estimates(|m| replications.iter().map(|r| r.call_types[t][m]).collect())))
+            .map(|(t, ct)| {
+                (
+                    ct.name.clone(),
+                    estimates(|m| replications.iter().map(|r| r.call_types[t][m]).collect()),
+                )
+            })
             .collect();
         let total = estimates(|m| replications.iter().map(|r| r.total[m]).collect());
         let groups = scenario
@@ -57,11 +62,21 @@ impl Summary {
             .map(|(g, group)| GroupSummary {
                 name: group.name.clone(),
                 agents: group.count,
-                occupancy: Estimate::from_samples(replications.iter().map(|r| r.groups[g].occupancy)),
-                calls_handled: Estimate::from_samples(replications.iter().map(|r| r.groups[g].calls_handled)),
+                occupancy: Estimate::from_samples(
+                    replications.iter().map(|r| r.groups[g].occupancy),
+                ),
+                calls_handled: Estimate::from_samples(
+                    replications.iter().map(|r| r.groups[g].calls_handled),
+                ),
             })
             .collect();
-        Summary { scenario: scenario.name.clone(), replications: replications.len() as u32, call_types, total, groups }
+        Summary {
+            scenario: scenario.name.clone(),
+            replications: replications.len() as u32,
+            call_types,
+            total,
+            groups,
+        }
     }
 
     /// The estimates of a call type by name, or of the total for `"total"`.
@@ -69,6 +84,9 @@ impl Summary {
         if call_type == "total" {
             return Some(&self.total);
         }
-        self.call_types.iter().find(|(name, _)| name == call_type).map(|(_, e)| e)
+        self.call_types
+            .iter()
+            .find(|(name, _)| name == call_type)
+            .map(|(_, e)| e)
     }
 }

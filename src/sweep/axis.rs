@@ -40,7 +40,9 @@ fn parse_scalar(text: &str) -> Value {
 }
 
 fn parse_number(text: &str, spec: &str) -> Result<f64, String> {
-    text.trim().parse::<f64>().map_err(|_| format!("range bound \"{text}\" in \"{spec}\" is not a number"))
+    text.trim()
+        .parse::<f64>()
+        .map_err(|_| format!("range bound \"{text}\" in \"{spec}\" is not a number"))
 }
 
 impl Axis {
@@ -51,13 +53,16 @@ impl Axis {
         };
         let path = path.trim();
         if path.is_empty() || path.split('.').any(|s| s.trim().is_empty()) {
-            return Err(format!("\"{path}\" is not a dotted path such as call_types.general.priority"));
+            return Err(format!(
+                "\"{path}\" is not a dotted path such as call_types.general.priority"
+            ));
         }
         let values = values.trim();
         if values.is_empty() {
             return Err("no values after '='".into());
         }
-        let parsed = if values.contains(':') && !values.contains(',') && looks_numeric_range(values) {
+        let parsed = if values.contains(':') && !values.contains(',') && looks_numeric_range(values)
+        {
             parse_range(values)?
         } else {
             let items: Vec<&str> = values.split(',').map(str::trim).collect();
@@ -66,23 +71,33 @@ impl Axis {
             }
             items.into_iter().map(parse_scalar).collect()
         };
-        Ok(Axis { path: path.to_string(), values: parsed })
+        Ok(Axis {
+            path: path.to_string(),
+            values: parsed,
+        })
     }
 }
 
 fn looks_numeric_range(text: &str) -> bool {
-    text.split(':').all(|part| part.trim().parse::<f64>().is_ok())
+    text.split(':')
+        .all(|part| part.trim().parse::<f64>().is_ok())
 }
 
 fn parse_range(spec: &str) -> Result<Vec<Value>, String> {
     let parts: Vec<&str> = spec.split(':').collect();
     if !(2..=3).contains(&parts.len()) {
-        return Err(format!("range \"{spec}\" must be START:END or START:END:STEP"));
+        return Err(format!(
+            "range \"{spec}\" must be START:END or START:END:STEP"
+        ));
     }
     let all_integers = parts.iter().all(|p| p.trim().parse::<i64>().is_ok());
     let start = parse_number(parts[0], spec)?;
     let end = parse_number(parts[1], spec)?;
-    let step = if parts.len() == 3 { parse_number(parts[2], spec)? } else { 1.0 };
+    let step = if parts.len() == 3 {
+        parse_number(parts[2], spec)?
+    } else {
+        1.0
+    };
     if step <= 0.0 {
         return Err(format!("range \"{spec}\" needs a step above 0"));
     }
@@ -91,12 +106,18 @@ fn parse_range(spec: &str) -> Result<Vec<Value>, String> {
     }
     let count = ((end - start) / step + 1e-9).floor() as usize + 1;
     if count > MAX_POINTS {
-        return Err(format!("range \"{spec}\" has {count} values; at most {MAX_POINTS} are allowed"));
+        return Err(format!(
+            "range \"{spec}\" has {count} values; at most {MAX_POINTS} are allowed"
+        ));
     }
     Ok((0..count)
         .map(|i| {
             let v = start + i as f64 * step;
-            if all_integers { Value::Integer(v.round() as i64) } else { Value::Float(v) }
+            if all_integers {
+                Value::Integer(v.round() as i64)
+            } else {
+                Value::Float(v)
+            }
         })
         .collect())
 }
@@ -109,7 +130,10 @@ pub fn set_path(table: &mut Table, path: &str, value: Value) -> Result<(), Strin
     while i + 1 < segments.len() {
         let key = segments[i];
         let Some(entry) = current.get_mut(key) else {
-            return Err(format!("no field \"{key}\" (path so far: {})", segments[..=i].join(".")));
+            return Err(format!(
+                "no field \"{key}\" (path so far: {})",
+                segments[..=i].join(".")
+            ));
         };
         current = match entry {
             Value::Table(inner) => inner,
@@ -119,19 +143,32 @@ pub fn set_path(table: &mut Table, path: &str, value: Value) -> Result<(), Strin
                     .iter()
                     .filter_map(|t| t.get("name").and_then(Value::as_str).map(String::from))
                     .collect();
-                let found = items.iter_mut().find(|t| t.get("name").and_then(Value::as_str) == Some(name));
+                let found = items
+                    .iter_mut()
+                    .find(|t| t.get("name").and_then(Value::as_str) == Some(name));
                 match found {
                     Some(Value::Table(inner)) => {
                         i += 1;
                         if i + 1 >= segments.len() {
-                            return Err(format!("{key}.{name} needs a field after it, e.g. {key}.{name}.count"));
+                            return Err(format!(
+                                "{key}.{name} needs a field after it, e.g. {key}.{name}.count"
+                            ));
                         }
                         inner
                     }
-                    _ => return Err(format!("{key} has no element named \"{name}\"; names are: {}", names.join(", "))),
+                    _ => {
+                        return Err(format!(
+                            "{key} has no element named \"{name}\"; names are: {}",
+                            names.join(", ")
+                        ));
+                    }
                 }
             }
-            _ => return Err(format!("\"{key}\" is a value, not a table; cannot go further into it")),
+            _ => {
+                return Err(format!(
+                    "\"{key}\" is a value, not a table; cannot go further into it"
+                ));
+            }
         };
         i += 1;
     }

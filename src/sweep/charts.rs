@@ -9,7 +9,9 @@ use crate::stats::Metric;
 
 /// The axis drawn along x: the first staffing axis (a path ending in `.count`), else the first axis.
 pub fn x_axis(axes: &[Axis]) -> usize {
-    axes.iter().position(|a| a.path.ends_with(".count")).unwrap_or(0)
+    axes.iter()
+        .position(|a| a.path.ends_with(".count"))
+        .unwrap_or(0)
 }
 
 /// The last two segments of a path (`operators.count`), for titles.
@@ -19,11 +21,21 @@ fn short(path: &str) -> String {
 }
 
 fn x_label(axis: &Axis) -> String {
-    if axis.path.ends_with(".count") { format!("{} (agents)", axis.path) } else { axis.path.clone() }
+    if axis.path.ends_with(".count") {
+        format!("{} (agents)", axis.path)
+    } else {
+        axis.path.clone()
+    }
 }
 
 /// Series of one metric of one call type (or `total`), one line per combination of the other axes' values.
-fn lines_over_x(axes: &[Axis], results: &[PointResult], x: usize, call_type: &str, metric: Metric) -> Vec<Series> {
+fn lines_over_x(
+    axes: &[Axis],
+    results: &[PointResult],
+    x: usize,
+    call_type: &str,
+    metric: Metric,
+) -> Vec<Series> {
     let mut series: Vec<Series> = Vec::new();
     for result in results {
         let others: Vec<String> = axes
@@ -33,13 +45,28 @@ fn lines_over_x(axes: &[Axis], results: &[PointResult], x: usize, call_type: &st
             .filter(|(i, _)| *i != x)
             .map(|(_, (a, v))| format!("{}={v}", a.path.rsplit('.').next().unwrap_or(&a.path)))
             .collect();
-        let name = if others.is_empty() { call_type.to_string() } else { others.join(", ") };
-        let position = axes[x].values.iter().position(|v| super::value_text(v) == result.labels[x]).unwrap_or(0);
-        let estimate = result.summary.of(call_type).map(|e| e[metric.index()]).unwrap_or_default();
+        let name = if others.is_empty() {
+            call_type.to_string()
+        } else {
+            others.join(", ")
+        };
+        let position = axes[x]
+            .values
+            .iter()
+            .position(|v| super::value_text(v) == result.labels[x])
+            .unwrap_or(0);
+        let estimate = result
+            .summary
+            .of(call_type)
+            .map(|e| e[metric.index()])
+            .unwrap_or_default();
         let point = (position as f64, estimate.value(), estimate.half_width());
         match series.iter_mut().find(|s| s.name == name) {
             Some(s) => s.points.push(point),
-            None => series.push(Series { name, points: vec![point] }),
+            None => series.push(Series {
+                name,
+                points: vec![point],
+            }),
         }
     }
     series
@@ -67,12 +94,20 @@ pub fn sweep_charts(
         share: y.is_share(),
     };
     for (file, m, target) in [
-        ("service_level", Metric::ServiceLevel, Some(service_level_target)),
+        (
+            "service_level",
+            Metric::ServiceLevel,
+            Some(service_level_target),
+        ),
         ("asa", Metric::AsaS, None),
         ("abandonment", Metric::AbandonmentRate, None),
     ] {
         let chart = base(
-            format!("{} vs {} (all calls, 95% band)", m.name(), short(&axes[x].path)),
+            format!(
+                "{} vs {} (all calls, 95% band)",
+                m.name(),
+                short(&axes[x].path)
+            ),
             m,
             lines_over_x(axes, results, x, "total", m),
             target,
@@ -83,17 +118,30 @@ pub fn sweep_charts(
     let first_of_others: Vec<&PointResult> = results
         .iter()
         .filter(|r| {
-            axes.iter().zip(&r.labels).enumerate().all(|(i, (a, v))| i == x || super::value_text(&a.values[0]) == *v)
+            axes.iter()
+                .zip(&r.labels)
+                .enumerate()
+                .all(|(i, (a, v))| i == x || super::value_text(&a.values[0]) == *v)
         })
         .collect();
     let names: Vec<String> = results
         .first()
-        .map(|r| r.summary.call_types.iter().map(|(n, _)| n.clone()).collect())
+        .map(|r| {
+            r.summary
+                .call_types
+                .iter()
+                .map(|(n, _)| n.clone())
+                .collect()
+        })
         .unwrap_or_default();
     let single: Vec<PointResult> = first_of_others.into_iter().cloned().collect();
     let mut percentile_series = Vec::new();
     for name in &names {
-        for (m, tag) in [(Metric::WaitP50S, "p50"), (Metric::WaitP90S, "p90"), (Metric::WaitP99S, "p99")] {
+        for (m, tag) in [
+            (Metric::WaitP50S, "p50"),
+            (Metric::WaitP90S, "p90"),
+            (Metric::WaitP99S, "p99"),
+        ] {
             let mut s = lines_over_x(axes, &single, x, name, m);
             if let Some(mut first) = s.drain(..).next() {
                 first.name = format!("{name} {tag}");
@@ -101,28 +149,62 @@ pub fn sweep_charts(
             }
         }
     }
-    let chart = base(format!("Wait percentiles vs {}", short(&axes[x].path)), Metric::WaitP90S, percentile_series, None);
-    let chart = LineChart { y_label: "wait of answered calls (s)".into(), ..chart };
+    let chart = base(
+        format!("Wait percentiles vs {}", short(&axes[x].path)),
+        Metric::WaitP90S,
+        percentile_series,
+        None,
+    );
+    let chart = LineChart {
+        y_label: "wait of answered calls (s)".into(),
+        ..chart
+    };
     files.extend(line_chart(&chart, &dir.join("sweep_wait_percentiles"))?);
     let mut by_type = Vec::new();
     for name in names.iter().map(String::as_str).chain(["total"]) {
-        if let Some(mut s) = lines_over_x(axes, &single, x, name, metric).into_iter().next() {
+        if let Some(mut s) = lines_over_x(axes, &single, x, name, metric)
+            .into_iter()
+            .next()
+        {
             s.name = name.to_string();
             by_type.push(s);
         }
     }
     let target = (metric == Metric::ServiceLevel).then_some(service_level_target);
-    let chart = base(format!("{} per call type vs {}", metric.name(), short(&axes[x].path)), metric, by_type, target);
-    files.extend(line_chart(&chart, &dir.join(format!("sweep_{}_by_call_type", metric.name())))?);
+    let chart = base(
+        format!(
+            "{} per call type vs {}",
+            metric.name(),
+            short(&axes[x].path)
+        ),
+        metric,
+        by_type,
+        target,
+    );
+    files.extend(line_chart(
+        &chart,
+        &dir.join(format!("sweep_{}_by_call_type", metric.name())),
+    )?);
     Ok(files)
 }
 
 /// Draws the comparison chart: ASA and abandonment rate per call type, one bar per variant with its 95%
 /// interval. Returns the files written.
-pub fn compare_chart(results: &[PointResult], comparison: &Comparison, stem: &Path) -> Result<Vec<PathBuf>> {
+pub fn compare_chart(
+    results: &[PointResult],
+    comparison: &Comparison,
+    stem: &Path,
+) -> Result<Vec<PathBuf>> {
     let categories: Vec<String> = results
         .first()
-        .map(|r| r.summary.call_types.iter().map(|(n, _)| n.clone()).chain(["total".to_string()]).collect())
+        .map(|r| {
+            r.summary
+                .call_types
+                .iter()
+                .map(|(n, _)| n.clone())
+                .chain(["total".to_string()])
+                .collect()
+        })
         .unwrap_or_default();
     let panel = |metric: Metric, title: &str| BarPanel {
         title: title.to_string(),
@@ -134,7 +216,12 @@ pub fn compare_chart(results: &[PointResult], comparison: &Comparison, stem: &Pa
             .map(|r| {
                 categories
                     .iter()
-                    .map(|c| r.summary.of(c).map(|e| (e[metric.index()].value(), e[metric.index()].half_width())).unwrap_or((f64::NAN, f64::NAN)))
+                    .map(|c| {
+                        r.summary
+                            .of(c)
+                            .map(|e| (e[metric.index()].value(), e[metric.index()].half_width()))
+                            .unwrap_or((f64::NAN, f64::NAN))
+                    })
                     .collect()
             })
             .collect(),
@@ -142,7 +229,10 @@ pub fn compare_chart(results: &[PointResult], comparison: &Comparison, stem: &Pa
     };
     bar_chart(
         "Waits and abandonment per call type, by policy (95% intervals)",
-        &[panel(Metric::AsaS, "Average speed of answer"), panel(Metric::AbandonmentRate, "Abandonment rate")],
+        &[
+            panel(Metric::AsaS, "Average speed of answer"),
+            panel(Metric::AbandonmentRate, "Abandonment rate"),
+        ],
         stem,
     )
 }

@@ -46,7 +46,10 @@ pub fn paired_difference(
 ) -> Estimate {
     // `pick` selects the call type (or the total) in each replication.
     Estimate::from_samples(
-        baseline.iter().zip(variant).map(|(b, v)| pick(v)[metric.index()] - pick(b)[metric.index()]),
+        baseline
+            .iter()
+            .zip(variant)
+            .map(|(b, v)| pick(v)[metric.index()] - pick(b)[metric.index()]),
     )
 }
 
@@ -61,12 +64,22 @@ pub fn compare_points(results: &[PointResult]) -> Comparison {
     let variants: Vec<String> = results.iter().map(label).collect();
     let mut rows = Vec::new();
     if let Some((base, others)) = results.split_first() {
-        let names: Vec<String> =
-            base.summary.call_types.iter().map(|(n, _)| n.clone()).chain(["total".to_string()]).collect();
+        let names: Vec<String> = base
+            .summary
+            .call_types
+            .iter()
+            .map(|(n, _)| n.clone())
+            .chain(["total".to_string()])
+            .collect();
         for other in others {
             for (t, name) in names.iter().enumerate() {
                 for metric in Metric::ALL {
-                    let difference = paired_difference(&base.replications, &other.replications, |m| scope(m, t), metric);
+                    let difference = paired_difference(
+                        &base.replications,
+                        &other.replications,
+                        |m| scope(m, t),
+                        metric,
+                    );
                     let significant = match (difference.mean, difference.ci95) {
                         (Some(m), Some(h)) => m.abs() > h,
                         _ => false,
@@ -75,8 +88,16 @@ pub fn compare_points(results: &[PointResult]) -> Comparison {
                         variant: label(other),
                         call_type: name.clone(),
                         metric,
-                        baseline: base.summary.of(name).map(|e| e[metric.index()]).unwrap_or_default(),
-                        value: other.summary.of(name).map(|e| e[metric.index()]).unwrap_or_default(),
+                        baseline: base
+                            .summary
+                            .of(name)
+                            .map(|e| e[metric.index()])
+                            .unwrap_or_default(),
+                        value: other
+                            .summary
+                            .of(name)
+                            .map(|e| e[metric.index()])
+                            .unwrap_or_default(),
                         difference,
                         significant,
                     });
@@ -84,5 +105,9 @@ pub fn compare_points(results: &[PointResult]) -> Comparison {
             }
         }
     }
-    Comparison { baseline: variants.first().cloned().unwrap_or_default(), variants, rows }
+    Comparison {
+        baseline: variants.first().cloned().unwrap_or_default(),
+        variants,
+        rows,
+    }
 }

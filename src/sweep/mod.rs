@@ -53,24 +53,42 @@ pub struct PointResult {
 impl Grid {
     /// Builds the grid from a scenario file's text and axis specifications (`PATH=VALUES`); `replications`
     /// overrides the file's count. Every point is validated here.
-    pub fn build(text: &str, label: &str, specs: &[String], replications: Option<u32>) -> Result<Grid> {
+    pub fn build(
+        text: &str,
+        label: &str,
+        specs: &[String],
+        replications: Option<u32>,
+    ) -> Result<Grid> {
         if specs.is_empty() {
-            return Err(Error::input("--vary", "no sweep axis: give --vary PATH=VALUES or a [sweep] vary list in the scenario"));
+            return Err(Error::input(
+                "--vary",
+                "no sweep axis: give --vary PATH=VALUES or a [sweep] vary list in the scenario",
+            ));
         }
-        let base: toml::Table = toml::from_str(text).map_err(|e| Error::scenario(label, e.message().replace('\n', " ")))?;
+        let base: toml::Table = toml::from_str(text)
+            .map_err(|e| Error::scenario(label, e.message().replace('\n', " ")))?;
         // The base scenario itself must be valid.
         Scenario::from_toml_str(text, label)?;
         let mut axes = Vec::new();
         for spec in specs {
             let axis = Axis::parse(spec).map_err(|m| Error::input(format!("--vary {spec}"), m))?;
             if axes.iter().any(|a: &Axis| a.path == axis.path) {
-                return Err(Error::input(format!("--vary {spec}"), "this path is already varied"));
+                return Err(Error::input(
+                    format!("--vary {spec}"),
+                    "this path is already varied",
+                ));
             }
             axes.push(axis);
         }
-        let total = axes.iter().try_fold(1usize, |n, a| n.checked_mul(a.values.len())).unwrap_or(usize::MAX);
+        let total = axes
+            .iter()
+            .try_fold(1usize, |n, a| n.checked_mul(a.values.len()))
+            .unwrap_or(usize::MAX);
         if total > MAX_POINTS {
-            return Err(Error::input("--vary", format!("the grid has {total} points; at most {MAX_POINTS} are allowed")));
+            return Err(Error::input(
+                "--vary",
+                format!("the grid has {total} points; at most {MAX_POINTS} are allowed"),
+            ));
         }
         let mut points = Vec::with_capacity(total);
         for index in 0..total {
@@ -85,17 +103,29 @@ impl Grid {
             for (axis, &choice) in axes.iter().zip(&chosen) {
                 let value = axis.values[choice].clone();
                 let flag = format!("--vary {}={}", axis.path, value_text(&value));
-                set_path(&mut table, &axis.path, value.clone()).map_err(|m| Error::input(&flag, m))?;
+                set_path(&mut table, &axis.path, value.clone())
+                    .map_err(|m| Error::input(&flag, m))?;
                 labels.push(value_text(&value));
             }
+            let at = format!(
+                "--vary at {}",
+                axes.iter()
+                    .zip(&labels)
+                    .map(|(a, v)| format!("{}={v}", a.path))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            );
             let raw: ScenarioFile = toml::Value::Table(table)
                 .try_into()
-                .map_err(|e: toml::de::Error| Error::input(format!("--vary at point {}", labels.join(", ")), e.message().replace('\n', " ")))?;
-            let mut scenario = Scenario::from_file(raw, label)
-                .map_err(|e| Error::input(format!("--vary at point {}", labels.join(", ")), e.to_string()))?;
+                .map_err(|e: toml::de::Error| Error::input(&at, e.message().replace('\n', " ")))?;
+            let mut scenario =
+                Scenario::from_file(raw, label).map_err(|e| Error::input(&at, e.to_string()))?;
             if let Some(r) = replications {
                 if !(1..=100_000).contains(&r) {
-                    return Err(Error::input("--replications", format!("must be from 1 to 100000, got {r}")));
+                    return Err(Error::input(
+                        "--replications",
+                        format!("must be from 1 to 100000, got {r}"),
+                    ));
                 }
                 scenario.replications = r;
             }
@@ -106,7 +136,10 @@ impl Grid {
 
     /// Number of simulation jobs (points times replications).
     pub fn job_count(&self) -> usize {
-        self.points.iter().map(|p| p.scenario.replications as usize).sum()
+        self.points
+            .iter()
+            .map(|p| p.scenario.replications as usize)
+            .sum()
     }
 
     /// Runs every `(point, replication)` job on the current rayon pool and reduces in order. `on_done` is called
@@ -130,10 +163,16 @@ impl Grid {
         self.points
             .iter()
             .map(|point| {
-                let replications: Vec<ReplicationMetrics> =
-                    metrics.by_ref().take(point.scenario.replications as usize).collect();
+                let replications: Vec<ReplicationMetrics> = metrics
+                    .by_ref()
+                    .take(point.scenario.replications as usize)
+                    .collect();
                 let summary = Summary::from_replications(&point.scenario, &replications);
-                PointResult { labels: point.labels.clone(), replications, summary }
+                PointResult {
+                    labels: point.labels.clone(),
+                    replications,
+                    summary,
+                }
             })
             .collect()
     }
@@ -148,7 +187,12 @@ pub fn sweep_csv(axes: &[Axis], results: &[PointResult]) -> (Vec<String>, Vec<Ve
     let mut rows = Vec::new();
     for result in results {
         let s = &result.summary;
-        for (name, estimates) in s.call_types.iter().map(|(n, e)| (n.as_str(), e)).chain([("total", &s.total)]) {
+        for (name, estimates) in s
+            .call_types
+            .iter()
+            .map(|(n, e)| (n.as_str(), e))
+            .chain([("total", &s.total)])
+        {
             let mut row = result.labels.clone();
             row.push(name.to_string());
             row.extend(crate::report::metric_cells(estimates));

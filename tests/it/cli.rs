@@ -4,11 +4,19 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn callsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_callsim")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_callsim"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
 }
 
 fn stdout(output: &Output) -> String {
-    assert!(output.status.success(), "failed: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8(output.stdout.clone()).unwrap()
 }
 
@@ -20,16 +28,38 @@ fn json(output: &Output) -> serde_json::Value {
 fn run_json_has_the_contracted_keys() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();
-    let value = json(&callsim(&["run", "scenarios/vip_priority.toml", "-r", "3", "--json", "--out", out]));
+    let value = json(&callsim(&[
+        "run",
+        "scenarios/vip_priority.toml",
+        "-r",
+        "3",
+        "--json",
+        "--out",
+        out,
+    ]));
     assert_eq!(value["scenario"], "VIP priority");
     assert_eq!(value["replications"], 3);
     for key in [
-        "offered", "answered", "abandoned", "service_level", "p_wait", "asa_s", "mean_wait_s", "abandonment_rate",
-        "wait_p50_s", "wait_p90_s", "wait_p99_s", "mean_queue_length", "occupancy",
+        "offered",
+        "answered",
+        "abandoned",
+        "service_level",
+        "p_wait",
+        "asa_s",
+        "mean_wait_s",
+        "abandonment_rate",
+        "wait_p50_s",
+        "wait_p90_s",
+        "wait_p99_s",
+        "mean_queue_length",
+        "occupancy",
     ] {
         assert!(value["total"][key]["mean"].is_number(), "total.{key}");
         assert!(value["total"][key]["ci95"].is_number(), "total.{key}.ci95");
-        assert!(value["call_types"]["vip"][key]["mean"].is_number(), "vip.{key}");
+        assert!(
+            value["call_types"]["vip"][key]["mean"].is_number(),
+            "vip.{key}"
+        );
     }
     assert!(value["agent_groups"]["operators"]["occupancy"]["mean"].is_number());
     assert!(value["agent_groups"]["operators"]["calls_handled"]["ci95"].is_number());
@@ -43,7 +73,19 @@ fn same_seed_same_bytes_whatever_the_threads_and_another_seed_differs() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();
     let run = |seed: &str, threads: &str| {
-        stdout(&callsim(&["run", "scenarios/multi_skill.toml", "-r", "6", "--json", "--out", out, "--seed", seed, "--threads", threads]))
+        stdout(&callsim(&[
+            "run",
+            "scenarios/multi_skill.toml",
+            "-r",
+            "6",
+            "--json",
+            "--out",
+            out,
+            "--seed",
+            seed,
+            "--threads",
+            threads,
+        ]))
     };
     let one = run("4", "1");
     assert_eq!(one, run("4", "2"));
@@ -54,9 +96,27 @@ fn same_seed_same_bytes_whatever_the_threads_and_another_seed_differs() {
 #[test]
 fn table_shows_theory_beside_simulation() {
     let dir = tempfile::tempdir().unwrap();
-    let text = stdout(&callsim(&["run", "scenarios/erlang_c_textbook.toml", "-r", "2", "--out", dir.path().to_str().unwrap()]));
-    assert!(text.contains("Erlang C (M/M/c)") && text.contains("44.9%"), "{text}");
-    let value = json(&callsim(&["run", "scenarios/abandonment.toml", "-r", "2", "--json", "--out", dir.path().to_str().unwrap()]));
+    let text = stdout(&callsim(&[
+        "run",
+        "scenarios/erlang_c_textbook.toml",
+        "-r",
+        "2",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]));
+    assert!(
+        text.contains("Erlang C (M/M/c)") && text.contains("44.9%"),
+        "{text}"
+    );
+    let value = json(&callsim(&[
+        "run",
+        "scenarios/abandonment.toml",
+        "-r",
+        "2",
+        "--json",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]));
     assert_eq!(value["theory"]["model"], "Erlang A (M/M/c+M)");
 }
 
@@ -69,15 +129,31 @@ fn bad_scenario_exits_2_with_one_line() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("bad.toml") && stderr.contains("replications"), "{stderr}");
+    assert!(
+        stderr.contains("bad.toml") && stderr.contains("replications"),
+        "{stderr}"
+    );
     assert!(!dir.path().join("summary.csv").exists());
 }
 
 #[test]
 fn erlang_c_solves_the_published_example() {
     let value = json(&callsim(&[
-        "erlang", "c", "--calls", "100", "--per", "30m", "--aht", "180s", "--answer-within", "20s", "--target-sl", "0.8",
-        "--shrinkage", "0.3", "--json",
+        "erlang",
+        "c",
+        "--calls",
+        "100",
+        "--per",
+        "30m",
+        "--aht",
+        "180s",
+        "--answer-within",
+        "20s",
+        "--target-sl",
+        "0.8",
+        "--shrinkage",
+        "0.3",
+        "--json",
     ]));
     assert_eq!(value["model"], "erlang_c");
     assert_eq!(value["agents"], 14);
@@ -93,29 +169,111 @@ fn erlang_c_solves_the_published_example() {
 
 #[test]
 fn erlang_a_and_b_answer_in_json() {
-    let a = json(&callsim(&["erlang", "a", "--calls", "100", "--per", "30m", "--aht", "180s", "--patience", "5m", "--agents", "13", "--json"]));
+    let a = json(&callsim(&[
+        "erlang",
+        "a",
+        "--calls",
+        "100",
+        "--per",
+        "30m",
+        "--aht",
+        "180s",
+        "--patience",
+        "5m",
+        "--agents",
+        "13",
+        "--json",
+    ]));
     assert!((a["p_abandon"].as_f64().unwrap() - 0.025).abs() < 1e-3);
     assert!(a["mean_wait_s"].is_number());
-    let b = json(&callsim(&["erlang", "b", "--calls", "17", "--per", "1h", "--aht", "1h", "--target-blocking", "0.01", "--json"]));
+    let b = json(&callsim(&[
+        "erlang",
+        "b",
+        "--calls",
+        "17",
+        "--per",
+        "1h",
+        "--aht",
+        "1h",
+        "--target-blocking",
+        "0.01",
+        "--json",
+    ]));
     assert_eq!(b["lines"], 27);
     assert!(b["blocking"].as_f64().unwrap() <= 0.01);
 }
 
 #[test]
 fn erlang_without_target_prints_the_classic_table() {
-    let text = stdout(&callsim(&["erlang", "c", "--calls", "100", "--per", "30m", "--aht", "180s"]));
-    assert!(text.contains("agents") && text.contains("service level") && text.lines().count() > 10, "{text}");
+    let text = stdout(&callsim(&[
+        "erlang", "c", "--calls", "100", "--per", "30m", "--aht", "180s",
+    ]));
+    assert!(
+        text.contains("agents") && text.contains("service level") && text.lines().count() > 10,
+        "{text}"
+    );
 }
 
 #[test]
 fn erlang_bad_flags_exit_2_naming_the_flag() {
     for (args, flag) in [
-        (vec!["erlang", "c", "--calls", "-5", "--aht", "3m", "--agents", "3"], "--calls"),
-        (vec!["erlang", "c", "--calls", "5", "--aht", "0s", "--agents", "3"], "--aht"),
-        (vec!["erlang", "c", "--calls", "100", "--aht", "3m", "--target-sl", "1.2"], "--target-sl"),
-        (vec!["erlang", "c", "--calls", "100", "--aht", "3m", "--target-sl", "1.0"], "--target-sl"),
-        (vec!["erlang", "c", "--calls", "100", "--aht", "3m", "--max-occupancy", "0.00001"], "cannot be met"),
-        (vec!["erlang", "a", "--calls", "100", "--aht", "3m", "--agents", "3"], "--patience"),
+        (
+            vec![
+                "erlang", "c", "--calls", "-5", "--aht", "3m", "--agents", "3",
+            ],
+            "--calls",
+        ),
+        (
+            vec![
+                "erlang", "c", "--calls", "5", "--aht", "0s", "--agents", "3",
+            ],
+            "--aht",
+        ),
+        (
+            vec![
+                "erlang",
+                "c",
+                "--calls",
+                "100",
+                "--aht",
+                "3m",
+                "--target-sl",
+                "1.2",
+            ],
+            "--target-sl",
+        ),
+        (
+            vec![
+                "erlang",
+                "c",
+                "--calls",
+                "100",
+                "--aht",
+                "3m",
+                "--target-sl",
+                "1.0",
+            ],
+            "--target-sl",
+        ),
+        (
+            vec![
+                "erlang",
+                "c",
+                "--calls",
+                "100",
+                "--aht",
+                "3m",
+                "--max-occupancy",
+                "0.00001",
+            ],
+            "cannot be met",
+        ),
+        (
+            vec![
+                "erlang", "a", "--calls", "100", "--aht", "3m", "--agents", "3",
+            ],
+            "--patience",
+        ),
     ] {
         let output = callsim(&args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");

@@ -51,7 +51,10 @@ fn kolmogorov_smirnov_accepts_every_continuous_family() {
     // Critical value of the KS statistic at the 0.1% level.
     let critical = 1.949 / (N as f64).sqrt();
     for (index, dist) in all().into_iter().enumerate() {
-        if matches!(dist, DurationDistribution::Constant { .. } | DurationDistribution::Empirical { .. }) {
+        if matches!(
+            dist,
+            DurationDistribution::Constant { .. } | DurationDistribution::Empirical { .. }
+        ) {
             continue;
         }
         let mut rng = stream_rng(23, index as u32, Stream::Patience(0));
@@ -62,10 +65,16 @@ fn kolmogorov_smirnov_accepts_every_continuous_family() {
             .enumerate()
             .map(|(i, &x)| {
                 let f = dist.cdf(x).unwrap();
-                (f - i as f64 / N as f64).abs().max(((i + 1) as f64 / N as f64 - f).abs())
+                (f - i as f64 / N as f64)
+                    .abs()
+                    .max(((i + 1) as f64 / N as f64 - f).abs())
             })
             .fold(0.0, f64::max);
-        assert!(d < critical, "{}: KS statistic {d} above critical {critical}", dist.family());
+        assert!(
+            d < critical,
+            "{}: KS statistic {d} above critical {critical}",
+            dist.family()
+        );
     }
 }
 

@@ -6,7 +6,10 @@ const RATE: f64 = 100.0 / 1800.0; // 100 calls per 30 minutes
 const AHT: f64 = 180.0;
 
 fn close(what: &str, got: f64, expected: f64, tolerance: f64) {
-    assert!((got - expected).abs() <= tolerance, "{what}: got {got}, expected {expected} ± {tolerance}");
+    assert!(
+        (got - expected).abs() <= tolerance,
+        "{what}: got {got}, expected {expected} ± {tolerance}"
+    );
 }
 
 #[test]
@@ -17,7 +20,10 @@ fn erlang_c_matches_the_published_example() {
     close("service level", c.service_level(20.0), 0.8884, 5e-5);
     close("asa", c.asa(), 7.8346, 5e-3);
     close("occupancy", c.occupancy(), 0.714, 5e-4);
-    let targets = Targets { service_level: Some((0.8, 20.0)), ..Default::default() };
+    let targets = Targets {
+        service_level: Some((0.8, 20.0)),
+        ..Default::default()
+    };
     let required = required_agents(StaffingModel::ErlangC, RATE, AHT, &targets).unwrap();
     assert_eq!(required, 14);
     assert_eq!(scheduled_agents(required, 0.3), 20);
@@ -35,7 +41,12 @@ fn erlang_c_equals_direct_summation_for_small_cases() {
         }
         let top = term * c as f64 / (c as f64 - a);
         let exact = top / (sum + top);
-        close(&format!("C({c}, {a})"), erlang_c(c, a, 1.0).unwrap().p_wait, exact, 1e-12);
+        close(
+            &format!("C({c}, {a})"),
+            erlang_c(c, a, 1.0).unwrap().p_wait,
+            exact,
+            1e-12,
+        );
     }
 }
 
@@ -76,7 +87,12 @@ fn erlang_a_abandonment_identity_holds() {
     let a = erlang_a(20, 0.12, 150.0, 120.0);
     assert!(a.p_abandon > 0.0 && a.p_abandon < 1.0);
     assert!(a.asa <= a.mean_wait / (1.0 - a.p_abandon) + 1e-12);
-    close("occupancy", a.occupancy, 0.12 * 150.0 * (1.0 - a.p_abandon) / 20.0, 1e-12);
+    close(
+        "occupancy",
+        a.occupancy,
+        0.12 * 150.0 * (1.0 - a.p_abandon) / 20.0,
+        1e-12,
+    );
 }
 
 #[test]
@@ -85,20 +101,35 @@ fn erlang_a_tends_to_erlang_c_as_patience_grows() {
     let a = erlang_a(14, RATE, AHT, 1e9);
     close("p_wait", a.p_wait, c.p_wait, 1e-5);
     close("asa", a.asa, c.asa(), 1e-3);
-    close("service level", a.service_level(20.0), c.service_level(20.0), 1e-5);
+    close(
+        "service level",
+        a.service_level(20.0),
+        c.service_level(20.0),
+        1e-5,
+    );
     close("queue", a.mean_queue_length, c.mean_queue_length(), 1e-4);
 }
 
 #[test]
 fn mmck_is_erlang_b_at_k_equals_c_and_tends_to_erlang_c() {
     let small = mmck(10, 10, RATE, AHT);
-    close("blocking", small.blocking, erlang_b(10, 10.0 * RATE * AHT / 10.0), 1e-12);
+    close(
+        "blocking",
+        small.blocking,
+        erlang_b(10, 10.0 * RATE * AHT / 10.0),
+        1e-12,
+    );
     let c = erlang_c(14, RATE, AHT).unwrap();
     let big = mmck(14, 400, RATE, AHT);
     close("blocking", big.blocking, 0.0, 1e-12);
     close("p_wait", big.p_wait, c.p_wait, 1e-9);
     close("mean wait", big.mean_wait, c.asa(), 1e-6);
-    close("service level", big.service_level(20.0), c.service_level(20.0), 1e-9);
+    close(
+        "service level",
+        big.service_level(20.0),
+        c.service_level(20.0),
+        1e-9,
+    );
 }
 
 #[test]
@@ -129,18 +160,27 @@ fn huge_cases_are_finite_and_consistent() {
     // Overloaded Erlang A: half the staff needed; abandonment takes the excess.
     let over = erlang_a(4_500, 50.0, 180.0, 300.0);
     close("overload abandons the excess", over.p_abandon, 0.5, 0.02);
-    let targets = Targets { service_level: Some((0.8, 20.0)), ..Default::default() };
+    let targets = Targets {
+        service_level: Some((0.8, 20.0)),
+        ..Default::default()
+    };
     let n = required_agents(StaffingModel::ErlangC, 50.0, 180.0, &targets).unwrap();
     assert!(n > 9_000 && n < 9_200, "{n}");
 }
 
 #[test]
 fn square_root_staffing_is_close_to_the_exact_answer() {
-    let targets = Targets { service_level: Some((0.8, 20.0)), ..Default::default() };
+    let targets = Targets {
+        service_level: Some((0.8, 20.0)),
+        ..Default::default()
+    };
     for load in [10.0, 100.0, 1000.0] {
         let rate = load / AHT;
         let exact = required_agents(StaffingModel::ErlangC, rate, AHT, &targets).unwrap();
         let (_, estimate) = square_root_staffing(load, AHT, &targets).unwrap();
-        assert!((estimate as i64 - exact as i64).abs() <= 2, "load {load}: exact {exact}, sqrt rule {estimate}");
+        assert!(
+            (estimate as i64 - exact as i64).abs() <= 2,
+            "load {load}: exact {exact}, sqrt rule {estimate}"
+        );
     }
 }

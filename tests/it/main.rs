@@ -3,9 +3,11 @@
 //! `validation_*` modules compare the simulator with exact theory inside confidence intervals; `golden` pins
 //! seeded output; the rest test behaviour and errors.
 
-mod common;
-mod erlang_formulas;
-mod validation_queues;
-mod distributions;
-mod scenario_errors;
 mod cli;
+mod common;
+mod distributions;
+mod erlang_formulas;
+mod router_fuzz;
+mod scenario_errors;
+mod sweeps;
+mod validation_queues;

@@ -28,7 +28,10 @@ fn assert_mentions(message: &str, parts: &[&str]) {
     assert!(!message.contains('\n'), "message spans lines: {message}");
     assert!(message.starts_with("bad.toml: "), "no file name: {message}");
     for part in parts {
-        assert!(message.contains(part), "{message:?} does not mention {part:?}");
+        assert!(
+            message.contains(part),
+            "{message:?} does not mention {part:?}"
+        );
     }
 }
 
@@ -48,22 +51,46 @@ fn unknown_key_is_named_with_its_line() {
 
 #[test]
 fn wrong_type_is_reported() {
-    assert_mentions(&error_of(&GOOD.replace("count = 12", "count = \"twelve\"")), &["line", "count"]);
-    assert_mentions(&error_of(&GOOD.replace("mean = \"3m\"", "mean = 180")), &["duration", "line"]);
+    assert_mentions(
+        &error_of(&GOOD.replace("count = 12", "count = \"twelve\"")),
+        &["line", "count"],
+    );
+    assert_mentions(
+        &error_of(&GOOD.replace("mean = \"3m\"", "mean = 180")),
+        &["duration", "line"],
+    );
 }
 
 #[test]
 fn zero_or_negative_means_are_refused() {
-    assert_mentions(&error_of(&GOOD.replace("mean = \"3m\"", "mean = \"0s\"")), &["service", "mean", "greater than 0"]);
-    assert_mentions(&error_of(&GOOD.replace("mean = \"3m\"", "mean = \"-3m\"")), &["duration"]);
-    assert_mentions(&error_of(&GOOD.replace("per_hour = 200", "per_hour = -5")), &["arrivals.per_hour", "greater than 0"]);
+    assert_mentions(
+        &error_of(&GOOD.replace("mean = \"3m\"", "mean = \"0s\"")),
+        &["service", "mean", "greater than 0"],
+    );
+    assert_mentions(
+        &error_of(&GOOD.replace("mean = \"3m\"", "mean = \"-3m\"")),
+        &["duration"],
+    );
+    assert_mentions(
+        &error_of(&GOOD.replace("per_hour = 200", "per_hour = -5")),
+        &["arrivals.per_hour", "greater than 0"],
+    );
 }
 
 #[test]
 fn cv_out_of_range_is_refused() {
-    let text = GOOD.replace(r#"distribution = "exponential", mean = "3m""#, r#"distribution = "lognormal", mean = "3m", cv = 0"#);
-    assert_mentions(&error_of(&text), &["call_types[general].service", "cv", "greater than 0"]);
-    let text = GOOD.replace(r#"distribution = "exponential", mean = "3m""#, r#"distribution = "gamma", mean = "3m", cv = 50"#);
+    let text = GOOD.replace(
+        r#"distribution = "exponential", mean = "3m""#,
+        r#"distribution = "lognormal", mean = "3m", cv = 0"#,
+    );
+    assert_mentions(
+        &error_of(&text),
+        &["call_types[general].service", "cv", "greater than 0"],
+    );
+    let text = GOOD.replace(
+        r#"distribution = "exponential", mean = "3m""#,
+        r#"distribution = "gamma", mean = "3m", cv = 50"#,
+    );
     assert_mentions(&error_of(&text), &["cv", "at most"]);
 }
 
@@ -77,7 +104,10 @@ fn parameters_of_another_family_are_refused() {
 
 #[test]
 fn unknown_skill_is_refused() {
-    assert_mentions(&error_of(&GOOD.replace(r#"skills = ["general"]"#, r#"skills = ["sales"]"#)), &["agent_groups[agents].skills", "sales", "general"]);
+    assert_mentions(
+        &error_of(&GOOD.replace(r#"skills = ["general"]"#, r#"skills = ["sales"]"#)),
+        &["agent_groups[agents].skills", "sales", "general"],
+    );
 }
 
 #[test]
@@ -91,24 +121,36 @@ fn call_type_nobody_serves_is_refused() {
 
 #[test]
 fn duplicate_names_are_refused() {
-    let text = format!("{GOOD}\n[[agent_groups]]\nname = \"agents\"\ncount = 1\nskills = [\"general\"]\n");
+    let text =
+        format!("{GOOD}\n[[agent_groups]]\nname = \"agents\"\ncount = 1\nskills = [\"general\"]\n");
     assert_mentions(&error_of(&text), &["duplicate", "agents"]);
 }
 
 #[test]
 fn warmup_must_be_shorter_than_the_horizon() {
-    assert_mentions(&error_of(&GOOD.replace("warmup = \"1h\"", "warmup = \"8h\"")), &["horizon.warmup", "shorter"]);
+    assert_mentions(
+        &error_of(&GOOD.replace("warmup = \"1h\"", "warmup = \"8h\"")),
+        &["horizon.warmup", "shorter"],
+    );
 }
 
 #[test]
 fn bad_routing_values_are_refused() {
-    assert_mentions(&error_of(&format!("{GOOD}\n[routing]\nqueue = \"lifo\"\n")), &["lifo", "fifo"]);
+    assert_mentions(
+        &error_of(&format!("{GOOD}\n[routing]\nqueue = \"lifo\"\n")),
+        &["lifo", "fifo"],
+    );
 }
 
 #[test]
 fn unreadable_file_is_reported() {
-    let message = Scenario::from_path(std::path::Path::new("no/such/file.toml")).unwrap_err().to_string();
-    assert!(message.contains("no/such/file.toml") && message.contains("cannot read"), "{message}");
+    let message = Scenario::from_path(std::path::Path::new("no/such/file.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.contains("no/such/file.toml") && message.contains("cannot read"),
+        "{message}"
+    );
 }
 
 #[test]

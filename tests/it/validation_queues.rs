@@ -44,11 +44,31 @@ fn erlang_c_without_abandonment() {
     let total = &summary.total;
     assert_covers("p_wait", total[Metric::PWait.index()], exact.p_wait, 0.0);
     assert_covers("asa", total[Metric::AsaS.index()], exact.asa(), 0.0);
-    assert_covers("service level", total[Metric::ServiceLevel.index()], exact.service_level(20.0), 0.0);
-    assert_covers("queue length", total[Metric::MeanQueueLength.index()], exact.mean_queue_length(), 0.0);
-    assert_covers("occupancy", total[Metric::Occupancy.index()], exact.occupancy(), 0.0);
+    assert_covers(
+        "service level",
+        total[Metric::ServiceLevel.index()],
+        exact.service_level(20.0),
+        0.0,
+    );
+    assert_covers(
+        "queue length",
+        total[Metric::MeanQueueLength.index()],
+        exact.mean_queue_length(),
+        0.0,
+    );
+    assert_covers(
+        "occupancy",
+        total[Metric::Occupancy.index()],
+        exact.occupancy(),
+        0.0,
+    );
     // Percentiles are read from the histogram: within 0.4% of the sample value.
-    assert_covers("wait p90", total[Metric::WaitP90S.index()], exact.wait_quantile(0.9), 0.004 * exact.wait_quantile(0.9));
+    assert_covers(
+        "wait p90",
+        total[Metric::WaitP90S.index()],
+        exact.wait_quantile(0.9),
+        0.004 * exact.wait_quantile(0.9),
+    );
 }
 
 #[test]
@@ -63,12 +83,32 @@ fn erlang_a_with_exponential_patience() {
     let summary = run_scenario(&s, &|| {});
     let exact = erlang_a(13, 200.0 / 3600.0, 180.0, 120.0);
     let total = &summary.total;
-    assert_covers("abandonment", total[Metric::AbandonmentRate.index()], exact.p_abandon, 0.0);
+    assert_covers(
+        "abandonment",
+        total[Metric::AbandonmentRate.index()],
+        exact.p_abandon,
+        0.0,
+    );
     assert_covers("p_wait", total[Metric::PWait.index()], exact.p_wait, 0.0);
-    assert_covers("mean wait of all", total[Metric::MeanWaitS.index()], exact.mean_wait, 0.0);
+    assert_covers(
+        "mean wait of all",
+        total[Metric::MeanWaitS.index()],
+        exact.mean_wait,
+        0.0,
+    );
     assert_covers("asa", total[Metric::AsaS.index()], exact.asa, 0.0);
-    assert_covers("service level", total[Metric::ServiceLevel.index()], exact.service_level(20.0), 0.0);
-    assert_covers("queue length", total[Metric::MeanQueueLength.index()], exact.mean_queue_length, 0.0);
+    assert_covers(
+        "service level",
+        total[Metric::ServiceLevel.index()],
+        exact.service_level(20.0),
+        0.0,
+    );
+    assert_covers(
+        "queue length",
+        total[Metric::MeanQueueLength.index()],
+        exact.mean_queue_length,
+        0.0,
+    );
 }
 
 #[test]
@@ -83,8 +123,18 @@ fn erlang_a_when_overloaded() {
     ));
     let summary = run_scenario(&s, &|| {});
     let exact = erlang_a(12, 300.0 / 3600.0, 180.0, 60.0);
-    assert_covers("abandonment", summary.total[Metric::AbandonmentRate.index()], exact.p_abandon, 0.0);
-    assert_covers("p_wait", summary.total[Metric::PWait.index()], exact.p_wait, 0.0);
+    assert_covers(
+        "abandonment",
+        summary.total[Metric::AbandonmentRate.index()],
+        exact.p_abandon,
+        0.0,
+    );
+    assert_covers(
+        "p_wait",
+        summary.total[Metric::PWait.index()],
+        exact.p_wait,
+        0.0,
+    );
 }
 
 #[test]
@@ -93,10 +143,25 @@ fn mmck_trunk_lines_block_arrivals() {
     let summary = run_scenario(&s, &|| {});
     let exact = mmck(5, 8, 300.0 / 3600.0, 60.0);
     let total = &summary.total;
-    assert_covers("blocking", total[Metric::BlockingRate.index()], exact.blocking, 0.0);
+    assert_covers(
+        "blocking",
+        total[Metric::BlockingRate.index()],
+        exact.blocking,
+        0.0,
+    );
     assert_covers("p_wait", total[Metric::PWait.index()], exact.p_wait, 0.0);
-    assert_covers("mean wait", total[Metric::MeanWaitS.index()], exact.mean_wait, 0.0);
-    assert_covers("service level", total[Metric::ServiceLevel.index()], exact.service_level(20.0), 0.0);
+    assert_covers(
+        "mean wait",
+        total[Metric::MeanWaitS.index()],
+        exact.mean_wait,
+        0.0,
+    );
+    assert_covers(
+        "service level",
+        total[Metric::ServiceLevel.index()],
+        exact.service_level(20.0),
+        0.0,
+    );
 }
 
 /// Cobham (1954): non-preemptive priority M/M/c with equal service rates. Class k (1 = highest) waits on average
@@ -149,7 +214,12 @@ agent = "longest-idle"
     let vip = summary.of("vip").unwrap();
     let regular = summary.of("regular").unwrap();
     assert_covers("vip mean wait", vip[Metric::AsaS.index()], exact[0], 0.0);
-    assert_covers("regular mean wait", regular[Metric::AsaS.index()], exact[1], 0.0);
+    assert_covers(
+        "regular mean wait",
+        regular[Metric::AsaS.index()],
+        exact[1],
+        0.0,
+    );
     // The classes really differ: a priority bug that served FIFO would put both at the Erlang C ASA.
     let fifo = erlang_c(11, 200.0 / 3600.0, 180.0).unwrap().asa();
     assert!(!vip[Metric::AsaS.index()].covers(fifo) && !regular[Metric::AsaS.index()].covers(fifo));
@@ -189,7 +259,8 @@ queue = "priority"
         .map(|r| {
             let m = simulate_replication(&s, r);
             let queue = m.total[Metric::MeanQueueLength.index()];
-            let little = m.total[Metric::Offered.index()] / window * m.total[Metric::MeanWaitS.index()];
+            let little =
+                m.total[Metric::Offered.index()] / window * m.total[Metric::MeanWaitS.index()];
             (queue - little) / little
         })
         .collect();

@@ -1,0 +1,203 @@
+//! Sweeps and comparisons: grid expansion, thread-count independence, common random numbers, plots, bad input.
+
+use callsim::stats::{Estimate, Metric};
+use callsim::sweep::{Grid, compare_points, sweep_charts, sweep_csv};
+
+const BASE: &str = r#"
+name = "sweep base"
+seed = 3
+replications = 8
+[horizon]
+duration = "6h"
+warmup = "30m"
+[[call_types]]
+name = "vip"
+arrivals = { per_hour = 50 }
+service = { distribution = "exponential", mean = "3m" }
+patience = { distribution = "exponential", mean = "2m" }
+priority = 5
+[[call_types]]
+name = "general"
+arrivals = { per_hour = 150 }
+service = { distribution = "exponential", mean = "3m" }
+patience = { distribution = "exponential", mean = "2m" }
+[[agent_groups]]
+name = "agents"
+count = 12
+skills = ["vip", "general"]
+[routing]
+queue = "fifo"
+"#;
+
+fn grid(specs: &[&str]) -> callsim::Result<Grid> {
+    let specs: Vec<String> = specs.iter().map(|s| s.to_string()).collect();
+    Grid::build(BASE, "base.toml", &specs, None)
+}
+
+#[test]
+fn the_grid_is_the_cartesian_product_in_order() {
+    let g = grid(&[
+        "agent_groups.agents.count=10:14:2",
+        "routing.queue=fifo,priority",
+    ])
+    .unwrap();
+    let labels: Vec<Vec<String>> = g.points.iter().map(|p| p.labels.clone()).collect();
+    assert_eq!(labels.len(), 6);
+    assert_eq!(labels[0], vec!["10", "fifo"]);
+    assert_eq!(labels[1], vec!["10", "priority"]);
+    assert_eq!(labels[5], vec!["14", "priority"]);
+    assert_eq!(g.points[4].scenario.agent_groups[0].count, 14);
+    assert_eq!(
+        g.points[1].scenario.routing.queue,
+        callsim::routing::QueueDiscipline::Priority
+    );
+    let g = grid(&[
+        "call_types.general.service.mean=2m,4m",
+        "call_types.vip.arrivals.per_hour=10:30:10",
+    ])
+    .unwrap();
+    assert_eq!(g.points.len(), 6);
+    assert_eq!(g.points[3].scenario.call_types[1].service.mean(), 240.0);
+    assert!((g.points[5].scenario.call_types[0].arrival_rate * 3600.0 - 30.0).abs() < 1e-9);
+}
+
+#[test]
+fn results_are_identical_at_one_and_two_threads() {
+    let g = grid(&[
+        "agent_groups.agents.count=11:13",
+        "routing.queue=fifo,priority",
+    ])
+    .unwrap();
+    let run = |threads| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let results = pool.install(|| g.run(&|| {}));
+        sweep_csv(&g.axes, &results)
+    };
+    assert_eq!(run(1), run(2));
+}
+
+#[test]
+fn common_random_numbers_narrow_the_interval_of_a_difference() {
+    let g = grid(&["agent_groups.agents.count=12,13"]).unwrap();
+    let results = g.run(&|| {});
+    let paired = compare_points(&results)
+        .rows
+        .into_iter()
+        .find(|r| r.call_type == "total" && r.metric == Metric::MeanWaitS)
+        .unwrap();
+    // Independent runs: the second point with another seed, difference of two independent means.
+    let independent_text = BASE
+        .replace("seed = 3", "seed = 4")
+        .replace("count = 12", "count = 13");
+    let other = Grid::build(
+        &independent_text,
+        "x",
+        &["routing.queue=fifo".to_string()],
+        None,
+    )
+    .unwrap()
+    .run(&|| {});
+    let h1 = results[0].summary.total[Metric::MeanWaitS.index()]
+        .ci95
+        .unwrap();
+    let h2 = other[0].summary.total[Metric::MeanWaitS.index()]
+        .ci95
+        .unwrap();
+    let independent = (h1 * h1 + h2 * h2).sqrt();
+    let paired_half = paired.difference.ci95.unwrap();
+    assert!(
+        paired_half < 0.5 * independent,
+        "paired ±{paired_half} vs independent ±{independent}"
+    );
+    assert!(
+        paired.significant,
+        "one more agent must cut the mean wait significantly"
+    );
+}
+
+#[test]
+fn service_level_does_not_fall_when_agents_are_added() {
+    let g = grid(&["agent_groups.agents.count=9:16"]).unwrap();
+    let results = g.run(&|| {});
+    let levels: Vec<f64> = results
+        .iter()
+        .map(|r| r.summary.total[Metric::ServiceLevel.index()].value())
+        .collect();
+    for pair in levels.windows(2) {
+        assert!(pair[1] >= pair[0], "service level fell: {levels:?}");
+    }
+    // And per replication, with the same callers, the improvement from 9 to 16 agents is never negative.
+    let gains = Estimate::from_samples(
+        results[0]
+            .replications
+            .iter()
+            .zip(&results[7].replications)
+            .map(|(a, b)| {
+                b.total[Metric::ServiceLevel.index()] - a.total[Metric::ServiceLevel.index()]
+            }),
+    );
+    assert!(gains.mean.unwrap() > 0.2);
+}
+
+#[test]
+fn plots_are_written_and_non_empty() {
+    let g = grid(&[
+        "agent_groups.agents.count=10:13",
+        "routing.queue=fifo,priority",
+    ])
+    .unwrap();
+    let results = g.run(&|| {});
+    let dir = tempfile::tempdir().unwrap();
+    let files = sweep_charts(&g.axes, &results, 0.8, Metric::AsaS, dir.path()).unwrap();
+    assert_eq!(files.len(), 10);
+    for file in &files {
+        let bytes = std::fs::read(file).unwrap();
+        assert!(bytes.len() > 2000, "{} is too small", file.display());
+        if file.extension().unwrap() == "png" {
+            assert_eq!(&bytes[1..4], b"PNG");
+        } else {
+            let text = String::from_utf8(bytes).unwrap();
+            assert!(
+                text.contains("<svg")
+                    && text.contains("operators") == false
+                    && text.contains("agents.count")
+            );
+        }
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left behind");
+}
+
+#[test]
+fn bad_vary_input_is_an_error_before_any_simulation() {
+    for (spec, expected) in [
+        ("agent_groups.nobody.count=3", "no element named \"nobody\""),
+        ("routing.nonsense=1", "nonsense"),
+        (
+            "agent_groups.agents.count=abc",
+            "agent_groups.agents.count=abc",
+        ),
+        ("agent_groups.agents.count=20:10", "empty"),
+        ("agent_groups.agents.count=0:100000", "at most"),
+        ("routing.queue=lifo", "lifo"),
+        ("no_equals_sign", "PATH=VALUES"),
+        ("call_types.vip.service.mean=0s", "greater than 0"),
+    ] {
+        let message = grid(&[spec]).unwrap_err().to_string();
+        assert!(message.contains(expected), "{spec}: {message}");
+    }
+    let message = grid(&[
+        "agent_groups.agents.count=1:200",
+        "call_types.vip.priority=1:100",
+    ])
+    .unwrap_err()
+    .to_string();
+    assert!(message.contains("at most"), "{message}");
+}
