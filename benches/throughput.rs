@@ -84,7 +84,6 @@ fn minimal_mmc(agents: u32, calls: u64) -> f64 {
         BinaryHeap::with_capacity(agents as usize);
     let mut queue: VecDeque<f64> = VecDeque::with_capacity(1024);
     let mut busy = 0;
-    let mut now = 0.0;
     let first: f64 = Exp1.sample(&mut rng);
     let mut next_arrival = first / lambda;
     let mut total_wait = 0.0;
@@ -97,7 +96,7 @@ fn minimal_mmc(agents: u32, calls: u64) -> f64 {
             .map(|d| d.0 as f64 / 1e6)
             .unwrap_or(f64::INFINITY);
         if next_arrival <= next_departure {
-            now = next_arrival;
+            let now = next_arrival;
             arrived += 1;
             let gap: f64 = Exp1.sample(&mut rng);
             next_arrival = now + gap / lambda;
@@ -110,7 +109,7 @@ fn minimal_mmc(agents: u32, calls: u64) -> f64 {
             }
         } else {
             departures.pop();
-            now = next_departure;
+            let now = next_departure;
             if let Some(arrival) = queue.pop_front() {
                 total_wait += now - arrival;
                 let s: f64 = Exp1.sample(&mut rng);
