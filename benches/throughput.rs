@@ -80,8 +80,7 @@ fn minimal_mmc(agents: u32, calls: u64) -> f64 {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
     let mu = 1.0 / 180.0;
     let lambda = 0.95 * agents as f64 * mu;
-    let mut departures: BinaryHeap<std::cmp::Reverse<u64>> =
-        BinaryHeap::with_capacity(agents as usize);
+    let mut departures: BinaryHeap<std::cmp::Reverse<u64>> = BinaryHeap::with_capacity(agents as usize);
     let mut queue: VecDeque<f64> = VecDeque::with_capacity(1024);
     let mut busy = 0;
     let first: f64 = Exp1.sample(&mut rng);
@@ -91,10 +90,7 @@ fn minimal_mmc(agents: u32, calls: u64) -> f64 {
     let start = Instant::now();
     let mut arrived = 0;
     while arrived < calls {
-        let next_departure = departures
-            .peek()
-            .map(|d| d.0 as f64 / 1e6)
-            .unwrap_or(f64::INFINITY);
+        let next_departure = departures.peek().map(|d| d.0 as f64 / 1e6).unwrap_or(f64::INFINITY);
         if next_arrival <= next_departure {
             let now = next_arrival;
             arrived += 1;

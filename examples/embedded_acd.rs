@@ -3,9 +3,7 @@
 //!
 //! Run with `cargo run --example embedded_acd`.
 
-use callsim::routing::{
-    AgentId, AgentSelection, ArrivalDecision, GroupConfig, QueueDiscipline, Router, RouterConfig,
-};
+use callsim::routing::{AgentId, AgentSelection, ArrivalDecision, GroupConfig, QueueDiscipline, Router, RouterConfig};
 use callsim::time::SimTime;
 use rand::SeedableRng;
 
@@ -44,9 +42,6 @@ fn main() {
     // Agent 0 finishes: the caller hangs up, wrap-up ends, and the VIP call (104) is next despite arriving last.
     router.on_hang_up(AgentId(0));
     if let Some(next) = router.on_agent_free(now(60.0), AgentId(0)) {
-        println!(
-            "t=60: agent 0 takes call {} (type {})",
-            next.call, next.call_type
-        );
+        println!("t=60: agent 0 takes call {} (type {})", next.call, next.call_type);
     }
 }

@@ -83,9 +83,7 @@ fn check_mean(mean: f64) -> Result<(), String> {
     if mean.is_finite() && mean > 0.0 {
         Ok(())
     } else {
-        Err(format!(
-            "mean must be a duration greater than 0s, got {mean}s"
-        ))
+        Err(format!("mean must be a duration greater than 0s, got {mean}s"))
     }
 }
 
@@ -93,9 +91,7 @@ fn check_cv(cv: f64) -> Result<(), String> {
     if cv.is_finite() && cv > 0.0 && cv <= MAX_CV {
         Ok(())
     } else {
-        Err(format!(
-            "cv must be greater than 0 and at most {MAX_CV}, got {cv}"
-        ))
+        Err(format!("cv must be greater than 0 and at most {MAX_CV}, got {cv}"))
     }
 }
 
@@ -111,8 +107,7 @@ impl DurationDistribution {
         check_mean(mean)?;
         check_cv(cv)?;
         let sigma2 = (1.0 + cv * cv).ln();
-        let sampler =
-            LogNormal::new(mean.ln() - sigma2 / 2.0, sigma2.sqrt()).map_err(|e| e.to_string())?;
+        let sampler = LogNormal::new(mean.ln() - sigma2 / 2.0, sigma2.sqrt()).map_err(|e| e.to_string())?;
         Ok(Self::LogNormal { mean, cv, sampler })
     }
 
@@ -128,9 +123,7 @@ impl DurationDistribution {
     pub fn erlang(mean: f64, k: u32) -> Result<Self, String> {
         check_mean(mean)?;
         if k == 0 || k > 1000 {
-            return Err(format!(
-                "k must be a whole number of phases from 1 to 1000, got {k}"
-            ));
+            return Err(format!("k must be a whole number of phases from 1 to 1000, got {k}"));
         }
         let sampler = Gamma::new(k as f64, mean / k as f64).map_err(|e| e.to_string())?;
         Ok(Self::Erlang { mean, k, sampler })
@@ -145,19 +138,13 @@ impl DurationDistribution {
         }
         let scale = mean / statrs::function::gamma::gamma(1.0 + 1.0 / shape);
         let sampler = Weibull::new(scale, shape).map_err(|e| e.to_string())?;
-        Ok(Self::Weibull {
-            mean,
-            shape,
-            sampler,
-        })
+        Ok(Self::Weibull { mean, shape, sampler })
     }
 
     /// Uniform between `min` and `max` seconds.
     pub fn uniform(min: f64, max: f64) -> Result<Self, String> {
         if !(min.is_finite() && max.is_finite() && min >= 0.0 && max > min) {
-            return Err(format!(
-                "uniform needs 0s <= min < max, got min {min}s and max {max}s"
-            ));
+            return Err(format!("uniform needs 0s <= min < max, got min {min}s and max {max}s"));
         }
         Ok(Self::Uniform { min, max })
     }
@@ -251,13 +238,9 @@ impl DurationDistribution {
             Self::Exponential { mean } => 1.0 - (-x / mean).exp(),
             Self::LogNormal { mean, cv, .. } => {
                 let sigma2 = (1.0 + cv * cv).ln();
-                LogNormalCdf::new(mean.ln() - sigma2 / 2.0, sigma2.sqrt())
-                    .ok()?
-                    .cdf(x)
+                LogNormalCdf::new(mean.ln() - sigma2 / 2.0, sigma2.sqrt()).ok()?.cdf(x)
             }
-            Self::Gamma { mean, cv, .. } => GammaCdf::new(1.0 / (cv * cv), 1.0 / (mean * cv * cv))
-                .ok()?
-                .cdf(x),
+            Self::Gamma { mean, cv, .. } => GammaCdf::new(1.0 / (cv * cv), 1.0 / (mean * cv * cv)).ok()?.cdf(x),
             Self::Erlang { mean, k, .. } => GammaCdf::new(*k as f64, *k as f64 / mean).ok()?.cdf(x),
             Self::Weibull { mean, shape, .. } => {
                 let scale = mean / statrs::function::gamma::gamma(1.0 + 1.0 / shape);

@@ -33,11 +33,7 @@ fn register_fonts() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         // The font ships inside the binary; registration cannot fail for a valid TTF.
-        let _ = plotters::style::register_font(
-            "sans-serif",
-            FontStyle::Normal,
-            dejavu::sans::regular(),
-        );
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, dejavu::sans::regular());
         let _ = plotters::style::register_font("sans-serif", FontStyle::Bold, dejavu::sans::bold());
     });
 }
@@ -129,9 +125,7 @@ fn write_both(
 
 /// Draws a line chart to `<stem>.svg` and `<stem>.png`; returns the files written.
 pub fn line_chart(chart: &LineChart, stem: &Path) -> Result<Vec<PathBuf>> {
-    write_both(stem, &|root| draw_lines(root, chart), &|root| {
-        draw_lines(root, chart)
-    })
+    write_both(stem, &|root| draw_lines(root, chart), &|root| draw_lines(root, chart))
 }
 
 /// Draws grouped bar panels side by side to `<stem>.svg` and `<stem>.png`; returns the files written.
@@ -145,10 +139,7 @@ fn scale(share: bool) -> f64 {
     if share { 100.0 } else { 1.0 }
 }
 
-fn draw_lines<DB: DrawingBackend>(
-    root: DrawingArea<DB, Shift>,
-    chart: &LineChart,
-) -> std::result::Result<(), String> {
+fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChart) -> std::result::Result<(), String> {
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("{e:?}");
     root.fill(&WHITE).map_err(e)?;
     let k = scale(chart.share);
@@ -158,11 +149,7 @@ fn draw_lines<DB: DrawingBackend>(
             .iter()
             .map(|p| p.1 + p.2.max(0.0) * (p.2.is_finite() as u8 as f64))
     });
-    let mut y_max = highs
-        .chain(chart.target)
-        .filter(finite)
-        .fold(0.0f64, f64::max)
-        * k;
+    let mut y_max = highs.chain(chart.target).filter(finite).fold(0.0f64, f64::max) * k;
     if chart.share {
         y_max = 100.0;
     } else {
@@ -200,21 +187,16 @@ fn draw_lines<DB: DrawingBackend>(
         .map_err(e)?;
     for (i, series) in chart.series.iter().enumerate() {
         let c = colour(i);
-        let points: Vec<(f64, f64, f64)> = series
-            .points
-            .iter()
-            .copied()
-            .filter(|p| p.1.is_finite())
-            .collect();
+        let points: Vec<(f64, f64, f64)> = series.points.iter().copied().filter(|p| p.1.is_finite()).collect();
         let band: Vec<(f64, f64)> = points
             .iter()
             .map(|p| (p.0, (p.1 + p.2.max(0.0) * p.2.is_finite() as u8 as f64) * k))
-            .chain(points.iter().rev().map(|p| {
-                (
-                    p.0,
-                    ((p.1 - p.2.max(0.0) * p.2.is_finite() as u8 as f64) * k).max(0.0),
-                )
-            }))
+            .chain(
+                points
+                    .iter()
+                    .rev()
+                    .map(|p| (p.0, ((p.1 - p.2.max(0.0) * p.2.is_finite() as u8 as f64) * k).max(0.0))),
+            )
             .collect();
         if band.len() >= 4 {
             ctx.draw_series(std::iter::once(Polygon::new(band, c.mix(0.18).filled())))
@@ -227,12 +209,8 @@ fn draw_lines<DB: DrawingBackend>(
         .map_err(e)?
         .label(&series.name)
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3)));
-        ctx.draw_series(
-            points
-                .iter()
-                .map(|p| Circle::new((p.0, p.1 * k), 4, c.filled())),
-        )
-        .map_err(e)?;
+        ctx.draw_series(points.iter().map(|p| Circle::new((p.0, p.1 * k), 4, c.filled())))
+            .map_err(e)?;
     }
     if let Some(target) = chart.target {
         let y = target * k;
@@ -333,9 +311,8 @@ fn draw_bars<DB: DrawingBackend>(
                 })
                 .collect();
             ctx.draw_series(
-                bars.iter().map(|&(x, y, _)| {
-                    Rectangle::new([(x, 0.0), (x + width * 0.92, y)], c.filled())
-                }),
+                bars.iter()
+                    .map(|&(x, y, _)| Rectangle::new([(x, 0.0), (x + width * 0.92, y)], c.filled())),
             )
             .map_err(e)?
             .label(name)

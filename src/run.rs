@@ -18,10 +18,7 @@ pub fn simulate_replication(scenario: &Scenario, replication: u32) -> Replicatio
 
 /// Runs every replication of `scenario` on the current rayon pool; `on_done` is called once per finished
 /// replication (for progress bars) from whichever thread finished it.
-pub fn run_replications(
-    scenario: &Scenario,
-    on_done: &(dyn Fn() + Sync),
-) -> Vec<ReplicationMetrics> {
+pub fn run_replications(scenario: &Scenario, on_done: &(dyn Fn() + Sync)) -> Vec<ReplicationMetrics> {
     (0..scenario.replications)
         .into_par_iter()
         .map(|replication| {

@@ -22,10 +22,7 @@ pub struct Theory {
 impl Theory {
     /// The exact value of a metric, if the model gives one.
     pub fn value(&self, metric: Metric) -> Option<f64> {
-        self.values
-            .iter()
-            .find(|(m, _)| *m == metric)
-            .map(|(_, v)| *v)
+        self.values.iter().find(|(m, _)| *m == metric).map(|(_, v)| *v)
     }
 }
 

@@ -4,8 +4,8 @@ use std::io::Write;
 
 use anyhow::{bail, ensure};
 use callsim::erlang::{
-    self, MAX_AGENTS, StaffLevel, StaffingModel, Targets, erlang_b, lines_for_blocking,
-    scheduled_agents, square_root_staffing,
+    self, MAX_AGENTS, StaffLevel, StaffingModel, Targets, erlang_b, lines_for_blocking, scheduled_agents,
+    square_root_staffing,
 };
 use callsim::report::table::layout;
 use serde_json::{Value, json};
@@ -138,13 +138,7 @@ fn share(flag: &str, value: Option<f64>, allow_zero: bool) -> anyhow::Result<Opt
     Ok(value)
 }
 
-fn level_json(
-    level: &StaffLevel,
-    model: &str,
-    load: f64,
-    within: f64,
-    a: Option<&erlang::ErlangA>,
-) -> Value {
+fn level_json(level: &StaffLevel, model: &str, load: f64, within: f64, a: Option<&erlang::ErlangA>) -> Value {
     let mut value = json!({
         "model": model,
         "load_erlangs": load,
@@ -170,10 +164,7 @@ fn queue(args: QueueArgs, abandonment: bool, out: &mut dyn Write) -> anyhow::Res
         let Some(patience) = args.patience else {
             bail!("--patience: Erlang A needs the mean patience, e.g. --patience 5m")
         };
-        ensure!(
-            patience > 0.0,
-            "--patience: must be a duration longer than 0s"
-        );
+        ensure!(patience > 0.0, "--patience: must be a duration longer than 0s");
         StaffingModel::ErlangA { patience }
     } else {
         ensure!(
@@ -284,10 +275,7 @@ fn queue(args: QueueArgs, abandonment: bool, out: &mut dyn Write) -> anyhow::Res
     )?;
     let mut rows = vec![
         vec!["agents".to_string(), agents.to_string()],
-        vec![
-            "occupancy".into(),
-            format!("{:.1}%", level.occupancy * 100.0),
-        ],
+        vec!["occupancy".into(), format!("{:.1}%", level.occupancy * 100.0)],
         vec!["P(wait)".into(), format!("{:.4}", level.p_wait)],
         vec![
             format!("service level ({}s)", within),
@@ -298,10 +286,7 @@ fn queue(args: QueueArgs, abandonment: bool, out: &mut dyn Write) -> anyhow::Res
     ];
     if let Some(a) = &a {
         rows.push(vec!["P(abandon)".into(), format!("{:.4}", a.p_abandon)]);
-        rows.push(vec![
-            "mean wait of all callers".into(),
-            format!("{:.2}s", a.mean_wait),
-        ]);
+        rows.push(vec!["mean wait of all callers".into(), format!("{:.2}s", a.mean_wait)]);
     }
     if let (Some(s), Some(shrinkage)) = (scheduled, args.shrinkage) {
         rows.push(vec![
@@ -310,10 +295,7 @@ fn queue(args: QueueArgs, abandonment: bool, out: &mut dyn Write) -> anyhow::Res
         ]);
     }
     if let Some((beta, n)) = root {
-        rows.push(vec![
-            format!("square-root rule R + {beta:.3}·√R"),
-            n.to_string(),
-        ]);
+        rows.push(vec![format!("square-root rule R + {beta:.3}·√R"), n.to_string()]);
     }
     write!(out, "{}", layout(&rows))?;
     Ok(())
@@ -397,29 +379,19 @@ fn loss(args: LossArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     };
     let Some(lines) = lines else {
         let first = (load.floor() as u32).saturating_sub(5);
-        let rows: Vec<(u32, f64)> = (first..first + 15)
-            .map(|n| (n, erlang_b(n, load)))
-            .collect();
+        let rows: Vec<(u32, f64)> = (first..first + 15).map(|n| (n, erlang_b(n, load))).collect();
         if args.json {
-            let table: Vec<Value> = rows
-                .iter()
-                .map(|(n, b)| json!({"lines": n, "blocking": b}))
-                .collect();
+            let table: Vec<Value> = rows.iter().map(|(n, b)| json!({"lines": n, "blocking": b})).collect();
             writeln!(
                 out,
                 "{}",
-                serde_json::to_string_pretty(
-                    &json!({"model": "erlang_b", "load_erlangs": load, "table": table})
-                )?
+                serde_json::to_string_pretty(&json!({"model": "erlang_b", "load_erlangs": load, "table": table}))?
             )?;
             return Ok(());
         }
         writeln!(out, "{load:.2} erlangs offered")?;
         let mut text = vec![vec!["lines".to_string(), "blocking".to_string()]];
-        text.extend(
-            rows.iter()
-                .map(|(n, b)| vec![n.to_string(), format!("{b:.5}")]),
-        );
+        text.extend(rows.iter().map(|(n, b)| vec![n.to_string(), format!("{b:.5}")]));
         write!(out, "{}", layout(&text))?;
         return Ok(());
     };

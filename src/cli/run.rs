@@ -54,9 +54,7 @@ pub fn execute(args: RunArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let theory = theory_for(&scenario);
     let warnings = scenario.warnings();
 
-    let dir = args
-        .out
-        .unwrap_or_else(|| super::default_out_dir(&args.scenario, ""));
+    let dir = args.out.unwrap_or_else(|| super::default_out_dir(&args.scenario, ""));
     let (header, rows) = report::summary_csv(&summary);
     output::write_csv(&dir.join("summary.csv"), &header, &rows)?;
     let (header, rows) = report::groups_csv(&summary);

@@ -75,8 +75,8 @@ pub struct CompareArgs {
 
 fn build_grid(path: &Path, vary: &[String], replications: Option<u32>) -> anyhow::Result<Grid> {
     let label = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| callsim::Error::scenario(&label, format!("cannot read: {e}")))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| callsim::Error::scenario(&label, format!("cannot read: {e}")))?;
     let specs = if vary.is_empty() {
         Scenario::from_toml_str(&text, &label)?.sweep
     } else {
@@ -225,16 +225,9 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         comparison.baseline, results[0].summary.replications
     )?;
     let mut table = vec![
-        [
-            "variant",
-            "call type",
-            "metric",
-            "baseline",
-            "variant",
-            "difference",
-        ]
-        .map(String::from)
-        .to_vec(),
+        ["variant", "call type", "metric", "baseline", "variant", "difference"]
+            .map(String::from)
+            .to_vec(),
     ];
     for r in comparison.rows.iter().filter(|r| shown.contains(&r.metric)) {
         let diff = format_estimate(r.metric, &r.difference);
@@ -244,11 +237,7 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             r.metric.name().to_string(),
             format_estimate(r.metric, &r.baseline),
             format_estimate(r.metric, &r.value),
-            if r.significant {
-                format!("{diff} *")
-            } else {
-                diff
-            },
+            if r.significant { format!("{diff} *") } else { diff },
         ]);
     }
     write!(out, "{}", layout(&table))?;

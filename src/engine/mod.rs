@@ -10,10 +10,12 @@
 //! Room is left for more event kinds (shift changes, redials, transfers, outbound dialing) in the closed
 //! [`Event`] enum.
 
+mod arrivals;
 mod observer;
 mod queue;
 mod streams;
 
+pub use arrivals::PendingArrivals;
 pub use observer::Observer;
 pub use queue::EventQueue;
 pub use streams::{Stream, StreamRng, stream_rng};
@@ -22,14 +24,9 @@ use crate::routing::{AgentId, ArrivalDecision, QueueTicket, Router};
 use crate::scenario::Scenario;
 use crate::time::SimTime;
 
-/// Everything that can happen.
+/// Everything that can happen, apart from arrivals (one pending per call type, see [`PendingArrivals`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Event {
-    /// The next call of a type arrives.
-    Arrival {
-        /// Call type index.
-        call_type: usize,
-    },
     /// A waiting caller's patience runs out (skipped if the call's slot has moved on).
     PatienceEnds {
         /// The call.
@@ -82,10 +79,7 @@ impl CallSlab {
         match self.free.pop() {
             Some(slot) => {
                 let generation = self.records[slot as usize].generation;
-                self.records[slot as usize] = CallRecord {
-                    generation,
-                    ..record
-                };
+                self.records[slot as usize] = CallRecord { generation, ..record };
                 CallHandle { slot, generation }
             }
             None => {
@@ -132,11 +126,14 @@ struct Simulation<'a> {
     scenario: &'a Scenario,
     router: Router<CallHandle>,
     events: EventQueue<Event>,
+    arrivals: PendingArrivals,
     calls: CallSlab,
     /// The call each agent is handling (talking or wrapping up).
     agent_call: Vec<Option<CallHandle>>,
     /// The call type each agent is handling.
     agent_call_type: Vec<usize>,
+    /// When each agent's current call was answered.
+    agent_busy_since: Vec<SimTime>,
     streams: Streams,
 }
 
@@ -148,10 +145,12 @@ impl<'a> Simulation<'a> {
         let agents = router.agent_count();
         Simulation {
             scenario,
-            events: EventQueue::with_capacity(types + 2 * agents + 64),
+            events: EventQueue::with_capacity(2 * agents + 64),
+            arrivals: PendingArrivals::new(types),
             calls: CallSlab::default(),
             agent_call: vec![None; agents],
             agent_call_type: vec![0; agents],
+            agent_busy_since: vec![SimTime::ZERO; agents],
             streams: Streams {
                 arrivals: (0..types)
                     .map(|t| stream_rng(seed, replication, Stream::Arrivals(t)))
@@ -173,11 +172,20 @@ impl<'a> Simulation<'a> {
             self.schedule_next_arrival(SimTime::ZERO, call_type);
         }
         let mut now = SimTime::ZERO;
-        while let Some((time, event)) = self.events.pop() {
+        loop {
+            // An arrival goes first only if strictly earlier than the next scheduled event.
+            if let Some((time, call_type)) = self.arrivals.soonest()
+                && self.events.peek_time().is_none_or(|next| time < next)
+            {
+                debug_assert!(time >= now, "the clock never runs backwards");
+                now = time;
+                self.arrive(now, call_type, observer);
+                continue;
+            }
+            let Some((time, event)) = self.events.pop() else { break };
             debug_assert!(time >= now, "the clock never runs backwards");
             now = time;
             match event {
-                Event::Arrival { call_type } => self.arrive(now, call_type, observer),
                 Event::PatienceEnds { call } => self.patience_ends(now, call, observer),
                 Event::HangUp { agent } => self.hang_up(now, agent, observer),
                 Event::WrapUpEnds { agent } => self.release_agent(now, agent, observer),
@@ -188,14 +196,10 @@ impl<'a> Simulation<'a> {
 
     fn schedule_next_arrival(&mut self, now: SimTime, call_type: usize) {
         let rate = self.scenario.call_types[call_type].arrival_rate;
-        let gap: f64 = rand_distr::Distribution::sample(
-            &rand_distr::Exp1,
-            &mut self.streams.arrivals[call_type],
-        );
+        let gap: f64 = rand_distr::Distribution::sample(&rand_distr::Exp1, &mut self.streams.arrivals[call_type]);
         let next = now.after(gap / rate);
-        if next.seconds() < self.scenario.horizon {
-            self.events.schedule(next, Event::Arrival { call_type });
-        }
+        self.arrivals
+            .set(call_type, (next.seconds() < self.scenario.horizon).then_some(next));
     }
 
     fn arrive<O: Observer>(&mut self, now: SimTime, call_type: usize, observer: &mut O) {
@@ -208,10 +212,7 @@ impl<'a> Simulation<'a> {
             .as_ref()
             .map(|p| p.sample(&mut self.streams.patience[call_type]));
         let call = self.calls.insert(call_type, now, handle_time);
-        match self
-            .router
-            .on_arrival(now, call, call_type, &mut self.streams.routing)
-        {
+        match self.router.on_arrival(now, call, call_type, &mut self.streams.routing) {
             ArrivalDecision::Block => {
                 self.calls.remove(call);
                 observer.on_blocked(now, call_type);
@@ -230,8 +231,7 @@ impl<'a> Simulation<'a> {
                     self.router.total_queue_length(),
                 );
                 if let Some(patience) = patience {
-                    self.events
-                        .schedule(now.after(patience), Event::PatienceEnds { call });
+                    self.events.schedule(now.after(patience), Event::PatienceEnds { call });
                 }
             }
         }
@@ -255,23 +255,16 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    fn start_talking<O: Observer>(
-        &mut self,
-        now: SimTime,
-        agent: AgentId,
-        call: CallHandle,
-        observer: &mut O,
-    ) {
+    fn start_talking<O: Observer>(&mut self, now: SimTime, agent: AgentId, call: CallHandle, observer: &mut O) {
         let record = self.calls.get_mut(call);
         record.ticket = None;
-        let (call_type, arrived, handle_time) =
-            (record.call_type, record.arrived, record.handle_time);
+        let (call_type, arrived, handle_time) = (record.call_type, record.arrived, record.handle_time);
         let index = agent.0 as usize;
         self.agent_call[index] = Some(call);
         self.agent_call_type[index] = call_type;
+        self.agent_busy_since[index] = now;
         observer.on_answer(now, call_type, self.router.group_of(agent), arrived);
-        self.events
-            .schedule(now.after(handle_time), Event::HangUp { agent });
+        self.events.schedule(now.after(handle_time), Event::HangUp { agent });
     }
 
     fn hang_up<O: Observer>(&mut self, now: SimTime, agent: AgentId, observer: &mut O) {
@@ -282,8 +275,7 @@ impl<'a> Simulation<'a> {
         self.router.on_hang_up(agent);
         let wrap_up = self.scenario.call_types[self.agent_call_type[index]].after_call_work;
         if wrap_up > 0.0 {
-            self.events
-                .schedule(now.after(wrap_up), Event::WrapUpEnds { agent });
+            self.events.schedule(now.after(wrap_up), Event::WrapUpEnds { agent });
         } else {
             self.release_agent(now, agent, observer);
         }
@@ -295,6 +287,7 @@ impl<'a> Simulation<'a> {
             now,
             self.agent_call_type[index],
             self.router.group_of(agent),
+            self.agent_busy_since[index],
         );
         if let Some(assignment) = self.router.on_agent_free(now, agent) {
             observer.on_queue_change(

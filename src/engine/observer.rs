@@ -16,8 +16,9 @@ pub trait Observer {
     fn on_abandon(&mut self, now: SimTime, call_type: usize, arrived: SimTime) {}
     /// The number of waiting calls changed: `of_type` of this call type, `total` of all types.
     fn on_queue_change(&mut self, now: SimTime, call_type: usize, of_type: usize, total: usize) {}
-    /// An agent of `group` finished a call of `call_type` and its after-call work.
-    fn on_agent_released(&mut self, now: SimTime, call_type: usize, group: usize) {}
+    /// An agent of `group` finished a call of `call_type` and its after-call work; it had been busy with the
+    /// call since `busy_since`.
+    fn on_agent_released(&mut self, now: SimTime, call_type: usize, group: usize, busy_since: SimTime) {}
     /// The replication ended: no event is pending.
     fn on_finish(&mut self, now: SimTime) {}
 }

@@ -10,8 +10,9 @@ use std::collections::BinaryHeap;
 use crate::time::SimTime;
 
 struct Scheduled<E> {
-    time: SimTime,
-    sequence: u64,
+    /// `(time bits << 64) | sequence`: for the non-negative times of a simulation the IEEE-754 bit pattern orders
+    /// like the number, so one integer comparison orders by time, then by insertion.
+    key: u128,
     event: E,
 }
 
@@ -32,11 +33,7 @@ impl<E> PartialOrd for Scheduled<E> {
 impl<E> Ord for Scheduled<E> {
     /// Reversed, so that the max-heap pops the earliest `(time, sequence)` first.
     fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .time
-            .0
-            .total_cmp(&self.time.0)
-            .then_with(|| other.sequence.cmp(&self.sequence))
+        other.key.cmp(&self.key)
     }
 }
 
@@ -67,11 +64,16 @@ impl<E> EventQueue<E> {
     /// Schedules `event` at `time`.
     #[inline]
     pub fn schedule(&mut self, time: SimTime, event: E) {
+        debug_assert!(
+            time.0 >= 0.0 && time.0.is_finite(),
+            "instants are finite and non-negative"
+        );
         let sequence = self.next_sequence;
         self.next_sequence += 1;
+        // Adding +0.0 turns -0.0 into +0.0, whose bits sort first.
+        let bits = (time.0 + 0.0).to_bits();
         self.heap.push(Scheduled {
-            time,
-            sequence,
+            key: ((bits as u128) << 64) | sequence as u128,
             event,
         });
     }
@@ -79,7 +81,15 @@ impl<E> EventQueue<E> {
     /// Removes and returns the earliest event.
     #[inline]
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        self.heap.pop().map(|s| (s.time, s.event))
+        self.heap
+            .pop()
+            .map(|s| (SimTime(f64::from_bits((s.key >> 64) as u64)), s.event))
+    }
+
+    /// The instant of the earliest event, without removing it.
+    #[inline]
+    pub fn peek_time(&self) -> Option<SimTime> {
+        self.heap.peek().map(|s| SimTime(f64::from_bits((s.key >> 64) as u64)))
     }
 
     /// Number of pending events.

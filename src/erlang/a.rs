@@ -104,11 +104,7 @@ pub fn erlang_a(agents: u32, calls_per_second: f64, aht: f64, patience: f64) -> 
     let positions: Vec<f64> = log_ratios.iter().map(|r| (log_pi_n + r).exp()).collect();
 
     let p_wait: f64 = positions.iter().sum();
-    let mean_queue_length: f64 = positions
-        .iter()
-        .enumerate()
-        .map(|(q, p)| q as f64 * p)
-        .sum();
+    let mean_queue_length: f64 = positions.iter().enumerate().map(|(q, p)| q as f64 * p).sum();
     let p_abandon = (rates.abandon * mean_queue_length / lambda).min(1.0);
     let mean_wait = mean_queue_length / lambda;
     let mut answered_wait = 0.0;
@@ -165,8 +161,7 @@ impl ErlangA {
                     let position = (j + 1) as f64;
                     let leave = (self.rates.service + position * self.rates.abandon) / uniform_rate;
                     let from_behind = if j + 1 < deepest {
-                        mass[j + 1] * (self.rates.service + (position) * self.rates.abandon)
-                            / uniform_rate
+                        mass[j + 1] * (self.rates.service + (position) * self.rates.abandon) / uniform_rate
                     } else {
                         0.0
                     };

@@ -17,6 +17,6 @@ pub use b::{erlang_b, lines_for_blocking};
 pub use c::{ErlangC, Unstable, erlang_c};
 pub use mmck::{Mmck, mmck};
 pub use staffing::{
-    MAX_AGENTS, StaffLevel, StaffingModel, Targets, evaluate, halfin_whitt_p_wait, required_agents,
-    scheduled_agents, square_root_staffing,
+    MAX_AGENTS, StaffLevel, StaffingModel, Targets, evaluate, halfin_whitt_p_wait, required_agents, scheduled_agents,
+    square_root_staffing,
 };

@@ -36,10 +36,7 @@ pub struct Targets {
 impl Targets {
     /// True when no target is set.
     pub fn is_empty(&self) -> bool {
-        self.service_level.is_none()
-            && self.asa.is_none()
-            && self.max_abandon.is_none()
-            && self.max_occupancy.is_none()
+        self.service_level.is_none() && self.asa.is_none() && self.max_abandon.is_none() && self.max_occupancy.is_none()
     }
 }
 
@@ -61,13 +58,7 @@ pub struct StaffLevel {
 }
 
 /// Evaluates a staff level; `None` when Erlang C is unstable.
-pub fn evaluate(
-    model: StaffingModel,
-    agents: u32,
-    calls_per_second: f64,
-    aht: f64,
-    within: f64,
-) -> Option<StaffLevel> {
+pub fn evaluate(model: StaffingModel, agents: u32, calls_per_second: f64, aht: f64, within: f64) -> Option<StaffLevel> {
     match model {
         StaffingModel::ErlangC => {
             let c = erlang_c(agents, calls_per_second, aht).ok()?;
@@ -100,24 +91,15 @@ fn meets(level: &StaffLevel, targets: &Targets) -> bool {
         .is_none_or(|(share, _)| level.service_level >= share)
         && targets.asa.is_none_or(|asa| level.asa <= asa)
         && targets.max_abandon.is_none_or(|max| level.p_abandon <= max)
-        && targets
-            .max_occupancy
-            .is_none_or(|max| level.occupancy <= max)
+        && targets.max_occupancy.is_none_or(|max| level.occupancy <= max)
 }
 
 /// The fewest agents meeting every target, or `None` if even [`MAX_AGENTS`] do not.
 ///
 /// Every figure improves with more agents, so the answer is found by doubling then bisection.
-pub fn required_agents(
-    model: StaffingModel,
-    calls_per_second: f64,
-    aht: f64,
-    targets: &Targets,
-) -> Option<u32> {
+pub fn required_agents(model: StaffingModel, calls_per_second: f64, aht: f64, targets: &Targets) -> Option<u32> {
     let within = targets.service_level.map(|(_, t)| t).unwrap_or(0.0);
-    let ok = |n: u32| {
-        evaluate(model, n, calls_per_second, aht, within).is_some_and(|l| meets(&l, targets))
-    };
+    let ok = |n: u32| evaluate(model, n, calls_per_second, aht, within).is_some_and(|l| meets(&l, targets));
     let load = calls_per_second * aht;
     let mut low = match model {
         StaffingModel::ErlangC => load.floor() as u32,
@@ -171,9 +153,7 @@ pub fn square_root_staffing(load: f64, aht: f64, targets: &Targets) -> Option<(f
         let sl_ok = targets
             .service_level
             .is_none_or(|(share, t)| 1.0 - alpha * (-beta * root * t / aht).exp() >= share);
-        let asa_ok = targets
-            .asa
-            .is_none_or(|asa| alpha * aht / (beta * root) <= asa);
+        let asa_ok = targets.asa.is_none_or(|asa| alpha * aht / (beta * root) <= asa);
         sl_ok && asa_ok
     };
     let (mut low, mut high) = (1e-6, 1.0);

@@ -7,9 +7,7 @@ use crate::stats::{Estimate, Metric, MetricEstimates, Summary};
 use crate::theory::Theory;
 
 fn number(value: Option<f64>) -> Value {
-    value
-        .filter(|v| v.is_finite())
-        .map_or(Value::Null, |v| json!(v))
+    value.filter(|v| v.is_finite()).map_or(Value::Null, |v| json!(v))
 }
 
 /// `{"mean": x, "ci95": h}`, with `null` where undefined.
@@ -21,10 +19,7 @@ pub fn estimate_json(estimate: &Estimate) -> Value {
 pub fn metrics_json(estimates: &MetricEstimates) -> Value {
     let mut map = Map::new();
     for metric in Metric::ALL {
-        map.insert(
-            metric.name().into(),
-            estimate_json(&estimates[metric.index()]),
-        );
+        map.insert(metric.name().into(), estimate_json(&estimates[metric.index()]));
     }
     Value::Object(map)
 }

@@ -8,15 +8,11 @@ use crate::error::{Error, Result};
 
 /// Creates `dir` and its parents.
 pub fn ensure_dir(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| Error::io(dir, format!("cannot create directory: {e}")))
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, format!("cannot create directory: {e}")))
 }
 
 /// Writes `path` atomically with whatever `fill` writes.
-pub fn write_atomically(
-    path: &Path,
-    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<()> {
+pub fn write_atomically(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -31,9 +27,7 @@ pub fn write_atomically(
         fill(&mut buffered).map_err(|e| Error::io(path, e))?;
         buffered.flush().map_err(|e| Error::io(path, e))?;
     }
-    temporary
-        .persist(path)
-        .map_err(|e| Error::io(path, e.error))?;
+    temporary.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
 }
 

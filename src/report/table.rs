@@ -71,10 +71,7 @@ pub fn summary_table(summary: &Summary, theory: Option<&Theory>, warnings: &[War
             row.push(format_estimate(metric, &summary.total[metric.index()]));
         }
         if let Some(t) = theory_values {
-            row.push(
-                t.value(metric)
-                    .map_or(String::new(), |v| format_value(metric, v)),
-            );
+            row.push(t.value(metric).map_or(String::new(), |v| format_value(metric, v)));
         }
         rows.push(row);
     }

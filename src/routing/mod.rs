@@ -289,10 +289,7 @@ impl<C: Copy> Router<C> {
     fn offer_waiting_call_or_free(&mut self, now: SimTime, index: usize) -> Option<Assignment<C>> {
         match self.best_waiting_call(now, self.agents[index].group as usize) {
             Some(call_type) => {
-                let waiting = self
-                    .waiting
-                    .pop_head(call_type)
-                    .expect("best line has a live head");
+                let waiting = self.waiting.pop_head(call_type).expect("best line has a live head");
                 self.connect(index);
                 Some(Assignment {
                     call: waiting.call,
@@ -318,23 +315,18 @@ impl<C: Copy> Router<C> {
             if self.waiting.len_of(call_type) == 0 {
                 continue;
             }
-            let head = self
-                .waiting
-                .head(call_type)
-                .expect("a line with live calls has a head");
+            let head = self.waiting.head(call_type).expect("a line with live calls has a head");
             let urgency = match self.config.queue {
                 QueueDiscipline::Fifo => 0.0,
                 QueueDiscipline::Priority => self.config.priorities[call_type],
                 QueueDiscipline::PriorityAging => {
-                    self.config.priorities[call_type]
-                        + self.config.aging_per_second * now.since(head.since)
+                    self.config.priorities[call_type] + self.config.aging_per_second * now.since(head.since)
                 }
             };
             let better = match best {
                 None => true,
                 Some((best_urgency, best_sequence, _)) => {
-                    urgency > best_urgency
-                        || (urgency == best_urgency && head.sequence < best_sequence)
+                    urgency > best_urgency || (urgency == best_urgency && head.sequence < best_sequence)
                 }
             };
             if better {
@@ -368,9 +360,7 @@ impl<C: Copy> Router<C> {
                 }
                 chosen
             }
-            AgentSelection::LongestIdle
-            | AgentSelection::FewestCalls
-            | AgentSelection::RoundRobin => groups
+            AgentSelection::LongestIdle | AgentSelection::FewestCalls | AgentSelection::RoundRobin => groups
                 .iter()
                 .filter_map(|&g| self.free[g].peek().map(|(key, local)| (key, local, g)))
                 .min_by_key(|&(key, _, _)| key)

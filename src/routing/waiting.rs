@@ -128,9 +128,7 @@ impl<C: Copy> WaitingLines<C> {
     /// (already answered or withdrawn).
     pub fn withdraw(&mut self, ticket: QueueTicket) -> Option<usize> {
         let call_type = match self.slots.get(ticket.slot as usize) {
-            Some(slot) if slot.live && slot.generation == ticket.generation => {
-                slot.call_type as usize
-            }
+            Some(slot) if slot.live && slot.generation == ticket.generation => slot.call_type as usize,
             _ => return None,
         };
         self.release(ticket);

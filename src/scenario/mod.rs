@@ -110,22 +110,20 @@ impl Scenario {
     /// Reads and validates a scenario file.
     pub fn from_path(path: &Path) -> Result<Scenario> {
         let label = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::scenario(&label, format!("cannot read: {e}")))?;
+        let text = std::fs::read_to_string(path).map_err(|e| Error::scenario(&label, format!("cannot read: {e}")))?;
         Scenario::from_toml_str(&text, &label)
     }
 
     /// Parses and validates scenario text; `label` names the source in errors.
     pub fn from_toml_str(text: &str, label: &str) -> Result<Scenario> {
-        let raw: ScenarioFile = toml::from_str(text)
-            .map_err(|e| Error::scenario(label, describe_toml_error(&e, text)))?;
+        let raw: ScenarioFile =
+            toml::from_str(text).map_err(|e| Error::scenario(label, describe_toml_error(&e, text)))?;
         Scenario::from_file(raw, label)
     }
 
     /// Validates a parsed scenario; `label` names the source in errors.
     pub fn from_file(raw: ScenarioFile, label: &str) -> Result<Scenario> {
-        let fail =
-            |field: &str, message: String| Error::scenario(label, format!("{field}: {message}"));
+        let fail = |field: &str, message: String| Error::scenario(label, format!("{field}: {message}"));
         if raw.name.trim().is_empty() {
             return Err(fail("name", "must not be empty".into()));
         }
@@ -154,10 +152,7 @@ impl Scenario {
             ));
         }
         if raw.lines == Some(0) {
-            return Err(fail(
-                "lines",
-                "must be at least 1 (omit it for unlimited lines)".into(),
-            ));
+            return Err(fail("lines", "must be at least 1 (omit it for unlimited lines)".into()));
         }
         if raw.call_types.is_empty() {
             return Err(fail(
@@ -206,19 +201,13 @@ impl Scenario {
                     format!("must be greater than 0, got {per_hour}"),
                 ));
             }
-            let service =
-                build_distribution(&ct.service).map_err(|m| fail(&format!("{at}.service"), m))?;
+            let service = build_distribution(&ct.service).map_err(|m| fail(&format!("{at}.service"), m))?;
             let patience = match &ct.patience {
-                Some(p) => {
-                    Some(build_distribution(p).map_err(|m| fail(&format!("{at}.patience"), m))?)
-                }
+                Some(p) => Some(build_distribution(p).map_err(|m| fail(&format!("{at}.patience"), m))?),
                 None => None,
             };
             if !ct.priority.is_finite() {
-                return Err(fail(
-                    &format!("{at}.priority"),
-                    "must be a finite number".into(),
-                ));
+                return Err(fail(&format!("{at}.priority"), "must be a finite number".into()));
             }
             call_types.push(CallType {
                 name: ct.name.clone(),
@@ -257,10 +246,7 @@ impl Scenario {
                 ));
             }
             if g.skills.is_empty() {
-                return Err(fail(
-                    &format!("{at}.skills"),
-                    "must name at least one call type".into(),
-                ));
+                return Err(fail(&format!("{at}.skills"), "must name at least one call type".into()));
             }
             let mut skills = Vec::with_capacity(g.skills.len());
             for skill in &g.skills {
@@ -268,17 +254,11 @@ impl Scenario {
                     let known: Vec<&str> = call_types.iter().map(|c| c.name.as_str()).collect();
                     return Err(fail(
                         &format!("{at}.skills"),
-                        format!(
-                            "\"{skill}\" is not a call type; call types are: {}",
-                            known.join(", ")
-                        ),
+                        format!("\"{skill}\" is not a call type; call types are: {}", known.join(", ")),
                     ));
                 };
                 if skills.contains(&position) {
-                    return Err(fail(
-                        &format!("{at}.skills"),
-                        format!("\"{skill}\" is listed twice"),
-                    ));
+                    return Err(fail(&format!("{at}.skills"), format!("\"{skill}\" is listed twice")));
                 }
                 skills.push(position);
             }
@@ -371,9 +351,7 @@ impl Scenario {
 type Builder = fn(&DistributionFile) -> std::result::Result<DurationDistribution, String>;
 
 /// Builds a distribution from its table, naming the offending key on error.
-fn build_distribution(
-    spec: &DistributionFile,
-) -> std::result::Result<DurationDistribution, String> {
+fn build_distribution(spec: &DistributionFile) -> std::result::Result<DurationDistribution, String> {
     let family = spec.distribution.as_str();
     let (allowed, build): (&[&str], Builder) = match family {
         "exponential" => (&["mean"], |s| {
@@ -389,27 +367,16 @@ fn build_distribution(
             DurationDistribution::erlang(need(s.mean.map(|d| d.0), "mean")?, need(s.k, "k")?)
         }),
         "weibull" => (&["mean", "shape"], |s| {
-            DurationDistribution::weibull(
-                need(s.mean.map(|d| d.0), "mean")?,
-                need(s.shape, "shape")?,
-            )
+            DurationDistribution::weibull(need(s.mean.map(|d| d.0), "mean")?, need(s.shape, "shape")?)
         }),
         "uniform" => (&["min", "max"], |s| {
-            DurationDistribution::uniform(
-                need(s.min.map(|d| d.0), "min")?,
-                need(s.max.map(|d| d.0), "max")?,
-            )
+            DurationDistribution::uniform(need(s.min.map(|d| d.0), "min")?, need(s.max.map(|d| d.0), "max")?)
         }),
         "constant" => (&["mean"], |s| {
             DurationDistribution::constant(need(s.mean.map(|d| d.0), "mean")?)
         }),
         "empirical" => (&["values"], |s| {
-            DurationDistribution::empirical(
-                need(s.values.clone(), "values")?
-                    .into_iter()
-                    .map(|d| d.0)
-                    .collect(),
-            )
+            DurationDistribution::empirical(need(s.values.clone(), "values")?.into_iter().map(|d| d.0).collect())
         }),
         other => {
             return Err(format!(
@@ -429,10 +396,7 @@ fn build_distribution(
     ];
     for (key, is_present) in present {
         if is_present && !allowed.contains(&key) {
-            return Err(format!(
-                "{family} takes {}; remove \"{key}\"",
-                allowed.join(" and ")
-            ));
+            return Err(format!("{family} takes {}; remove \"{key}\"", allowed.join(" and ")));
         }
     }
     build(spec)

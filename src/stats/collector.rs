@@ -10,35 +10,42 @@ use crate::stats::histogram::WaitHistogram;
 use crate::stats::metric::{Metric, MetricValues};
 use crate::time::SimTime;
 
-/// A quantity integrated over the measured window.
-#[derive(Debug, Clone, Copy, Default)]
-struct TimeWeighted {
-    value: f64,
-    since: f64,
-    area: f64,
-    max: f64,
+/// Length of the part of `[from, to]` inside the window `[start, end]`.
+#[inline]
+fn clipped(from: f64, to: f64, start: f64, end: f64) -> f64 {
+    (to.min(end) - from.max(start)).max(0.0)
 }
 
-impl TimeWeighted {
-    /// The value changes to `value` at `now`; the window is `[start, end]`.
+/// The largest value of a count during the measured window.
+#[derive(Debug, Clone, Copy, Default)]
+struct Peak {
+    value: usize,
+    since: f64,
+    max: usize,
+}
+
+impl Peak {
+    /// The count changes to `value` at `now`; the window is `[start, end]`.
     #[inline]
-    fn set(&mut self, now: f64, value: f64, start: f64, end: f64) {
-        let overlap = now.min(end) - self.since.max(start);
-        if overlap > 0.0 {
-            self.area += self.value * overlap;
-        }
-        if self.since < start && now >= start {
-            self.max = self.max.max(self.value);
-        }
+    fn set(&mut self, now: f64, value: usize, start: f64, end: f64) {
         if now >= start && now <= end {
+            if self.since < start {
+                // The level held when the window opened.
+                self.max = self.max.max(self.value);
+            }
             self.max = self.max.max(value);
         }
         self.value = value;
         self.since = now;
     }
 
-    fn add(&mut self, now: f64, delta: f64, start: f64, end: f64) {
-        self.set(now, self.value + delta, start, end);
+    /// The peak, counting a level held since before the window opened.
+    fn max_in_window(&self, start: f64) -> usize {
+        if self.since < start {
+            self.max.max(self.value)
+        } else {
+            self.max
+        }
     }
 }
 
@@ -53,8 +60,11 @@ struct CallTally {
     answered_wait_sum: f64,
     abandon_time_sum: f64,
     waits: WaitHistogram,
-    queue: TimeWeighted,
-    busy: TimeWeighted,
+    /// Integral of the number waiting over the window (each call adds its clipped waiting interval).
+    queue_area: f64,
+    queue_peak: Peak,
+    /// Integral of the number of agents busy with this type over the window.
+    busy_area: f64,
 }
 
 /// One agent group's figures for one replication.
@@ -85,8 +95,8 @@ pub struct Collector {
     answer_within: f64,
     group_sizes: Vec<u32>,
     call_types: Vec<CallTally>,
-    total_queue: TimeWeighted,
-    group_busy: Vec<TimeWeighted>,
+    total_queue_peak: Peak,
+    group_busy_area: Vec<f64>,
     group_handled: Vec<u64>,
 }
 
@@ -99,8 +109,8 @@ impl Collector {
             answer_within: scenario.answer_within,
             group_sizes: scenario.agent_groups.iter().map(|g| g.count).collect(),
             call_types: vec![CallTally::default(); scenario.call_types.len()],
-            total_queue: TimeWeighted::default(),
-            group_busy: vec![TimeWeighted::default(); scenario.agent_groups.len()],
+            total_queue_peak: Peak::default(),
+            group_busy_area: vec![0.0; scenario.agent_groups.len()],
             group_handled: vec![0; scenario.agent_groups.len()],
         }
     }
@@ -115,10 +125,11 @@ impl Collector {
         let window = self.horizon - self.warmup;
         let staffed: u32 = self.group_sizes.iter().sum();
         let staffed_time = staffed as f64 * window;
+        let start = self.warmup;
         let call_types: Vec<MetricValues> = self
             .call_types
             .iter()
-            .map(|t| metric_values(t, &t.waits, window, staffed_time))
+            .map(|t| metric_values(t, &t.waits, window, staffed_time, start))
             .collect();
 
         let mut all = CallTally::default();
@@ -131,16 +142,17 @@ impl Collector {
             all.blocked += t.blocked;
             all.answered_wait_sum += t.answered_wait_sum;
             all.abandon_time_sum += t.abandon_time_sum;
-            all.busy.area += t.busy.area;
+            all.busy_area += t.busy_area;
+            all.queue_area += t.queue_area;
         }
-        all.queue = self.total_queue;
+        all.queue_peak = self.total_queue_peak;
         let mut merged = WaitHistogram::new();
         for t in &self.call_types {
             merged.merge(&t.waits);
         }
-        let total = metric_values(&all, &merged, window, staffed_time);
+        let total = metric_values(&all, &merged, window, staffed_time, start);
         let groups = self
-            .group_busy
+            .group_busy_area
             .iter()
             .zip(&self.group_sizes)
             .zip(&self.group_handled)
@@ -148,7 +160,7 @@ impl Collector {
                 occupancy: if size == 0 {
                     f64::NAN
                 } else {
-                    busy.area / (size as f64 * window)
+                    busy / (size as f64 * window)
                 },
                 calls_handled: handled as f64,
             })
@@ -169,12 +181,7 @@ fn ratio(numerator: f64, denominator: f64) -> f64 {
     }
 }
 
-fn metric_values(
-    t: &CallTally,
-    waits: &WaitHistogram,
-    window: f64,
-    staffed_time: f64,
-) -> MetricValues {
+fn metric_values(t: &CallTally, waits: &WaitHistogram, window: f64, staffed_time: f64, start: f64) -> MetricValues {
     let mut values = [f64::NAN; Metric::COUNT];
     let offered = t.offered as f64;
     let answered = t.answered as f64;
@@ -197,9 +204,9 @@ fn metric_values(
             Metric::WaitP90S => waits.quantile(0.90),
             Metric::WaitP95S => waits.quantile(0.95),
             Metric::WaitP99S => waits.quantile(0.99),
-            Metric::MeanQueueLength => t.queue.area / window,
-            Metric::MaxQueueLength => t.queue.max,
-            Metric::Occupancy => ratio(t.busy.area, staffed_time),
+            Metric::MeanQueueLength => t.queue_area / window,
+            Metric::MaxQueueLength => t.queue_peak.max_in_window(start) as f64,
+            Metric::Occupancy => ratio(t.busy_area, staffed_time),
         };
     }
     values
@@ -221,14 +228,12 @@ impl Observer for Collector {
 
     #[inline]
     fn on_answer(&mut self, now: SimTime, call_type: usize, group: usize, arrived: SimTime) {
-        let (start, end) = (self.warmup, self.horizon);
-        self.group_busy[group].add(now.seconds(), 1.0, start, end);
-        self.call_types[call_type]
-            .busy
-            .add(now.seconds(), 1.0, start, end);
-        if self.counts(arrived) {
-            let wait = now.since(arrived);
-            let tally = &mut self.call_types[call_type];
+        let wait = now.since(arrived);
+        let tally = &mut self.call_types[call_type];
+        if wait > 0.0 {
+            tally.queue_area += clipped(arrived.seconds(), now.seconds(), self.warmup, self.horizon);
+        }
+        if arrived.seconds() >= self.warmup {
             tally.answered += 1;
             tally.answered_wait_sum += wait;
             if wait <= 0.0 {
@@ -243,8 +248,9 @@ impl Observer for Collector {
     }
 
     fn on_abandon(&mut self, now: SimTime, call_type: usize, arrived: SimTime) {
-        if self.counts(arrived) {
-            let tally = &mut self.call_types[call_type];
+        let tally = &mut self.call_types[call_type];
+        tally.queue_area += clipped(arrived.seconds(), now.seconds(), self.warmup, self.horizon);
+        if arrived.seconds() >= self.warmup {
             tally.abandoned += 1;
             tally.abandon_time_sum += now.since(arrived);
         }
@@ -254,31 +260,15 @@ impl Observer for Collector {
     fn on_queue_change(&mut self, now: SimTime, call_type: usize, of_type: usize, total: usize) {
         let (start, end) = (self.warmup, self.horizon);
         self.call_types[call_type]
-            .queue
-            .set(now.seconds(), of_type as f64, start, end);
-        self.total_queue
-            .set(now.seconds(), total as f64, start, end);
+            .queue_peak
+            .set(now.seconds(), of_type, start, end);
+        self.total_queue_peak.set(now.seconds(), total, start, end);
     }
 
     #[inline]
-    fn on_agent_released(&mut self, now: SimTime, call_type: usize, group: usize) {
-        let (start, end) = (self.warmup, self.horizon);
-        self.group_busy[group].add(now.seconds(), -1.0, start, end);
-        self.call_types[call_type]
-            .busy
-            .add(now.seconds(), -1.0, start, end);
-    }
-
-    fn on_finish(&mut self, now: SimTime) {
-        let (start, end) = (self.warmup, self.horizon);
-        let at = now.seconds().max(end);
-        for tally in &mut self.call_types {
-            tally.queue.add(at, 0.0, start, end);
-            tally.busy.add(at, 0.0, start, end);
-        }
-        self.total_queue.add(at, 0.0, start, end);
-        for busy in &mut self.group_busy {
-            busy.add(at, 0.0, start, end);
-        }
+    fn on_agent_released(&mut self, now: SimTime, call_type: usize, group: usize, busy_since: SimTime) {
+        let busy = clipped(busy_since.seconds(), now.seconds(), self.warmup, self.horizon);
+        self.group_busy_area[group] += busy;
+        self.call_types[call_type].busy_area += busy;
     }
 }

@@ -28,10 +28,7 @@ impl Estimate {
             m2 += delta * (x - mean);
         }
         match n {
-            0 => Estimate {
-                mean: None,
-                ci95: None,
-            },
+            0 => Estimate { mean: None, ci95: None },
             1 => Estimate {
                 mean: Some(mean),
                 ci95: None,

@@ -50,9 +50,8 @@ impl WaitHistogram {
     /// Records one duration in seconds (negative values count as zero).
     #[inline]
     pub fn record(&mut self, seconds: f64) {
-        let millis = (seconds.max(0.0) * 1000.0)
-            .round()
-            .min(u64::MAX as f64 / 2.0) as u64;
+        // Round half up; the cast saturates for absurdly long waits.
+        let millis = (seconds.max(0.0) * 1000.0 + 0.5) as u64;
         let index = bucket_of(millis);
         if index >= self.counts.len() {
             self.counts.resize(index + 1, 0);
@@ -110,8 +109,7 @@ mod tests {
         let mut sorted = values.clone();
         sorted.sort_by(f64::total_cmp);
         for p in [0.1, 0.5, 0.8, 0.9, 0.95, 0.99, 1.0] {
-            let exact =
-                sorted[((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1];
+            let exact = sorted[((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1];
             let got = histogram.quantile(p);
             let bound = (exact * 0.004).max(0.0005) + 1e-9;
             assert!(

@@ -110,11 +110,7 @@ impl Metric {
     pub fn is_share(self) -> bool {
         matches!(
             self,
-            Metric::ServiceLevel
-                | Metric::PWait
-                | Metric::AbandonmentRate
-                | Metric::BlockingRate
-                | Metric::Occupancy
+            Metric::ServiceLevel | Metric::PWait | Metric::AbandonmentRate | Metric::BlockingRate | Metric::Occupancy
         )
     }
 

@@ -62,12 +62,8 @@ impl Summary {
             .map(|(g, group)| GroupSummary {
                 name: group.name.clone(),
                 agents: group.count,
-                occupancy: Estimate::from_samples(
-                    replications.iter().map(|r| r.groups[g].occupancy),
-                ),
-                calls_handled: Estimate::from_samples(
-                    replications.iter().map(|r| r.groups[g].calls_handled),
-                ),
+                occupancy: Estimate::from_samples(replications.iter().map(|r| r.groups[g].occupancy)),
+                calls_handled: Estimate::from_samples(replications.iter().map(|r| r.groups[g].calls_handled)),
             })
             .collect();
         Summary {

@@ -49,7 +49,9 @@ impl Axis {
     /// Parses `PATH=VALUES`.
     pub fn parse(spec: &str) -> Result<Axis, String> {
         let Some((path, values)) = spec.split_once('=') else {
-            return Err("expected PATH=VALUES, e.g. agent_groups.agents.count=10:20 or routing.queue=fifo,priority".into());
+            return Err(
+                "expected PATH=VALUES, e.g. agent_groups.agents.count=10:20 or routing.queue=fifo,priority".into(),
+            );
         };
         let path = path.trim();
         if path.is_empty() || path.split('.').any(|s| s.trim().is_empty()) {
@@ -61,8 +63,7 @@ impl Axis {
         if values.is_empty() {
             return Err("no values after '='".into());
         }
-        let parsed = if values.contains(':') && !values.contains(',') && looks_numeric_range(values)
-        {
+        let parsed = if values.contains(':') && !values.contains(',') && looks_numeric_range(values) {
             parse_range(values)?
         } else {
             let items: Vec<&str> = values.split(',').map(str::trim).collect();
@@ -79,16 +80,13 @@ impl Axis {
 }
 
 fn looks_numeric_range(text: &str) -> bool {
-    text.split(':')
-        .all(|part| part.trim().parse::<f64>().is_ok())
+    text.split(':').all(|part| part.trim().parse::<f64>().is_ok())
 }
 
 fn parse_range(spec: &str) -> Result<Vec<Value>, String> {
     let parts: Vec<&str> = spec.split(':').collect();
     if !(2..=3).contains(&parts.len()) {
-        return Err(format!(
-            "range \"{spec}\" must be START:END or START:END:STEP"
-        ));
+        return Err(format!("range \"{spec}\" must be START:END or START:END:STEP"));
     }
     let all_integers = parts.iter().all(|p| p.trim().parse::<i64>().is_ok());
     let start = parse_number(parts[0], spec)?;
@@ -150,9 +148,7 @@ pub fn set_path(table: &mut Table, path: &str, value: Value) -> Result<(), Strin
                     Some(Value::Table(inner)) => {
                         i += 1;
                         if i + 1 >= segments.len() {
-                            return Err(format!(
-                                "{key}.{name} needs a field after it, e.g. {key}.{name}.count"
-                            ));
+                            return Err(format!("{key}.{name} needs a field after it, e.g. {key}.{name}.count"));
                         }
                         inner
                     }
@@ -165,9 +161,7 @@ pub fn set_path(table: &mut Table, path: &str, value: Value) -> Result<(), Strin
                 }
             }
             _ => {
-                return Err(format!(
-                    "\"{key}\" is a value, not a table; cannot go further into it"
-                ));
+                return Err(format!("\"{key}\" is a value, not a table; cannot go further into it"));
             }
         };
         i += 1;

@@ -9,9 +9,7 @@ use crate::stats::Metric;
 
 /// The axis drawn along x: the first staffing axis (a path ending in `.count`), else the first axis.
 pub fn x_axis(axes: &[Axis]) -> usize {
-    axes.iter()
-        .position(|a| a.path.ends_with(".count"))
-        .unwrap_or(0)
+    axes.iter().position(|a| a.path.ends_with(".count")).unwrap_or(0)
 }
 
 /// The last two segments of a path (`operators.count`), for titles.
@@ -29,13 +27,7 @@ fn x_label(axis: &Axis) -> String {
 }
 
 /// Series of one metric of one call type (or `total`), one line per combination of the other axes' values.
-fn lines_over_x(
-    axes: &[Axis],
-    results: &[PointResult],
-    x: usize,
-    call_type: &str,
-    metric: Metric,
-) -> Vec<Series> {
+fn lines_over_x(axes: &[Axis], results: &[PointResult], x: usize, call_type: &str, metric: Metric) -> Vec<Series> {
     let mut series: Vec<Series> = Vec::new();
     for result in results {
         let others: Vec<String> = axes
@@ -94,20 +86,12 @@ pub fn sweep_charts(
         share: y.is_share(),
     };
     for (file, m, target) in [
-        (
-            "service_level",
-            Metric::ServiceLevel,
-            Some(service_level_target),
-        ),
+        ("service_level", Metric::ServiceLevel, Some(service_level_target)),
         ("asa", Metric::AsaS, None),
         ("abandonment", Metric::AbandonmentRate, None),
     ] {
         let chart = base(
-            format!(
-                "{} vs {} (all calls, 95% band)",
-                m.name(),
-                short(&axes[x].path)
-            ),
+            format!("{} vs {} (all calls, 95% band)", m.name(), short(&axes[x].path)),
             m,
             lines_over_x(axes, results, x, "total", m),
             target,
@@ -126,13 +110,7 @@ pub fn sweep_charts(
         .collect();
     let names: Vec<String> = results
         .first()
-        .map(|r| {
-            r.summary
-                .call_types
-                .iter()
-                .map(|(n, _)| n.clone())
-                .collect()
-        })
+        .map(|r| r.summary.call_types.iter().map(|(n, _)| n.clone()).collect())
         .unwrap_or_default();
     let single: Vec<PointResult> = first_of_others.into_iter().cloned().collect();
     let mut percentile_series = Vec::new();
@@ -162,21 +140,14 @@ pub fn sweep_charts(
     files.extend(line_chart(&chart, &dir.join("sweep_wait_percentiles"))?);
     let mut by_type = Vec::new();
     for name in names.iter().map(String::as_str).chain(["total"]) {
-        if let Some(mut s) = lines_over_x(axes, &single, x, name, metric)
-            .into_iter()
-            .next()
-        {
+        if let Some(mut s) = lines_over_x(axes, &single, x, name, metric).into_iter().next() {
             s.name = name.to_string();
             by_type.push(s);
         }
     }
     let target = (metric == Metric::ServiceLevel).then_some(service_level_target);
     let chart = base(
-        format!(
-            "{} per call type vs {}",
-            metric.name(),
-            short(&axes[x].path)
-        ),
+        format!("{} per call type vs {}", metric.name(), short(&axes[x].path)),
         metric,
         by_type,
         target,
@@ -190,11 +161,7 @@ pub fn sweep_charts(
 
 /// Draws the comparison chart: ASA and abandonment rate per call type, one bar per variant with its 95%
 /// interval. Returns the files written.
-pub fn compare_chart(
-    results: &[PointResult],
-    comparison: &Comparison,
-    stem: &Path,
-) -> Result<Vec<PathBuf>> {
+pub fn compare_chart(results: &[PointResult], comparison: &Comparison, stem: &Path) -> Result<Vec<PathBuf>> {
     let categories: Vec<String> = results
         .first()
         .map(|r| {

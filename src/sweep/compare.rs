@@ -74,12 +74,8 @@ pub fn compare_points(results: &[PointResult]) -> Comparison {
         for other in others {
             for (t, name) in names.iter().enumerate() {
                 for metric in Metric::ALL {
-                    let difference = paired_difference(
-                        &base.replications,
-                        &other.replications,
-                        |m| scope(m, t),
-                        metric,
-                    );
+                    let difference =
+                        paired_difference(&base.replications, &other.replications, |m| scope(m, t), metric);
                     let significant = match (difference.mean, difference.ci95) {
                         (Some(m), Some(h)) => m.abs() > h,
                         _ => false,
@@ -88,16 +84,8 @@ pub fn compare_points(results: &[PointResult]) -> Comparison {
                         variant: label(other),
                         call_type: name.clone(),
                         metric,
-                        baseline: base
-                            .summary
-                            .of(name)
-                            .map(|e| e[metric.index()])
-                            .unwrap_or_default(),
-                        value: other
-                            .summary
-                            .of(name)
-                            .map(|e| e[metric.index()])
-                            .unwrap_or_default(),
+                        baseline: base.summary.of(name).map(|e| e[metric.index()]).unwrap_or_default(),
+                        value: other.summary.of(name).map(|e| e[metric.index()]).unwrap_or_default(),
                         difference,
                         significant,
                     });

@@ -53,30 +53,22 @@ pub struct PointResult {
 impl Grid {
     /// Builds the grid from a scenario file's text and axis specifications (`PATH=VALUES`); `replications`
     /// overrides the file's count. Every point is validated here.
-    pub fn build(
-        text: &str,
-        label: &str,
-        specs: &[String],
-        replications: Option<u32>,
-    ) -> Result<Grid> {
+    pub fn build(text: &str, label: &str, specs: &[String], replications: Option<u32>) -> Result<Grid> {
         if specs.is_empty() {
             return Err(Error::input(
                 "--vary",
                 "no sweep axis: give --vary PATH=VALUES or a [sweep] vary list in the scenario",
             ));
         }
-        let base: toml::Table = toml::from_str(text)
-            .map_err(|e| Error::scenario(label, e.message().replace('\n', " ")))?;
+        let base: toml::Table =
+            toml::from_str(text).map_err(|e| Error::scenario(label, e.message().replace('\n', " ")))?;
         // The base scenario itself must be valid.
         Scenario::from_toml_str(text, label)?;
         let mut axes = Vec::new();
         for spec in specs {
             let axis = Axis::parse(spec).map_err(|m| Error::input(format!("--vary {spec}"), m))?;
             if axes.iter().any(|a: &Axis| a.path == axis.path) {
-                return Err(Error::input(
-                    format!("--vary {spec}"),
-                    "this path is already varied",
-                ));
+                return Err(Error::input(format!("--vary {spec}"), "this path is already varied"));
             }
             axes.push(axis);
         }
@@ -103,8 +95,7 @@ impl Grid {
             for (axis, &choice) in axes.iter().zip(&chosen) {
                 let value = axis.values[choice].clone();
                 let flag = format!("--vary {}={}", axis.path, value_text(&value));
-                set_path(&mut table, &axis.path, value.clone())
-                    .map_err(|m| Error::input(&flag, m))?;
+                set_path(&mut table, &axis.path, value.clone()).map_err(|m| Error::input(&flag, m))?;
                 labels.push(value_text(&value));
             }
             let at = format!(
@@ -118,8 +109,7 @@ impl Grid {
             let raw: ScenarioFile = toml::Value::Table(table)
                 .try_into()
                 .map_err(|e: toml::de::Error| Error::input(&at, e.message().replace('\n', " ")))?;
-            let mut scenario =
-                Scenario::from_file(raw, label).map_err(|e| Error::input(&at, e.to_string()))?;
+            let mut scenario = Scenario::from_file(raw, label).map_err(|e| Error::input(&at, e.to_string()))?;
             if let Some(r) = replications {
                 if !(1..=100_000).contains(&r) {
                     return Err(Error::input(
@@ -136,10 +126,7 @@ impl Grid {
 
     /// Number of simulation jobs (points times replications).
     pub fn job_count(&self) -> usize {
-        self.points
-            .iter()
-            .map(|p| p.scenario.replications as usize)
-            .sum()
+        self.points.iter().map(|p| p.scenario.replications as usize).sum()
     }
 
     /// Runs every `(point, replication)` job on the current rayon pool and reduces in order. `on_done` is called
@@ -163,10 +150,8 @@ impl Grid {
         self.points
             .iter()
             .map(|point| {
-                let replications: Vec<ReplicationMetrics> = metrics
-                    .by_ref()
-                    .take(point.scenario.replications as usize)
-                    .collect();
+                let replications: Vec<ReplicationMetrics> =
+                    metrics.by_ref().take(point.scenario.replications as usize).collect();
                 let summary = Summary::from_replications(&point.scenario, &replications);
                 PointResult {
                     labels: point.labels.clone(),

@@ -56,10 +56,7 @@ fn run_json_has_the_contracted_keys() {
     ] {
         assert!(value["total"][key]["mean"].is_number(), "total.{key}");
         assert!(value["total"][key]["ci95"].is_number(), "total.{key}.ci95");
-        assert!(
-            value["call_types"]["vip"][key]["mean"].is_number(),
-            "vip.{key}"
-        );
+        assert!(value["call_types"]["vip"][key]["mean"].is_number(), "vip.{key}");
     }
     assert!(value["agent_groups"]["operators"]["occupancy"]["mean"].is_number());
     assert!(value["agent_groups"]["operators"]["calls_handled"]["ci95"].is_number());
@@ -104,10 +101,7 @@ fn table_shows_theory_beside_simulation() {
         "--out",
         dir.path().to_str().unwrap(),
     ]));
-    assert!(
-        text.contains("Erlang C (M/M/c)") && text.contains("44.9%"),
-        "{text}"
-    );
+    assert!(text.contains("Erlang C (M/M/c)") && text.contains("44.9%"), "{text}");
     let value = json(&callsim(&[
         "run",
         "scenarios/abandonment.toml",
@@ -218,41 +212,19 @@ fn erlang_without_target_prints_the_classic_table() {
 fn erlang_bad_flags_exit_2_naming_the_flag() {
     for (args, flag) in [
         (
-            vec![
-                "erlang", "c", "--calls", "-5", "--aht", "3m", "--agents", "3",
-            ],
+            vec!["erlang", "c", "--calls", "-5", "--aht", "3m", "--agents", "3"],
             "--calls",
         ),
         (
-            vec![
-                "erlang", "c", "--calls", "5", "--aht", "0s", "--agents", "3",
-            ],
+            vec!["erlang", "c", "--calls", "5", "--aht", "0s", "--agents", "3"],
             "--aht",
         ),
         (
-            vec![
-                "erlang",
-                "c",
-                "--calls",
-                "100",
-                "--aht",
-                "3m",
-                "--target-sl",
-                "1.2",
-            ],
+            vec!["erlang", "c", "--calls", "100", "--aht", "3m", "--target-sl", "1.2"],
             "--target-sl",
         ),
         (
-            vec![
-                "erlang",
-                "c",
-                "--calls",
-                "100",
-                "--aht",
-                "3m",
-                "--target-sl",
-                "1.0",
-            ],
+            vec!["erlang", "c", "--calls", "100", "--aht", "3m", "--target-sl", "1.0"],
             "--target-sl",
         ),
         (
@@ -269,9 +241,7 @@ fn erlang_bad_flags_exit_2_naming_the_flag() {
             "cannot be met",
         ),
         (
-            vec![
-                "erlang", "a", "--calls", "100", "--aht", "3m", "--agents", "3",
-            ],
+            vec!["erlang", "a", "--calls", "100", "--aht", "3m", "--agents", "3"],
             "--patience",
         ),
     ] {

@@ -101,12 +101,7 @@ fn erlang_a_tends_to_erlang_c_as_patience_grows() {
     let a = erlang_a(14, RATE, AHT, 1e9);
     close("p_wait", a.p_wait, c.p_wait, 1e-5);
     close("asa", a.asa, c.asa(), 1e-3);
-    close(
-        "service level",
-        a.service_level(20.0),
-        c.service_level(20.0),
-        1e-5,
-    );
+    close("service level", a.service_level(20.0), c.service_level(20.0), 1e-5);
     close("queue", a.mean_queue_length, c.mean_queue_length(), 1e-4);
 }
 
@@ -124,12 +119,7 @@ fn mmck_is_erlang_b_at_k_equals_c_and_tends_to_erlang_c() {
     close("blocking", big.blocking, 0.0, 1e-12);
     close("p_wait", big.p_wait, c.p_wait, 1e-9);
     close("mean wait", big.mean_wait, c.asa(), 1e-6);
-    close(
-        "service level",
-        big.service_level(20.0),
-        c.service_level(20.0),
-        1e-9,
-    );
+    close("service level", big.service_level(20.0), c.service_level(20.0), 1e-9);
 }
 
 #[test]

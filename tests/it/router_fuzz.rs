@@ -2,8 +2,7 @@
 //! reference that scans everything (O(n)) with the documented rules.
 
 use callsim::routing::{
-    AgentId, AgentSelection, ArrivalDecision, GroupConfig, QueueDiscipline, QueueTicket, Router,
-    RouterConfig,
+    AgentId, AgentSelection, ArrivalDecision, GroupConfig, QueueDiscipline, QueueTicket, Router, RouterConfig,
 };
 use callsim::time::SimTime;
 use rand::{RngExt, SeedableRng};
@@ -67,31 +66,17 @@ impl Reference {
     }
 
     fn rank(&self, group: usize, call_type: usize) -> Option<usize> {
-        self.config.groups[group]
-            .skills
-            .iter()
-            .position(|&s| s == call_type)
+        self.config.groups[group].skills.iter().position(|&s| s == call_type)
     }
 
     fn pick_agent(&self, call_type: usize) -> Option<usize> {
-        let eligible =
-            |a: &&RefAgent| a.status == Status::Free && self.rank(a.group, call_type).is_some();
+        let eligible = |a: &&RefAgent| a.status == Status::Free && self.rank(a.group, call_type).is_some();
         let candidates = self.agents.iter().enumerate().filter(|(_, a)| eligible(a));
         match self.config.agent_selection {
-            AgentSelection::LongestIdle => {
-                candidates.min_by_key(|(_, a)| a.free_order).map(|(i, _)| i)
-            }
-            AgentSelection::FewestCalls => candidates
-                .min_by_key(|(_, a)| (a.calls, a.free_order))
-                .map(|(i, _)| i),
+            AgentSelection::LongestIdle => candidates.min_by_key(|(_, a)| a.free_order).map(|(i, _)| i),
+            AgentSelection::FewestCalls => candidates.min_by_key(|(_, a)| (a.calls, a.free_order)).map(|(i, _)| i),
             AgentSelection::SkillOrder => candidates
-                .min_by_key(|(_, a)| {
-                    (
-                        self.rank(a.group, call_type).unwrap(),
-                        a.group,
-                        a.free_order,
-                    )
-                })
+                .min_by_key(|(_, a)| (self.rank(a.group, call_type).unwrap(), a.group, a.free_order))
                 .map(|(i, _)| i),
             _ => unreachable!("not fuzzed against the reference"),
         }
@@ -239,10 +224,7 @@ fn fuzz(queue: QueueDiscipline, selection: AgentSelection, seed: u64) {
                     } else {
                         reference.free_or_take(now, agent)
                     };
-                    assert_eq!(
-                        got, expected,
-                        "{context}: call taken by freed agent {agent}"
-                    );
+                    assert_eq!(got, expected, "{context}: call taken by freed agent {agent}");
                 }
             }
             4 => {
@@ -254,11 +236,7 @@ fn fuzz(queue: QueueDiscipline, selection: AgentSelection, seed: u64) {
                         Some(call.call_type),
                         "{context}: abandon"
                     );
-                    assert_eq!(
-                        router.on_abandon(call.ticket),
-                        None,
-                        "{context}: stale ticket"
-                    );
+                    assert_eq!(router.on_abandon(call.ticket), None, "{context}: stale ticket");
                     reference.in_system -= 1;
                 }
             }
@@ -266,9 +244,7 @@ fn fuzz(queue: QueueDiscipline, selection: AgentSelection, seed: u64) {
                 let agent = rng.random_range(0..reference.agents.len());
                 match reference.agents[agent].status {
                     Status::Offline => {
-                        let got = router
-                            .on_log_on(SimTime(now), AgentId(agent as u32))
-                            .map(|a| a.call);
+                        let got = router.on_log_on(SimTime(now), AgentId(agent as u32)).map(|a| a.call);
                         assert_eq!(got, reference.free_or_take(now, agent), "{context}: log on");
                     }
                     Status::Free => {
@@ -283,16 +259,8 @@ fn fuzz(queue: QueueDiscipline, selection: AgentSelection, seed: u64) {
             }
         }
         for t in 0..3 {
-            let expected = reference
-                .waiting
-                .iter()
-                .filter(|c| c.call_type == t)
-                .count();
-            assert_eq!(
-                router.queue_length(t),
-                expected,
-                "{context}: queue length of type {t}"
-            );
+            let expected = reference.waiting.iter().filter(|c| c.call_type == t).count();
+            assert_eq!(router.queue_length(t), expected, "{context}: queue length of type {t}");
         }
         assert_eq!(
             router.calls_in_system(),

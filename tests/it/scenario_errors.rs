@@ -28,10 +28,7 @@ fn assert_mentions(message: &str, parts: &[&str]) {
     assert!(!message.contains('\n'), "message spans lines: {message}");
     assert!(message.starts_with("bad.toml: "), "no file name: {message}");
     for part in parts {
-        assert!(
-            message.contains(part),
-            "{message:?} does not mention {part:?}"
-        );
+        assert!(message.contains(part), "{message:?} does not mention {part:?}");
     }
 }
 
@@ -121,8 +118,7 @@ fn call_type_nobody_serves_is_refused() {
 
 #[test]
 fn duplicate_names_are_refused() {
-    let text =
-        format!("{GOOD}\n[[agent_groups]]\nname = \"agents\"\ncount = 1\nskills = [\"general\"]\n");
+    let text = format!("{GOOD}\n[[agent_groups]]\nname = \"agents\"\ncount = 1\nskills = [\"general\"]\n");
     assert_mentions(&error_of(&text), &["duplicate", "agents"]);
 }
 

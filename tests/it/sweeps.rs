@@ -36,11 +36,7 @@ fn grid(specs: &[&str]) -> callsim::Result<Grid> {
 
 #[test]
 fn the_grid_is_the_cartesian_product_in_order() {
-    let g = grid(&[
-        "agent_groups.agents.count=10:14:2",
-        "routing.queue=fifo,priority",
-    ])
-    .unwrap();
+    let g = grid(&["agent_groups.agents.count=10:14:2", "routing.queue=fifo,priority"]).unwrap();
     let labels: Vec<Vec<String>> = g.points.iter().map(|p| p.labels.clone()).collect();
     assert_eq!(labels.len(), 6);
     assert_eq!(labels[0], vec!["10", "fifo"]);
@@ -63,16 +59,9 @@ fn the_grid_is_the_cartesian_product_in_order() {
 
 #[test]
 fn results_are_identical_at_one_and_two_threads() {
-    let g = grid(&[
-        "agent_groups.agents.count=11:13",
-        "routing.queue=fifo,priority",
-    ])
-    .unwrap();
+    let g = grid(&["agent_groups.agents.count=11:13", "routing.queue=fifo,priority"]).unwrap();
     let run = |threads| {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap();
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
         let results = pool.install(|| g.run(&|| {}));
         sweep_csv(&g.axes, &results)
     };
@@ -89,23 +78,12 @@ fn common_random_numbers_narrow_the_interval_of_a_difference() {
         .find(|r| r.call_type == "total" && r.metric == Metric::MeanWaitS)
         .unwrap();
     // Independent runs: the second point with another seed, difference of two independent means.
-    let independent_text = BASE
-        .replace("seed = 3", "seed = 4")
-        .replace("count = 12", "count = 13");
-    let other = Grid::build(
-        &independent_text,
-        "x",
-        &["routing.queue=fifo".to_string()],
-        None,
-    )
-    .unwrap()
-    .run(&|| {});
-    let h1 = results[0].summary.total[Metric::MeanWaitS.index()]
-        .ci95
-        .unwrap();
-    let h2 = other[0].summary.total[Metric::MeanWaitS.index()]
-        .ci95
-        .unwrap();
+    let independent_text = BASE.replace("seed = 3", "seed = 4").replace("count = 12", "count = 13");
+    let other = Grid::build(&independent_text, "x", &["routing.queue=fifo".to_string()], None)
+        .unwrap()
+        .run(&|| {});
+    let h1 = results[0].summary.total[Metric::MeanWaitS.index()].ci95.unwrap();
+    let h2 = other[0].summary.total[Metric::MeanWaitS.index()].ci95.unwrap();
     let independent = (h1 * h1 + h2 * h2).sqrt();
     let paired_half = paired.difference.ci95.unwrap();
     assert!(
@@ -135,20 +113,14 @@ fn service_level_does_not_fall_when_agents_are_added() {
             .replications
             .iter()
             .zip(&results[7].replications)
-            .map(|(a, b)| {
-                b.total[Metric::ServiceLevel.index()] - a.total[Metric::ServiceLevel.index()]
-            }),
+            .map(|(a, b)| b.total[Metric::ServiceLevel.index()] - a.total[Metric::ServiceLevel.index()]),
     );
     assert!(gains.mean.unwrap() > 0.2);
 }
 
 #[test]
 fn plots_are_written_and_non_empty() {
-    let g = grid(&[
-        "agent_groups.agents.count=10:13",
-        "routing.queue=fifo,priority",
-    ])
-    .unwrap();
+    let g = grid(&["agent_groups.agents.count=10:13", "routing.queue=fifo,priority"]).unwrap();
     let results = g.run(&|| {});
     let dir = tempfile::tempdir().unwrap();
     let files = sweep_charts(&g.axes, &results, 0.8, Metric::AsaS, dir.path()).unwrap();
@@ -176,10 +148,7 @@ fn bad_vary_input_is_an_error_before_any_simulation() {
     for (spec, expected) in [
         ("agent_groups.nobody.count=3", "no element named \"nobody\""),
         ("routing.nonsense=1", "nonsense"),
-        (
-            "agent_groups.agents.count=abc",
-            "agent_groups.agents.count=abc",
-        ),
+        ("agent_groups.agents.count=abc", "agent_groups.agents.count=abc"),
         ("agent_groups.agents.count=20:10", "empty"),
         ("agent_groups.agents.count=0:100000", "at most"),
         ("routing.queue=lifo", "lifo"),
@@ -189,11 +158,8 @@ fn bad_vary_input_is_an_error_before_any_simulation() {
         let message = grid(&[spec]).unwrap_err().to_string();
         assert!(message.contains(expected), "{spec}: {message}");
     }
-    let message = grid(&[
-        "agent_groups.agents.count=1:200",
-        "call_types.vip.priority=1:100",
-    ])
-    .unwrap_err()
-    .to_string();
+    let message = grid(&["agent_groups.agents.count=1:200", "call_types.vip.priority=1:100"])
+        .unwrap_err()
+        .to_string();
     assert!(message.contains("at most"), "{message}");
 }

@@ -56,12 +56,7 @@ fn erlang_c_without_abandonment() {
         exact.mean_queue_length(),
         0.0,
     );
-    assert_covers(
-        "occupancy",
-        total[Metric::Occupancy.index()],
-        exact.occupancy(),
-        0.0,
-    );
+    assert_covers("occupancy", total[Metric::Occupancy.index()], exact.occupancy(), 0.0);
     // Percentiles are read from the histogram: within 0.4% of the sample value.
     assert_covers(
         "wait p90",
@@ -129,12 +124,7 @@ fn erlang_a_when_overloaded() {
         exact.p_abandon,
         0.0,
     );
-    assert_covers(
-        "p_wait",
-        summary.total[Metric::PWait.index()],
-        exact.p_wait,
-        0.0,
-    );
+    assert_covers("p_wait", summary.total[Metric::PWait.index()], exact.p_wait, 0.0);
 }
 
 #[test]
@@ -143,19 +133,9 @@ fn mmck_trunk_lines_block_arrivals() {
     let summary = run_scenario(&s, &|| {});
     let exact = mmck(5, 8, 300.0 / 3600.0, 60.0);
     let total = &summary.total;
-    assert_covers(
-        "blocking",
-        total[Metric::BlockingRate.index()],
-        exact.blocking,
-        0.0,
-    );
+    assert_covers("blocking", total[Metric::BlockingRate.index()], exact.blocking, 0.0);
     assert_covers("p_wait", total[Metric::PWait.index()], exact.p_wait, 0.0);
-    assert_covers(
-        "mean wait",
-        total[Metric::MeanWaitS.index()],
-        exact.mean_wait,
-        0.0,
-    );
+    assert_covers("mean wait", total[Metric::MeanWaitS.index()], exact.mean_wait, 0.0);
     assert_covers(
         "service level",
         total[Metric::ServiceLevel.index()],
@@ -214,12 +194,7 @@ agent = "longest-idle"
     let vip = summary.of("vip").unwrap();
     let regular = summary.of("regular").unwrap();
     assert_covers("vip mean wait", vip[Metric::AsaS.index()], exact[0], 0.0);
-    assert_covers(
-        "regular mean wait",
-        regular[Metric::AsaS.index()],
-        exact[1],
-        0.0,
-    );
+    assert_covers("regular mean wait", regular[Metric::AsaS.index()], exact[1], 0.0);
     // The classes really differ: a priority bug that served FIFO would put both at the Erlang C ASA.
     let fifo = erlang_c(11, 200.0 / 3600.0, 180.0).unwrap().asa();
     assert!(!vip[Metric::AsaS.index()].covers(fifo) && !regular[Metric::AsaS.index()].covers(fifo));
@@ -259,8 +234,7 @@ queue = "priority"
         .map(|r| {
             let m = simulate_replication(&s, r);
             let queue = m.total[Metric::MeanQueueLength.index()];
-            let little =
-                m.total[Metric::Offered.index()] / window * m.total[Metric::MeanWaitS.index()];
+            let little = m.total[Metric::Offered.index()] / window * m.total[Metric::MeanWaitS.index()];
             (queue - little) / little
         })
         .collect();
