@@ -7,6 +7,8 @@
 //!
 //! The library never prints and never exits; the `callsim` binary does.
 
+#![warn(missing_docs)]
+
 pub mod distribution;
 pub mod engine;
 pub mod erlang;

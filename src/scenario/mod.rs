@@ -1,6 +1,6 @@
 //! Scenarios: reading a TOML file and turning it into a validated [`Scenario`].
 //!
-//! [`file`] holds the raw serde types; this module checks every value once (rates positive, distributions
+//! [`file`](mod@file) holds the raw serde types; this module checks every value once (rates positive, distributions
 //! constructed, skills resolved to indices) so nothing downstream validates or unwraps configuration again.
 
 pub mod file;

@@ -7,6 +7,8 @@ mod cli;
 mod common;
 mod distributions;
 mod erlang_formulas;
+mod golden;
+mod policies;
 mod router_fuzz;
 mod scenario_errors;
 mod sweeps;

@@ -18,6 +18,8 @@ enum Status {
 
 struct RefAgent {
     group: usize,
+    local: usize,
+    last_assigned: u64,
     status: Status,
     free_order: u64,
     calls: u64,
@@ -45,10 +47,12 @@ impl Reference {
         let mut agents = Vec::new();
         let mut counter = 0;
         for (g, group) in config.groups.iter().enumerate() {
-            for _ in 0..group.agents {
+            for local in 0..group.agents as usize {
                 counter += 1;
                 agents.push(RefAgent {
                     group: g,
+                    local,
+                    last_assigned: 0,
                     status: Status::Free,
                     free_order: counter,
                     calls: 0,
@@ -78,7 +82,17 @@ impl Reference {
             AgentSelection::SkillOrder => candidates
                 .min_by_key(|(_, a)| (self.rank(a.group, call_type).unwrap(), a.group, a.free_order))
                 .map(|(i, _)| i),
-            _ => unreachable!("not fuzzed against the reference"),
+            AgentSelection::RoundRobin => candidates
+                .min_by_key(|(_, a)| {
+                    (
+                        a.last_assigned,
+                        a.local,
+                        self.rank(a.group, call_type).unwrap(),
+                        a.group,
+                    )
+                })
+                .map(|(i, _)| i),
+            AgentSelection::Random => unreachable!("random choices are checked for validity only"),
         }
     }
 
@@ -111,8 +125,10 @@ impl Reference {
     }
 
     fn connect(&mut self, agent: usize) {
+        self.counter += 1;
         self.agents[agent].status = Status::Talking;
         self.agents[agent].calls += 1;
+        self.agents[agent].last_assigned = self.counter;
     }
 
     fn free_or_take(&mut self, now: f64, agent: usize) -> Option<u64> {
@@ -175,8 +191,15 @@ fn fuzz(queue: QueueDiscipline, selection: AgentSelection, seed: u64) {
                     ArrivalDecision::Connect(agent) => {
                         assert!(!expected_block, "{context}");
                         reference.in_system += 1;
-                        let expected = reference.pick_agent(call_type);
-                        assert_eq!(Some(agent.0 as usize), expected, "{context}: agent choice");
+                        let a = &reference.agents[agent.0 as usize];
+                        assert!(
+                            a.status == Status::Free && reference.rank(a.group, call_type).is_some(),
+                            "{context}"
+                        );
+                        if selection != AgentSelection::Random {
+                            let expected = reference.pick_agent(call_type);
+                            assert_eq!(Some(agent.0 as usize), expected, "{context}: agent choice");
+                        }
                         reference.connect(agent.0 as usize);
                     }
                     ArrivalDecision::Queue(ticket) => {
@@ -187,7 +210,6 @@ fn fuzz(queue: QueueDiscipline, selection: AgentSelection, seed: u64) {
                             None,
                             "{context}: queued with a free agent"
                         );
-                        reference.counter += 0;
                         let order = next_id;
                         reference.waiting.push(RefCall {
                             id: next_id,
@@ -271,7 +293,7 @@ fn fuzz(queue: QueueDiscipline, selection: AgentSelection, seed: u64) {
 }
 
 #[test]
-fn router_matches_the_reference_for_every_deterministic_policy() {
+fn router_matches_the_reference_for_every_policy() {
     for queue in [
         QueueDiscipline::Fifo,
         QueueDiscipline::Priority,
