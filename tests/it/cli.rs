@@ -251,3 +251,115 @@ fn erlang_bad_flags_exit_2_naming_the_flag() {
         assert!(stderr.contains(flag), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn sweep_writes_a_tidy_csv_and_charts() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let text = stdout(&callsim(&[
+        "sweep",
+        "scenarios/vip_priority.toml",
+        "--vary",
+        "agent_groups.operators.count=14:16",
+        "--vary",
+        "routing.queue=fifo,priority",
+        "-r",
+        "3",
+        "--out",
+        out,
+    ]));
+    assert!(text.contains("6 points"), "{text}");
+    let csv = std::fs::read_to_string(dir.path().join("sweep.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header = lines.next().unwrap();
+    assert!(
+        header.starts_with("agent_groups.operators.count,routing.queue,call_type,offered,offered_ci95,"),
+        "{header}"
+    );
+    assert_eq!(lines.count(), 6 * 3, "six points times vip, regular, total");
+    for chart in [
+        "sweep_service_level",
+        "sweep_asa",
+        "sweep_abandonment",
+        "sweep_wait_percentiles",
+    ] {
+        for ext in ["svg", "png"] {
+            assert!(
+                dir.path().join(format!("{chart}.{ext}")).metadata().unwrap().len() > 2000,
+                "{chart}.{ext}"
+            );
+        }
+    }
+}
+
+#[test]
+fn sweep_axes_can_come_from_the_scenario_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("with_sweep.toml");
+    let base = std::fs::read_to_string("scenarios/abandonment.toml").unwrap();
+    std::fs::write(
+        &path,
+        format!("{base}\n[sweep]\nvary = [\"agent_groups.agents.count=12:13\"]\n"),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    stdout(&callsim(&[
+        "sweep",
+        path.to_str().unwrap(),
+        "-r",
+        "2",
+        "--no-plots",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    assert!(csv.starts_with("agent_groups.agents.count,call_type,"));
+    assert_eq!(csv.lines().count(), 1 + 2 * 2);
+}
+
+#[test]
+fn compare_reports_paired_differences() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let value = json(&callsim(&[
+        "compare",
+        "scenarios/vip_priority.toml",
+        "--vary",
+        "routing.queue=fifo,priority",
+        "-r",
+        "10",
+        "--json",
+        "--out",
+        out,
+    ]));
+    assert_eq!(value["baseline"], "fifo");
+    let rows = value["rows"].as_array().unwrap();
+    let vip_asa = rows
+        .iter()
+        .find(|r| r["call_type"] == "vip" && r["metric"] == "asa_s")
+        .expect("a vip ASA row");
+    assert!(
+        vip_asa["difference"]["mean"].as_f64().unwrap() < 0.0,
+        "priority must cut VIP waits"
+    );
+    assert_eq!(vip_asa["significant"], true);
+    assert!(dir.path().join("compare.csv").exists() && dir.path().join("compare.png").exists());
+}
+
+#[test]
+fn bad_vary_exits_2_before_simulating() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("never");
+    let output = callsim(&[
+        "sweep",
+        "scenarios/vip_priority.toml",
+        "--vary",
+        "agent_groups.operators.count=20:10",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--vary") && stderr.contains("empty"), "{stderr}");
+    assert!(!out.exists(), "nothing may be written on bad input");
+}
