@@ -22,6 +22,7 @@ use super::duration_arg;
 ///
 /// Without --agents or a target, prints the classic table over a range of agent counts.
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct ErlangArgs {
     #[command(subcommand)]
     model: Model,

@@ -12,12 +12,16 @@ use clap::{Parser, Subcommand};
 
 /// Discrete-event call-center simulator with exact Erlang B/C/A theory beside it.
 ///
-/// Start with a bundled scenario:  callsim run scenarios/erlang_c_textbook.toml
-/// Size a shift with the calculator:  callsim erlang c --calls 100 --per 30m --aht 180s --target-sl 0.8
-/// Sweep staffing:  callsim sweep scenarios/vip_priority.toml --vary agent_groups.operators.count=12:22
-/// Compare policies:  callsim compare scenarios/vip_priority.toml --vary routing.queue=fifo,priority
+/// Start with a bundled scenario:
+///   callsim run scenarios/erlang_c_textbook.toml
+/// Size a shift with the calculator:
+///   callsim erlang c --calls 100 --per 30m --aht 180s --target-sl 0.8
+/// Sweep staffing:
+///   callsim sweep scenarios/vip_priority.toml --vary agent_groups.operators.count=12:22
+/// Compare policies on the same callers:
+///   callsim compare scenarios/vip_priority.toml --vary routing.queue=fifo,priority
 #[derive(Debug, Parser)]
-#[command(name = "callsim", version, about, long_about)]
+#[command(name = "callsim", version, about, long_about, verbatim_doc_comment)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -10,11 +10,14 @@ use callsim::theory::theory_for;
 
 /// Simulate a scenario file and report every metric with 95% confidence intervals.
 ///
-/// Prints a table per call type and in total (with Erlang C / A or M/M/c/K values beside the simulation when the
-/// scenario is one theory covers) and per agent group, and writes summary.csv and groups.csv.
+/// Prints a table per call type and in total, with Erlang C / A or M/M/c/K values beside the
+/// simulation when theory covers the scenario, and per agent group; writes summary.csv and
+/// groups.csv.
 ///
-/// Example: callsim run scenarios/erlang_c_textbook.toml --replications 20 --json
+/// Example:
+///   callsim run scenarios/erlang_c_textbook.toml --replications 20 --json
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct RunArgs {
     /// Scenario file (TOML); see scenarios/ for commented examples.
     scenario: PathBuf,

@@ -13,13 +13,19 @@ use callsim::sweep::{Grid, PointResult, compare_chart, compare_points, sweep_cha
 
 /// Sweep staffing and policy parameters: every combination of the --vary values, in parallel.
 ///
-/// PATH addresses any scenario field; arrays by element name. VALUES is a list (fifo,priority) or an inclusive
-/// range (10:20 or 10:20:2). Replication r sees the same callers at every point (common random numbers).
+/// PATH addresses any scenario field, arrays by element name:
+///   agent_groups.agents.count, routing.queue, call_types.vip.priority,
+///   call_types.general.arrivals.per_hour, call_types.general.service.mean
+/// VALUES is a list (fifo,priority or 3m,4m) or an inclusive range (10:20 or 10:20:2).
+/// Replication r sees the same callers at every point (common random numbers).
 ///
 /// Writes sweep.csv (one row per point and call type, plus total) and charts (SVG and PNG).
 ///
-/// Example: callsim sweep scenarios/vip_priority.toml --vary agent_groups.operators.count=12:22 --vary routing.queue=fifo,priority
+/// Example:
+///   callsim sweep scenarios/vip_priority.toml \
+///     --vary agent_groups.operators.count=12:22 --vary routing.queue=fifo,priority
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct SweepArgs {
     /// Scenario file (TOML).
     scenario: PathBuf,
@@ -43,13 +49,16 @@ pub struct SweepArgs {
     no_plots: bool,
 }
 
-/// Compare policies on the same callers: paired differences against the first variant with 95% intervals.
+/// Compare policies on the same callers: paired differences against the first variant.
 ///
-/// Every variant runs the same replications with the same random streams, so a difference reflects the policy,
-/// not luck. Writes compare.csv and compare.svg/.png (waits and abandonment per call type).
+/// Every variant runs the same replications with the same random streams, so a difference
+/// reflects the policy, not luck. Each difference has a 95% interval; * marks significant ones.
+/// Writes compare.csv and compare.svg/.png (waits and abandonment per call type).
 ///
-/// Example: callsim compare scenarios/vip_priority.toml --vary routing.queue=fifo,priority,priority-aging
+/// Example:
+///   callsim compare scenarios/vip_priority.toml --vary routing.queue=fifo,priority,priority-aging
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct CompareArgs {
     /// Scenario file (TOML).
     scenario: PathBuf,
