@@ -85,21 +85,37 @@ pub fn evaluate(model: StaffingModel, agents: u32, calls_per_second: f64, aht: f
     }
 }
 
-fn meets(level: &StaffLevel, targets: &Targets) -> bool {
-    targets
-        .service_level
-        .is_none_or(|(share, _)| level.service_level >= share)
-        && targets.asa.is_none_or(|asa| level.asa <= asa)
-        && targets.max_abandon.is_none_or(|max| level.p_abandon <= max)
-        && targets.max_occupancy.is_none_or(|max| level.occupancy <= max)
+/// True when `agents` meet every target. The service level, the one costly figure, is computed last and only
+/// when the cheap figures pass, including its bound `SL <= 1 - P(abandon)` (an abandoned call is never answered).
+fn meets_targets(model: StaffingModel, agents: u32, calls_per_second: f64, aht: f64, targets: &Targets) -> bool {
+    let cheap_ok = |asa: f64, p_abandon: f64, occupancy: f64| {
+        targets.asa.is_none_or(|max| asa <= max)
+            && targets.max_abandon.is_none_or(|max| p_abandon <= max)
+            && targets.max_occupancy.is_none_or(|max| occupancy <= max)
+            && targets.service_level.is_none_or(|(share, _)| 1.0 - p_abandon >= share)
+    };
+    match model {
+        StaffingModel::ErlangC => erlang_c(agents, calls_per_second, aht).is_ok_and(|c| {
+            cheap_ok(c.asa(), 0.0, c.occupancy())
+                && targets
+                    .service_level
+                    .is_none_or(|(share, t)| c.service_level(t) >= share)
+        }),
+        StaffingModel::ErlangA { patience } => {
+            let a = erlang_a(agents, calls_per_second, aht, patience);
+            cheap_ok(a.asa, a.p_abandon, a.occupancy)
+                && targets
+                    .service_level
+                    .is_none_or(|(share, t)| a.service_level(t) >= share)
+        }
+    }
 }
 
 /// The fewest agents meeting every target, or `None` if even [`MAX_AGENTS`] do not.
 ///
 /// Every figure improves with more agents, so the answer is found by doubling then bisection.
 pub fn required_agents(model: StaffingModel, calls_per_second: f64, aht: f64, targets: &Targets) -> Option<u32> {
-    let within = targets.service_level.map(|(_, t)| t).unwrap_or(0.0);
-    let ok = |n: u32| evaluate(model, n, calls_per_second, aht, within).is_some_and(|l| meets(&l, targets));
+    let ok = |n: u32| meets_targets(model, n, calls_per_second, aht, targets);
     let load = calls_per_second * aht;
     let mut low = match model {
         StaffingModel::ErlangC => load.floor() as u32,

@@ -159,6 +159,60 @@ fn huge_cases_are_finite_and_consistent() {
 }
 
 #[test]
+fn erlang_a_staffing_is_the_fewest_meeting_the_target_even_when_overloaded() {
+    // 9,000 erlangs, patience 5 min: abandonment lets fewer agents than the load reach 80/20.
+    let targets = Targets {
+        service_level: Some((0.8, 20.0)),
+        ..Default::default()
+    };
+    let model = StaffingModel::ErlangA { patience: 300.0 };
+    let n = required_agents(model, 50.0, 180.0, &targets).unwrap();
+    let at = |n| evaluate(model, n, 50.0, 180.0, 20.0).unwrap();
+    assert!(at(n).service_level >= 0.8, "{:?}", at(n));
+    assert!(at(n - 1).service_level < 0.8, "{:?}", at(n - 1));
+    assert!(n < 9_000, "{n}");
+    // Several targets at once: the answer meets all of them and one fewer misses one.
+    let targets = Targets {
+        service_level: Some((0.8, 20.0)),
+        asa: Some(10.0),
+        max_abandon: Some(0.03),
+        max_occupancy: Some(0.9),
+    };
+    let n = required_agents(model, 100.0 / 1800.0, 180.0, &targets).unwrap();
+    let ok = |l: StaffLevel| l.service_level >= 0.8 && l.asa <= 10.0 && l.p_abandon <= 0.03 && l.occupancy <= 0.9;
+    assert!(ok(evaluate(model, n, 100.0 / 1800.0, 180.0, 20.0).unwrap()));
+    assert!(!ok(evaluate(model, n - 1, 100.0 / 1800.0, 180.0, 20.0).unwrap()));
+}
+
+#[test]
+fn erlang_a_matches_direct_summation_of_the_birth_death_chain() {
+    // n = 3 agents, λ = 1/60, μ = 1/120, θ = 1/90: sum the chain naively over 400 states.
+    let (n, lambda, mu, theta) = (3usize, 1.0 / 60.0, 1.0 / 120.0, 1.0 / 90.0);
+    let mut weights = vec![1.0f64];
+    for k in 1..400 {
+        let death = if k <= n {
+            k as f64 * mu
+        } else {
+            n as f64 * mu + (k - n) as f64 * theta
+        };
+        weights.push(weights[k - 1] * lambda / death);
+    }
+    let total: f64 = weights.iter().sum();
+    let pi: Vec<f64> = weights.iter().map(|w| w / total).collect();
+    let p_wait: f64 = pi[n..].iter().sum();
+    let queue: f64 = pi.iter().enumerate().skip(n).map(|(k, p)| (k - n) as f64 * p).sum();
+    let a = erlang_a(n as u32, lambda, 1.0 / mu, 1.0 / theta);
+    close("p_wait", a.p_wait, p_wait, 1e-12);
+    close("queue", a.mean_queue_length, queue, 1e-12);
+    close("p_abandon", a.p_abandon, theta * queue / lambda, 1e-12);
+    // The tagged-caller route to the same number: Σ_j π_{n+j-1} jθ/(nμ + jθ).
+    let tagged: f64 = (1..300)
+        .map(|j| pi[n + j - 1] * j as f64 * theta / (n as f64 * mu + j as f64 * theta))
+        .sum();
+    close("p_abandon (tagged caller)", a.p_abandon, tagged, 1e-12);
+}
+
+#[test]
 fn square_root_staffing_is_close_to_the_exact_answer() {
     let targets = Targets {
         service_level: Some((0.8, 20.0)),
