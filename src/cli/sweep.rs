@@ -27,20 +27,8 @@ use callsim::sweep::{Grid, PointResult, compare_chart, compare_points, sweep_cha
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct SweepArgs {
-    /// Scenario file (TOML).
-    scenario: PathBuf,
-    /// An axis PATH=VALUES, e.g. agent_groups.agents.count=10:20 (repeatable) [default: the file's [sweep] vary].
-    #[arg(long = "vary", value_name = "PATH=VALUES")]
-    vary: Vec<String>,
-    /// Replications per point (overrides the file).
-    #[arg(long, short = 'r')]
-    replications: Option<u32>,
-    /// Output directory [default: output/<scenario file stem>-sweep/].
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// Worker threads [default: all cores]; results do not depend on it.
-    #[arg(long)]
-    threads: Option<usize>,
+    #[command(flatten)]
+    variants: VariantArgs,
     /// Metric for the per-call-type chart, e.g. asa_s, wait_p90_s, occupancy.
     #[arg(long, default_value = "service_level")]
     metric: String,
@@ -60,26 +48,53 @@ pub struct SweepArgs {
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct CompareArgs {
-    /// Scenario file (TOML).
-    scenario: PathBuf,
-    /// The variants PATH=A,B[,C]; the first is the baseline (repeatable for combined variants).
-    #[arg(long = "vary", value_name = "PATH=VALUES", required = true)]
-    vary: Vec<String>,
-    /// Replications per variant (overrides the file).
-    #[arg(long, short = 'r')]
-    replications: Option<u32>,
-    /// Output directory [default: output/<scenario file stem>-compare/].
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// Worker threads [default: all cores].
-    #[arg(long)]
-    threads: Option<usize>,
+    #[command(flatten)]
+    variants: VariantArgs,
     /// Print one JSON object instead of the table.
     #[arg(long)]
     json: bool,
     /// Skip the chart.
     #[arg(long)]
     no_plots: bool,
+}
+
+/// What to vary and how to run it, shared by `sweep` and `compare`.
+#[derive(Debug, clap::Args)]
+struct VariantArgs {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    /// An axis PATH=VALUES, e.g. agent_groups.agents.count=10:20 or routing.queue=fifo,priority
+    /// (repeatable; the grid is every combination; compare's baseline is the first)
+    /// [default: the scenario's [sweep] vary list].
+    #[arg(long = "vary", value_name = "PATH=VALUES")]
+    vary: Vec<String>,
+    /// Replications per point (overrides the file).
+    #[arg(long, short = 'r')]
+    replications: Option<u32>,
+    /// Output directory [default: output/<scenario file stem>-sweep/ or -compare/].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Worker threads [default: all cores]; results do not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+impl VariantArgs {
+    /// Builds the grid (at least `min_points` points) and runs it; returns it with the per-point results and the
+    /// output directory.
+    fn run(&self, suffix: &str, min_points: usize) -> anyhow::Result<(Grid, Vec<PointResult>, PathBuf)> {
+        let grid = build_grid(&self.scenario, &self.vary, self.replications)?;
+        anyhow::ensure!(
+            grid.points.len() >= min_points,
+            "--vary: compare needs at least two variants, e.g. routing.queue=fifo,priority"
+        );
+        let results = run_grid(&grid, self.threads)?;
+        let dir = self
+            .out
+            .clone()
+            .unwrap_or_else(|| super::default_out_dir(&self.scenario, suffix));
+        Ok((grid, results, dir))
+    }
 }
 
 fn build_grid(path: &Path, vary: &[String], replications: Option<u32>) -> anyhow::Result<Grid> {
@@ -111,11 +126,7 @@ pub fn sweep(args: SweepArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             names.join(", ")
         )
     })?;
-    let grid = build_grid(&args.scenario, &args.vary, args.replications)?;
-    let results = run_grid(&grid, args.threads)?;
-    let dir = args
-        .out
-        .unwrap_or_else(|| super::default_out_dir(&args.scenario, "-sweep"));
+    let (grid, results, dir) = args.variants.run("-sweep", 1)?;
     let (header, rows) = sweep_csv(&grid.axes, &results);
     write_csv(&dir.join("sweep.csv"), &header, &rows)?;
     let mut files = vec![dir.join("sweep.csv")];
@@ -157,16 +168,8 @@ pub fn sweep(args: SweepArgs, out: &mut dyn Write) -> anyhow::Result<()> {
 }
 
 pub fn compare(args: CompareArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let grid = build_grid(&args.scenario, &args.vary, args.replications)?;
-    anyhow::ensure!(
-        grid.points.len() >= 2,
-        "--vary: compare needs at least two variants, e.g. routing.queue=fifo,priority"
-    );
-    let results = run_grid(&grid, args.threads)?;
+    let (_, results, dir) = args.variants.run("-compare", 2)?;
     let comparison = compare_points(&results);
-    let dir = args
-        .out
-        .unwrap_or_else(|| super::default_out_dir(&args.scenario, "-compare"));
     let header: Vec<String> = [
         "variant",
         "baseline",

@@ -14,6 +14,9 @@ use crate::routing::{AgentSelection, GroupConfig, QueueDiscipline, RouterConfig}
 use file::DistributionFile;
 pub use file::ScenarioFile;
 
+/// Most calls one replication may be expected to simulate (about a minute of work on one core).
+pub const MAX_CALLS_PER_REPLICATION: f64 = 5e8;
+
 /// A validated call type.
 #[derive(Debug, Clone)]
 pub struct CallType {
@@ -281,6 +284,16 @@ impl Scenario {
                         .into(),
                 ));
             }
+        }
+        let calls_per_replication: f64 = call_types.iter().map(|c| c.arrival_rate).sum::<f64>() * horizon;
+        if calls_per_replication > MAX_CALLS_PER_REPLICATION {
+            return Err(fail(
+                "horizon.duration",
+                format!(
+                    "{calls_per_replication:.3e} calls per replication expected (arrival rates times duration); at most \
+                     {MAX_CALLS_PER_REPLICATION:.0e} are allowed: shorten the horizon or lower per_hour"
+                ),
+            ));
         }
         Ok(Scenario {
             name: raw.name,

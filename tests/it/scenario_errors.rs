@@ -139,6 +139,18 @@ fn bad_routing_values_are_refused() {
 }
 
 #[test]
+fn absurd_volumes_are_refused_before_simulating() {
+    assert_mentions(
+        &error_of(&GOOD.replace("per_hour = 200", "per_hour = 1e12")),
+        &["calls per replication", "at most"],
+    );
+    assert_mentions(
+        &error_of(&GOOD.replace("duration = \"8h\"", "duration = \"99999999h\"")),
+        &["horizon.duration"],
+    );
+}
+
+#[test]
 fn unreadable_file_is_reported() {
     let message = Scenario::from_path(std::path::Path::new("no/such/file.toml"))
         .unwrap_err()
