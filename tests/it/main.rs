@@ -3,6 +3,7 @@
 //! `validation_*` modules compare the simulator with exact theory inside confidence intervals; `golden` pins
 //! seeded output; the rest test behaviour and errors.
 
+mod allocations;
 mod cli;
 mod common;
 mod distributions;

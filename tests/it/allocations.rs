@@ -1,0 +1,79 @@
+//! The hot path does not allocate per event: a counting allocator (per thread, so parallel tests do not
+//! interfere) shows that doubling the calls of a replication adds only a handful of allocations (buffers that
+//! grow geometrically), not one per call.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use callsim::run::simulate_replication;
+
+use crate::common::scenario;
+
+struct CountingAllocator;
+
+thread_local! {
+    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+}
+
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.with(|count| count.set(count.get() + 1));
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.with(|count| count.set(count.get() + 1));
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: CountingAllocator = CountingAllocator;
+
+fn allocations_for(hours: u32) -> (u64, f64) {
+    let text = format!(
+        r#"
+name = "alloc"
+[horizon]
+duration = "{hours}h"
+[[call_types]]
+name = "a"
+arrivals = {{ per_hour = 400 }}
+service = {{ distribution = "lognormal", mean = "3m", cv = 1.0 }}
+patience = {{ distribution = "exponential", mean = "1m" }}
+priority = 1
+after_call_work = "10s"
+[[call_types]]
+name = "b"
+arrivals = {{ per_hour = 300 }}
+service = {{ distribution = "exponential", mean = "2m" }}
+patience = {{ distribution = "exponential", mean = "2m" }}
+[[agent_groups]]
+name = "g"
+count = 22
+skills = ["a", "b"]
+[routing]
+queue = "priority"
+"#
+    );
+    let s = scenario(&text);
+    let before = ALLOCATIONS.with(Cell::get);
+    let metrics = simulate_replication(&s, 0);
+    let after = ALLOCATIONS.with(Cell::get);
+    (after - before, metrics.total[callsim::stats::Metric::Offered.index()])
+}
+
+#[test]
+fn doubling_the_calls_adds_no_per_call_allocations() {
+    let (short, short_calls) = allocations_for(50);
+    let (long, long_calls) = allocations_for(100);
+    assert!(long_calls > 1.8 * short_calls && short_calls > 15_000.0);
+    assert!(
+        long.saturating_sub(short) < 40,
+        "{short} allocations for {short_calls} calls, {long} for {long_calls}"
+    );
+}
