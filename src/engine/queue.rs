@@ -117,4 +117,27 @@ mod tests {
         let order: Vec<char> = std::iter::from_fn(|| queue.pop().map(|(_, e)| e)).collect();
         assert_eq!(order, vec!['a', 'b', 'c', 'd']);
     }
+
+    #[test]
+    fn pops_in_time_order_against_a_sorted_reference() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(9);
+        let mut queue = EventQueue::default();
+        let mut reference: Vec<(f64, u64)> = Vec::new();
+        let mut now = 0.0;
+        for step in 0..20_000u64 {
+            if rng.random_bool(0.55) || queue.is_empty() {
+                let at = now + (rng.random_range(0..50) as f64) * 0.5;
+                queue.schedule(SimTime(at), step);
+                reference.push((at, step));
+            } else {
+                reference.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                let expected = reference.remove(0);
+                let (time, event) = queue.pop().unwrap();
+                assert_eq!((time.0, event), expected);
+                now = time.0;
+            }
+            assert_eq!(queue.len(), reference.len());
+        }
+    }
 }
