@@ -77,6 +77,9 @@ struct QueueArgs {
     /// Mean caller patience for Erlang A, e.g. 5m.
     #[arg(long, value_parser = duration_arg)]
     patience: Option<f64>,
+    /// Trunk lines (calls in the system at once, K >= agents): evaluates M/M/c/K with --agents (Erlang C only).
+    #[arg(long)]
+    lines: Option<u32>,
     /// Share of paid time agents are not on the phones (breaks, training); scheduled = ceil(required / (1 - s)).
     #[arg(long, allow_negative_numbers = true)]
     shrinkage: Option<f64>,
@@ -222,6 +225,16 @@ fn queue(args: QueueArgs, abandonment: bool, out: &mut dyn Write) -> anyhow::Res
         },
         (None, true) => None,
     };
+    if let Some(lines) = args.lines {
+        ensure!(
+            !abandonment,
+            "--lines: finite lines are modelled without abandonment; use `callsim erlang c`"
+        );
+        let Some(agents) = args.agents else {
+            bail!("--lines: give --agents too; M/M/c/K evaluates one staff level")
+        };
+        return finite_lines(agents, lines, rate, aht, within, args.json, out);
+    }
     let Some(agents) = agents else {
         return classic_table(model, model_name, rate, aht, load, within, args.json, out);
     };
@@ -254,6 +267,19 @@ fn queue(args: QueueArgs, abandonment: bool, out: &mut dyn Write) -> anyhow::Res
     if args.json {
         let mut value = level_json(&level, model_name, load, within, a.as_ref());
         value["mean_queue_length"] = json!(queue_length);
+        if let Ok(c) = erlang::erlang_c(agents, rate, aht)
+            && a.is_none()
+        {
+            for (key, p) in [
+                ("wait_p50_s", 0.5),
+                ("wait_p80_s", 0.8),
+                ("wait_p90_s", 0.9),
+                ("wait_p95_s", 0.95),
+                ("wait_p99_s", 0.99),
+            ] {
+                value[key] = json!(c.wait_quantile(p));
+            }
+        }
         if let Some(s) = scheduled {
             value["scheduled_agents"] = json!(s);
         }
@@ -298,6 +324,53 @@ fn queue(args: QueueArgs, abandonment: bool, out: &mut dyn Write) -> anyhow::Res
     if let Some((beta, n)) = root {
         rows.push(vec![format!("square-root rule R + {beta:.3}·√R"), n.to_string()]);
     }
+    write!(out, "{}", layout(&rows))?;
+    Ok(())
+}
+
+/// M/M/c/K: `agents` agents and `lines` trunk lines.
+fn finite_lines(
+    agents: u32,
+    lines: u32,
+    rate: f64,
+    aht: f64,
+    within: f64,
+    json: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    ensure!(agents >= 1, "--agents: must be at least 1");
+    ensure!(
+        lines >= agents,
+        "--lines: must be at least --agents ({agents}), got {lines}"
+    );
+    ensure!(lines <= 10_000_000, "--lines: must be at most 10000000, got {lines}");
+    let m = erlang::mmck(agents, lines, rate, aht);
+    if json {
+        let value = json!({
+            "model": "mmck", "load_erlangs": m.load, "agents": agents, "lines": lines, "answer_within_s": within,
+            "blocking": m.blocking, "p_wait": m.p_wait, "service_level": m.service_level(within),
+            "asa_s": m.mean_wait, "mean_wait_s": m.mean_wait, "mean_queue_length": m.mean_queue_length,
+            "occupancy": m.occupancy,
+        });
+        writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "M/M/c/K: {:.2} erlangs offered to {agents} agents on {lines} lines",
+        m.load
+    )?;
+    let rows = vec![
+        vec!["blocking (busy tone)".to_string(), format!("{:.5}", m.blocking)],
+        vec!["P(wait) of accepted calls".into(), format!("{:.4}", m.p_wait)],
+        vec![
+            format!("service level ({within}s)"),
+            format!("{:.4}", m.service_level(within)),
+        ],
+        vec!["mean wait of accepted calls".into(), format!("{:.2}s", m.mean_wait)],
+        vec!["mean calls on hold".into(), format!("{:.3}", m.mean_queue_length)],
+        vec!["occupancy".into(), format!("{:.1}%", m.occupancy * 100.0)],
+    ];
     write!(out, "{}", layout(&rows))?;
     Ok(())
 }

@@ -363,3 +363,19 @@ fn bad_vary_exits_2_before_simulating() {
     assert!(stderr.contains("--vary") && stderr.contains("empty"), "{stderr}");
     assert!(!out.exists(), "nothing may be written on bad input");
 }
+
+#[test]
+fn erlang_c_with_lines_is_mmck() {
+    let value = json(&callsim(&[
+        "erlang", "c", "--calls", "300", "--per", "1h", "--aht", "1m", "--agents", "5", "--lines", "8", "--json",
+    ]));
+    let exact = callsim::erlang::mmck(5, 8, 300.0 / 3600.0, 60.0);
+    assert_eq!(value["model"], "mmck");
+    assert!((value["blocking"].as_f64().unwrap() - exact.blocking).abs() < 1e-12);
+    assert!((value["asa_s"].as_f64().unwrap() - exact.mean_wait).abs() < 1e-9);
+    let output = callsim(&[
+        "erlang", "c", "--calls", "300", "--aht", "1m", "--agents", "5", "--lines", "4",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--lines"));
+}
