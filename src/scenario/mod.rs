@@ -412,7 +412,13 @@ fn build_distribution(spec: &DistributionFile) -> std::result::Result<DurationDi
             return Err(format!("{family} takes {}; remove \"{key}\"", allowed.join(" and ")));
         }
     }
-    build(spec)
+    build(spec).map_err(|message| {
+        if message.ends_with("is required") {
+            format!("{family} takes {}: {message}", allowed.join(" and "))
+        } else {
+            message
+        }
+    })
 }
 
 fn need<T>(value: Option<T>, key: &str) -> std::result::Result<T, String> {
@@ -421,7 +427,13 @@ fn need<T>(value: Option<T>, key: &str) -> std::result::Result<T, String> {
 
 /// One line from a TOML error: the line number, the offending line's text and the parser's complaint.
 fn describe_toml_error(error: &toml::de::Error, text: &str) -> String {
-    let message = error.message().trim().replace('\n', " ");
+    let message = error
+        .message()
+        .trim()
+        .replace('\n', " ")
+        .replace("expected u32", "expected a whole number of 0 or more")
+        .replace("expected u64", "expected a whole number of 0 or more")
+        .replace("expected f64", "expected a number");
     match error.span() {
         Some(span) => {
             let line_number = text[..span.start.min(text.len())].matches('\n').count() + 1;
