@@ -113,6 +113,18 @@ pub fn sweep_charts(
         .map(|r| r.summary.call_types.iter().map(|(n, _)| n.clone()).collect())
         .unwrap_or_default();
     let single: Vec<PointResult> = first_of_others.into_iter().cloned().collect();
+    // Name the values the other axes are held at.
+    let held: Vec<String> = axes
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != x)
+        .map(|(_, a)| format!("{}={}", short(&a.path), super::value_text(&a.values[0])))
+        .collect();
+    let at = if held.is_empty() {
+        String::new()
+    } else {
+        format!(" at {}", held.join(", "))
+    };
     let mut percentile_series = Vec::new();
     for name in &names {
         for (m, tag) in [
@@ -128,7 +140,7 @@ pub fn sweep_charts(
         }
     }
     let chart = base(
-        format!("Wait percentiles vs {}", short(&axes[x].path)),
+        format!("Wait percentiles vs {}{at}", short(&axes[x].path)),
         Metric::WaitP90S,
         percentile_series,
         None,
@@ -147,7 +159,7 @@ pub fn sweep_charts(
     }
     let target = (metric == Metric::ServiceLevel).then_some(service_level_target);
     let chart = base(
-        format!("{} per call type vs {}", metric.name(), short(&axes[x].path)),
+        format!("{} per call type vs {}{at}", metric.name(), short(&axes[x].path)),
         metric,
         by_type,
         target,
