@@ -71,6 +71,9 @@ struct VariantArgs {
     /// Replications per point (overrides the file).
     #[arg(long, short = 'r')]
     replications: Option<u32>,
+    /// Base random seed (overrides the file's `seed`).
+    #[arg(long, short = 's')]
+    seed: Option<u64>,
     /// Output directory [default: output/<scenario file stem>-sweep/ or -compare/].
     #[arg(long)]
     out: Option<PathBuf>,
@@ -83,7 +86,10 @@ impl VariantArgs {
     /// Builds the grid (at least `min_points` points) and runs it; returns it with the per-point results and the
     /// output directory.
     fn run(&self, suffix: &str, min_points: usize) -> anyhow::Result<(Grid, Vec<PointResult>, PathBuf)> {
-        let grid = build_grid(&self.scenario, &self.vary, self.replications)?;
+        let mut grid = build_grid(&self.scenario, &self.vary, self.replications)?;
+        if let Some(seed) = self.seed {
+            grid.points.iter_mut().for_each(|p| p.scenario.seed = seed);
+        }
         anyhow::ensure!(
             grid.points.len() >= min_points,
             "--vary: compare needs at least two variants, e.g. routing.queue=fifo,priority"
