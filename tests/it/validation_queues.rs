@@ -242,3 +242,104 @@ queue = "priority"
     // Relative gap between L and λW: zero up to end effects of the window (well under 1%).
     assert_covers("relative gap L - λW", gap, 0.0, 0.005);
 }
+
+#[test]
+fn three_priority_classes_follow_cobham() {
+    let text = r#"
+name = "three classes"
+seed = 1234
+replications = 30
+[horizon]
+duration = "40h"
+warmup = "2h"
+[[call_types]]
+name = "gold"
+arrivals = { per_hour = 30 }
+service = { distribution = "exponential", mean = "4m" }
+priority = 3
+[[call_types]]
+name = "silver"
+arrivals = { per_hour = 60 }
+service = { distribution = "exponential", mean = "4m" }
+priority = 2
+[[call_types]]
+name = "bronze"
+arrivals = { per_hour = 75 }
+service = { distribution = "exponential", mean = "4m" }
+priority = 1
+[[agent_groups]]
+name = "agents"
+count = 12
+skills = ["bronze", "silver", "gold"]
+[routing]
+queue = "priority"
+agent = "round-robin"
+"#;
+    let summary = run_scenario(&scenario(text), &|| {});
+    let exact = cobham_waits(12, &[30.0 / 3600.0, 60.0 / 3600.0, 75.0 / 3600.0], 240.0);
+    for (name, wait) in ["gold", "silver", "bronze"].iter().zip(exact) {
+        assert_covers(
+            &format!("{name} mean wait"),
+            summary.of(name).unwrap()[Metric::AsaS.index()],
+            wait,
+            0.0,
+        );
+    }
+}
+
+#[test]
+fn several_groups_serving_one_type_pool_like_one_group() {
+    // Specialists and generalists all answering one call type behave as one pool of 12: Erlang C.
+    let text = r#"
+name = "pooled"
+seed = 77
+replications = 30
+[horizon]
+duration = "40h"
+warmup = "2h"
+[[call_types]]
+name = "only"
+arrivals = { per_hour = 200 }
+service = { distribution = "exponential", mean = "3m" }
+[[agent_groups]]
+name = "first"
+count = 5
+skills = ["only"]
+[[agent_groups]]
+name = "second"
+count = 7
+skills = ["only"]
+[routing]
+queue = "fifo"
+agent = "skill-order"
+"#;
+    let summary = run_scenario(&scenario(text), &|| {});
+    let exact = erlang_c(12, 200.0 / 3600.0, 180.0).unwrap();
+    assert_covers("p_wait", summary.total[Metric::PWait.index()], exact.p_wait, 0.0);
+    assert_covers("asa", summary.total[Metric::AsaS.index()], exact.asa(), 0.0);
+    // skill-order fills the first group before the second.
+    assert!(summary.groups[0].occupancy.value() > summary.groups[1].occupancy.value());
+}
+
+#[test]
+fn erlang_a_service_level_at_other_thresholds() {
+    let s = scenario(&single_queue(
+        30,
+        560.0,
+        "3m",
+        r#"patience = { distribution = "exponential", mean = "90s" }"#,
+        "",
+    ));
+    let exact = erlang_a(30, 560.0 / 3600.0, 180.0, 90.0);
+    for threshold in [5.0, 60.0] {
+        let mut with_threshold = s.clone();
+        with_threshold.answer_within = threshold;
+        let summary = run_scenario(&with_threshold, &|| {});
+        assert_covers(
+            &format!("service level within {threshold}s"),
+            summary.total[Metric::ServiceLevel.index()],
+            exact.service_level(threshold),
+            0.0,
+        );
+    }
+}
