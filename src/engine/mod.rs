@@ -272,7 +272,8 @@ impl<'a> Simulation<'a> {
         if let Some(call) = self.agent_call[index].take() {
             self.calls.remove(call);
         }
-        self.router.on_hang_up(agent);
+        let was_talking = self.router.on_hang_up(agent);
+        debug_assert!(was_talking, "the engine hangs up only talking agents");
         let wrap_up = self.scenario.call_types[self.agent_call_type[index]].after_call_work;
         if wrap_up > 0.0 {
             self.events.schedule(now.after(wrap_up), Event::WrapUpEnds { agent });

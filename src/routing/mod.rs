@@ -234,17 +234,26 @@ impl<C: Copy> Router<C> {
 
     /// The caller talking to `agent` hangs up: the line is released and the agent starts wrap-up
     /// (after-call work). Call [`Router::on_agent_free`] when wrap-up ends, at once if there is none.
-    pub fn on_hang_up(&mut self, agent: AgentId) {
+    ///
+    /// Returns false, changing nothing, if the agent was not talking (a duplicate or late fact from the switch).
+    /// Agent numbers must be below [`Router::agent_count`], like every `AgentId` the router hands out.
+    pub fn on_hang_up(&mut self, agent: AgentId) -> bool {
         let state = &mut self.agents[agent.0 as usize];
-        debug_assert_eq!(state.status, Status::Talking);
+        if state.status != Status::Talking {
+            return false;
+        }
         state.status = Status::WrappingUp;
         self.calls_in_system -= 1;
+        true
     }
 
-    /// `agent` finished its call and wrap-up. Returns the waiting call it takes now, if any.
+    /// `agent` finished its call and wrap-up. Returns the waiting call it takes now, if any; `None` also when the
+    /// agent was not wrapping up (the fact is ignored).
     pub fn on_agent_free(&mut self, now: SimTime, agent: AgentId) -> Option<Assignment<C>> {
         let index = agent.0 as usize;
-        debug_assert_eq!(self.agents[index].status, Status::WrappingUp);
+        if self.agents[index].status != Status::WrappingUp {
+            return None;
+        }
         if self.agents[index].log_off_when_free {
             self.agents[index].log_off_when_free = false;
             self.agents[index].status = Status::Offline;
@@ -397,5 +406,88 @@ impl<C: Copy> Router<C> {
         };
         let (group, local) = (agent.group as usize, agent.local);
         self.free[group].insert(local, key);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct NoRandomness;
+
+    impl rand::TryRng for NoRandomness {
+        type Error = std::convert::Infallible;
+        fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+            unreachable!("deterministic policies draw nothing")
+        }
+        fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+            unreachable!("deterministic policies draw nothing")
+        }
+        fn try_fill_bytes(&mut self, _: &mut [u8]) -> Result<(), Self::Error> {
+            unreachable!("deterministic policies draw nothing")
+        }
+    }
+
+    fn router(lines: Option<u32>) -> Router<u32> {
+        Router::new(RouterConfig {
+            priorities: vec![5.0, 0.0],
+            groups: vec![GroupConfig {
+                agents: 1,
+                skills: vec![0, 1],
+            }],
+            queue: QueueDiscipline::Priority,
+            aging_per_second: 0.0,
+            agent_selection: AgentSelection::LongestIdle,
+            lines,
+        })
+    }
+
+    #[test]
+    fn a_vip_call_goes_to_the_next_free_agent_first() {
+        let mut r = router(None);
+        let t = SimTime(0.0);
+        assert_eq!(
+            r.on_arrival(t, 1, 1, &mut NoRandomness),
+            ArrivalDecision::Connect(AgentId(0))
+        );
+        assert!(matches!(
+            r.on_arrival(t, 2, 1, &mut NoRandomness),
+            ArrivalDecision::Queue(_)
+        ));
+        assert!(matches!(
+            r.on_arrival(t, 3, 0, &mut NoRandomness),
+            ArrivalDecision::Queue(_)
+        ));
+        assert!(r.on_hang_up(AgentId(0)));
+        assert_eq!(r.on_agent_free(SimTime(9.0), AgentId(0)).map(|a| a.call), Some(3));
+    }
+
+    #[test]
+    fn contradictory_facts_are_ignored() {
+        let mut r = router(None);
+        assert!(!r.on_hang_up(AgentId(0)), "a free agent cannot hang up");
+        assert_eq!(r.on_agent_free(SimTime(1.0), AgentId(0)), None);
+        assert_eq!(r.calls_in_system(), 0);
+        assert_eq!(r.free_agents_in(0), 1);
+    }
+
+    #[test]
+    fn a_full_trunk_blocks_arrivals() {
+        let mut r = router(Some(2));
+        let t = SimTime(0.0);
+        assert!(matches!(
+            r.on_arrival(t, 1, 1, &mut NoRandomness),
+            ArrivalDecision::Connect(_)
+        ));
+        assert!(matches!(
+            r.on_arrival(t, 2, 1, &mut NoRandomness),
+            ArrivalDecision::Queue(_)
+        ));
+        assert_eq!(r.on_arrival(t, 3, 1, &mut NoRandomness), ArrivalDecision::Block);
+        assert!(r.on_hang_up(AgentId(0)));
+        assert!(matches!(
+            r.on_arrival(t, 4, 1, &mut NoRandomness),
+            ArrivalDecision::Queue(_)
+        ));
     }
 }
