@@ -162,42 +162,55 @@ fn cobham_waits(agents: u32, rates: &[f64], aht: f64) -> Vec<f64> {
         .collect()
 }
 
+/// A scenario of non-preemptive priority classes sharing one pool: `(name, calls per hour, priority)`, exponential
+/// handle times of `aht_minutes`, no abandonment.
+fn priority_classes(seed: u64, agents: u32, aht_minutes: u32, classes: &[(&str, f64, f64)], agent: &str) -> String {
+    let mut text = format!(
+        "name = \"priority classes\"\nseed = {seed}\nreplications = 30\n[horizon]\nduration = \"40h\"\nwarmup = \"2h\"\n"
+    );
+    for (name, per_hour, priority) in classes {
+        text += &format!(
+            "[[call_types]]\nname = \"{name}\"\narrivals = {{ per_hour = {per_hour} }}\n\
+             service = {{ distribution = \"exponential\", mean = \"{aht_minutes}m\" }}\npriority = {priority}\n"
+        );
+    }
+    // Skills listed lowest priority first, so the group's skill order never does the priority's work.
+    let skills: Vec<String> = classes.iter().rev().map(|(name, _, _)| format!("\"{name}\"")).collect();
+    text += &format!(
+        "[[agent_groups]]\nname = \"agents\"\ncount = {agents}\nskills = [{}]\n[routing]\nqueue = \"priority\"\nagent = \"{agent}\"\n",
+        skills.join(", ")
+    );
+    text
+}
+
+/// Asserts every class's mean wait (ASA: nobody abandons) against Cobham's formula.
+fn assert_cobham(agents: u32, aht_minutes: u32, classes: &[(&str, f64, f64)], text: &str) -> callsim::stats::Summary {
+    let summary = run_scenario(&scenario(text), &|| {});
+    let rates: Vec<f64> = classes.iter().map(|(_, per_hour, _)| per_hour / 3600.0).collect();
+    let exact = cobham_waits(agents, &rates, aht_minutes as f64 * 60.0);
+    for ((name, _, _), wait) in classes.iter().zip(exact) {
+        assert_covers(
+            &format!("{name} mean wait"),
+            summary.of(name).unwrap()[Metric::AsaS.index()],
+            wait,
+            0.0,
+        );
+    }
+    summary
+}
+
 #[test]
 fn two_priority_classes_follow_cobham() {
-    let text = r#"
-name = "priority validation"
-seed = 99
-replications = 30
-[horizon]
-duration = "40h"
-warmup = "2h"
-[[call_types]]
-name = "vip"
-arrivals = { per_hour = 60 }
-service = { distribution = "exponential", mean = "3m" }
-priority = 5
-[[call_types]]
-name = "regular"
-arrivals = { per_hour = 140 }
-service = { distribution = "exponential", mean = "3m" }
-priority = 1
-[[agent_groups]]
-name = "agents"
-count = 11
-skills = ["regular", "vip"]
-[routing]
-queue = "priority"
-agent = "longest-idle"
-"#;
-    let summary = run_scenario(&scenario(text), &|| {});
-    let exact = cobham_waits(11, &[60.0 / 3600.0, 140.0 / 3600.0], 180.0);
-    let vip = summary.of("vip").unwrap();
-    let regular = summary.of("regular").unwrap();
-    assert_covers("vip mean wait", vip[Metric::AsaS.index()], exact[0], 0.0);
-    assert_covers("regular mean wait", regular[Metric::AsaS.index()], exact[1], 0.0);
+    let classes = [("vip", 60.0, 5.0), ("regular", 140.0, 1.0)];
+    let summary = assert_cobham(11, 3, &classes, &priority_classes(99, 11, 3, &classes, "longest-idle"));
     // The classes really differ: a priority bug that served FIFO would put both at the Erlang C ASA.
     let fifo = erlang_c(11, 200.0 / 3600.0, 180.0).unwrap().asa();
-    assert!(!vip[Metric::AsaS.index()].covers(fifo) && !regular[Metric::AsaS.index()].covers(fifo));
+    for name in ["vip", "regular"] {
+        assert!(
+            !summary.of(name).unwrap()[Metric::AsaS.index()].covers(fifo),
+            "{name} looks FIFO"
+        );
+    }
 }
 
 #[test]
@@ -245,46 +258,8 @@ queue = "priority"
 
 #[test]
 fn three_priority_classes_follow_cobham() {
-    let text = r#"
-name = "three classes"
-seed = 1234
-replications = 30
-[horizon]
-duration = "40h"
-warmup = "2h"
-[[call_types]]
-name = "gold"
-arrivals = { per_hour = 30 }
-service = { distribution = "exponential", mean = "4m" }
-priority = 3
-[[call_types]]
-name = "silver"
-arrivals = { per_hour = 60 }
-service = { distribution = "exponential", mean = "4m" }
-priority = 2
-[[call_types]]
-name = "bronze"
-arrivals = { per_hour = 75 }
-service = { distribution = "exponential", mean = "4m" }
-priority = 1
-[[agent_groups]]
-name = "agents"
-count = 12
-skills = ["bronze", "silver", "gold"]
-[routing]
-queue = "priority"
-agent = "round-robin"
-"#;
-    let summary = run_scenario(&scenario(text), &|| {});
-    let exact = cobham_waits(12, &[30.0 / 3600.0, 60.0 / 3600.0, 75.0 / 3600.0], 240.0);
-    for (name, wait) in ["gold", "silver", "bronze"].iter().zip(exact) {
-        assert_covers(
-            &format!("{name} mean wait"),
-            summary.of(name).unwrap()[Metric::AsaS.index()],
-            wait,
-            0.0,
-        );
-    }
+    let classes = [("gold", 30.0, 3.0), ("silver", 60.0, 2.0), ("bronze", 75.0, 1.0)];
+    assert_cobham(12, 4, &classes, &priority_classes(1234, 12, 4, &classes, "round-robin"));
 }
 
 #[test]
