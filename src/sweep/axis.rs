@@ -2,9 +2,12 @@
 //!
 //! `PATH` addresses any scenario field with dots; arrays of tables are addressed by element name:
 //! `agent_groups.agents.count`, `call_types.vip.priority`, `call_types.general.service.mean`, `routing.queue`.
-//! `VALUES` is a comma list (`fifo,priority`, `3m,4m`) or an inclusive range `10:20` or `10:20:2`.
+//! `VALUES` is a comma list (`fifo,priority`, `3m,4m`) or an inclusive range: numbers `10:20` or `10:20:2`,
+//! durations `2m:4m:30s` (step one minute when omitted).
 
 use toml::{Table, Value};
+
+use crate::time::parse_duration;
 
 /// Most points a sweep grid may have.
 pub const MAX_POINTS: usize = 10_000;
@@ -65,6 +68,8 @@ impl Axis {
         }
         let parsed = if values.contains(':') && !values.contains(',') && looks_numeric_range(values) {
             parse_range(values)?
+        } else if values.contains(':') && !values.contains(',') && looks_duration_range(values) {
+            parse_duration_range(values)?
         } else {
             let items: Vec<&str> = values.split(',').map(str::trim).collect();
             if items.iter().any(|s| s.is_empty()) {
@@ -81,6 +86,35 @@ impl Axis {
 
 fn looks_numeric_range(text: &str) -> bool {
     text.split(':').all(|part| part.trim().parse::<f64>().is_ok())
+}
+
+fn looks_duration_range(text: &str) -> bool {
+    text.split(':').all(|part| parse_duration(part).is_ok())
+}
+
+/// `2m:4m:30s`: durations from START to END by STEP (default one minute), written back as seconds (`"150s"`).
+fn parse_duration_range(spec: &str) -> Result<Vec<Value>, String> {
+    let parts: Vec<f64> = spec.split(':').map(|p| parse_duration(p).unwrap_or(f64::NAN)).collect();
+    if !(2..=3).contains(&parts.len()) {
+        return Err(format!("range \"{spec}\" must be START:END or START:END:STEP"));
+    }
+    let (start, end) = (parts[0], parts[1]);
+    let step = parts.get(2).copied().unwrap_or(60.0);
+    if step <= 0.0 {
+        return Err(format!("range \"{spec}\" needs a step longer than 0s"));
+    }
+    if end < start {
+        return Err(format!("range \"{spec}\" is empty: END is before START"));
+    }
+    let count = ((end - start) / step + 1e-9).floor() as usize + 1;
+    if count > MAX_POINTS {
+        return Err(format!(
+            "range \"{spec}\" has {count} values; at most {MAX_POINTS} are allowed"
+        ));
+    }
+    Ok((0..count)
+        .map(|i| Value::String(format!("{}s", start + i as f64 * step)))
+        .collect())
 }
 
 fn parse_range(spec: &str) -> Result<Vec<Value>, String> {

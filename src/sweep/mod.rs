@@ -60,10 +60,10 @@ impl Grid {
                 "no sweep axis: give --vary PATH=VALUES or a [sweep] vary list in the scenario",
             ));
         }
+        // Validate the base scenario first: its errors carry line numbers.
+        Scenario::from_toml_str(text, label)?;
         let base: toml::Table =
             toml::from_str(text).map_err(|e| Error::scenario(label, e.message().replace('\n', " ")))?;
-        // The base scenario itself must be valid.
-        Scenario::from_toml_str(text, label)?;
         let mut axes = Vec::new();
         for spec in specs {
             let axis = Axis::parse(spec).map_err(|m| Error::input(format!("--vary {spec}"), m))?;

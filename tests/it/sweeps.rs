@@ -55,6 +55,13 @@ fn the_grid_is_the_cartesian_product_in_order() {
     assert_eq!(g.points.len(), 6);
     assert_eq!(g.points[3].scenario.call_types[1].service.mean(), 240.0);
     assert!((g.points[5].scenario.call_types[0].arrival_rate * 3600.0 - 30.0).abs() < 1e-9);
+    let g = grid(&["call_types.general.service.mean=2m:4m:30s"]).unwrap();
+    let means: Vec<f64> = g
+        .points
+        .iter()
+        .map(|p| p.scenario.call_types[1].service.mean())
+        .collect();
+    assert_eq!(means, vec![120.0, 150.0, 180.0, 210.0, 240.0]);
 }
 
 #[test]
