@@ -16,7 +16,7 @@ use callsim::sweep::{Grid, PointResult, compare_chart, compare_points, sweep_cha
 /// PATH addresses any scenario field, arrays by element name:
 ///   agent_groups.agents.count, routing.queue, call_types.vip.priority,
 ///   call_types.general.arrivals.per_hour, call_types.general.service.mean
-/// VALUES is a list (fifo,priority or 3m,4m) or an inclusive range (10:20 or 10:20:2).
+/// VALUES is a list (fifo,priority or 3m,4m) or an inclusive range (10:20, 10:20:2, 2m:4m:30s).
 /// Replication r sees the same callers at every point (common random numbers).
 ///
 /// Writes sweep.csv (one row per point and call type, plus total) and charts (SVG and PNG).
