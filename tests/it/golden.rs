@@ -1,5 +1,5 @@
 //! Golden output: exact seeded figures pinned to catch unintended changes in the engine, the random streams or
-//! the statistics. These are not validation (see `validation_queues`); update them deliberately when a change is
+//! the statistics (on a frozen copy of the multi-skill scenario in tests/data). These are not validation (see `validation_queues`); update them deliberately when a change is
 //! meant to alter the random draws.
 
 use callsim::run::simulate_replication;
@@ -9,7 +9,7 @@ use crate::common::scenario;
 
 #[test]
 fn multi_skill_replication_zero_is_pinned() {
-    let s = scenario(&std::fs::read_to_string("scenarios/multi_skill.toml").unwrap());
+    let s = scenario(&std::fs::read_to_string("tests/data/golden_multi_skill.toml").unwrap());
     let m = simulate_replication(&s, 0);
     let pinned: Vec<(usize, Metric, f64)> = vec![
         (0, Metric::Offered, GOLDEN[0]),
