@@ -9,7 +9,7 @@ use callsim::report::output::{csv_number, write_csv};
 use callsim::report::table::layout;
 use callsim::scenario::Scenario;
 use callsim::stats::Metric;
-use callsim::sweep::{Grid, PointResult, compare_chart, compare_points, sweep_charts, sweep_csv};
+use callsim::sweep::{ChartChoice, Grid, PointResult, compare_chart, compare_points, sweep_charts, sweep_csv};
 
 /// Sweep staffing and policy parameters: every combination of the --vary values, in parallel.
 ///
@@ -32,6 +32,9 @@ pub struct SweepArgs {
     /// Metric for the per-call-type chart, e.g. asa_s, wait_p90_s, occupancy.
     #[arg(long, default_value = "service_level")]
     metric: String,
+    /// The swept path drawn along x [default: the staffing axis (.count), else the first --vary].
+    #[arg(long, value_name = "PATH")]
+    x: Option<String>,
     /// Skip the charts (CSV only).
     #[arg(long)]
     no_plots: bool,
@@ -83,23 +86,23 @@ struct VariantArgs {
 }
 
 impl VariantArgs {
-    /// Builds the grid (at least `min_points` points) and runs it; returns it with the per-point results and the
-    /// output directory.
-    fn run(&self, suffix: &str, min_points: usize) -> anyhow::Result<(Grid, Vec<PointResult>, PathBuf)> {
+    /// Builds and validates the grid, with the seed override applied.
+    fn grid(&self) -> anyhow::Result<Grid> {
         let mut grid = build_grid(&self.scenario, &self.vary, self.replications)?;
         if let Some(seed) = self.seed {
             grid.points.iter_mut().for_each(|p| p.scenario.seed = seed);
         }
-        anyhow::ensure!(
-            grid.points.len() >= min_points,
-            "--vary: compare needs at least two variants, e.g. routing.queue=fifo,priority"
-        );
-        let results = run_grid(&grid, self.threads)?;
+        Ok(grid)
+    }
+
+    /// Runs the grid; returns the per-point results and the output directory.
+    fn run(&self, grid: &Grid, suffix: &str) -> anyhow::Result<(Vec<PointResult>, PathBuf)> {
+        let results = run_grid(grid, self.threads)?;
         let dir = self
             .out
             .clone()
             .unwrap_or_else(|| super::default_out_dir(&self.scenario, suffix));
-        Ok((grid, results, dir))
+        Ok((results, dir))
     }
 }
 
@@ -132,13 +135,20 @@ pub fn sweep(args: SweepArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             names.join(", ")
         )
     })?;
-    let (grid, results, dir) = args.variants.run("-sweep", 1)?;
+    let grid = args.variants.grid()?;
+    callsim::sweep::x_axis(&grid.axes, args.x.as_deref())?;
+    let (results, dir) = args.variants.run(&grid, "-sweep")?;
     let (header, rows) = sweep_csv(&grid.axes, &results);
     write_csv(&dir.join("sweep.csv"), &header, &rows)?;
     let mut files = vec![dir.join("sweep.csv")];
     if !args.no_plots {
         let target = grid.points[0].scenario.service_level_target;
-        files.extend(sweep_charts(&grid.axes, &results, target, metric, &dir)?);
+        let choice = ChartChoice {
+            service_level_target: target,
+            metric,
+            x_path: args.x.as_deref(),
+        };
+        files.extend(sweep_charts(&grid.axes, &results, choice, &dir)?);
     }
     let mut table = vec![
         grid.axes
@@ -174,7 +184,12 @@ pub fn sweep(args: SweepArgs, out: &mut dyn Write) -> anyhow::Result<()> {
 }
 
 pub fn compare(args: CompareArgs, out: &mut dyn Write) -> anyhow::Result<()> {
-    let (_, results, dir) = args.variants.run("-compare", 2)?;
+    let grid = args.variants.grid()?;
+    anyhow::ensure!(
+        grid.points.len() >= 2,
+        "--vary: compare needs at least two variants, e.g. routing.queue=fifo,priority"
+    );
+    let (results, dir) = args.variants.run(&grid, "-compare")?;
     let comparison = compare_points(&results);
     let header: Vec<String> = [
         "variant",

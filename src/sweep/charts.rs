@@ -7,9 +7,19 @@ use crate::error::Result;
 use crate::plot::{BarPanel, LineChart, Series, bar_chart, line_chart};
 use crate::stats::Metric;
 
-/// The axis drawn along x: the first staffing axis (a path ending in `.count`), else the first axis.
-pub fn x_axis(axes: &[Axis]) -> usize {
-    axes.iter().position(|a| a.path.ends_with(".count")).unwrap_or(0)
+/// The axis drawn along x: the one whose path is `chosen`, else the first staffing axis (a path ending in
+/// `.count`), else the first axis. Errors when `chosen` is not an axis of the sweep.
+pub fn x_axis(axes: &[Axis], chosen: Option<&str>) -> Result<usize> {
+    match chosen {
+        Some(path) => axes.iter().position(|a| a.path == path).ok_or_else(|| {
+            let paths: Vec<&str> = axes.iter().map(|a| a.path.as_str()).collect();
+            crate::error::Error::input(
+                "--x",
+                format!("\"{path}\" is not a swept path; swept paths: {}", paths.join(", ")),
+            )
+        }),
+        None => Ok(axes.iter().position(|a| a.path.ends_with(".count")).unwrap_or(0)),
+    }
 }
 
 /// The last two segments of a path (`operators.count`), for titles.
@@ -64,16 +74,26 @@ fn lines_over_x(axes: &[Axis], results: &[PointResult], x: usize, call_type: &st
     series
 }
 
+/// What the sweep charts show beyond the fixed set.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ChartChoice<'a> {
+    /// The service-level target, drawn as a line.
+    pub service_level_target: f64,
+    /// The metric drawn per call type.
+    pub metric: Metric,
+    /// The axis along x (`None`: the staffing axis, else the first).
+    pub x_path: Option<&'a str>,
+}
+
 /// Draws the sweep charts into `dir`: service level (with the target), ASA and abandonment rate against the x
-/// axis, wait percentiles per call type, and `metric` per call type. Returns the files written.
-pub fn sweep_charts(
-    axes: &[Axis],
-    results: &[PointResult],
-    service_level_target: f64,
-    metric: Metric,
-    dir: &Path,
-) -> Result<Vec<PathBuf>> {
-    let x = x_axis(axes);
+/// axis, wait percentiles per call type, and the chosen metric per call type. Returns the files written.
+pub fn sweep_charts(axes: &[Axis], results: &[PointResult], choice: ChartChoice, dir: &Path) -> Result<Vec<PathBuf>> {
+    let ChartChoice {
+        service_level_target,
+        metric,
+        x_path,
+    } = choice;
+    let x = x_axis(axes, x_path)?;
     let ticks: Vec<String> = axes[x].values.iter().map(super::value_text).collect();
     let mut files = Vec::new();
     let base = |title: String, y: Metric, series: Vec<Series>, target: Option<f64>| LineChart {

@@ -11,7 +11,7 @@ mod charts;
 mod compare;
 
 pub use axis::{Axis, MAX_POINTS, set_path, value_text};
-pub use charts::{compare_chart, sweep_charts, x_axis};
+pub use charts::{ChartChoice, compare_chart, sweep_charts, x_axis};
 pub use compare::{Comparison, ComparisonRow, compare_points, paired_difference};
 
 use rayon::prelude::*;

@@ -1,7 +1,7 @@
 //! Sweeps and comparisons: grid expansion, thread-count independence, common random numbers, plots, bad input.
 
 use callsim::stats::{Estimate, Metric};
-use callsim::sweep::{Grid, compare_points, sweep_charts, sweep_csv};
+use callsim::sweep::{ChartChoice, Grid, compare_points, sweep_charts, sweep_csv};
 
 const BASE: &str = r#"
 name = "sweep base"
@@ -130,7 +130,12 @@ fn plots_are_written_and_non_empty() {
     let g = grid(&["agent_groups.agents.count=10:13", "routing.queue=fifo,priority"]).unwrap();
     let results = g.run(&|| {});
     let dir = tempfile::tempdir().unwrap();
-    let files = sweep_charts(&g.axes, &results, 0.8, Metric::AsaS, dir.path()).unwrap();
+    let choice = ChartChoice {
+        service_level_target: 0.8,
+        metric: Metric::AsaS,
+        x_path: None,
+    };
+    let files = sweep_charts(&g.axes, &results, choice, dir.path()).unwrap();
     assert_eq!(files.len(), 10);
     for file in &files {
         let bytes = std::fs::read(file).unwrap();
@@ -142,6 +147,26 @@ fn plots_are_written_and_non_empty() {
             assert!(text.contains("<svg") && text.contains("agents.count"));
         }
     }
+    let choice = ChartChoice {
+        x_path: Some("routing.queue"),
+        ..choice
+    };
+    let by_policy = sweep_charts(&g.axes, &results, choice, dir.path()).unwrap();
+    let svg = std::fs::read_to_string(&by_policy[0]).unwrap();
+    assert!(
+        svg.contains("routing.queue") && svg.contains("count=10"),
+        "x is the policy, lines per staffing"
+    );
+    let wrong = ChartChoice {
+        x_path: Some("routing.agent"),
+        ..choice
+    };
+    assert!(
+        sweep_charts(&g.axes, &results, wrong, dir.path())
+            .unwrap_err()
+            .to_string()
+            .contains("--x")
+    );
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .filter_map(|e| e.ok())
