@@ -1,5 +1,6 @@
 //! Argument definitions and the commands behind them (binary side only).
 
+mod check;
 mod erlang;
 mod progress;
 mod run;
@@ -33,6 +34,7 @@ enum Command {
     Erlang(erlang::ErlangArgs),
     Sweep(sweep::SweepArgs),
     Compare(sweep::CompareArgs),
+    Check(check::CheckArgs),
 }
 
 /// Runs the chosen command, writing its report to `out`.
@@ -42,6 +44,7 @@ pub fn execute(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Erlang(args) => erlang::execute(args, out),
         Command::Sweep(args) => sweep::sweep(args, out),
         Command::Compare(args) => sweep::compare(args, out),
+        Command::Check(args) => check::execute(args, out),
     }
 }
 

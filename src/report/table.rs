@@ -7,7 +7,8 @@ use crate::scenario::Warning;
 use crate::stats::{Metric, Summary};
 use crate::theory::Theory;
 
-/// Lays out rows of cells in aligned columns: the first column left-aligned, the rest right-aligned.
+/// Lays out rows of cells in aligned columns. The first row is the header. A column whose cells all start with a
+/// digit (or `-`) is right-aligned, like numbers in a spreadsheet; text columns are left-aligned.
 pub fn layout(rows: &[Vec<String>]) -> String {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..columns)
@@ -19,18 +20,31 @@ pub fn layout(rows: &[Vec<String>]) -> String {
                 .unwrap_or(0)
         })
         .collect();
+    let numeric: Vec<bool> = (0..columns)
+        .map(|c| {
+            c > 0
+                && rows
+                    .iter()
+                    .skip(1)
+                    .filter_map(|r| r.get(c))
+                    .filter(|s| !s.is_empty())
+                    .all(|s| s.starts_with(|ch: char| ch.is_ascii_digit() || ch == '-'))
+        })
+        .collect();
     let mut out = String::new();
     for row in rows {
         let mut line = String::new();
         for (c, cell) in row.iter().enumerate() {
-            let pad = widths[c] - cell.chars().count();
-            if c == 0 {
-                line.push_str(cell);
-                line.push_str(&" ".repeat(pad));
-            } else {
+            let pad = " ".repeat(widths[c] - cell.chars().count());
+            if c > 0 {
                 line.push_str("  ");
-                line.push_str(&" ".repeat(pad));
+            }
+            if numeric[c] {
+                line.push_str(&pad);
                 line.push_str(cell);
+            } else {
+                line.push_str(cell);
+                line.push_str(&pad);
             }
         }
         out.push_str(line.trim_end());

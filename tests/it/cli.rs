@@ -379,3 +379,12 @@ fn erlang_c_with_lines_is_mmck() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("--lines"));
 }
+
+#[test]
+fn check_describes_a_scenario_without_simulating() {
+    let text = stdout(&callsim(&["check", "scenarios/multi_skill.toml"]));
+    assert!(text.contains("offered load 17.00 erlangs on 19 agents"), "{text}");
+    assert!(text.contains("technical, billing"), "{text}");
+    let output = callsim(&["check", "tests/data/does_not_exist.toml"]);
+    assert_eq!(output.status.code(), Some(2));
+}
