@@ -85,6 +85,16 @@ pub struct ReplicationMetrics {
     pub total: MetricValues,
     /// Per agent group, in scenario order.
     pub groups: Vec<GroupValues>,
+    /// Waits of answered calls per call type, then all types together (last): for pooled percentiles across
+    /// replications. Emptied by [`ReplicationMetrics::drop_histograms`] once a summary has used them.
+    pub waits: Vec<WaitHistogram>,
+}
+
+impl ReplicationMetrics {
+    /// Frees the wait histograms (about 10 KiB each) once percentiles have been pooled.
+    pub fn drop_histograms(&mut self) {
+        self.waits = Vec::new();
+    }
 }
 
 /// Collects [`ReplicationMetrics`] from the engine's observer hooks.
@@ -151,6 +161,8 @@ impl Collector {
             merged.merge(&t.waits);
         }
         let total = metric_values(&all, &merged, window, staffed_time, start);
+        let mut waits: Vec<WaitHistogram> = self.call_types.iter().map(|t| t.waits.clone()).collect();
+        waits.push(merged);
         let groups = self
             .group_busy_area
             .iter()
@@ -168,6 +180,7 @@ impl Collector {
         ReplicationMetrics {
             call_types,
             total,
+            waits,
             groups,
         }
     }

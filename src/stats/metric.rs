@@ -26,7 +26,8 @@ pub enum Metric {
     BlockingRate,
     /// Mean time to abandon of abandoned calls, in seconds.
     MeanTimeToAbandonS,
-    /// Median wait of answered calls, in seconds.
+    /// Median wait of answered calls, in seconds. Across replications the percentiles are pooled, not averaged
+    /// (see [`crate::stats::histogram::pooled_quantile`]).
     WaitP50S,
     /// 80th percentile of the wait of answered calls, in seconds.
     WaitP80S,

@@ -3,6 +3,7 @@
 use crate::scenario::Scenario;
 use crate::stats::collector::ReplicationMetrics;
 use crate::stats::estimate::Estimate;
+use crate::stats::histogram::{WaitHistogram, pooled_quantile};
 use crate::stats::metric::Metric;
 
 /// One [`Estimate`] per metric, indexed by [`Metric::index`].
@@ -36,6 +37,24 @@ pub struct Summary {
     pub groups: Vec<GroupSummary>,
 }
 
+/// Replaces the wait percentiles by pooled ones (see [`pooled_quantile`]); `scope` indexes
+/// [`ReplicationMetrics::waits`]. Replications without histograms keep the averaged daily percentiles.
+fn pool_percentiles(estimates: &mut MetricEstimates, replications: &[ReplicationMetrics], scope: usize) {
+    let histograms: Vec<&WaitHistogram> = replications.iter().filter_map(|r| r.waits.get(scope)).collect();
+    if histograms.len() != replications.len() || histograms.is_empty() {
+        return;
+    }
+    for (metric, p) in [
+        (Metric::WaitP50S, 0.50),
+        (Metric::WaitP80S, 0.80),
+        (Metric::WaitP90S, 0.90),
+        (Metric::WaitP95S, 0.95),
+        (Metric::WaitP99S, 0.99),
+    ] {
+        estimates[metric.index()] = pooled_quantile(&histograms, p);
+    }
+}
+
 fn estimates(rows: impl Fn(usize) -> Vec<f64>) -> MetricEstimates {
     std::array::from_fn(|metric| Estimate::from_samples(rows(metric)))
 }
@@ -43,18 +62,19 @@ fn estimates(rows: impl Fn(usize) -> Vec<f64>) -> MetricEstimates {
 impl Summary {
     /// Combines the replications of `scenario`, in replication order.
     pub fn from_replications(scenario: &Scenario, replications: &[ReplicationMetrics]) -> Summary {
+        let types = scenario.call_types.len();
         let call_types = scenario
             .call_types
             .iter()
             .enumerate()
             .map(|(t, ct)| {
-                (
-                    ct.name.clone(),
-                    estimates(|m| replications.iter().map(|r| r.call_types[t][m]).collect()),
-                )
+                let mut e = estimates(|m| replications.iter().map(|r| r.call_types[t][m]).collect());
+                pool_percentiles(&mut e, replications, t);
+                (ct.name.clone(), e)
             })
             .collect();
-        let total = estimates(|m| replications.iter().map(|r| r.total[m]).collect());
+        let mut total = estimates(|m| replications.iter().map(|r| r.total[m]).collect());
+        pool_percentiles(&mut total, replications, types);
         let groups = scenario
             .agent_groups
             .iter()

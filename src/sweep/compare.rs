@@ -3,6 +3,10 @@
 //! Replication `r` of every variant sees the same callers, so the difference `variant_r - baseline_r` removes
 //! most of the day-to-day noise; its mean and Student-t interval over replications is the estimate of the
 //! effect. A difference is significant when its 95% interval excludes zero.
+//!
+//! For wait percentiles the paired difference is taken between each replication's own percentiles (a day's p90
+//! against the same day's p90), while the baseline and variant columns show the pooled percentiles of
+//! [`crate::stats::histogram::pooled_quantile`]; the difference is therefore not exactly their gap.
 
 use super::PointResult;
 use crate::stats::{Estimate, Metric, MetricValues, ReplicationMetrics};

@@ -150,9 +150,11 @@ impl Grid {
         self.points
             .iter()
             .map(|point| {
-                let replications: Vec<ReplicationMetrics> =
+                let mut replications: Vec<ReplicationMetrics> =
                     metrics.by_ref().take(point.scenario.replications as usize).collect();
                 let summary = Summary::from_replications(&point.scenario, &replications);
+                // The histograms have served the pooled percentiles; a large grid need not keep them.
+                replications.iter_mut().for_each(ReplicationMetrics::drop_histograms);
                 PointResult {
                     labels: point.labels.clone(),
                     replications,

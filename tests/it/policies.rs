@@ -1,7 +1,8 @@
 //! Behaviour of the routing policies in whole simulations, where theory gives no exact number.
 
-use callsim::run::run_scenario;
+use callsim::run::{run_replications, run_scenario};
 use callsim::stats::Metric;
+use callsim::sweep::paired_difference;
 
 use crate::common::scenario;
 
@@ -43,16 +44,20 @@ fn priority_aging_without_aging_is_strict_priority() {
 
 #[test]
 fn aging_shortens_the_longest_waits_of_low_priority_calls() {
-    let strict = run_scenario(&scenario(&vip_day("priority", 0.0)), &|| {});
-    let aging = run_scenario(&scenario(&vip_day("priority-aging", 0.2)), &|| {});
-    let p99 = |s: &callsim::stats::Summary, t: &str| s.of(t).unwrap()[Metric::WaitP99S.index()];
-    let (strict_regular, aged_regular) = (p99(&strict, "regular"), p99(&aging, "regular"));
+    // Same callers under both policies (common random numbers): the paired difference of each day's p99.
+    let strict = run_replications(&scenario(&vip_day("priority", 0.0)), &|| {});
+    let aging = run_replications(&scenario(&vip_day("priority-aging", 0.2)), &|| {});
+    let regular = paired_difference(&strict, &aging, |m| &m.call_types[1], Metric::WaitP99S);
     assert!(
-        aged_regular.value() + aged_regular.half_width() < strict_regular.value() - strict_regular.half_width(),
-        "regular p99: aging {aged_regular:?} vs strict {strict_regular:?}"
+        regular.mean.unwrap() + regular.ci95.unwrap() < 0.0,
+        "regular p99 must fall with aging: {regular:?}"
     );
     // VIPs pay for it.
-    assert!(p99(&aging, "vip").value() > p99(&strict, "vip").value());
+    let vip = paired_difference(&strict, &aging, |m| &m.call_types[0], Metric::WaitP99S);
+    assert!(
+        vip.mean.unwrap() - vip.ci95.unwrap() > 0.0,
+        "vip p99 must rise with aging: {vip:?}"
+    );
 }
 
 #[test]

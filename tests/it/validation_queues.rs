@@ -67,6 +67,26 @@ fn erlang_c_without_abandonment() {
 }
 
 #[test]
+fn erlang_c_tail_percentiles_over_many_short_days() {
+    // Eight-hour days at high load differ a lot from one another; percentiles pooled over days must still match
+    // the stationary Erlang C quantiles (an average of daily 99th percentiles falls about 25% short here).
+    let mut s = scenario(&single_queue(12, 200.0, "3m", "", ""));
+    s.horizon = 8.0 * 3600.0;
+    s.warmup = 3600.0;
+    s.replications = 300;
+    let summary = run_scenario(&s, &|| {});
+    let exact = erlang_c(12, 200.0 / 3600.0, 180.0).unwrap();
+    for (metric, p) in [
+        (Metric::WaitP80S, 0.8),
+        (Metric::WaitP95S, 0.95),
+        (Metric::WaitP99S, 0.99),
+    ] {
+        let q = exact.wait_quantile(p);
+        assert_covers(metric.name(), summary.total[metric.index()], q, 0.004 * q);
+    }
+}
+
+#[test]
 fn erlang_a_with_exponential_patience() {
     let s = scenario(&single_queue(
         13,
