@@ -17,7 +17,7 @@ mod streams;
 
 pub use arrivals::PendingArrivals;
 pub use observer::Observer;
-pub use queue::EventQueue;
+pub use queue::{EventCode, EventQueue};
 pub use streams::{Stream, StreamRng, stream_rng};
 
 use crate::routing::{AgentId, ArrivalDecision, QueueTicket, Router};
@@ -27,10 +27,11 @@ use crate::time::SimTime;
 /// Everything that can happen, apart from arrivals (one pending per call type, see [`PendingArrivals`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Event {
-    /// A waiting caller's patience runs out (skipped if the call's slot has moved on).
+    /// A waiting caller's patience runs out (skipped unless the call in that slot is still waiting with this
+    /// very deadline: lazy cancellation).
     PatienceEnds {
-        /// The call.
-        call: CallHandle,
+        /// The call's slot in the engine's slab.
+        slot: u32,
     },
     /// The caller talking to an agent hangs up after being served.
     HangUp {
@@ -42,6 +43,34 @@ pub enum Event {
         /// The agent.
         agent: AgentId,
     },
+}
+
+const KIND_SHIFT: u32 = 30;
+const INDEX_MASK: u32 = (1 << KIND_SHIFT) - 1;
+
+/// Most agents (and calls in the system at once) the packed event encoding can address.
+pub const MAX_INDEX: u32 = INDEX_MASK;
+
+impl EventCode for Event {
+    /// Two bits of kind, thirty of agent or slot index.
+    #[inline]
+    fn encode(self) -> u32 {
+        match self {
+            Event::PatienceEnds { slot } => slot,
+            Event::HangUp { agent } => (1 << KIND_SHIFT) | agent.0,
+            Event::WrapUpEnds { agent } => (2 << KIND_SHIFT) | agent.0,
+        }
+    }
+
+    #[inline]
+    fn decode(code: u32) -> Self {
+        let index = code & INDEX_MASK;
+        match code >> KIND_SHIFT {
+            0 => Event::PatienceEnds { slot: index },
+            1 => Event::HangUp { agent: AgentId(index) },
+            _ => Event::WrapUpEnds { agent: AgentId(index) },
+        }
+    }
 }
 
 /// A call in the engine's slab: slot index plus generation, so stale timers can be recognised.
@@ -58,6 +87,8 @@ struct CallRecord {
     arrived: SimTime,
     handle_time: f64,
     ticket: Option<QueueTicket>,
+    /// When the caller hangs up if still waiting (NaN: no patience timer).
+    patience_deadline: f64,
 }
 
 /// Calls in the system, in reusable slots.
@@ -75,6 +106,7 @@ impl CallSlab {
             arrived,
             handle_time,
             ticket: None,
+            patience_deadline: f64::NAN,
         };
         match self.free.pop() {
             Some(slot) => {
@@ -92,10 +124,19 @@ impl CallSlab {
         }
     }
 
-    fn get(&self, call: CallHandle) -> Option<&CallRecord> {
-        self.records
-            .get(call.slot as usize)
-            .filter(|r| r.generation == call.generation)
+    /// The call in `slot` if it is still waiting and its patience runs out exactly at `deadline`; a timer of a call
+    /// already answered or of a slot reused since finds nothing.
+    fn waiting_until(&self, slot: u32, deadline: SimTime) -> Option<(CallHandle, QueueTicket, SimTime)> {
+        let record = self.records.get(slot as usize)?;
+        let ticket = record.ticket?;
+        (record.patience_deadline == deadline.0).then_some((
+            CallHandle {
+                slot,
+                generation: record.generation,
+            },
+            ticket,
+            record.arrived,
+        ))
     }
 
     fn get_mut(&mut self, call: CallHandle) -> &mut CallRecord {
@@ -105,6 +146,8 @@ impl CallSlab {
     fn remove(&mut self, call: CallHandle) {
         let record = &mut self.records[call.slot as usize];
         record.generation = record.generation.wrapping_add(1);
+        record.ticket = None;
+        record.patience_deadline = f64::NAN;
         self.free.push(call.slot);
     }
 }
@@ -186,7 +229,7 @@ impl<'a> Simulation<'a> {
             debug_assert!(time >= now, "the clock never runs backwards");
             now = time;
             match event {
-                Event::PatienceEnds { call } => self.patience_ends(now, call, observer),
+                Event::PatienceEnds { slot } => self.patience_ends(now, slot, observer),
                 Event::HangUp { agent } => self.hang_up(now, agent, observer),
                 Event::WrapUpEnds { agent } => self.release_agent(now, agent, observer),
             }
@@ -231,18 +274,18 @@ impl<'a> Simulation<'a> {
                     self.router.total_queue_length(),
                 );
                 if let Some(patience) = patience {
-                    self.events.schedule(now.after(patience), Event::PatienceEnds { call });
+                    let deadline = now.after(patience);
+                    self.calls.get_mut(call).patience_deadline = deadline.0;
+                    self.events.schedule(deadline, Event::PatienceEnds { slot: call.slot });
                 }
             }
         }
     }
 
-    fn patience_ends<O: Observer>(&mut self, now: SimTime, call: CallHandle, observer: &mut O) {
-        let Some(record) = self.calls.get(call) else {
+    fn patience_ends<O: Observer>(&mut self, now: SimTime, slot: u32, observer: &mut O) {
+        let Some((call, ticket, arrived)) = self.calls.waiting_until(slot, now) else {
             return;
         };
-        let Some(ticket) = record.ticket else { return };
-        let arrived = record.arrived;
         if let Some(call_type) = self.router.on_abandon(ticket) {
             self.calls.remove(call);
             observer.on_abandon(now, call_type, arrived);

@@ -1,67 +1,58 @@
-//! The future event list: a binary heap keyed by `(time, sequence)`.
+//! The future event list: a binary heap of packed `(time, sequence, event)` keys.
 //!
-//! The sequence number grows on every insert, so events scheduled for the same instant come out in the order
-//! they were scheduled, and a run is deterministic. The heap keeps its capacity between replications and never
-//! allocates once it has grown to the largest number of pending events.
+//! Each entry is one `u128`: the instant's IEEE-754 bits (for the non-negative times of a simulation they order
+//! like the number), a 32-bit insertion sequence, and the event packed in 32 bits ([`EventCode`]). One integer
+//! comparison orders by time, then by insertion, so events scheduled for the same instant come out in the order
+//! they were scheduled and a run is deterministic. Entries of 16 bytes keep the heap compact. The sequence would
+//! wrap after 2^32 events in one replication; the scenario volume cap keeps a replication well below that. The
+//! heap keeps its capacity and never allocates once it has grown to the largest number of pending events.
 
-use std::cmp::Ordering;
+use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use crate::time::SimTime;
 
-struct Scheduled<E> {
-    /// `(time bits << 64) | sequence`: for the non-negative times of a simulation the IEEE-754 bit pattern orders
-    /// like the number, so one integer comparison orders by time, then by insertion.
-    key: u128,
-    event: E,
+/// An event that packs into 32 bits.
+pub trait EventCode: Copy {
+    /// The packed form.
+    fn encode(self) -> u32;
+    /// The event back from its packed form.
+    fn decode(code: u32) -> Self;
 }
 
-impl<E> PartialEq for Scheduled<E> {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
+impl EventCode for u32 {
+    fn encode(self) -> u32 {
+        self
     }
-}
-
-impl<E> Eq for Scheduled<E> {}
-
-impl<E> PartialOrd for Scheduled<E> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl<E> Ord for Scheduled<E> {
-    /// Reversed, so that the max-heap pops the earliest `(time, sequence)` first.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other.key.cmp(&self.key)
+    fn decode(code: u32) -> Self {
+        code
     }
 }
 
 /// Pending events in time order, ties first-in-first-out.
 pub struct EventQueue<E> {
-    heap: BinaryHeap<Scheduled<E>>,
-    next_sequence: u64,
+    heap: BinaryHeap<Reverse<u128>>,
+    next_sequence: u32,
+    _events: std::marker::PhantomData<E>,
 }
 
-impl<E> Default for EventQueue<E> {
+impl<E: EventCode> Default for EventQueue<E> {
     fn default() -> Self {
-        EventQueue {
-            heap: BinaryHeap::new(),
-            next_sequence: 0,
-        }
+        EventQueue::with_capacity(0)
     }
 }
 
-impl<E> EventQueue<E> {
+impl<E: EventCode> EventQueue<E> {
     /// An empty queue with room for `capacity` pending events.
     pub fn with_capacity(capacity: usize) -> Self {
         EventQueue {
             heap: BinaryHeap::with_capacity(capacity),
             next_sequence: 0,
+            _events: std::marker::PhantomData,
         }
     }
 
-    /// Schedules `event` at `time`.
+    /// Schedules `event` at `time` (a non-negative, finite instant).
     #[inline]
     pub fn schedule(&mut self, time: SimTime, event: E) {
         debug_assert!(
@@ -69,13 +60,17 @@ impl<E> EventQueue<E> {
             "instants are finite and non-negative"
         );
         let sequence = self.next_sequence;
-        self.next_sequence += 1;
+        self.next_sequence = self.next_sequence.wrapping_add(1);
         // Adding +0.0 turns -0.0 into +0.0, whose bits sort first.
         let bits = (time.0 + 0.0).to_bits();
-        self.heap.push(Scheduled {
-            key: ((bits as u128) << 64) | sequence as u128,
-            event,
-        });
+        let key = ((bits as u128) << 64) | ((sequence as u128) << 32) | event.encode() as u128;
+        self.heap.push(Reverse(key));
+    }
+
+    /// The instant of the earliest event, without removing it.
+    #[inline]
+    pub fn peek_time(&self) -> Option<SimTime> {
+        self.heap.peek().map(|&Reverse(key)| time_of(key))
     }
 
     /// Removes and returns the earliest event.
@@ -83,13 +78,7 @@ impl<E> EventQueue<E> {
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
         self.heap
             .pop()
-            .map(|s| (SimTime(f64::from_bits((s.key >> 64) as u64)), s.event))
-    }
-
-    /// The instant of the earliest event, without removing it.
-    #[inline]
-    pub fn peek_time(&self) -> Option<SimTime> {
-        self.heap.peek().map(|s| SimTime(f64::from_bits((s.key >> 64) as u64)))
+            .map(|Reverse(key)| (time_of(key), E::decode(key as u32)))
     }
 
     /// Number of pending events.
@@ -103,29 +92,33 @@ impl<E> EventQueue<E> {
     }
 }
 
+fn time_of(key: u128) -> SimTime {
+    SimTime(f64::from_bits((key >> 64) as u64))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn simultaneous_events_come_out_in_scheduling_order() {
-        let mut queue = EventQueue::default();
-        queue.schedule(SimTime(2.0), 'c');
-        queue.schedule(SimTime(1.0), 'a');
-        queue.schedule(SimTime(2.0), 'd');
-        queue.schedule(SimTime(1.0), 'b');
-        let order: Vec<char> = std::iter::from_fn(|| queue.pop().map(|(_, e)| e)).collect();
-        assert_eq!(order, vec!['a', 'b', 'c', 'd']);
+        let mut queue: EventQueue<u32> = EventQueue::default();
+        queue.schedule(SimTime(2.0), 3);
+        queue.schedule(SimTime(1.0), 1);
+        queue.schedule(SimTime(2.0), 4);
+        queue.schedule(SimTime(1.0), 2);
+        let order: Vec<u32> = std::iter::from_fn(|| queue.pop().map(|(_, e)| e)).collect();
+        assert_eq!(order, vec![1, 2, 3, 4]);
     }
 
     #[test]
     fn pops_in_time_order_against_a_sorted_reference() {
         use rand::{RngExt, SeedableRng};
         let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(9);
-        let mut queue = EventQueue::default();
-        let mut reference: Vec<(f64, u64)> = Vec::new();
+        let mut queue: EventQueue<u32> = EventQueue::default();
+        let mut reference: Vec<(f64, u32)> = Vec::new();
         let mut now = 0.0;
-        for step in 0..20_000u64 {
+        for step in 0..20_000u32 {
             if rng.random_bool(0.55) || queue.is_empty() {
                 let at = now + (rng.random_range(0..50) as f64) * 0.5;
                 queue.schedule(SimTime(at), step);

@@ -20,7 +20,7 @@ mod free_agents;
 mod policy;
 mod waiting;
 
-pub use free_agents::{AgentKey, FreeAgents};
+pub use free_agents::{AgentKey, FreeAgents, IdleLine, KeyedHeap};
 pub use policy::{AgentSelection, QueueDiscipline};
 pub use waiting::{QueueTicket, WaitingCall, WaitingLines};
 
@@ -138,7 +138,11 @@ impl<C: Copy> Router<C> {
             free: config
                 .groups
                 .iter()
-                .map(|g| FreeAgents::with_group_size(g.agents as usize))
+                .map(|g| match config.agent_selection {
+                    // The key is the moment the agent became free: it only grows.
+                    AgentSelection::LongestIdle | AgentSelection::SkillOrder => FreeAgents::in_order(g.agents as usize),
+                    _ => FreeAgents::keyed(g.agents as usize),
+                })
                 .collect(),
             eligible_groups,
             group_first: config

@@ -271,6 +271,16 @@ impl Scenario {
                 skills,
             });
         }
+        let all_agents: u64 = agent_groups.iter().map(|g| g.count as u64).sum();
+        if all_agents > crate::engine::MAX_INDEX as u64 {
+            return Err(fail(
+                "agent_groups",
+                format!(
+                    "{all_agents} agents in all; at most {} are supported",
+                    crate::engine::MAX_INDEX
+                ),
+            ));
+        }
         for (index, ct) in call_types.iter().enumerate() {
             let agents: u32 = agent_groups
                 .iter()
