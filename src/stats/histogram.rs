@@ -92,54 +92,84 @@ impl WaitHistogram {
 /// `F^{-1}(p + t s / sqrt(R))`; `ci95` is the larger of the two distances from the estimate. Replications with no
 /// answered call are left out. Values carry the histogram's resolution (0.4% or 0.5 ms).
 pub fn pooled_quantile(histograms: &[&WaitHistogram], p: f64) -> crate::stats::Estimate {
+    pooled_quantiles(histograms, &[p])[0]
+}
+
+/// [`pooled_quantile`] for several levels at once, in two passes over the histograms.
+pub fn pooled_quantiles(histograms: &[&WaitHistogram], levels: &[f64]) -> Vec<crate::stats::Estimate> {
+    use crate::stats::Estimate;
     let used: Vec<&WaitHistogram> = histograms.iter().copied().filter(|h| h.total > 0).collect();
     let replications = used.len();
     if replications == 0 {
-        return crate::stats::Estimate { mean: None, ci95: None };
+        return vec![Estimate { mean: None, ci95: None }; levels.len()];
     }
+    // Pass 1: the replication-averaged distribution function at every bucket.
     let buckets = used.iter().map(|h| h.counts.len()).max().unwrap_or(0);
-    // First bucket at which the averaged CDF reaches each target, and the spread of F_r there.
+    let mut average_cdf = vec![0.0f64; buckets];
+    for h in &used {
+        let mut cumulative = 0u64;
+        for (bucket, slot) in average_cdf.iter_mut().enumerate() {
+            cumulative += h.counts.get(bucket).copied().unwrap_or(0);
+            *slot += cumulative as f64 / h.total as f64;
+        }
+    }
+    average_cdf.iter_mut().for_each(|f| *f /= replications as f64);
     let first_reaching = |target: f64| -> usize {
-        let mut cumulative = vec![0u64; replications];
-        for bucket in 0..buckets {
-            let mut average = 0.0;
-            for (r, h) in used.iter().enumerate() {
-                cumulative[r] += h.counts.get(bucket).copied().unwrap_or(0);
-                average += cumulative[r] as f64 / h.total as f64;
-            }
-            if average / replications as f64 >= target - 1e-12 {
-                return bucket;
+        average_cdf
+            .partition_point(|&f| f < target - 1e-12)
+            .min(buckets.saturating_sub(1))
+    };
+    let estimates: Vec<usize> = levels.iter().map(|&p| first_reaching(p)).collect();
+    if replications < 2 {
+        return estimates
+            .iter()
+            .map(|&b| Estimate {
+                mean: Some(bucket_midpoint(b) / 1000.0),
+                ci95: None,
+            })
+            .collect();
+    }
+    // Pass 2: each replication's distribution function at each estimate, for its spread over replications.
+    let mut sums = vec![0.0f64; levels.len()];
+    let mut squares = vec![0.0f64; levels.len()];
+    for h in &used {
+        let mut cumulative = 0u64;
+        let mut next = 0;
+        let mut order: Vec<(usize, usize)> = estimates.iter().copied().enumerate().map(|(i, b)| (b, i)).collect();
+        order.sort_unstable();
+        for (bucket, &count) in h.counts.iter().enumerate() {
+            cumulative += count;
+            while next < order.len() && order[next].0 == bucket {
+                let f = cumulative as f64 / h.total as f64;
+                sums[order[next].1] += f;
+                squares[order[next].1] += f * f;
+                next += 1;
             }
         }
-        buckets.saturating_sub(1)
-    };
-    let estimate_bucket = first_reaching(p);
-    let value = bucket_midpoint(estimate_bucket) / 1000.0;
-    if replications < 2 {
-        return crate::stats::Estimate {
-            mean: Some(value),
-            ci95: None,
-        };
+        // Estimates beyond this replication's last bucket see its whole distribution.
+        for &(_, i) in &order[next..] {
+            sums[i] += 1.0;
+            squares[i] += 1.0;
+        }
     }
-    let at_estimate: Vec<f64> = used
+    let t = crate::stats::estimate::t_quantile_975(replications as u64 - 1);
+    let n = replications as f64;
+    levels
         .iter()
-        .map(|h| {
-            h.counts[..=estimate_bucket.min(h.counts.len().saturating_sub(1))]
-                .iter()
-                .sum::<u64>() as f64
-                / h.total as f64
+        .enumerate()
+        .map(|(i, &p)| {
+            let mean = sums[i] / n;
+            let variance = ((squares[i] - n * mean * mean) / (n - 1.0)).max(0.0);
+            let delta = t * (variance / n).sqrt();
+            let value = bucket_midpoint(estimates[i]) / 1000.0;
+            let low = bucket_midpoint(first_reaching((p - delta).max(0.0))) / 1000.0;
+            let high = bucket_midpoint(first_reaching((p + delta).min(1.0))) / 1000.0;
+            Estimate {
+                mean: Some(value),
+                ci95: Some((value - low).max(high - value)),
+            }
         })
-        .collect();
-    let mean = at_estimate.iter().sum::<f64>() / replications as f64;
-    let variance = at_estimate.iter().map(|f| (f - mean).powi(2)).sum::<f64>() / (replications - 1) as f64;
-    let delta =
-        crate::stats::estimate::t_quantile_975(replications as u64 - 1) * (variance / replications as f64).sqrt();
-    let low = bucket_midpoint(first_reaching((p - delta).max(0.0))) / 1000.0;
-    let high = bucket_midpoint(first_reaching((p + delta).min(1.0))) / 1000.0;
-    crate::stats::Estimate {
-        mean: Some(value),
-        ci95: Some((value - low).max(high - value)),
-    }
+        .collect()
 }
 
 impl WaitHistogram {

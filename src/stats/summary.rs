@@ -3,7 +3,7 @@
 use crate::scenario::Scenario;
 use crate::stats::collector::ReplicationMetrics;
 use crate::stats::estimate::Estimate;
-use crate::stats::histogram::{WaitHistogram, pooled_quantile};
+use crate::stats::histogram::{WaitHistogram, pooled_quantiles};
 use crate::stats::metric::Metric;
 
 /// One [`Estimate`] per metric, indexed by [`Metric::index`].
@@ -37,21 +37,23 @@ pub struct Summary {
     pub groups: Vec<GroupSummary>,
 }
 
-/// Replaces the wait percentiles by pooled ones (see [`pooled_quantile`]); `scope` indexes
+/// Replaces the wait percentiles by pooled ones (see [`crate::stats::histogram::pooled_quantile`]); `scope` indexes
 /// [`ReplicationMetrics::waits`]. Replications without histograms keep the averaged daily percentiles.
 fn pool_percentiles(estimates: &mut MetricEstimates, replications: &[ReplicationMetrics], scope: usize) {
     let histograms: Vec<&WaitHistogram> = replications.iter().filter_map(|r| r.waits.get(scope)).collect();
     if histograms.len() != replications.len() || histograms.is_empty() {
         return;
     }
-    for (metric, p) in [
+    let percentiles = [
         (Metric::WaitP50S, 0.50),
         (Metric::WaitP80S, 0.80),
         (Metric::WaitP90S, 0.90),
         (Metric::WaitP95S, 0.95),
         (Metric::WaitP99S, 0.99),
-    ] {
-        estimates[metric.index()] = pooled_quantile(&histograms, p);
+    ];
+    let levels = percentiles.map(|(_, p)| p);
+    for ((metric, _), estimate) in percentiles.iter().zip(pooled_quantiles(&histograms, &levels)) {
+        estimates[metric.index()] = estimate;
     }
 }
 
