@@ -3,8 +3,8 @@
 //! One replication is [`simulate`]: Poisson arrivals per call type until the horizon, then the calls still in the
 //! system finish, so every counted call has an outcome. Each caller's handle time and patience are drawn at
 //! arrival from the call type's own streams, so a caller is the same person under every policy (common random
-//! numbers). Abandonment timers are cancelled lazily: a timer whose call was answered finds a newer generation in
-//! the call's slot and is skipped.
+//! numbers). Abandonment timers are cancelled lazily: a timer fires only if its call still waits with that very
+//! deadline, so a timer whose call was answered (or whose slot was reused) is skipped.
 //!
 //! The engine owns no statistics; it reports to an [`Observer`]. It cannot fail on a validated scenario.
 //! Room is left for more event kinds (shift changes, redials, transfers, outbound dialing) in the closed
@@ -73,21 +73,21 @@ impl EventCode for Event {
     }
 }
 
-/// A call in the engine's slab: slot index plus generation, so stale timers can be recognised.
+/// A call in the engine's slab (its slot; the router hands it back untouched).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CallHandle {
     slot: u32,
-    generation: u32,
 }
 
 #[derive(Debug, Clone, Copy)]
 struct CallRecord {
-    generation: u32,
     call_type: usize,
     arrived: SimTime,
     handle_time: f64,
+    /// Set while the call waits.
     ticket: Option<QueueTicket>,
-    /// When the caller hangs up if still waiting (NaN: no patience timer).
+    /// When the caller hangs up if still waiting (NaN: no patience timer). A timer fires only if it still matches:
+    /// that is the lazy cancellation of timers whose call was answered or whose slot was reused.
     patience_deadline: f64,
 }
 
@@ -101,7 +101,6 @@ struct CallSlab {
 impl CallSlab {
     fn insert(&mut self, call_type: usize, arrived: SimTime, handle_time: f64) -> CallHandle {
         let record = CallRecord {
-            generation: 0,
             call_type,
             arrived,
             handle_time,
@@ -110,15 +109,13 @@ impl CallSlab {
         };
         match self.free.pop() {
             Some(slot) => {
-                let generation = self.records[slot as usize].generation;
-                self.records[slot as usize] = CallRecord { generation, ..record };
-                CallHandle { slot, generation }
+                self.records[slot as usize] = record;
+                CallHandle { slot }
             }
             None => {
                 self.records.push(record);
                 CallHandle {
                     slot: (self.records.len() - 1) as u32,
-                    generation: 0,
                 }
             }
         }
@@ -129,14 +126,7 @@ impl CallSlab {
     fn waiting_until(&self, slot: u32, deadline: SimTime) -> Option<(CallHandle, QueueTicket, SimTime)> {
         let record = self.records.get(slot as usize)?;
         let ticket = record.ticket?;
-        (record.patience_deadline == deadline.0).then_some((
-            CallHandle {
-                slot,
-                generation: record.generation,
-            },
-            ticket,
-            record.arrived,
-        ))
+        (record.patience_deadline == deadline.0).then_some((CallHandle { slot }, ticket, record.arrived))
     }
 
     fn get_mut(&mut self, call: CallHandle) -> &mut CallRecord {
@@ -145,7 +135,6 @@ impl CallSlab {
 
     fn remove(&mut self, call: CallHandle) {
         let record = &mut self.records[call.slot as usize];
-        record.generation = record.generation.wrapping_add(1);
         record.ticket = None;
         record.patience_deadline = f64::NAN;
         self.free.push(call.slot);
