@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use anyhow::{bail, ensure};
+use anyhow::{Context, bail, ensure};
 use callsim::erlang::{
     self, MAX_AGENTS, StaffLevel, StaffingModel, Targets, erlang_b, lines_for_blocking, scheduled_agents,
     square_root_staffing,
@@ -163,24 +163,75 @@ fn level_json(level: &StaffLevel, model: &str, load: f64, within: f64, a: Option
 
 fn queue(args: QueueArgs, abandonment: bool, out: &mut dyn Write) -> anyhow::Result<()> {
     let (rate, aht, load) = traffic(&args.traffic)?;
-    let model_name = if abandonment { "erlang_a" } else { "erlang_c" };
-    let model = if abandonment {
+    let within = args.answer_within;
+    let model = queue_model(&args, abandonment)?;
+    let targets = queue_targets(&args)?;
+    if let Some(lines) = args.lines {
+        ensure!(
+            !abandonment,
+            "--lines: finite lines are modelled without abandonment; use `callsim erlang c`"
+        );
+        ensure!(
+            targets.is_empty(),
+            "--lines: evaluates one staff level; give --agents, not a target"
+        );
+        let Some(agents) = args.agents else {
+            bail!("--lines: give --agents too; M/M/c/K evaluates one staff level")
+        };
+        return finite_lines(agents, lines, rate, aht, within, args.json, out);
+    }
+    let agents = match (args.agents, targets.is_empty()) {
+        (Some(_), false) => bail!("--agents: give either --agents to evaluate or a target to solve for, not both"),
+        (Some(n), true) => {
+            ensure!(n >= 1, "--agents: must be at least 1");
+            n
+        }
+        (None, false) => erlang::required_agents(model, rate, aht, &targets).with_context(|| {
+            format!(
+                "--target-sl/--target-asa/--max-occupancy/--max-abandon: the targets cannot be met with up to \
+                 {MAX_AGENTS} agents"
+            )
+        })?,
+        (None, true) => {
+            let name = if abandonment { "erlang_a" } else { "erlang_c" };
+            return classic_table(model, name, rate, aht, load, within, args.json, out);
+        }
+    };
+    let report = LevelReport {
+        model,
+        agents,
+        rate,
+        aht,
+        within,
+        scheduled: args.shrinkage.map(|s| (s, scheduled_agents(agents, s))),
+        square_root: square_root_staffing(load, aht, &targets),
+        solved: !targets.is_empty(),
+    };
+    if args.json { report.json(out) } else { report.text(out) }
+}
+
+/// Erlang C, or Erlang A when `abandonment` (which needs `--patience`).
+fn queue_model(args: &QueueArgs, abandonment: bool) -> anyhow::Result<StaffingModel> {
+    if abandonment {
         let Some(patience) = args.patience else {
             bail!("--patience: Erlang A needs the mean patience, e.g. --patience 5m")
         };
         ensure!(patience > 0.0, "--patience: must be a duration longer than 0s");
-        StaffingModel::ErlangA { patience }
-    } else {
-        ensure!(
-            args.patience.is_none(),
-            "--patience: only Erlang A models patience; use `callsim erlang a`"
-        );
-        ensure!(
-            args.max_abandon.is_none(),
-            "--max-abandon: only Erlang A models abandonment; use `callsim erlang a`"
-        );
-        StaffingModel::ErlangC
-    };
+        return Ok(StaffingModel::ErlangA { patience });
+    }
+    ensure!(
+        args.patience.is_none(),
+        "--patience: only Erlang A models patience; use `callsim erlang a`"
+    );
+    ensure!(
+        args.max_abandon.is_none(),
+        "--max-abandon: only Erlang A models abandonment; use `callsim erlang a`"
+    );
+    Ok(StaffingModel::ErlangC)
+}
+
+/// The targets given on the command line, each checked.
+fn queue_targets(args: &QueueArgs) -> anyhow::Result<Targets> {
     let target_sl = share("--target-sl", args.target_sl, false)?;
     if let Some(sl) = target_sl {
         ensure!(
@@ -188,8 +239,6 @@ fn queue(args: QueueArgs, abandonment: bool, out: &mut dyn Write) -> anyhow::Res
             "--target-sl: must be below 1; no staff level answers every call within the threshold"
         );
     }
-    let max_occupancy = share("--max-occupancy", args.max_occupancy, false)?;
-    let max_abandon = share("--max-abandon", args.max_abandon, true)?;
     if let Some(s) = args.shrinkage {
         ensure!(
             s.is_finite() && (0.0..1.0).contains(&s),
@@ -202,74 +251,59 @@ fn queue(args: QueueArgs, abandonment: bool, out: &mut dyn Write) -> anyhow::Res
             "--target-asa: must be longer than 0s (no staff level gives zero wait)"
         );
     }
-    let targets = Targets {
+    Ok(Targets {
         service_level: target_sl.map(|s| (s, args.answer_within)),
         asa: args.target_asa,
-        max_abandon,
-        max_occupancy,
-    };
-    let within = args.answer_within;
-    let agents = match (args.agents, targets.is_empty()) {
-        (Some(_), false) => {
-            bail!("--agents: give either --agents to evaluate or a target to solve for, not both")
+        max_abandon: share("--max-abandon", args.max_abandon, true)?,
+        max_occupancy: share("--max-occupancy", args.max_occupancy, false)?,
+    })
+}
+
+/// One staff level, evaluated or solved for, ready to print.
+struct LevelReport {
+    model: StaffingModel,
+    agents: u32,
+    rate: f64,
+    aht: f64,
+    within: f64,
+    /// Shrinkage and the agents to schedule for it.
+    scheduled: Option<(f64, u32)>,
+    /// The square-root rule's safety factor and agents.
+    square_root: Option<(f64, u32)>,
+    /// True when `agents` was solved for targets.
+    solved: bool,
+}
+
+impl LevelReport {
+    fn model_name(&self) -> &'static str {
+        match self.model {
+            StaffingModel::ErlangC => "erlang_c",
+            StaffingModel::ErlangA { .. } => "erlang_a",
         }
-        (Some(n), true) => {
-            ensure!(n >= 1, "--agents: must be at least 1");
-            Some(n)
-        }
-        (None, false) => match erlang::required_agents(model, rate, aht, &targets) {
-            Some(n) => Some(n),
-            None => bail!(
-                "--target-sl/--target-asa/--max-occupancy/--max-abandon: the targets cannot be met with up to {MAX_AGENTS} agents"
-            ),
-        },
-        (None, true) => None,
-    };
-    if let Some(lines) = args.lines {
-        ensure!(
-            !abandonment,
-            "--lines: finite lines are modelled without abandonment; use `callsim erlang c`"
-        );
-        let Some(agents) = args.agents else {
-            bail!("--lines: give --agents too; M/M/c/K evaluates one staff level")
-        };
-        return finite_lines(agents, lines, rate, aht, within, args.json, out);
     }
-    let Some(agents) = agents else {
-        return classic_table(model, model_name, rate, aht, load, within, args.json, out);
-    };
-    let Some(level) = erlang::evaluate(model, agents, rate, aht, within) else {
-        let unstable = erlang::erlang_c(agents, rate, aht).unwrap_err();
-        if args.json {
-            writeln!(
-                out,
-                "{}",
-                json!({"model": model_name, "load_erlangs": load, "agents": agents, "unstable": true,
-                "p_wait": 1.0, "service_level": 0.0, "asa_s": null, "occupancy": 1.0, "mean_queue_length": null})
-            )?;
-            return Ok(());
+
+    fn erlang_a(&self) -> Option<erlang::ErlangA> {
+        match self.model {
+            StaffingModel::ErlangA { patience } => Some(erlang::erlang_a(self.agents, self.rate, self.aht, patience)),
+            StaffingModel::ErlangC => None,
         }
-        writeln!(out, "{unstable}")?;
-        return Ok(());
-    };
-    let a = match model {
-        StaffingModel::ErlangA { patience } => Some(erlang::erlang_a(agents, rate, aht, patience)),
-        StaffingModel::ErlangC => None,
-    };
-    let queue_length = match &a {
-        Some(a) => a.mean_queue_length,
-        None => erlang::erlang_c(agents, rate, aht)
-            .map(|c| c.mean_queue_length())
-            .unwrap_or(f64::NAN),
-    };
-    let scheduled = args.shrinkage.map(|s| scheduled_agents(agents, s));
-    let root = square_root_staffing(load, aht, &targets);
-    if args.json {
-        let mut value = level_json(&level, model_name, load, within, a.as_ref());
-        value["mean_queue_length"] = json!(queue_length);
-        if let Ok(c) = erlang::erlang_c(agents, rate, aht)
-            && a.is_none()
+    }
+
+    fn json(&self, out: &mut dyn Write) -> anyhow::Result<()> {
+        let load = self.rate * self.aht;
+        let mut value = match erlang::evaluate(self.model, self.agents, self.rate, self.aht, self.within) {
+            Some(level) => level_json(&level, self.model_name(), load, self.within, self.erlang_a().as_ref()),
+            // Erlang C at or above capacity: explicit, never NaN.
+            None => json!({"model": self.model_name(), "load_erlangs": load, "agents": self.agents, "unstable": true,
+                "answer_within_s": self.within, "p_wait": 1.0, "service_level": 0.0, "asa_s": null,
+                "occupancy": 1.0, "mean_queue_length": null}),
+        };
+        if let Ok(c) = erlang::erlang_c(self.agents, self.rate, self.aht)
+            && self.model == StaffingModel::ErlangC
         {
+            value["mean_queue_length"] = json!(c.mean_queue_length());
+            // Every caller is answered, so the mean wait of all callers is the ASA.
+            value["mean_wait_s"] = json!(c.asa());
             for (key, p) in [
                 ("wait_p50_s", 0.5),
                 ("wait_p80_s", 0.8),
@@ -280,52 +314,66 @@ fn queue(args: QueueArgs, abandonment: bool, out: &mut dyn Write) -> anyhow::Res
                 value[key] = json!(c.wait_quantile(p));
             }
         }
-        if let Some(s) = scheduled {
-            value["scheduled_agents"] = json!(s);
+        if let Some((_, scheduled)) = self.scheduled {
+            value["scheduled_agents"] = json!(scheduled);
         }
-        if let Some((beta, n)) = root {
+        if let Some((beta, n)) = self.square_root {
             value["square_root_agents"] = json!(n);
             value["square_root_beta"] = json!(beta);
         }
         writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
-        return Ok(());
+        Ok(())
     }
-    let heading = if targets.is_empty() {
-        "evaluated"
-    } else {
-        "fewest agents meeting every target"
-    };
-    writeln!(
-        out,
-        "{} ({heading}): {load:.2} erlangs offered",
-        if abandonment { "Erlang A" } else { "Erlang C" }
-    )?;
-    let mut rows = vec![
-        vec!["agents".to_string(), agents.to_string()],
-        vec!["occupancy".into(), format!("{:.1}%", level.occupancy * 100.0)],
-        vec!["P(wait)".into(), format!("{:.4}", level.p_wait)],
-        vec![
-            format!("service level ({}s)", within),
-            format!("{:.4}", level.service_level),
-        ],
-        vec!["ASA".into(), format!("{:.2}s", level.asa)],
-        vec!["mean calls on hold".into(), format!("{queue_length:.3}")],
-    ];
-    if let Some(a) = &a {
-        rows.push(vec!["P(abandon)".into(), format!("{:.4}", a.p_abandon)]);
-        rows.push(vec!["mean wait of all callers".into(), format!("{:.2}s", a.mean_wait)]);
+
+    fn text(&self, out: &mut dyn Write) -> anyhow::Result<()> {
+        let load = self.rate * self.aht;
+        let Some(level) = erlang::evaluate(self.model, self.agents, self.rate, self.aht, self.within) else {
+            let unstable = erlang::erlang_c(self.agents, self.rate, self.aht).unwrap_err();
+            writeln!(out, "{unstable}")?;
+            return Ok(());
+        };
+        let heading = if self.solved {
+            "fewest agents meeting every target"
+        } else {
+            "evaluated"
+        };
+        let name = match self.model {
+            StaffingModel::ErlangC => "Erlang C",
+            StaffingModel::ErlangA { .. } => "Erlang A",
+        };
+        writeln!(out, "{name} ({heading}): {load:.2} erlangs offered")?;
+        let a = self.erlang_a();
+        let queue_length = match &a {
+            Some(a) => a.mean_queue_length,
+            None => erlang::erlang_c(self.agents, self.rate, self.aht).map_or(f64::NAN, |c| c.mean_queue_length()),
+        };
+        let mut rows = vec![
+            vec!["agents".to_string(), self.agents.to_string()],
+            vec!["occupancy".into(), format!("{:.1}%", level.occupancy * 100.0)],
+            vec!["P(wait)".into(), format!("{:.4}", level.p_wait)],
+            vec![
+                format!("service level ({}s)", self.within),
+                format!("{:.4}", level.service_level),
+            ],
+            vec!["ASA".into(), format!("{:.2}s", level.asa)],
+            vec!["mean calls on hold".into(), format!("{queue_length:.3}")],
+        ];
+        if let Some(a) = &a {
+            rows.push(vec!["P(abandon)".into(), format!("{:.4}", a.p_abandon)]);
+            rows.push(vec!["mean wait of all callers".into(), format!("{:.2}s", a.mean_wait)]);
+        }
+        if let Some((shrinkage, scheduled)) = self.scheduled {
+            rows.push(vec![
+                format!("scheduled at {:.0}% shrinkage", shrinkage * 100.0),
+                scheduled.to_string(),
+            ]);
+        }
+        if let Some((beta, n)) = self.square_root {
+            rows.push(vec![format!("square-root rule R + {beta:.3}·√R"), n.to_string()]);
+        }
+        write!(out, "{}", layout(&rows))?;
+        Ok(())
     }
-    if let (Some(s), Some(shrinkage)) = (scheduled, args.shrinkage) {
-        rows.push(vec![
-            format!("scheduled at {:.0}% shrinkage", shrinkage * 100.0),
-            s.to_string(),
-        ]);
-    }
-    if let Some((beta, n)) = root {
-        rows.push(vec![format!("square-root rule R + {beta:.3}·√R"), n.to_string()]);
-    }
-    write!(out, "{}", layout(&rows))?;
-    Ok(())
 }
 
 /// M/M/c/K: `agents` agents and `lines` trunk lines.
