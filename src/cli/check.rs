@@ -21,6 +21,7 @@ pub struct CheckArgs {
     scenario: PathBuf,
 }
 
+/// Validates the scenario and writes its summary to `out`.
 pub fn execute(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let s = Scenario::from_path(&args.scenario)?;
     writeln!(

@@ -104,6 +104,7 @@ struct LossArgs {
     json: bool,
 }
 
+/// Runs the chosen Erlang model and writes its table or JSON to `out`.
 pub fn execute(args: ErlangArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     match args.model {
         Model::C(q) => queue(q, false, out),

@@ -38,6 +38,7 @@ pub struct RunArgs {
     threads: Option<usize>,
 }
 
+/// Simulates the scenario, writes summary.csv and groups.csv, and prints the table or JSON to `out`.
 pub fn execute(args: RunArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let mut scenario = Scenario::from_path(&args.scenario)?;
     if let Some(replications) = args.replications {

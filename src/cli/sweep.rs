@@ -126,6 +126,7 @@ fn run_grid(grid: &Grid, threads: Option<usize>) -> anyhow::Result<Vec<PointResu
     Ok(results)
 }
 
+/// Runs the sweep grid, writes sweep.csv and the charts, and prints a summary table to `out`.
 pub fn sweep(args: SweepArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let metric = Metric::from_name(&args.metric).with_context(|| {
         let names: Vec<&str> = Metric::ALL.iter().map(|m| m.name()).collect();
@@ -183,6 +184,7 @@ pub fn sweep(args: SweepArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Runs every variant on the same callers, writes compare.csv and the chart, and prints the paired differences.
 pub fn compare(args: CompareArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let grid = args.variants.grid()?;
     anyhow::ensure!(
