@@ -1,47 +1,76 @@
-//! Theory next to simulation: the exact figures for scenarios a textbook model covers.
+//! Theory next to simulation: the textbook figures for single-queue scenarios.
 //!
-//! A scenario is covered when it has one call type with exponential handle times and no after-call work:
-//! without patience and lines it is Erlang C (M/M/c), with exponential patience Erlang A (M/M/c+M), with lines
-//! and no patience M/M/c/K. Agent groups and selection do not matter with one call type (all agents are alike).
+//! With one call type (agent groups and selection then do not matter: all agents are alike) a textbook model
+//! applies: without patience and lines Erlang C (M/M/c), with patience Erlang A (M/M/c+M), with lines and no
+//! patience M/M/c/K. The figures are **exact** when handle times are exponential with no after-call work and
+//! patience (if any) is exponential. Otherwise the same model is shown as an **approximation** with the same means
+//! (handle time plus after-call work; mean patience), so a student sees what the exponential assumption costs.
 
 use crate::erlang::{erlang_a, erlang_c, mmck};
 use crate::scenario::Scenario;
 use crate::stats::Metric;
 
-/// Exact values of some metrics for a covered scenario.
+/// Textbook values of some metrics for a single-queue scenario.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Theory {
-    /// The model's name, e.g. `"Erlang C (M/M/c)"`.
-    pub model: &'static str,
-    /// Exact value per metric.
+    /// The model's name, e.g. `"Erlang C (M/M/c)"`, marked `approx.` when inexact.
+    pub model: String,
+    /// True when the scenario meets the model's assumptions, so the values are exact.
+    pub exact: bool,
+    /// Value per metric.
     pub values: Vec<(Metric, f64)>,
-    /// Why theory is missing for an uncovered or unstable case (empty when `values` is set).
+    /// Why the values are missing (an unstable Erlang C) or approximate; empty for exact values.
     pub note: String,
 }
 
 impl Theory {
-    /// The exact value of a metric, if the model gives one.
+    /// The model's value of a metric, if it gives one.
     pub fn value(&self, metric: Metric) -> Option<f64> {
         self.values.iter().find(|(m, _)| *m == metric).map(|(_, v)| *v)
     }
 }
 
-/// The exact figures for `scenario`, or `None` when no textbook model covers it.
+/// The textbook figures for `scenario`, or `None` when it has several call types, or both lines and patience.
 pub fn theory_for(scenario: &Scenario) -> Option<Theory> {
     let [call_type] = scenario.call_types.as_slice() else {
         return None;
     };
-    if !call_type.service.is_exponential() || call_type.after_call_work > 0.0 {
-        return None;
-    }
     let agents = scenario.total_agents();
     let rate = call_type.arrival_rate;
-    let aht = call_type.service.mean();
+    let aht = call_type.service.mean() + call_type.after_call_work;
     let within = scenario.answer_within;
-    match (&call_type.patience, scenario.lines) {
-        (None, None) => Some(match erlang_c(agents, rate, aht) {
+    let mut departures = Vec::new();
+    if !call_type.service.is_exponential() {
+        departures.push(format!(
+            "handle times are {} (cv {:.2}), not exponential",
+            call_type.service.family(),
+            call_type.service.cv()
+        ));
+    }
+    if call_type.after_call_work > 0.0 {
+        departures.push("after-call work is added to the handle time".to_string());
+    }
+    if let Some(p) = call_type.patience.as_ref().filter(|p| !p.is_exponential()) {
+        departures.push(format!("patience is {}, not exponential", p.family()));
+    }
+    let exact = departures.is_empty();
+    let note = if exact {
+        String::new()
+    } else {
+        format!("approximation with the same means: {}", departures.join("; "))
+    };
+    let name = |model: &str| {
+        if exact {
+            model.to_string()
+        } else {
+            format!("{model} approx.")
+        }
+    };
+    let theory = match (&call_type.patience, scenario.lines) {
+        (None, None) => match erlang_c(agents, rate, aht) {
             Ok(c) => Theory {
-                model: "Erlang C (M/M/c)",
+                model: name("Erlang C (M/M/c)"),
+                exact,
                 values: vec![
                     (Metric::ServiceLevel, c.service_level(within)),
                     (Metric::PWait, c.p_wait),
@@ -56,18 +85,20 @@ pub fn theory_for(scenario: &Scenario) -> Option<Theory> {
                     (Metric::MeanQueueLength, c.mean_queue_length()),
                     (Metric::Occupancy, c.occupancy()),
                 ],
-                note: String::new(),
+                note,
             },
             Err(unstable) => Theory {
-                model: "Erlang C (M/M/c)",
+                model: name("Erlang C (M/M/c)"),
+                exact,
                 values: Vec::new(),
                 note: unstable.to_string(),
             },
-        }),
-        (Some(patience), None) if patience.is_exponential() => {
+        },
+        (Some(patience), None) => {
             let a = erlang_a(agents, rate, aht, patience.mean());
-            Some(Theory {
-                model: "Erlang A (M/M/c+M)",
+            Theory {
+                model: name("Erlang A (M/M/c+M)"),
+                exact,
                 values: vec![
                     (Metric::ServiceLevel, a.service_level(within)),
                     (Metric::PWait, a.p_wait),
@@ -77,13 +108,14 @@ pub fn theory_for(scenario: &Scenario) -> Option<Theory> {
                     (Metric::MeanQueueLength, a.mean_queue_length),
                     (Metric::Occupancy, a.occupancy),
                 ],
-                note: String::new(),
-            })
+                note,
+            }
         }
         (None, Some(lines)) if lines >= agents => {
             let m = mmck(agents, lines, rate, aht);
-            Some(Theory {
-                model: "M/M/c/K",
+            Theory {
+                model: name("M/M/c/K"),
+                exact,
                 values: vec![
                     (Metric::ServiceLevel, m.service_level(within)),
                     (Metric::PWait, m.p_wait),
@@ -93,9 +125,10 @@ pub fn theory_for(scenario: &Scenario) -> Option<Theory> {
                     (Metric::MeanQueueLength, m.mean_queue_length),
                     (Metric::Occupancy, m.occupancy),
                 ],
-                note: String::new(),
-            })
+                note,
+            }
         }
-        _ => None,
-    }
+        _ => return None,
+    };
+    Some(theory)
 }

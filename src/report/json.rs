@@ -59,7 +59,8 @@ pub fn summary_json(summary: &Summary, theory: Option<&Theory>, warnings: &[Warn
             .iter()
             .map(|(m, v)| (m.name().to_string(), number(Some(*v))))
             .collect();
-        object["theory"] = json!({ "model": theory.model, "values": values, "note": theory.note });
+        object["theory"] =
+            json!({ "model": theory.model, "exact": theory.exact, "values": values, "note": theory.note });
     }
     object
 }

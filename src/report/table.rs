@@ -70,7 +70,7 @@ pub fn summary_table(summary: &Summary, theory: Option<&Theory>, warnings: &[War
     }
     let theory_values = theory.filter(|t| !t.values.is_empty());
     if let Some(t) = theory_values {
-        header.push(t.model.to_string());
+        header.push(t.model.clone());
     }
     let mut rows = vec![header];
     for metric in Metric::ALL {

@@ -388,3 +388,30 @@ fn check_describes_a_scenario_without_simulating() {
     let output = callsim(&["check", "tests/data/does_not_exist.toml"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn theory_is_marked_approximate_when_assumptions_break() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let value = json(&callsim(&[
+        "run",
+        "scenarios/lognormal_service.toml",
+        "-r",
+        "2",
+        "--json",
+        "--out",
+        out,
+    ]));
+    assert_eq!(value["theory"]["exact"], false);
+    assert!(value["theory"]["note"].as_str().unwrap().contains("lognormal"));
+    let value = json(&callsim(&[
+        "run",
+        "scenarios/abandonment.toml",
+        "-r",
+        "2",
+        "--json",
+        "--out",
+        out,
+    ]));
+    assert_eq!(value["theory"]["exact"], true);
+}
