@@ -60,6 +60,9 @@ pub struct LineChart {
     pub x_ticks: Vec<String>,
     /// The lines.
     pub series: Vec<Series>,
+    /// Dashed lines without bands (exact theory beside the simulation), coloured like the solid line of the same
+    /// position.
+    pub dashed: Vec<Series>,
     /// A horizontal target line, if any.
     pub target: Option<f64>,
     /// True when y is a share (drawn as percent, axis from 0 to 100%).
@@ -144,16 +147,20 @@ fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChar
     root.fill(&WHITE).map_err(e)?;
     let k = scale(chart.share);
     let finite = |v: &f64| v.is_finite();
-    let highs = chart.series.iter().flat_map(|s| {
+    let highs = chart.series.iter().chain(&chart.dashed).flat_map(|s| {
         s.points
             .iter()
-            .map(|p| p.1 + p.2.max(0.0) * (p.2.is_finite() as u8 as f64))
+            .map(|p| p.1 + if p.2.is_finite() { p.2.max(0.0) } else { 0.0 })
     });
     let mut y_max = highs.chain(chart.target).filter(finite).fold(0.0f64, f64::max) * k;
-    if chart.share {
+    if chart.share && chart.target.is_some() {
+        // Service level against its target reads best on the full 0-100% scale.
         y_max = 100.0;
     } else {
         y_max = if y_max <= 0.0 { 1.0 } else { y_max * 1.08 };
+        if chart.share {
+            y_max = y_max.min(100.0);
+        }
     }
     let x_max = (chart.x_ticks.len().max(2) - 1) as f64;
     let ticks = chart.x_ticks.clone();
@@ -211,6 +218,20 @@ fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChar
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3)));
         ctx.draw_series(points.iter().map(|p| Circle::new((p.0, p.1 * k), 4, c.filled())))
             .map_err(e)?;
+    }
+    for (i, series) in chart.dashed.iter().enumerate() {
+        // A lone theory line is black so it stays visible on top of the simulation it matches.
+        let c = if chart.dashed.len() == 1 { BLACK } else { colour(i) };
+        let points: Vec<(f64, f64)> = series
+            .points
+            .iter()
+            .filter(|p| p.1.is_finite())
+            .map(|p| (p.0, p.1 * k))
+            .collect();
+        ctx.draw_series(DashedLineSeries::new(points, 6, 5, c.mix(0.9).stroke_width(2)))
+            .map_err(e)?
+            .label(&series.name)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 8, y)], c.stroke_width(2)));
     }
     if let Some(target) = chart.target {
         let y = target * k;

@@ -38,6 +38,43 @@ fn x_label(axis: &Axis) -> String {
 
 /// Series of one metric of one call type (or `total`), one line per combination of the other axes' values.
 fn lines_over_x(axes: &[Axis], results: &[PointResult], x: usize, call_type: &str, metric: Metric) -> Vec<Series> {
+    series_over_x(axes, results, x, call_type, |r| {
+        let estimate = r.summary.of(call_type).map(|e| e[metric.index()]).unwrap_or_default();
+        (estimate.value(), estimate.half_width())
+    })
+}
+
+/// The textbook model's value of a metric, one dashed line per combination of the other axes; empty unless
+/// every point has a model.
+fn theory_over_x(axes: &[Axis], results: &[PointResult], x: usize, metric: Metric) -> Vec<Series> {
+    let Some(model) = results.first().and_then(|r| r.theory.as_ref()).map(|t| t.model.clone()) else {
+        return Vec::new();
+    };
+    if results.iter().any(|r| r.theory.is_none()) {
+        return Vec::new();
+    }
+    let mut series = series_over_x(axes, results, x, &model, |r| {
+        let value = r.theory.as_ref().and_then(|t| t.value(metric)).unwrap_or(f64::NAN);
+        (value, f64::NAN)
+    });
+    for s in &mut series {
+        if s.name != model {
+            s.name = format!("{model}, {}", s.name);
+        }
+    }
+    series.retain(|s| s.points.iter().any(|p| p.1.is_finite()));
+    series
+}
+
+/// One series per combination of the values of the axes other than `x`, named by them (or `single` when there
+/// are none), with `value` giving each point's (mean, half-width).
+fn series_over_x(
+    axes: &[Axis],
+    results: &[PointResult],
+    x: usize,
+    single: &str,
+    value: impl Fn(&PointResult) -> (f64, f64),
+) -> Vec<Series> {
     let mut series: Vec<Series> = Vec::new();
     for result in results {
         let others: Vec<String> = axes
@@ -48,7 +85,7 @@ fn lines_over_x(axes: &[Axis], results: &[PointResult], x: usize, call_type: &st
             .map(|(_, (a, v))| format!("{}={v}", a.path.rsplit('.').next().unwrap_or(&a.path)))
             .collect();
         let name = if others.is_empty() {
-            call_type.to_string()
+            single.to_string()
         } else {
             others.join(", ")
         };
@@ -57,12 +94,8 @@ fn lines_over_x(axes: &[Axis], results: &[PointResult], x: usize, call_type: &st
             .iter()
             .position(|v| super::value_text(v) == result.labels[x])
             .unwrap_or(0);
-        let estimate = result
-            .summary
-            .of(call_type)
-            .map(|e| e[metric.index()])
-            .unwrap_or_default();
-        let point = (position as f64, estimate.value(), estimate.half_width());
+        let (mean, half) = value(result);
+        let point = (position as f64, mean, half);
         match series.iter_mut().find(|s| s.name == name) {
             Some(s) => s.points.push(point),
             None => series.push(Series {
@@ -102,6 +135,7 @@ pub fn sweep_charts(axes: &[Axis], results: &[PointResult], choice: ChartChoice,
         y_label: y.label().to_string(),
         x_ticks: ticks.clone(),
         series,
+        dashed: Vec::new(),
         target,
         share: y.is_share(),
     };
@@ -110,12 +144,18 @@ pub fn sweep_charts(axes: &[Axis], results: &[PointResult], choice: ChartChoice,
         ("asa", Metric::AsaS, None),
         ("abandonment", Metric::AbandonmentRate, None),
     ] {
-        let chart = base(
-            format!("{} vs {} (all calls, 95% band)", m.name(), short(&axes[x].path)),
-            m,
-            lines_over_x(axes, results, x, "total", m),
-            target,
-        );
+        let chart = LineChart {
+            dashed: theory_over_x(axes, results, x, m),
+            ..base(
+                format!("{} vs {} (all calls, 95% band)", m.name(), short(&axes[x].path)),
+                m,
+                series_over_x(axes, results, x, "simulation", |r| {
+                    let estimate = r.summary.total[m.index()];
+                    (estimate.value(), estimate.half_width())
+                }),
+                target,
+            )
+        };
         files.extend(line_chart(&chart, &dir.join(format!("sweep_{file}")))?);
     }
     // Percentiles and the chosen metric per call type, at the first value of every other axis.

@@ -48,6 +48,8 @@ pub struct PointResult {
     pub replications: Vec<ReplicationMetrics>,
     /// Combined results.
     pub summary: Summary,
+    /// The textbook model's values at this point, for single-queue scenarios.
+    pub theory: Option<crate::theory::Theory>,
 }
 
 impl Grid {
@@ -159,6 +161,7 @@ impl Grid {
                     labels: point.labels.clone(),
                     replications,
                     summary,
+                    theory: crate::theory::theory_for(&point.scenario),
                 }
             })
             .collect()

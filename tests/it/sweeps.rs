@@ -195,3 +195,30 @@ fn bad_vary_input_is_an_error_before_any_simulation() {
         .to_string();
     assert!(message.contains("at most"), "{message}");
 }
+
+#[test]
+fn single_queue_sweeps_draw_theory_beside_simulation() {
+    let text = BASE.replace(
+        "[[call_types]]\nname = \"vip\"\narrivals = { per_hour = 50 }\nservice = { distribution = \"exponential\", mean = \"3m\" }\npatience = { distribution = \"exponential\", mean = \"2m\" }\npriority = 5\n",
+        "",
+    )
+    .replace("skills = [\"vip\", \"general\"]", "skills = [\"general\"]");
+    let g = Grid::build(
+        &text,
+        "single.toml",
+        &["agent_groups.agents.count=9:12".to_string()],
+        Some(4),
+    )
+    .unwrap();
+    let results = g.run(&|| {});
+    assert!(results.iter().all(|r| r.theory.as_ref().is_some_and(|t| t.exact)));
+    let dir = tempfile::tempdir().unwrap();
+    let choice = ChartChoice {
+        service_level_target: 0.8,
+        metric: Metric::AsaS,
+        x_path: None,
+    };
+    let files = sweep_charts(&g.axes, &results, choice, dir.path()).unwrap();
+    let svg = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(svg.contains("Erlang A (M/M/c+M)"), "theory line in the legend");
+}
