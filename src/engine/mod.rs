@@ -141,6 +141,16 @@ impl CallSlab {
     }
 }
 
+/// The call an agent is handling, from answer to the end of wrap-up.
+#[derive(Debug, Clone, Copy)]
+struct AgentWork {
+    /// The call while it talks (`None` during wrap-up: the caller has hung up).
+    call: Option<CallHandle>,
+    call_type: usize,
+    /// When the call was answered.
+    busy_since: SimTime,
+}
+
 /// Per-replication random generators.
 struct Streams {
     arrivals: Vec<StreamRng>,
@@ -159,13 +169,11 @@ struct Simulation<'a> {
     router: Router<CallHandle>,
     events: EventQueue<Event>,
     arrivals: PendingArrivals,
+    /// Mean seconds between arrivals of each call type (1 / rate).
+    mean_gaps: Vec<f64>,
     calls: CallSlab,
-    /// The call each agent is handling (talking or wrapping up).
-    agent_call: Vec<Option<CallHandle>>,
-    /// The call type each agent is handling.
-    agent_call_type: Vec<usize>,
-    /// When each agent's current call was answered.
-    agent_busy_since: Vec<SimTime>,
+    /// What each agent is handling (talking or wrapping up), indexed by agent.
+    work: Vec<AgentWork>,
     streams: Streams,
 }
 
@@ -179,10 +187,16 @@ impl<'a> Simulation<'a> {
             scenario,
             events: EventQueue::with_capacity(2 * agents + 64),
             arrivals: PendingArrivals::new(types),
+            mean_gaps: scenario.call_types.iter().map(|c| 1.0 / c.arrival_rate).collect(),
             calls: CallSlab::default(),
-            agent_call: vec![None; agents],
-            agent_call_type: vec![0; agents],
-            agent_busy_since: vec![SimTime::ZERO; agents],
+            work: vec![
+                AgentWork {
+                    call: None,
+                    call_type: 0,
+                    busy_since: SimTime::ZERO
+                };
+                agents
+            ],
             streams: Streams {
                 arrivals: (0..types)
                     .map(|t| stream_rng(seed, replication, Stream::Arrivals(t)))
@@ -227,9 +241,9 @@ impl<'a> Simulation<'a> {
     }
 
     fn schedule_next_arrival(&mut self, now: SimTime, call_type: usize) {
-        let rate = self.scenario.call_types[call_type].arrival_rate;
+        let mean_gap = self.mean_gaps[call_type];
         let gap: f64 = rand_distr::Distribution::sample(&rand_distr::Exp1, &mut self.streams.arrivals[call_type]);
-        let next = now.after(gap / rate);
+        let next = now.after(gap * mean_gap);
         self.arrivals
             .set(call_type, (next.seconds() < self.scenario.horizon).then_some(next));
     }
@@ -292,21 +306,23 @@ impl<'a> Simulation<'a> {
         record.ticket = None;
         let (call_type, arrived, handle_time) = (record.call_type, record.arrived, record.handle_time);
         let index = agent.0 as usize;
-        self.agent_call[index] = Some(call);
-        self.agent_call_type[index] = call_type;
-        self.agent_busy_since[index] = now;
+        self.work[index] = AgentWork {
+            call: Some(call),
+            call_type,
+            busy_since: now,
+        };
         observer.on_answer(now, call_type, self.router.group_of(agent), arrived);
         self.events.schedule(now.after(handle_time), Event::HangUp { agent });
     }
 
     fn hang_up<O: Observer>(&mut self, now: SimTime, agent: AgentId, observer: &mut O) {
         let index = agent.0 as usize;
-        if let Some(call) = self.agent_call[index].take() {
+        if let Some(call) = self.work[index].call.take() {
             self.calls.remove(call);
         }
         let was_talking = self.router.on_hang_up(agent);
         debug_assert!(was_talking, "the engine hangs up only talking agents");
-        let wrap_up = self.scenario.call_types[self.agent_call_type[index]].after_call_work;
+        let wrap_up = self.scenario.call_types[self.work[index].call_type].after_call_work;
         if wrap_up > 0.0 {
             self.events.schedule(now.after(wrap_up), Event::WrapUpEnds { agent });
         } else {
@@ -318,9 +334,9 @@ impl<'a> Simulation<'a> {
         let index = agent.0 as usize;
         observer.on_agent_released(
             now,
-            self.agent_call_type[index],
+            self.work[index].call_type,
             self.router.group_of(agent),
-            self.agent_busy_since[index],
+            self.work[index].busy_since,
         );
         if let Some(assignment) = self.router.on_agent_free(now, agent) {
             observer.on_queue_change(
