@@ -42,12 +42,6 @@ fn parse_scalar(text: &str) -> Value {
     }
 }
 
-fn parse_number(text: &str, spec: &str) -> Result<f64, String> {
-    text.trim()
-        .parse::<f64>()
-        .map_err(|_| format!("range bound \"{text}\" in \"{spec}\" is not a number"))
-}
-
 impl Axis {
     /// Parses `PATH=VALUES`.
     pub fn parse(spec: &str) -> Result<Axis, String> {
@@ -94,42 +88,45 @@ fn looks_duration_range(text: &str) -> bool {
 
 /// `2m:4m:30s`: durations from START to END by STEP (default one minute), written back as seconds (`"150s"`).
 fn parse_duration_range(spec: &str) -> Result<Vec<Value>, String> {
-    let parts: Vec<f64> = spec.split(':').map(|p| parse_duration(p).unwrap_or(f64::NAN)).collect();
+    let values = expand_range(spec, |part| parse_duration(part).map_err(|_| part.to_string()), 60.0)?;
+    Ok(values.into_iter().map(|v| Value::String(format!("{v}s"))).collect())
+}
+
+/// `10:20` or `0.5:1.5:0.25`: numbers from START to END by STEP (default 1), integers when all three are.
+fn parse_range(spec: &str) -> Result<Vec<Value>, String> {
+    let all_integers = spec.split(':').all(|p| p.trim().parse::<i64>().is_ok());
+    let values = expand_range(
+        spec,
+        |part| part.trim().parse::<f64>().map_err(|_| part.to_string()),
+        1.0,
+    )?;
+    Ok(values
+        .into_iter()
+        .map(|v| {
+            if all_integers {
+                Value::Integer(v.round() as i64)
+            } else {
+                Value::Float(v)
+            }
+        })
+        .collect())
+}
+
+/// The values of an inclusive range `START:END[:STEP]`, each bound read by `parse`.
+fn expand_range(
+    spec: &str,
+    parse: impl Fn(&str) -> Result<f64, String>,
+    default_step: f64,
+) -> Result<Vec<f64>, String> {
+    let parts = spec
+        .split(':')
+        .map(|part| parse(part).map_err(|bad| format!("range bound \"{bad}\" in \"{spec}\" cannot be read")))
+        .collect::<Result<Vec<f64>, String>>()?;
     if !(2..=3).contains(&parts.len()) {
         return Err(format!("range \"{spec}\" must be START:END or START:END:STEP"));
     }
     let (start, end) = (parts[0], parts[1]);
-    let step = parts.get(2).copied().unwrap_or(60.0);
-    if step <= 0.0 {
-        return Err(format!("range \"{spec}\" needs a step longer than 0s"));
-    }
-    if end < start {
-        return Err(format!("range \"{spec}\" is empty: END is before START"));
-    }
-    let count = ((end - start) / step + 1e-9).floor() as usize + 1;
-    if count > MAX_POINTS {
-        return Err(format!(
-            "range \"{spec}\" has {count} values; at most {MAX_POINTS} are allowed"
-        ));
-    }
-    Ok((0..count)
-        .map(|i| Value::String(format!("{}s", start + i as f64 * step)))
-        .collect())
-}
-
-fn parse_range(spec: &str) -> Result<Vec<Value>, String> {
-    let parts: Vec<&str> = spec.split(':').collect();
-    if !(2..=3).contains(&parts.len()) {
-        return Err(format!("range \"{spec}\" must be START:END or START:END:STEP"));
-    }
-    let all_integers = parts.iter().all(|p| p.trim().parse::<i64>().is_ok());
-    let start = parse_number(parts[0], spec)?;
-    let end = parse_number(parts[1], spec)?;
-    let step = if parts.len() == 3 {
-        parse_number(parts[2], spec)?
-    } else {
-        1.0
-    };
+    let step = parts.get(2).copied().unwrap_or(default_step);
     if step <= 0.0 {
         return Err(format!("range \"{spec}\" needs a step above 0"));
     }
@@ -142,16 +139,7 @@ fn parse_range(spec: &str) -> Result<Vec<Value>, String> {
             "range \"{spec}\" has {count} values; at most {MAX_POINTS} are allowed"
         ));
     }
-    Ok((0..count)
-        .map(|i| {
-            let v = start + i as f64 * step;
-            if all_integers {
-                Value::Integer(v.round() as i64)
-            } else {
-                Value::Float(v)
-            }
-        })
-        .collect())
+    Ok((0..count).map(|i| start + i as f64 * step).collect())
 }
 
 /// Writes `value` at `path` in a scenario table. Arrays of tables are entered by the element's `name`.
