@@ -415,3 +415,20 @@ fn theory_is_marked_approximate_when_assumptions_break() {
     ]));
     assert_eq!(value["theory"]["exact"], true);
 }
+
+#[test]
+fn the_issue_example_scenario_runs_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let value = json(&callsim(&[
+        "run",
+        "tests/data/issue_example.toml",
+        "--json",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]));
+    assert_eq!(value["scenario"], "Erlang C textbook case");
+    assert_eq!(value["replications"], 10);
+    assert_eq!(value["theory"]["model"], "Erlang A (M/M/c+M)");
+    assert!(value["total"]["abandonment_rate"]["mean"].as_f64().unwrap() > 0.0);
+    assert!(dir.path().join("summary.csv").exists());
+}
