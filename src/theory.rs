@@ -59,76 +59,62 @@ pub fn theory_for(scenario: &Scenario) -> Option<Theory> {
     } else {
         format!("approximation with the same means: {}", departures.join("; "))
     };
-    let name = |model: &str| {
-        if exact {
-            model.to_string()
+    let model = |name: &str, values: Vec<(Metric, f64)>, note: String| Theory {
+        model: if exact {
+            name.to_string()
         } else {
-            format!("{model} approx.")
-        }
+            format!("{name} approx.")
+        },
+        exact,
+        values,
+        note,
     };
-    let theory = match (&call_type.patience, scenario.lines) {
-        (None, None) => match erlang_c(agents, rate, aht) {
-            Ok(c) => Theory {
-                model: name("Erlang C (M/M/c)"),
-                exact,
-                values: vec![
+    match (&call_type.patience, scenario.lines) {
+        (None, None) => Some(match erlang_c(agents, rate, aht) {
+            Ok(c) => model(
+                "Erlang C (M/M/c)",
+                [
                     (Metric::ServiceLevel, c.service_level(within)),
                     (Metric::PWait, c.p_wait),
                     (Metric::AsaS, c.asa()),
                     (Metric::MeanWaitS, c.asa()),
                     (Metric::AbandonmentRate, 0.0),
-                    (Metric::WaitP50S, c.wait_quantile(0.5)),
-                    (Metric::WaitP80S, c.wait_quantile(0.8)),
-                    (Metric::WaitP90S, c.wait_quantile(0.9)),
-                    (Metric::WaitP95S, c.wait_quantile(0.95)),
-                    (Metric::WaitP99S, c.wait_quantile(0.99)),
                     (Metric::MeanQueueLength, c.mean_queue_length()),
                     (Metric::Occupancy, c.occupancy()),
-                ],
+                ]
+                .into_iter()
+                .chain(Metric::PERCENTILES.map(|(m, p)| (m, c.wait_quantile(p))))
+                .collect(),
                 note,
-            },
-            Err(unstable) => Theory {
-                model: name("Erlang C (M/M/c)"),
-                exact,
-                values: Vec::new(),
-                note: unstable.to_string(),
-            },
-        },
+            ),
+            Err(unstable) => model("Erlang C (M/M/c)", Vec::new(), unstable.to_string()),
+        }),
         (Some(patience), None) => {
             let a = erlang_a(agents, rate, aht, patience.mean());
-            Theory {
-                model: name("Erlang A (M/M/c+M)"),
-                exact,
-                values: vec![
-                    (Metric::ServiceLevel, a.service_level(within)),
-                    (Metric::PWait, a.p_wait),
-                    (Metric::AsaS, a.asa),
-                    (Metric::MeanWaitS, a.mean_wait),
-                    (Metric::AbandonmentRate, a.p_abandon),
-                    (Metric::MeanQueueLength, a.mean_queue_length),
-                    (Metric::Occupancy, a.occupancy),
-                ],
-                note,
-            }
+            let values = vec![
+                (Metric::ServiceLevel, a.service_level(within)),
+                (Metric::PWait, a.p_wait),
+                (Metric::AsaS, a.asa),
+                (Metric::MeanWaitS, a.mean_wait),
+                (Metric::AbandonmentRate, a.p_abandon),
+                (Metric::MeanQueueLength, a.mean_queue_length),
+                (Metric::Occupancy, a.occupancy),
+            ];
+            Some(model("Erlang A (M/M/c+M)", values, note))
         }
         (None, Some(lines)) if lines >= agents => {
             let m = mmck(agents, lines, rate, aht);
-            Theory {
-                model: name("M/M/c/K"),
-                exact,
-                values: vec![
-                    (Metric::ServiceLevel, m.service_level(within)),
-                    (Metric::PWait, m.p_wait),
-                    (Metric::AsaS, m.mean_wait),
-                    (Metric::MeanWaitS, m.mean_wait),
-                    (Metric::BlockingRate, m.blocking),
-                    (Metric::MeanQueueLength, m.mean_queue_length),
-                    (Metric::Occupancy, m.occupancy),
-                ],
-                note,
-            }
+            let values = vec![
+                (Metric::ServiceLevel, m.service_level(within)),
+                (Metric::PWait, m.p_wait),
+                (Metric::AsaS, m.mean_wait),
+                (Metric::MeanWaitS, m.mean_wait),
+                (Metric::BlockingRate, m.blocking),
+                (Metric::MeanQueueLength, m.mean_queue_length),
+                (Metric::Occupancy, m.occupancy),
+            ];
+            Some(model("M/M/c/K", values, note))
         }
-        _ => return None,
-    };
-    Some(theory)
+        _ => None,
+    }
 }

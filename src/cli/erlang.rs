@@ -8,6 +8,7 @@ use callsim::erlang::{
     square_root_staffing,
 };
 use callsim::report::table::layout;
+use callsim::stats::Metric;
 use serde_json::{Value, json};
 
 use super::duration_arg;
@@ -283,38 +284,40 @@ impl LevelReport {
         }
     }
 
-    fn erlang_a(&self) -> Option<erlang::ErlangA> {
+    /// The model's figures at this staff level, computed once.
+    fn figures(&self) -> Figures {
+        let Some(level) = erlang::evaluate(self.model, self.agents, self.rate, self.aht, self.within) else {
+            return Figures::Unstable(erlang::erlang_c(self.agents, self.rate, self.aht).unwrap_err());
+        };
         match self.model {
-            StaffingModel::ErlangA { patience } => Some(erlang::erlang_a(self.agents, self.rate, self.aht, patience)),
-            StaffingModel::ErlangC => None,
+            StaffingModel::ErlangC => match erlang::erlang_c(self.agents, self.rate, self.aht) {
+                Ok(c) => Figures::C(level, c),
+                Err(unstable) => Figures::Unstable(unstable),
+            },
+            StaffingModel::ErlangA { patience } => {
+                Figures::A(level, erlang::erlang_a(self.agents, self.rate, self.aht, patience))
+            }
         }
     }
 
     fn json(&self, out: &mut dyn Write) -> anyhow::Result<()> {
         let load = self.rate * self.aht;
-        let mut value = match erlang::evaluate(self.model, self.agents, self.rate, self.aht, self.within) {
-            Some(level) => level_json(&level, self.model_name(), load, self.within, self.erlang_a().as_ref()),
-            // Erlang C at or above capacity: explicit, never NaN.
-            None => json!({"model": self.model_name(), "load_erlangs": load, "agents": self.agents, "unstable": true,
-                "answer_within_s": self.within, "p_wait": 1.0, "service_level": 0.0, "asa_s": null,
-                "occupancy": 1.0, "mean_queue_length": null}),
-        };
-        if let Ok(c) = erlang::erlang_c(self.agents, self.rate, self.aht)
-            && self.model == StaffingModel::ErlangC
-        {
-            value["mean_queue_length"] = json!(c.mean_queue_length());
-            // Every caller is answered, so the mean wait of all callers is the ASA.
-            value["mean_wait_s"] = json!(c.asa());
-            for (key, p) in [
-                ("wait_p50_s", 0.5),
-                ("wait_p80_s", 0.8),
-                ("wait_p90_s", 0.9),
-                ("wait_p95_s", 0.95),
-                ("wait_p99_s", 0.99),
-            ] {
-                value[key] = json!(c.wait_quantile(p));
+        let mut value = match self.figures() {
+            Figures::Unstable(_) => json!({"model": self.model_name(), "load_erlangs": load, "agents": self.agents,
+                "unstable": true, "answer_within_s": self.within, "p_wait": 1.0, "service_level": 0.0,
+                "asa_s": null, "occupancy": 1.0, "mean_queue_length": null}),
+            Figures::A(level, a) => level_json(&level, self.model_name(), load, self.within, Some(&a)),
+            Figures::C(level, c) => {
+                let mut value = level_json(&level, self.model_name(), load, self.within, None);
+                value["mean_queue_length"] = json!(c.mean_queue_length());
+                // Every caller is answered, so the mean wait of all callers is the ASA.
+                value["mean_wait_s"] = json!(c.asa());
+                for (metric, p) in Metric::PERCENTILES {
+                    value[metric.name()] = json!(c.wait_quantile(p));
+                }
+                value
             }
-        }
+        };
         if let Some((_, scheduled)) = self.scheduled {
             value["scheduled_agents"] = json!(scheduled);
         }
@@ -328,26 +331,21 @@ impl LevelReport {
 
     fn text(&self, out: &mut dyn Write) -> anyhow::Result<()> {
         let load = self.rate * self.aht;
-        let Some(level) = erlang::evaluate(self.model, self.agents, self.rate, self.aht, self.within) else {
-            let unstable = erlang::erlang_c(self.agents, self.rate, self.aht).unwrap_err();
-            writeln!(out, "{unstable}")?;
-            return Ok(());
+        let (level, queue_length, a) = match self.figures() {
+            Figures::Unstable(unstable) => {
+                writeln!(out, "{unstable}")?;
+                return Ok(());
+            }
+            Figures::C(level, c) => (level, c.mean_queue_length(), None),
+            Figures::A(level, a) => (level, a.mean_queue_length, Some(a)),
         };
         let heading = if self.solved {
             "fewest agents meeting every target"
         } else {
             "evaluated"
         };
-        let name = match self.model {
-            StaffingModel::ErlangC => "Erlang C",
-            StaffingModel::ErlangA { .. } => "Erlang A",
-        };
+        let name = if a.is_some() { "Erlang A" } else { "Erlang C" };
         writeln!(out, "{name} ({heading}): {load:.2} erlangs offered")?;
-        let a = self.erlang_a();
-        let queue_length = match &a {
-            Some(a) => a.mean_queue_length,
-            None => erlang::erlang_c(self.agents, self.rate, self.aht).map_or(f64::NAN, |c| c.mean_queue_length()),
-        };
         let mut rows = vec![
             vec!["agents".to_string(), self.agents.to_string()],
             vec!["occupancy".into(), format!("{:.1}%", level.occupancy * 100.0)],
@@ -375,6 +373,16 @@ impl LevelReport {
         write!(out, "{}", layout(&rows))?;
         Ok(())
     }
+}
+
+/// A staff level's figures under its model.
+enum Figures {
+    /// Erlang C at or above capacity: no steady state.
+    Unstable(erlang::Unstable),
+    /// Erlang C.
+    C(StaffLevel, erlang::ErlangC),
+    /// Erlang A.
+    A(StaffLevel, erlang::ErlangA),
 }
 
 /// M/M/c/K: `agents` agents and `lines` trunk lines.

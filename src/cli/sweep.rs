@@ -7,7 +7,6 @@ use anyhow::Context;
 use callsim::report::format_estimate;
 use callsim::report::output::{csv_number, write_csv};
 use callsim::report::table::layout;
-use callsim::scenario::Scenario;
 use callsim::stats::Metric;
 use callsim::sweep::{ChartChoice, Grid, PointResult, compare_chart, compare_points, sweep_charts, sweep_csv};
 
@@ -110,12 +109,7 @@ fn build_grid(path: &Path, vary: &[String], replications: Option<u32>) -> anyhow
     let label = path.display().to_string();
     let text =
         std::fs::read_to_string(path).map_err(|e| callsim::Error::scenario(&label, format!("cannot read: {e}")))?;
-    let specs = if vary.is_empty() {
-        Scenario::from_toml_str(&text, &label)?.sweep
-    } else {
-        vary.to_vec()
-    };
-    Ok(Grid::build(&text, &label, &specs, replications)?)
+    Ok(Grid::build(&text, &label, vary, replications)?)
 }
 
 fn run_grid(grid: &Grid, threads: Option<usize>) -> anyhow::Result<Vec<PointResult>> {

@@ -270,12 +270,7 @@ impl<'a> Simulation<'a> {
             ArrivalDecision::Queue(ticket) => {
                 observer.on_arrival(now, call_type);
                 self.calls.get_mut(call).ticket = Some(ticket);
-                observer.on_queue_change(
-                    now,
-                    call_type,
-                    self.router.queue_length(call_type),
-                    self.router.total_queue_length(),
-                );
+                self.report_queue(now, call_type, observer);
                 if let Some(patience) = patience {
                     let deadline = now.after(patience);
                     self.calls.get_mut(call).patience_deadline = deadline.0;
@@ -285,6 +280,16 @@ impl<'a> Simulation<'a> {
         }
     }
 
+    /// Tells the observer the queue lengths after a call of `call_type` joined or left its line.
+    fn report_queue<O: Observer>(&self, now: SimTime, call_type: usize, observer: &mut O) {
+        observer.on_queue_change(
+            now,
+            call_type,
+            self.router.queue_length(call_type),
+            self.router.total_queue_length(),
+        );
+    }
+
     fn patience_ends<O: Observer>(&mut self, now: SimTime, slot: u32, observer: &mut O) {
         let Some((call, ticket, arrived)) = self.calls.waiting_until(slot, now) else {
             return;
@@ -292,12 +297,7 @@ impl<'a> Simulation<'a> {
         if let Some(call_type) = self.router.on_abandon(ticket) {
             self.calls.remove(call);
             observer.on_abandon(now, call_type, arrived);
-            observer.on_queue_change(
-                now,
-                call_type,
-                self.router.queue_length(call_type),
-                self.router.total_queue_length(),
-            );
+            self.report_queue(now, call_type, observer);
         }
     }
 
@@ -339,12 +339,7 @@ impl<'a> Simulation<'a> {
             self.work[index].busy_since,
         );
         if let Some(assignment) = self.router.on_agent_free(now, agent) {
-            observer.on_queue_change(
-                now,
-                assignment.call_type,
-                self.router.queue_length(assignment.call_type),
-                self.router.total_queue_length(),
-            );
+            self.report_queue(now, assignment.call_type, observer);
             self.start_talking(now, agent, assignment.call, observer);
         }
     }

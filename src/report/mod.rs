@@ -58,20 +58,26 @@ pub fn metric_cells(estimates: &crate::stats::MetricEstimates) -> Vec<String> {
 
 /// `summary.csv`: one row per call type plus `total`, columns `call_type` then every metric and its interval.
 pub fn summary_csv(summary: &crate::stats::Summary) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut header = vec!["call_type".to_string()];
-    header.extend(metric_columns());
-    let mut rows = Vec::new();
-    for (name, estimates) in summary
-        .call_types
-        .iter()
-        .map(|(n, e)| (n.as_str(), e))
-        .chain([("total", &summary.total)])
-    {
-        let mut row = vec![name.to_string()];
-        row.extend(metric_cells(estimates));
-        rows.push(row);
-    }
-    (header, rows)
+    (summary_csv_header(), summary_csv_rows(summary))
+}
+
+/// The header of [`summary_csv`]: `call_type` then every metric and its interval.
+pub fn summary_csv_header() -> Vec<String> {
+    std::iter::once("call_type".to_string())
+        .chain(metric_columns())
+        .collect()
+}
+
+/// The rows of [`summary_csv`]: each call type, then `total`.
+pub fn summary_csv_rows(summary: &crate::stats::Summary) -> Vec<Vec<String>> {
+    summary
+        .scopes()
+        .map(|(name, estimates)| {
+            std::iter::once(name.to_string())
+                .chain(metric_cells(estimates))
+                .collect()
+        })
+        .collect()
 }
 
 /// `groups.csv`: one row per agent group.

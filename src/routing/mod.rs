@@ -94,7 +94,6 @@ struct Agent {
     local: u32,
     status: Status,
     log_off_when_free: bool,
-    free_sequence: u64,
     calls_handled: u64,
     last_assigned: u64,
 }
@@ -138,10 +137,12 @@ impl<C: Copy> Router<C> {
             free: config
                 .groups
                 .iter()
-                .map(|g| match config.agent_selection {
-                    // The key is the moment the agent became free: it only grows.
-                    AgentSelection::LongestIdle | AgentSelection::SkillOrder => FreeAgents::in_order(g.agents as usize),
-                    _ => FreeAgents::keyed(g.agents as usize),
+                .map(|g| {
+                    if keys_only_grow(config.agent_selection) {
+                        FreeAgents::in_order(g.agents as usize)
+                    } else {
+                        FreeAgents::keyed(g.agents as usize)
+                    }
                 })
                 .collect(),
             eligible_groups,
@@ -166,7 +167,6 @@ impl<C: Copy> Router<C> {
                     local,
                     status: Status::Offline,
                     log_off_when_free: false,
-                    free_sequence: 0,
                     calls_handled: 0,
                     last_assigned: 0,
                 });
@@ -400,17 +400,25 @@ impl<C: Copy> Router<C> {
         self.sequence += 1;
         let agent = &mut self.agents[index];
         agent.status = Status::Free;
-        agent.free_sequence = self.sequence;
-        let key = match self.config.agent_selection {
-            AgentSelection::LongestIdle | AgentSelection::SkillOrder | AgentSelection::Random => {
-                (agent.free_sequence, 0)
-            }
-            AgentSelection::FewestCalls => (agent.calls_handled, agent.free_sequence),
-            AgentSelection::RoundRobin => (agent.last_assigned, agent.local as u64),
-        };
+        let key = free_key(self.config.agent_selection, agent, self.sequence);
         let (group, local) = (agent.group as usize, agent.local);
         self.free[group].insert(local, key);
     }
+}
+
+/// The key under which a free agent waits for calls (smallest first); `became_free` grows with every event.
+fn free_key(selection: AgentSelection, agent: &Agent, became_free: u64) -> AgentKey {
+    match selection {
+        AgentSelection::LongestIdle | AgentSelection::SkillOrder | AgentSelection::Random => (became_free, 0),
+        AgentSelection::FewestCalls => (agent.calls_handled, became_free),
+        AgentSelection::RoundRobin => (agent.last_assigned, agent.local as u64),
+    }
+}
+
+/// True when [`free_key`] only grows from one freed agent to the next, so free agents form a first-in-first-out
+/// line. Random selection draws from the dense heap layout instead.
+fn keys_only_grow(selection: AgentSelection) -> bool {
+    matches!(selection, AgentSelection::LongestIdle | AgentSelection::SkillOrder)
 }
 
 #[cfg(test)]

@@ -180,23 +180,8 @@ impl Scenario {
         let mut names = HashSet::new();
         let mut call_types = Vec::with_capacity(raw.call_types.len());
         for (index, ct) in raw.call_types.iter().enumerate() {
-            let at = format!(
-                "call_types[{}]",
-                if ct.name.is_empty() {
-                    index.to_string()
-                } else {
-                    ct.name.clone()
-                }
-            );
-            if ct.name.trim().is_empty() {
-                return Err(fail(&format!("{at}.name"), "must not be empty".into()));
-            }
-            if !names.insert(ct.name.clone()) {
-                return Err(fail(
-                    &format!("{at}.name"),
-                    format!("duplicate call type name \"{}\"", ct.name),
-                ));
-            }
+            let at = entry_path("call_types", index, &ct.name);
+            check_unique_name(&ct.name, "call type", &mut names).map_err(|m| fail(&format!("{at}.name"), m))?;
             let per_hour = ct.arrivals.per_hour;
             if !(per_hour.is_finite() && per_hour > 0.0) {
                 return Err(fail(
@@ -225,23 +210,8 @@ impl Scenario {
         let mut group_names = HashSet::new();
         let mut agent_groups = Vec::with_capacity(raw.agent_groups.len());
         for (index, g) in raw.agent_groups.iter().enumerate() {
-            let at = format!(
-                "agent_groups[{}]",
-                if g.name.is_empty() {
-                    index.to_string()
-                } else {
-                    g.name.clone()
-                }
-            );
-            if g.name.trim().is_empty() {
-                return Err(fail(&format!("{at}.name"), "must not be empty".into()));
-            }
-            if !group_names.insert(g.name.clone()) {
-                return Err(fail(
-                    &format!("{at}.name"),
-                    format!("duplicate agent group name \"{}\"", g.name),
-                ));
-            }
+            let at = entry_path("agent_groups", index, &g.name);
+            check_unique_name(&g.name, "agent group", &mut group_names).map_err(|m| fail(&format!("{at}.name"), m))?;
             if g.count > 1_000_000 {
                 return Err(fail(
                     &format!("{at}.count"),
@@ -372,6 +342,26 @@ impl Scenario {
 
 /// Constructs a distribution from its table once the keys are known to fit the family.
 type Builder = fn(&DistributionFile) -> std::result::Result<DurationDistribution, String>;
+
+/// How errors name an entry of an array of tables: `call_types[general]`, or by position while it has no name.
+fn entry_path(array: &str, index: usize, name: &str) -> String {
+    if name.is_empty() {
+        format!("{array}[{index}]")
+    } else {
+        format!("{array}[{name}]")
+    }
+}
+
+/// A name must be non-blank and not used before by another entry of the same `kind`.
+fn check_unique_name(name: &str, kind: &str, seen: &mut HashSet<String>) -> std::result::Result<(), String> {
+    if name.trim().is_empty() {
+        return Err("must not be empty".into());
+    }
+    if !seen.insert(name.to_string()) {
+        return Err(format!("duplicate {kind} name \"{name}\""));
+    }
+    Ok(())
+}
 
 /// Builds a distribution from its table, naming the offending key on error.
 fn build_distribution(spec: &DistributionFile) -> std::result::Result<DurationDistribution, String> {

@@ -67,6 +67,23 @@ struct CallTally {
     busy_area: f64,
 }
 
+impl CallTally {
+    /// Adds another tally's counts, sums, areas and waits (not its peak, which does not add up).
+    fn absorb(&mut self, other: &CallTally) {
+        self.offered += other.offered;
+        self.answered += other.answered;
+        self.answered_at_once += other.answered_at_once;
+        self.answered_in_time += other.answered_in_time;
+        self.abandoned += other.abandoned;
+        self.blocked += other.blocked;
+        self.answered_wait_sum += other.answered_wait_sum;
+        self.abandon_time_sum += other.abandon_time_sum;
+        self.busy_area += other.busy_area;
+        self.queue_area += other.queue_area;
+        self.waits.merge(&other.waits);
+    }
+}
+
 /// One agent group's figures for one replication.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct GroupValues {
@@ -139,30 +156,21 @@ impl Collector {
         let call_types: Vec<MetricValues> = self
             .call_types
             .iter()
-            .map(|t| metric_values(t, &t.waits, window, staffed_time, start))
+            .map(|t| metric_values(t, window, staffed_time, start))
             .collect();
-
         let mut all = CallTally::default();
         for t in &self.call_types {
-            all.offered += t.offered;
-            all.answered += t.answered;
-            all.answered_at_once += t.answered_at_once;
-            all.answered_in_time += t.answered_in_time;
-            all.abandoned += t.abandoned;
-            all.blocked += t.blocked;
-            all.answered_wait_sum += t.answered_wait_sum;
-            all.abandon_time_sum += t.abandon_time_sum;
-            all.busy_area += t.busy_area;
-            all.queue_area += t.queue_area;
+            all.absorb(t);
         }
+        // The total's peak is of the total line, not a sum of the types' peaks.
         all.queue_peak = self.total_queue_peak;
-        let mut merged = WaitHistogram::new();
-        for t in &self.call_types {
-            merged.merge(&t.waits);
-        }
-        let total = metric_values(&all, &merged, window, staffed_time, start);
-        let mut waits: Vec<WaitHistogram> = self.call_types.iter().map(|t| t.waits.clone()).collect();
-        waits.push(merged);
+        let total = metric_values(&all, window, staffed_time, start);
+        let waits: Vec<WaitHistogram> = self
+            .call_types
+            .iter()
+            .map(|t| t.waits.clone())
+            .chain([all.waits])
+            .collect();
         let groups = self
             .group_busy_area
             .iter()
@@ -194,7 +202,8 @@ fn ratio(numerator: f64, denominator: f64) -> f64 {
     }
 }
 
-fn metric_values(t: &CallTally, waits: &WaitHistogram, window: f64, staffed_time: f64, start: f64) -> MetricValues {
+fn metric_values(t: &CallTally, window: f64, staffed_time: f64, start: f64) -> MetricValues {
+    let waits = &t.waits;
     let mut values = [f64::NAN; Metric::COUNT];
     let offered = t.offered as f64;
     let answered = t.answered as f64;
@@ -212,11 +221,9 @@ fn metric_values(t: &CallTally, waits: &WaitHistogram, window: f64, staffed_time
             Metric::AbandonmentRate => ratio(abandoned, offered),
             Metric::BlockingRate => ratio(t.blocked as f64, offered + t.blocked as f64),
             Metric::MeanTimeToAbandonS => ratio(t.abandon_time_sum, abandoned),
-            Metric::WaitP50S => waits.quantile(0.50),
-            Metric::WaitP80S => waits.quantile(0.80),
-            Metric::WaitP90S => waits.quantile(0.90),
-            Metric::WaitP95S => waits.quantile(0.95),
-            Metric::WaitP99S => waits.quantile(0.99),
+            Metric::WaitP50S | Metric::WaitP80S | Metric::WaitP90S | Metric::WaitP95S | Metric::WaitP99S => {
+                waits.quantile(metric.percentile().expect("a percentile metric"))
+            }
             Metric::MeanQueueLength => t.queue_area / window,
             Metric::MaxQueueLength => t.queue_peak.max_in_window(start) as f64,
             Metric::Occupancy => ratio(t.busy_area, staffed_time),

@@ -115,6 +115,20 @@ impl Metric {
         )
     }
 
+    /// The wait percentiles, with their level: `(WaitP50S, 0.50)` ... `(WaitP99S, 0.99)`.
+    pub const PERCENTILES: [(Metric, f64); 5] = [
+        (Metric::WaitP50S, 0.50),
+        (Metric::WaitP80S, 0.80),
+        (Metric::WaitP90S, 0.90),
+        (Metric::WaitP95S, 0.95),
+        (Metric::WaitP99S, 0.99),
+    ];
+
+    /// The level of a wait percentile metric (0.9 for `wait_p90_s`), `None` for other metrics.
+    pub fn percentile(self) -> Option<f64> {
+        Metric::PERCENTILES.iter().find(|(m, _)| *m == self).map(|(_, p)| *p)
+    }
+
     /// True for durations in seconds.
     pub fn is_seconds(self) -> bool {
         self.name().ends_with("_s")

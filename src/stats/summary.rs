@@ -44,15 +44,8 @@ fn pool_percentiles(estimates: &mut MetricEstimates, replications: &[Replication
     if histograms.len() != replications.len() || histograms.is_empty() {
         return;
     }
-    let percentiles = [
-        (Metric::WaitP50S, 0.50),
-        (Metric::WaitP80S, 0.80),
-        (Metric::WaitP90S, 0.90),
-        (Metric::WaitP95S, 0.95),
-        (Metric::WaitP99S, 0.99),
-    ];
-    let levels = percentiles.map(|(_, p)| p);
-    for ((metric, _), estimate) in percentiles.iter().zip(pooled_quantiles(&histograms, &levels)) {
+    let levels = Metric::PERCENTILES.map(|(_, p)| p);
+    for ((metric, _), estimate) in Metric::PERCENTILES.iter().zip(pooled_quantiles(&histograms, &levels)) {
         estimates[metric.index()] = estimate;
     }
 }
@@ -95,6 +88,14 @@ impl Summary {
             total,
             groups,
         }
+    }
+
+    /// Every call type's estimates in scenario order, then the total's under the name `"total"`.
+    pub fn scopes(&self) -> impl Iterator<Item = (&str, &MetricEstimates)> {
+        self.call_types
+            .iter()
+            .map(|(name, e)| (name.as_str(), e))
+            .chain([("total", &self.total)])
     }
 
     /// The estimates of a call type by name, or of the total for `"total"`.

@@ -236,14 +236,7 @@ pub fn sweep_charts(axes: &[Axis], results: &[PointResult], choice: ChartChoice,
 pub fn compare_chart(results: &[PointResult], comparison: &Comparison, stem: &Path) -> Result<Vec<PathBuf>> {
     let categories: Vec<String> = results
         .first()
-        .map(|r| {
-            r.summary
-                .call_types
-                .iter()
-                .map(|(n, _)| n.clone())
-                .chain(["total".to_string()])
-                .collect()
-        })
+        .map(|r| r.summary.scopes().map(|(name, _)| name.to_string()).collect())
         .unwrap_or_default();
     let panel = |metric: Metric, title: &str| BarPanel {
         title: title.to_string(),

@@ -68,13 +68,7 @@ pub fn compare_points(results: &[PointResult]) -> Comparison {
     let variants: Vec<String> = results.iter().map(label).collect();
     let mut rows = Vec::new();
     if let Some((base, others)) = results.split_first() {
-        let names: Vec<String> = base
-            .summary
-            .call_types
-            .iter()
-            .map(|(n, _)| n.clone())
-            .chain(["total".to_string()])
-            .collect();
+        let names: Vec<String> = base.summary.scopes().map(|(name, _)| name.to_string()).collect();
         for other in others {
             for (t, name) in names.iter().enumerate() {
                 for metric in Metric::ALL {

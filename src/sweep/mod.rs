@@ -53,17 +53,23 @@ pub struct PointResult {
 }
 
 impl Grid {
-    /// Builds the grid from a scenario file's text and axis specifications (`PATH=VALUES`); `replications`
-    /// overrides the file's count. Every point is validated here.
+    /// Builds the grid from a scenario file's text and axis specifications (`PATH=VALUES`; none: the file's `[sweep]`);
+    /// `replications` overrides the file's count. Every point is validated here.
     pub fn build(text: &str, label: &str, specs: &[String], replications: Option<u32>) -> Result<Grid> {
+        // Validate the base scenario first: its errors carry line numbers.
+        let base_scenario = Scenario::from_toml_str(text, label)?;
+        // No axes given: the file's own `[sweep] vary` list.
+        let specs = if specs.is_empty() {
+            base_scenario.sweep.as_slice()
+        } else {
+            specs
+        };
         if specs.is_empty() {
             return Err(Error::input(
                 "--vary",
                 "no sweep axis: give --vary PATH=VALUES or a [sweep] vary list in the scenario",
             ));
         }
-        // Validate the base scenario first: its errors carry line numbers.
-        Scenario::from_toml_str(text, label)?;
         let base: toml::Table =
             toml::from_str(text).map_err(|e| Error::scenario(label, e.message().replace('\n', " ")))?;
         let mut axes = Vec::new();
@@ -171,23 +177,19 @@ impl Grid {
 /// `sweep.csv`: one row per point and call type (plus `total`); columns are the axis paths, `call_type`, then
 /// every metric and its 95% half-width.
 pub fn sweep_csv(axes: &[Axis], results: &[PointResult]) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut header: Vec<String> = axes.iter().map(|a| a.path.clone()).collect();
-    header.push("call_type".into());
-    header.extend(crate::report::metric_columns());
-    let mut rows = Vec::new();
-    for result in results {
-        let s = &result.summary;
-        for (name, estimates) in s
-            .call_types
-            .iter()
-            .map(|(n, e)| (n.as_str(), e))
-            .chain([("total", &s.total)])
-        {
-            let mut row = result.labels.clone();
-            row.push(name.to_string());
-            row.extend(crate::report::metric_cells(estimates));
-            rows.push(row);
-        }
-    }
+    // summary.csv's columns and rows, each row prefixed with the point's axis values.
+    let header = axes
+        .iter()
+        .map(|a| a.path.clone())
+        .chain(crate::report::summary_csv_header())
+        .collect();
+    let rows = results
+        .iter()
+        .flat_map(|result| {
+            crate::report::summary_csv_rows(&result.summary)
+                .into_iter()
+                .map(|row| result.labels.iter().cloned().chain(row).collect())
+        })
+        .collect();
     (header, rows)
 }

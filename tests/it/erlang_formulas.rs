@@ -81,18 +81,32 @@ fn erlang_a_matches_the_published_example() {
 }
 
 #[test]
-fn erlang_a_abandonment_identity_holds() {
-    // P(abandon) from Little (θ E[Q] / λ) equals the tagged-caller form Σ_j π_j jθ/(nμ + jθ), checked through
-    // its complement: answered = 1 - P(abandon) and ASA * answered + time-to-abandon mass = mean wait.
-    let a = erlang_a(20, 0.12, 150.0, 120.0);
+fn erlang_a_occupancy_is_the_mean_number_of_busy_agents() {
+    // Two independent routes to the carried load: the library's flow balance A (1 - P(abandon)) against the
+    // mean number of busy agents Σ min(k, n) π_k of the naively summed chain.
+    let (n, lambda, aht, patience) = (20usize, 0.12, 150.0, 120.0);
+    let pi = naive_erlang_a_chain(n, lambda, 1.0 / aht, 1.0 / patience, 2_000);
+    let busy: f64 = pi.iter().enumerate().map(|(k, p)| k.min(n) as f64 * p).sum();
+    let a = erlang_a(n as u32, lambda, aht, patience);
     assert!(a.p_abandon > 0.0 && a.p_abandon < 1.0);
+    close("occupancy", a.occupancy, busy / n as f64, 1e-12);
+    // Answered callers wait no longer on average than the mean wait of all callers allows.
     assert!(a.asa <= a.mean_wait / (1.0 - a.p_abandon) + 1e-12);
-    close(
-        "occupancy",
-        a.occupancy,
-        0.12 * 150.0 * (1.0 - a.p_abandon) / 20.0,
-        1e-12,
-    );
+}
+
+/// Stationary probabilities of the M/M/n+M birth-death chain, summed naively over `states` states.
+fn naive_erlang_a_chain(n: usize, lambda: f64, mu: f64, theta: f64, states: usize) -> Vec<f64> {
+    let mut weights = vec![1.0f64];
+    for k in 1..states {
+        let death = if k <= n {
+            k as f64 * mu
+        } else {
+            n as f64 * mu + (k - n) as f64 * theta
+        };
+        weights.push(weights[k - 1] * lambda / death);
+    }
+    let total: f64 = weights.iter().sum();
+    weights.iter().map(|w| w / total).collect()
 }
 
 #[test]
@@ -188,17 +202,7 @@ fn erlang_a_staffing_is_the_fewest_meeting_the_target_even_when_overloaded() {
 fn erlang_a_matches_direct_summation_of_the_birth_death_chain() {
     // n = 3 agents, λ = 1/60, μ = 1/120, θ = 1/90: sum the chain naively over 400 states.
     let (n, lambda, mu, theta) = (3usize, 1.0 / 60.0, 1.0 / 120.0, 1.0 / 90.0);
-    let mut weights = vec![1.0f64];
-    for k in 1..400 {
-        let death = if k <= n {
-            k as f64 * mu
-        } else {
-            n as f64 * mu + (k - n) as f64 * theta
-        };
-        weights.push(weights[k - 1] * lambda / death);
-    }
-    let total: f64 = weights.iter().sum();
-    let pi: Vec<f64> = weights.iter().map(|w| w / total).collect();
+    let pi = naive_erlang_a_chain(n, lambda, mu, theta, 400);
     let p_wait: f64 = pi[n..].iter().sum();
     let queue: f64 = pi.iter().enumerate().skip(n).map(|(k, p)| (k - n) as f64 * p).sum();
     let a = erlang_a(n as u32, lambda, 1.0 / mu, 1.0 / theta);
