@@ -13,6 +13,7 @@ pub mod distribution;
 pub mod engine;
 pub mod erlang;
 pub mod error;
+pub mod limits;
 pub mod plot;
 pub mod report;
 pub mod routing;

@@ -51,6 +51,11 @@ const INDEX_MASK: u32 = (1 << KIND_SHIFT) - 1;
 /// Most agents (and calls in the system at once) the packed event encoding can address.
 pub const MAX_INDEX: u32 = INDEX_MASK;
 
+const _: () = assert!(
+    crate::limits::MAX_AGENTS <= MAX_INDEX,
+    "the event encoding must address every agent a scenario may have"
+);
+
 impl EventCode for Event {
     /// Two bits of kind, thirty of agent or slot index.
     #[inline]

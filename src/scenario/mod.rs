@@ -14,8 +14,8 @@ use crate::routing::{AgentSelection, GroupConfig, QueueDiscipline, RouterConfig}
 use file::DistributionFile;
 pub use file::ScenarioFile;
 
-/// Most calls one replication may be expected to simulate (about a minute of work on one core).
-pub const MAX_CALLS_PER_REPLICATION: f64 = 5e8;
+pub use crate::limits::MAX_CALLS_PER_REPLICATION;
+use crate::limits::{MAX_AGENTS, MAX_REPLICATIONS};
 
 /// A validated call type.
 #[derive(Debug, Clone)]
@@ -130,10 +130,10 @@ impl Scenario {
         if raw.name.trim().is_empty() {
             return Err(fail("name", "must not be empty".into()));
         }
-        if raw.replications == 0 || raw.replications > 100_000 {
+        if raw.replications == 0 || raw.replications > MAX_REPLICATIONS {
             return Err(fail(
                 "replications",
-                format!("must be from 1 to 100000, got {}", raw.replications),
+                format!("must be from 1 to {MAX_REPLICATIONS}, got {}", raw.replications),
             ));
         }
         let horizon = raw.horizon.duration.0;
@@ -212,10 +212,10 @@ impl Scenario {
         for (index, g) in raw.agent_groups.iter().enumerate() {
             let at = entry_path("agent_groups", index, &g.name);
             check_unique_name(&g.name, "agent group", &mut group_names).map_err(|m| fail(&format!("{at}.name"), m))?;
-            if g.count > 1_000_000 {
+            if g.count > MAX_AGENTS {
                 return Err(fail(
                     &format!("{at}.count"),
-                    format!("must be at most 1000000, got {}", g.count),
+                    format!("must be at most {MAX_AGENTS}, got {}", g.count),
                 ));
             }
             if g.skills.is_empty() {
@@ -242,13 +242,10 @@ impl Scenario {
             });
         }
         let all_agents: u64 = agent_groups.iter().map(|g| g.count as u64).sum();
-        if all_agents > crate::engine::MAX_INDEX as u64 {
+        if all_agents > MAX_AGENTS as u64 {
             return Err(fail(
                 "agent_groups",
-                format!(
-                    "{all_agents} agents in all; at most {} are supported",
-                    crate::engine::MAX_INDEX
-                ),
+                format!("{all_agents} agents in all; at most {MAX_AGENTS} are supported"),
             ));
         }
         for (index, ct) in call_types.iter().enumerate() {
