@@ -10,9 +10,17 @@ fn number(value: Option<f64>) -> Value {
     value.filter(|v| v.is_finite()).map_or(Value::Null, |v| json!(v))
 }
 
-/// `{"mean": x, "ci95": h}`, with `null` where undefined.
+/// `{"mean": x, "ci95": h, "lo": a, "hi": b, "n": k}`, with `null` where undefined: `lo` and `hi` are the ends of
+/// the 95% interval (asymmetric for percentiles, clipped to the metric's range), `n` the replications in which
+/// the value was defined.
 pub fn estimate_json(estimate: &Estimate) -> Value {
-    json!({ "mean": number(estimate.mean), "ci95": number(estimate.ci95) })
+    json!({
+        "mean": number(estimate.mean),
+        "ci95": number(estimate.ci95),
+        "lo": number(estimate.lo),
+        "hi": number(estimate.hi),
+        "n": estimate.n,
+    })
 }
 
 /// Every metric of one scope, keyed by metric name.

@@ -2,9 +2,17 @@
 
 pub mod json;
 pub mod output;
+pub mod rows;
 pub mod table;
 
-use crate::stats::{Estimate, Metric};
+use std::path::Path;
+
+use serde::Serialize;
+
+pub use rows::{GroupRow, Number, SummaryRow, SweepRow, group_rows, summary_rows, sweep_rows};
+
+use crate::error::{Error, Result};
+use crate::stats::{Estimate, Metric, Summary};
 
 /// Formats a value of a metric for a table: shares as percentages, seconds with one decimal, counts whole.
 pub fn format_value(metric: Metric, value: f64) -> String {
@@ -20,10 +28,20 @@ pub fn format_value(metric: Metric, value: f64) -> String {
     }
 }
 
-/// Formats an estimate as `mean ± half-width` in the metric's style.
+/// Formats an estimate in the metric's style: `mean ± half-width` when the interval is symmetric, else
+/// `mean [lo, hi]` (pooled percentiles, and intervals clipped at 0 or 100%); the mean alone without an interval.
 pub fn format_estimate(metric: Metric, estimate: &Estimate) -> String {
-    match (estimate.mean, estimate.ci95) {
-        (Some(mean), Some(half)) => {
+    match (estimate.mean, estimate.ci95, estimate.lo, estimate.hi) {
+        (Some(mean), Some(half), Some(lo), Some(hi)) if !estimate.is_symmetric() => {
+            let _ = half;
+            format!(
+                "{} [{}, {}]",
+                format_value(metric, mean),
+                format_value(metric, lo),
+                format_value(metric, hi)
+            )
+        }
+        (Some(mean), Some(half), _, _) => {
             let half_text = if metric.is_share() {
                 format!("{:.1}", half * 100.0)
             } else {
@@ -31,81 +49,81 @@ pub fn format_estimate(metric: Metric, estimate: &Estimate) -> String {
             };
             format!("{} ± {}", format_value(metric, mean), half_text)
         }
-        (Some(mean), None) => format_value(metric, mean),
+        (Some(mean), None, _, _) => format_value(metric, mean),
         _ => "-".into(),
     }
 }
 
-/// CSV header cells for every metric: `<metric>` then `<metric>_ci95`.
-pub fn metric_columns() -> Vec<String> {
-    Metric::ALL
-        .iter()
-        .flat_map(|m| [m.name().to_string(), format!("{}_ci95", m.name())])
-        .collect()
+/// [`format_estimate`], followed by `(n=K)` when the estimate rests on fewer than the `replications` run (the
+/// others left the metric undefined, e.g. no caller abandoned).
+pub fn format_estimate_of(metric: Metric, estimate: &Estimate, replications: u32) -> String {
+    let text = format_estimate(metric, estimate);
+    if estimate.mean.is_some() && estimate.n < replications {
+        format!("{text} (n={})", estimate.n)
+    } else {
+        text
+    }
 }
 
-/// CSV cells matching [`metric_columns`].
-pub fn metric_cells(estimates: &crate::stats::MetricEstimates) -> Vec<String> {
-    use output::csv_number;
-    Metric::ALL
-        .iter()
-        .flat_map(|m| {
-            let e = &estimates[m.index()];
-            [csv_number(e.value()), csv_number(e.half_width())]
-        })
-        .collect()
+/// The CSV text of `rows`: a header from the row type's field names, then one line per row. Empty when there
+/// are no rows.
+pub fn csv_text<T: Serialize>(rows: &[T]) -> std::result::Result<String, csv::Error> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        writer.serialize(row)?;
+    }
+    let bytes = writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
+    // Every cell was written from a `str` or a number, so the bytes are UTF-8.
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// `summary.csv`: one row per call type plus `total`, columns `call_type` then every metric and its interval.
-pub fn summary_csv(summary: &crate::stats::Summary) -> (Vec<String>, Vec<Vec<String>>) {
-    (summary_csv_header(), summary_csv_rows(summary))
+/// Writes `rows` to the CSV file `path` (atomically, through [`output::write_atomically`]).
+pub fn write_rows<T: Serialize>(path: &Path, rows: &[T]) -> Result<()> {
+    let text = csv_text(rows).map_err(|e| Error::io(path, format!("cannot serialize a row: {e}")))?;
+    output::write_atomically(path, |out| out.write_all(text.as_bytes()))
 }
 
-/// The header of [`summary_csv`]: `call_type` then every metric and its interval.
+/// The header and cells of `rows` as text, exactly as they appear in the CSV file (for callers that lay out or
+/// write cells themselves).
+pub fn csv_cells<T: Serialize>(rows: &[T]) -> std::result::Result<(Vec<String>, Vec<Vec<String>>), csv::Error> {
+    let text = csv_text(rows)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let mut records = reader
+        .records()
+        .map(|record| record.map(|r| r.iter().map(String::from).collect::<Vec<String>>()));
+    let header = records.next().transpose()?.unwrap_or_default();
+    let cells = records.collect::<std::result::Result<Vec<_>, _>>()?;
+    Ok((header, cells))
+}
+
+/// The header and cells of serialized rows; serializing the flat row structs of [`rows`] into memory cannot
+/// fail, so a failure is a bug in a row type.
+fn cells_of<T: Serialize>(rows: &[T]) -> (Vec<String>, Vec<Vec<String>>) {
+    csv_cells(rows).expect("the row structs of report::rows are flat and serialize")
+}
+
+/// `summary.csv` as header and cells: [`summary_rows`] serialized (`call_type`, then five columns per metric).
+pub fn summary_csv(summary: &Summary) -> (Vec<String>, Vec<Vec<String>>) {
+    cells_of(&summary_rows(summary))
+}
+
+/// The header of [`summary_csv`].
 pub fn summary_csv_header() -> Vec<String> {
-    std::iter::once("call_type".to_string())
-        .chain(metric_columns())
-        .collect()
+    let empty = SummaryRow {
+        call_type: String::new(),
+        metrics: Default::default(),
+    };
+    cells_of(&[empty]).0
 }
 
-/// The rows of [`summary_csv`]: each call type, then `total`.
-pub fn summary_csv_rows(summary: &crate::stats::Summary) -> Vec<Vec<String>> {
-    summary
-        .scopes()
-        .map(|(name, estimates)| {
-            std::iter::once(name.to_string())
-                .chain(metric_cells(estimates))
-                .collect()
-        })
-        .collect()
+/// The cells of [`summary_csv`]: each call type, then `total`.
+pub fn summary_csv_rows(summary: &Summary) -> Vec<Vec<String>> {
+    cells_of(&summary_rows(summary)).1
 }
 
-/// `groups.csv`: one row per agent group.
-pub fn groups_csv(summary: &crate::stats::Summary) -> (Vec<String>, Vec<Vec<String>>) {
-    use output::csv_number;
-    let header = [
-        "agent_group",
-        "agents",
-        "occupancy",
-        "occupancy_ci95",
-        "calls_handled",
-        "calls_handled_ci95",
-    ]
-    .map(String::from)
-    .to_vec();
-    let rows = summary
-        .groups
-        .iter()
-        .map(|g| {
-            vec![
-                g.name.clone(),
-                g.agents.to_string(),
-                csv_number(g.occupancy.value()),
-                csv_number(g.occupancy.half_width()),
-                csv_number(g.calls_handled.value()),
-                csv_number(g.calls_handled.half_width()),
-            ]
-        })
-        .collect();
-    (header, rows)
+/// `groups.csv` as header and cells: [`group_rows`] serialized.
+pub fn groups_csv(summary: &Summary) -> (Vec<String>, Vec<Vec<String>>) {
+    cells_of(&group_rows(summary))
 }

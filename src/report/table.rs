@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::report::{format_estimate, format_value};
+use crate::report::{format_estimate_of, format_value};
 use crate::scenario::Warning;
 use crate::stats::{Metric, Summary};
 use crate::theory::Theory;
@@ -53,15 +53,19 @@ pub fn layout(rows: &[Vec<String>]) -> String {
     out
 }
 
+/// How to read the cells of a table of estimates from `replications` replications.
+pub fn interval_legend(replications: u32) -> String {
+    format!("{replications} replications, mean ± 95% half-width or mean [95% interval]")
+}
+
+/// The note under a table in which some cell rests on fewer replications than were run.
+pub const N_NOTE: &str = "(n=K): the metric was defined in only K replications (e.g. no caller abandoned)";
+
 /// The `callsim run` report: per call type and total with 95% intervals, theory beside when covered, then
 /// agent groups and warnings.
 pub fn summary_table(summary: &Summary, theory: Option<&Theory>, warnings: &[Warning]) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{}: {} replications, mean ± 95% confidence half-width",
-        summary.scenario, summary.replications
-    );
+    let _ = writeln!(out, "{}: {}", summary.scenario, interval_legend(summary.replications));
     let _ = writeln!(out);
     let mut header = vec!["metric".to_string()];
     header.extend(summary.call_types.iter().map(|(name, _)| name.clone()));
@@ -79,16 +83,22 @@ pub fn summary_table(summary: &Summary, theory: Option<&Theory>, warnings: &[War
             summary
                 .call_types
                 .iter()
-                .map(|(_, e)| format_estimate(metric, &e[metric.index()])),
+                .map(|(_, e)| format_estimate_of(metric, &e[metric.index()], summary.replications)),
         );
         if summary.call_types.len() > 1 {
-            row.push(format_estimate(metric, &summary.total[metric.index()]));
+            row.push(format_estimate_of(
+                metric,
+                &summary.total[metric.index()],
+                summary.replications,
+            ));
         }
         if let Some(t) = theory_values {
             row.push(t.value(metric).map_or(String::new(), |v| format_value(metric, v)));
         }
         rows.push(row);
     }
+    let partial = |cells: &[Vec<String>]| cells.iter().flatten().any(|c| c.ends_with(')') && c.contains("(n="));
+    let note = partial(&rows);
     out.push_str(&layout(&rows));
     if let Some(t) = theory.filter(|t| !t.note.is_empty()) {
         let _ = writeln!(out, "\n{}: {}", t.model, t.note);
@@ -104,11 +114,15 @@ pub fn summary_table(summary: &Summary, theory: Option<&Theory>, warnings: &[War
         groups.push(vec![
             g.name.clone(),
             g.agents.to_string(),
-            format_estimate(Metric::Occupancy, &g.occupancy),
-            format_estimate(Metric::Offered, &g.calls_handled),
+            format_estimate_of(Metric::Occupancy, &g.occupancy, summary.replications),
+            format_estimate_of(Metric::Offered, &g.calls_handled, summary.replications),
         ]);
     }
+    let note = note || partial(&groups);
     out.push_str(&layout(&groups));
+    if note {
+        let _ = writeln!(out, "\n{N_NOTE}");
+    }
     for warning in warnings {
         let _ = writeln!(out, "\nwarning: {warning}");
     }

@@ -89,8 +89,10 @@ impl WaitHistogram {
 /// replication-averaged distribution `F(x) = mean_r F_r(x)`, where `F_r` is replication `r`'s empirical
 /// distribution. The interval inverts a Student-t interval on `F`: with `s` the standard deviation over
 /// replications of `F_r(q)` at the estimate `q`, it runs from `F^{-1}(p - t s / sqrt(R))` to
-/// `F^{-1}(p + t s / sqrt(R))`; `ci95` is the larger of the two distances from the estimate. Replications with no
-/// answered call are left out. Values carry the histogram's resolution (0.4% or 0.5 ms).
+/// `F^{-1}(p + t s / sqrt(R))`: those are the estimate's `lo` and `hi`, and `ci95` is the larger of the two
+/// distances from the estimate. The interval is asymmetric (long waits stretch `hi`) and never negative.
+/// Replications with no answered call are left out (`n` counts the rest). Values carry the histogram's
+/// resolution (0.4% or 0.5 ms).
 pub fn pooled_quantile(histograms: &[&WaitHistogram], p: f64) -> crate::stats::Estimate {
     pooled_quantiles(histograms, &[p])[0]
 }
@@ -101,7 +103,7 @@ pub fn pooled_quantiles(histograms: &[&WaitHistogram], levels: &[f64]) -> Vec<cr
     let used: Vec<&WaitHistogram> = histograms.iter().copied().filter(|h| h.total > 0).collect();
     let replications = used.len();
     if replications == 0 {
-        return vec![Estimate { mean: None, ci95: None }; levels.len()];
+        return vec![Estimate::default(); levels.len()];
     }
     // Pass 1: the replication-averaged distribution function at every bucket.
     let buckets = used.iter().map(|h| h.counts.len()).max().unwrap_or(0);
@@ -125,7 +127,8 @@ pub fn pooled_quantiles(histograms: &[&WaitHistogram], levels: &[f64]) -> Vec<cr
             .iter()
             .map(|&b| Estimate {
                 mean: Some(bucket_midpoint(b) / 1000.0),
-                ci95: None,
+                n: 1,
+                ..Estimate::default()
             })
             .collect();
     }
@@ -164,10 +167,7 @@ pub fn pooled_quantiles(histograms: &[&WaitHistogram], levels: &[f64]) -> Vec<cr
             let value = bucket_midpoint(estimates[i]) / 1000.0;
             let low = bucket_midpoint(first_reaching((p - delta).max(0.0))) / 1000.0;
             let high = bucket_midpoint(first_reaching((p + delta).min(1.0))) / 1000.0;
-            Estimate {
-                mean: Some(value),
-                ci95: Some((value - low).max(high - value)),
-            }
+            Estimate::between(value, low, high, replications as u32)
         })
         .collect()
 }
@@ -228,6 +228,28 @@ mod tests {
         // Identical days: the interval collapses to the histogram's resolution.
         let same = pooled_quantile(&[&low, &low, &low], 0.9);
         assert!(same.ci95.unwrap() < 0.05, "{same:?}");
+        assert_eq!(same.n, 3);
+    }
+
+    #[test]
+    fn pooled_quantile_interval_is_asymmetric_and_not_negative() {
+        // Days whose waits differ a lot: short days and one long one, as at a load near 1.
+        let mut days = Vec::new();
+        for d in 0..5 {
+            let mut h = WaitHistogram::new();
+            let scale = if d == 4 { 600.0 } else { 2.0 };
+            for i in 0..1000 {
+                h.record(scale * (i as f64 / 1000.0).powi(3));
+            }
+            days.push(h);
+        }
+        let refs: Vec<&WaitHistogram> = days.iter().collect();
+        let e = pooled_quantile(&refs, 0.5);
+        let (mean, lo, hi) = (e.mean.unwrap(), e.lo.unwrap(), e.hi.unwrap());
+        assert!(0.0 <= lo && lo <= mean && mean <= hi, "{e:?}");
+        assert_eq!(e.ci95.unwrap(), (mean - lo).max(hi - mean));
+        assert!(!e.is_symmetric(), "{e:?}");
+        assert_eq!(e.n, 5);
     }
 
     #[test]

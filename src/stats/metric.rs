@@ -115,6 +115,16 @@ impl Metric {
         )
     }
 
+    /// The values the metric can take, `(min, max)`: shares lie in `[0, 1]`, everything else is at least 0.
+    /// Confidence intervals are clipped to it ([`crate::stats::Estimate::bounded`]).
+    pub fn range(self) -> (f64, f64) {
+        if self.is_share() {
+            (0.0, 1.0)
+        } else {
+            (0.0, f64::INFINITY)
+        }
+    }
+
     /// The wait percentiles, with their level: `(WaitP50S, 0.50)` ... `(WaitP99S, 0.99)`.
     pub const PERCENTILES: [(Metric, f64); 5] = [
         (Metric::WaitP50S, 0.50),

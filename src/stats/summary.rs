@@ -1,4 +1,4 @@
-//! Combining replications: the mean and 95% confidence half-width of every metric.
+//! Combining replications: the mean, 95% confidence interval and defined-replication count of every metric.
 
 use crate::scenario::Scenario;
 use crate::stats::collector::ReplicationMetrics;
@@ -54,6 +54,15 @@ fn estimates(rows: impl Fn(usize) -> Vec<f64>) -> MetricEstimates {
     std::array::from_fn(|metric| Estimate::from_samples(rows(metric)))
 }
 
+/// Clips every interval to the values its metric can take ([`Metric::range`]).
+fn bound(mut estimates: MetricEstimates) -> MetricEstimates {
+    for metric in Metric::ALL {
+        let (min, max) = metric.range();
+        estimates[metric.index()] = estimates[metric.index()].bounded(min, max);
+    }
+    estimates
+}
+
 impl Summary {
     /// Combines the replications of `scenario`, in replication order.
     pub fn from_replications(scenario: &Scenario, replications: &[ReplicationMetrics]) -> Summary {
@@ -65,11 +74,12 @@ impl Summary {
             .map(|(t, ct)| {
                 let mut e = estimates(|m| replications.iter().map(|r| r.call_types[t][m]).collect());
                 pool_percentiles(&mut e, replications, t);
-                (ct.name.clone(), e)
+                (ct.name.clone(), bound(e))
             })
             .collect();
         let mut total = estimates(|m| replications.iter().map(|r| r.total[m]).collect());
         pool_percentiles(&mut total, replications, types);
+        let total = bound(total);
         let groups = scenario
             .agent_groups
             .iter()
@@ -77,8 +87,9 @@ impl Summary {
             .map(|(g, group)| GroupSummary {
                 name: group.name.clone(),
                 agents: group.count,
-                occupancy: Estimate::from_samples(replications.iter().map(|r| r.groups[g].occupancy)),
-                calls_handled: Estimate::from_samples(replications.iter().map(|r| r.groups[g].calls_handled)),
+                occupancy: Estimate::from_samples(replications.iter().map(|r| r.groups[g].occupancy)).bounded(0.0, 1.0),
+                calls_handled: Estimate::from_samples(replications.iter().map(|r| r.groups[g].calls_handled))
+                    .bounded(0.0, f64::INFINITY),
             })
             .collect();
         Summary {

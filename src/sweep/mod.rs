@@ -12,7 +12,9 @@ mod compare;
 
 pub use axis::{Axis, MAX_POINTS, set_path, value_text};
 pub use charts::{ChartChoice, compare_chart, sweep_charts, x_axis};
-pub use compare::{Comparison, ComparisonRow, compare_points, paired_difference};
+pub use compare::{
+    CompareRow, Comparison, ComparisonRow, SIGNIFICANCE_LEVEL, compare_points, compare_rows, holm, paired_difference,
+};
 
 use rayon::prelude::*;
 
@@ -175,21 +177,13 @@ impl Grid {
 }
 
 /// `sweep.csv`: one row per point and call type (plus `total`); columns are the axis paths, `call_type`, then
-/// every metric and its 95% half-width.
+/// every metric's columns (see [`crate::report::rows`]).
 pub fn sweep_csv(axes: &[Axis], results: &[PointResult]) -> (Vec<String>, Vec<Vec<String>>) {
-    // summary.csv's columns and rows, each row prefixed with the point's axis values.
-    let header = axes
-        .iter()
-        .map(|a| a.path.clone())
-        .chain(crate::report::summary_csv_header())
-        .collect();
-    let rows = results
-        .iter()
-        .flat_map(|result| {
-            crate::report::summary_csv_rows(&result.summary)
-                .into_iter()
-                .map(|row| result.labels.iter().cloned().chain(row).collect())
-        })
-        .collect();
-    (header, rows)
+    crate::report::csv_cells(&sweep_rows(axes, results)).expect("sweep rows are flat and serialize")
+}
+
+/// The rows of `sweep.csv`, for [`crate::report::write_rows`].
+pub fn sweep_rows(axes: &[Axis], results: &[PointResult]) -> Vec<crate::report::SweepRow> {
+    let paths: Vec<String> = axes.iter().map(|a| a.path.clone()).collect();
+    crate::report::sweep_rows(&paths, results.iter().map(|r| (r.labels.as_slice(), &r.summary)))
 }
