@@ -354,3 +354,196 @@ fn draw_bars<DB: DrawingBackend>(
     }
     Ok(())
 }
+
+/// One variant's paired difference from the baseline in one category: the mean, its 95% interval and whether
+/// it is significant (drawn filled; hollow otherwise).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Difference {
+    /// Mean difference (variant minus baseline); NaN skips the point.
+    pub mean: f64,
+    /// Lower end of the 95% interval (NaN: no whisker).
+    pub lo: f64,
+    /// Upper end of the 95% interval (NaN: no whisker).
+    pub hi: f64,
+    /// Whether the difference is marked significant.
+    pub significant: bool,
+}
+
+/// A panel of paired differences: one group per category (call type), one point with a whisker per variant,
+/// around a zero line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DifferencePanel {
+    /// Panel title (the metric).
+    pub title: String,
+    /// Y axis label with unit.
+    pub y_label: String,
+    /// Category labels along x.
+    pub categories: Vec<String>,
+    /// `values[variant][category]`.
+    pub values: Vec<Vec<Difference>>,
+    /// True when the metric is a share: differences are drawn in percentage points.
+    pub share: bool,
+}
+
+/// Paired differences of several metrics against a baseline: a title, a legend strip above the panels (so it
+/// never covers a point) and panels in a grid of two columns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DifferenceChart {
+    /// Title (what varies, against which baseline).
+    pub title: String,
+    /// Variant names, in the order of every panel's `values`.
+    pub variants: Vec<String>,
+    /// What the filled and hollow points mean.
+    pub note: String,
+    /// The panels.
+    pub panels: Vec<DifferencePanel>,
+}
+
+/// Draws a [`DifferenceChart`] to `<stem>.svg` and `<stem>.png`; returns the files written.
+pub fn difference_chart(chart: &DifferenceChart, stem: &Path) -> Result<Vec<PathBuf>> {
+    write_both(stem, &|root| draw_differences(root, chart), &|root| {
+        draw_differences(root, chart)
+    })
+}
+
+/// The y range of a difference panel: zero and every interval, with a margin.
+fn difference_range(panel: &DifferencePanel) -> (f64, f64) {
+    let k = scale(panel.share);
+    let (mut low, mut high) = (0.0f64, 0.0f64);
+    for d in panel.values.iter().flatten() {
+        for v in [d.mean, d.lo, d.hi].into_iter().filter(|v| v.is_finite()) {
+            low = low.min(v * k);
+            high = high.max(v * k);
+        }
+    }
+    let span = (high - low).max(1e-9);
+    if high - low <= 1e-9 {
+        return (-1.0, 1.0);
+    }
+    (low - 0.08 * span, high + 0.08 * span)
+}
+
+fn draw_differences<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    chart: &DifferenceChart,
+) -> std::result::Result<(), String> {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("{e:?}");
+    root.fill(&WHITE).map_err(e)?;
+    let (header, body) = root.split_vertically(86);
+    let title_font: TextStyle = ("sans-serif", 24).into_font().into();
+    let legend_font: TextStyle = ("sans-serif", 16).into_font().into();
+    let note_font = ("sans-serif", 14).into_font().color(&RGBColor(80, 80, 80));
+    let width = header.dim_in_pixel().0 as i32;
+    let (title_width, _) = header.estimate_text_size(&chart.title, &title_font).map_err(e)?;
+    header
+        .draw(&Text::new(
+            chart.title.clone(),
+            ((width - title_width as i32) / 2, 8),
+            title_font,
+        ))
+        .map_err(e)?;
+    // Legend strip: a marker and the name of every variant, centred, then the note.
+    let items: Vec<(String, u32)> = chart
+        .variants
+        .iter()
+        .map(|v| {
+            let w = header.estimate_text_size(v, &legend_font).map(|s| s.0).unwrap_or(0);
+            (v.clone(), w)
+        })
+        .collect();
+    let total: i32 = items.iter().map(|(_, w)| *w as i32 + 40).sum();
+    let mut x = ((width - total) / 2).max(8);
+    for (i, (name, w)) in items.iter().enumerate() {
+        let c = colour(i);
+        header
+            .draw(&Circle::new((x + 8, 49), 6, c.filled()))
+            .map_err(e)?;
+        header
+            .draw(&Text::new(name.clone(), (x + 20, 40), legend_font.clone()))
+            .map_err(e)?;
+        x += *w as i32 + 40;
+    }
+    let (note_width, _) = header.estimate_text_size(&chart.note, &note_font).map_err(e)?;
+    header
+        .draw(&Text::new(
+            chart.note.clone(),
+            ((width - note_width as i32) / 2, 64),
+            note_font,
+        ))
+        .map_err(e)?;
+    let columns = if chart.panels.len() > 1 { 2 } else { 1 };
+    let rows = chart.panels.len().div_ceil(columns).max(1);
+    let areas = body.split_evenly((rows, columns));
+    for (panel, area) in chart.panels.iter().zip(areas) {
+        draw_difference_panel(&area, panel, chart.variants.len()).map_err(e)?;
+    }
+    root.present().map_err(e)
+}
+
+fn draw_difference_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    panel: &DifferencePanel,
+    variants: usize,
+) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let k = scale(panel.share);
+    let (y_min, y_max) = difference_range(panel);
+    let categories = panel.categories.clone();
+    let n = categories.len().max(1) as f64;
+    let mut ctx = ChartBuilder::on(area)
+        .caption(&panel.title, ("sans-serif", 18))
+        .margin(10)
+        .x_label_area_size(30)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0.0..n, y_min..y_max)?;
+    ctx.configure_mesh()
+        .disable_x_mesh()
+        .x_labels(categories.len() * 2 + 1)
+        .x_label_formatter(&|x| {
+            let centre = x - 0.5;
+            let i = centre.round();
+            if (centre - i).abs() < 1e-6 && i >= 0.0 {
+                categories.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .y_desc(&panel.y_label)
+        .label_style(("sans-serif", 14))
+        .axis_desc_style(("sans-serif", 15))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()?;
+    ctx.draw_series(LineSeries::new([(0.0, 0.0), (n, 0.0)], BLACK.stroke_width(2)))?;
+    // Thin separators between categories.
+    ctx.draw_series((1..categories.len()).map(|i| {
+        PathElement::new(
+            vec![(i as f64, y_min), (i as f64, y_max)],
+            BLACK.mix(0.15).stroke_width(1),
+        )
+    }))?;
+    let step = 0.7 / variants.max(1) as f64;
+    for (v, values) in panel.values.iter().enumerate() {
+        let c = colour(v);
+        for (cat, d) in values.iter().enumerate().filter(|(_, d)| d.mean.is_finite()) {
+            let x = cat as f64 + 0.15 + step * (v as f64 + 0.5);
+            if d.lo.is_finite() && d.hi.is_finite() {
+                ctx.draw_series(std::iter::once(ErrorBar::new_vertical(
+                    x,
+                    d.lo * k,
+                    d.mean * k,
+                    d.hi * k,
+                    c.stroke_width(3),
+                    12,
+                )))?;
+            }
+            let centre = (x, d.mean * k);
+            ctx.draw_series(std::iter::once(Circle::new(centre, 7, WHITE.filled())))?;
+            let style = if d.significant {
+                c.filled()
+            } else {
+                c.stroke_width(3)
+            };
+            ctx.draw_series(std::iter::once(Circle::new(centre, 7, style)))?;
+        }
+    }
+    Ok(())
+}

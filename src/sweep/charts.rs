@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Axis, Comparison, PointResult};
 use crate::error::Result;
-use crate::plot::{BarPanel, LineChart, Series, bar_chart, line_chart};
+use crate::plot::{Difference, DifferenceChart, DifferencePanel, LineChart, Series, difference_chart, line_chart};
 use crate::stats::Metric;
 
 /// The axis drawn along x: the one whose path is `chosen`, else the first staffing axis (a path ending in
@@ -231,40 +231,119 @@ pub fn sweep_charts(axes: &[Axis], results: &[PointResult], choice: ChartChoice,
     Ok(files)
 }
 
-/// Draws the comparison chart: ASA and abandonment rate per call type, one bar per variant with its 95%
-/// interval. Returns the files written.
-pub fn compare_chart(results: &[PointResult], comparison: &Comparison, stem: &Path) -> Result<Vec<PathBuf>> {
-    let categories: Vec<String> = results
-        .first()
-        .map(|r| r.summary.scopes().map(|(name, _)| name.to_string()).collect())
-        .unwrap_or_default();
-    let panel = |metric: Metric, title: &str| BarPanel {
-        title: title.to_string(),
-        y_label: metric.label().to_string(),
-        categories: categories.clone(),
-        variants: comparison.variants.clone(),
-        values: results
-            .iter()
-            .map(|r| {
-                categories
-                    .iter()
-                    .map(|c| {
-                        r.summary
-                            .of(c)
-                            .map(|e| (e[metric.index()].value(), e[metric.index()].half_width()))
-                            .unwrap_or((f64::NAN, f64::NAN))
-                    })
-                    .collect()
-            })
-            .collect(),
-        share: metric.is_share(),
+/// A variant's name for a legend: its value alone when one axis varies, else `path=value` for every axis (short
+/// paths), so several `--vary` axes read `queue=priority, agents.count=15`, not `priority, 15`.
+pub fn variant_name(axes: &[Axis], labels: &[String]) -> String {
+    if axes.len() == 1 {
+        return labels.first().cloned().unwrap_or_default();
+    }
+    axes.iter()
+        .zip(labels)
+        .map(|(a, v)| format!("{}={v}", short(&a.path)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The metrics of the comparison chart, in panel order.
+pub const COMPARE_CHART_METRICS: [Metric; 4] = [
+    Metric::ServiceLevel,
+    Metric::AsaS,
+    Metric::AbandonmentRate,
+    Metric::WaitP90S,
+];
+
+/// Draws the comparison chart: what the compare table tests. One panel per metric of
+/// [`COMPARE_CHART_METRICS`]; in each, per call type (and in total), every variant's paired difference from the
+/// baseline with its 95% interval, filled when significant (Holm-adjusted, see [`Comparison`]). Each call
+/// type's label carries the baseline's own value. Returns the files written.
+pub fn compare_chart(
+    axes: &[Axis],
+    results: &[PointResult],
+    comparison: &Comparison,
+    stem: &Path,
+) -> Result<Vec<PathBuf>> {
+    let Some((base, others)) = results.split_first() else {
+        return Ok(Vec::new());
     };
-    bar_chart(
-        "Waits and abandonment per call type, by policy (95% intervals)",
-        &[
-            panel(Metric::AsaS, "Average speed of answer"),
-            panel(Metric::AbandonmentRate, "Abandonment rate"),
-        ],
-        stem,
-    )
+    let mut scopes: Vec<String> = base.summary.scopes().map(|(name, _)| name.to_string()).collect();
+    if scopes.len() == 2 {
+        // A single call type: its total is the same numbers.
+        scopes.pop();
+    }
+    let panels = COMPARE_CHART_METRICS
+        .iter()
+        .map(|&metric| {
+            let categories = scopes
+                .iter()
+                .map(|scope| {
+                    let own = base.summary.of(scope).map_or(f64::NAN, |e| e[metric.index()].value());
+                    let unit = if metric.is_seconds() { " s" } else { "" };
+                    format!("{scope} (base {}{unit})", crate::report::format_value(metric, own))
+                })
+                .collect();
+            let values = others
+                .iter()
+                .map(|other| {
+                    let label = other.labels.join(", ");
+                    scopes
+                        .iter()
+                        .map(|scope| {
+                            comparison
+                                .rows
+                                .iter()
+                                .find(|r| r.variant == label && r.call_type == *scope && r.metric == metric)
+                                .map_or(
+                                    Difference {
+                                        mean: f64::NAN,
+                                        lo: f64::NAN,
+                                        hi: f64::NAN,
+                                        significant: false,
+                                    },
+                                    |r| Difference {
+                                        mean: r.difference.value(),
+                                        lo: r.difference.low(),
+                                        hi: r.difference.high(),
+                                        significant: r.significant,
+                                    },
+                                )
+                        })
+                        .collect()
+                })
+                .collect();
+            let unit = if metric.is_share() {
+                "percentage points".to_string()
+            } else if metric.is_seconds() {
+                "s".to_string()
+            } else {
+                "calls".to_string()
+            };
+            DifferencePanel {
+                title: format!(
+                    "{}: {} is better",
+                    metric.label().split(" (").next().unwrap_or(metric.name()),
+                    if metric == Metric::ServiceLevel { "up" } else { "down" }
+                ),
+                y_label: format!("difference ({unit})"),
+                categories,
+                values,
+                share: metric.is_share(),
+            }
+        })
+        .collect();
+    let paths: Vec<&str> = axes.iter().map(|a| a.path.as_str()).collect();
+    let chart = DifferenceChart {
+        title: format!(
+            "Effect of {} against {} (variant − baseline, same callers)",
+            paths.join(" and "),
+            variant_name(axes, &base.labels)
+        ),
+        variants: others.iter().map(|r| variant_name(axes, &r.labels)).collect(),
+        note: format!(
+            "whiskers: 95% intervals; filled: significant (Holm-adjusted p < {}, {} tests per variant); hollow: not",
+            super::SIGNIFICANCE_LEVEL,
+            comparison.rows.first().map_or(0, |r| r.tests)
+        ),
+        panels,
+    };
+    difference_chart(&chart, stem)
 }
