@@ -38,13 +38,37 @@ fn register_fonts() {
     });
 }
 
-/// One line of a line chart: `(x position, mean, 95% half-width)` per point.
+/// A point of a line with its 95% interval, which need not be symmetric (percentiles are not).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SeriesPoint {
+    /// X position.
+    pub x: f64,
+    /// The estimate; NaN skips the point.
+    pub mean: f64,
+    /// Lower end of the band (NaN: no band at this point).
+    pub lo: f64,
+    /// Upper end of the band (NaN: no band at this point).
+    pub hi: f64,
+}
+
+impl SeriesPoint {
+    /// The band's ends, or the mean itself where the interval is undefined.
+    fn band(&self) -> (f64, f64) {
+        if self.lo.is_finite() && self.hi.is_finite() {
+            (self.lo, self.hi)
+        } else {
+            (self.mean, self.mean)
+        }
+    }
+}
+
+/// One line of a line chart, with a band from each point's `lo` to its `hi`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
     /// Legend text.
     pub name: String,
     /// Points in x order; NaN means are skipped.
-    pub points: Vec<(f64, f64, f64)>,
+    pub points: Vec<SeriesPoint>,
 }
 
 /// A line chart over a sweep axis.
@@ -147,11 +171,11 @@ fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChar
     root.fill(&WHITE).map_err(e)?;
     let k = scale(chart.share);
     let finite = |v: &f64| v.is_finite();
-    let highs = chart.series.iter().chain(&chart.dashed).flat_map(|s| {
-        s.points
-            .iter()
-            .map(|p| p.1 + if p.2.is_finite() { p.2.max(0.0) } else { 0.0 })
-    });
+    let highs = chart
+        .series
+        .iter()
+        .chain(&chart.dashed)
+        .flat_map(|s| s.points.iter().map(|p| p.band().1));
     let mut y_max = highs.chain(chart.target).filter(finite).fold(0.0f64, f64::max) * k;
     if chart.share && chart.target.is_some() {
         // Service level against its target reads best on the full 0-100% scale.
@@ -194,29 +218,25 @@ fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChar
         .map_err(e)?;
     for (i, series) in chart.series.iter().enumerate() {
         let c = colour(i);
-        let points: Vec<(f64, f64, f64)> = series.points.iter().copied().filter(|p| p.1.is_finite()).collect();
+        let points: Vec<SeriesPoint> = series.points.iter().copied().filter(|p| p.mean.is_finite()).collect();
+        // The band runs from lo to hi, as estimated: asymmetric for percentiles, never below the metric's range.
         let band: Vec<(f64, f64)> = points
             .iter()
-            .map(|p| (p.0, (p.1 + p.2.max(0.0) * p.2.is_finite() as u8 as f64) * k))
-            .chain(
-                points
-                    .iter()
-                    .rev()
-                    .map(|p| (p.0, ((p.1 - p.2.max(0.0) * p.2.is_finite() as u8 as f64) * k).max(0.0))),
-            )
+            .map(|p| (p.x, p.band().1 * k))
+            .chain(points.iter().rev().map(|p| (p.x, p.band().0 * k)))
             .collect();
         if band.len() >= 4 {
             ctx.draw_series(std::iter::once(Polygon::new(band, c.mix(0.18).filled())))
                 .map_err(e)?;
         }
         ctx.draw_series(LineSeries::new(
-            points.iter().map(|p| (p.0, p.1 * k)),
+            points.iter().map(|p| (p.x, p.mean * k)),
             c.stroke_width(3),
         ))
         .map_err(e)?
         .label(&series.name)
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3)));
-        ctx.draw_series(points.iter().map(|p| Circle::new((p.0, p.1 * k), 4, c.filled())))
+        ctx.draw_series(points.iter().map(|p| Circle::new((p.x, p.mean * k), 4, c.filled())))
             .map_err(e)?;
     }
     for (i, series) in chart.dashed.iter().enumerate() {
@@ -225,8 +245,8 @@ fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChar
         let points: Vec<(f64, f64)> = series
             .points
             .iter()
-            .filter(|p| p.1.is_finite())
-            .map(|p| (p.0, p.1 * k))
+            .filter(|p| p.mean.is_finite())
+            .map(|p| (p.x, p.mean * k))
             .collect();
         ctx.draw_series(DashedLineSeries::new(points, 6, 5, c.mix(0.9).stroke_width(2)))
             .map_err(e)?
@@ -455,9 +475,7 @@ fn draw_differences<DB: DrawingBackend>(
     let mut x = ((width - total) / 2).max(8);
     for (i, (name, w)) in items.iter().enumerate() {
         let c = colour(i);
-        header
-            .draw(&Circle::new((x + 8, 49), 6, c.filled()))
-            .map_err(e)?;
+        header.draw(&Circle::new((x + 8, 49), 6, c.filled())).map_err(e)?;
         header
             .draw(&Text::new(name.clone(), (x + 20, 40), legend_font.clone()))
             .map_err(e)?;
@@ -537,11 +555,7 @@ fn draw_difference_panel<DB: DrawingBackend>(
             }
             let centre = (x, d.mean * k);
             ctx.draw_series(std::iter::once(Circle::new(centre, 7, WHITE.filled())))?;
-            let style = if d.significant {
-                c.filled()
-            } else {
-                c.stroke_width(3)
-            };
+            let style = if d.significant { c.filled() } else { c.stroke_width(3) };
             ctx.draw_series(std::iter::once(Circle::new(centre, 7, style)))?;
         }
     }

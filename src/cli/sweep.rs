@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use callsim::report::output::write_csv;
-use callsim::report::{format_estimate, format_estimate_of};
 use callsim::report::table::layout;
+use callsim::report::{format_estimate, format_estimate_of};
 use callsim::stats::Metric;
 use callsim::sweep::{
     ChartChoice, Grid, PointResult, SIGNIFICANCE_LEVEL, compare_chart, compare_points, compare_rows, sweep_charts,
@@ -242,9 +242,18 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     )?;
     writeln!(out, "* {rule}\n")?;
     let mut table = vec![
-        ["variant", "call type", "metric", "baseline", "variant", "difference", "p (Holm)", ""]
-            .map(String::from)
-            .to_vec(),
+        [
+            "variant",
+            "call type",
+            "metric",
+            "baseline",
+            "variant",
+            "difference",
+            "p (Holm)",
+            "",
+        ]
+        .map(String::from)
+        .to_vec(),
     ];
     for r in comparison.rows.iter().filter(|r| shown.contains(&r.metric)) {
         let diff = format_estimate_of(r.metric, &r.difference, replications);

@@ -134,7 +134,15 @@ pub struct GroupRow {
 
 /// The rows of `groups.csv`, in scenario order.
 pub fn group_rows(summary: &Summary) -> Vec<GroupRow> {
-    let cells = |e: &Estimate| (Number(e.value()), Number(e.half_width()), Number(e.low()), Number(e.high()), e.n);
+    let cells = |e: &Estimate| {
+        (
+            Number(e.value()),
+            Number(e.half_width()),
+            Number(e.low()),
+            Number(e.high()),
+            e.n,
+        )
+    };
     summary
         .groups
         .iter()

@@ -196,7 +196,11 @@ mod tests {
         let e = Estimate::from_samples([1.0, 2.0, 6.0]);
         let t = 3.0 / (7.0f64 / 3.0).sqrt();
         let exact = 1.0 - t / (2.0 + t * t).sqrt();
-        assert!((e.p_value().unwrap() - exact).abs() < 1e-9, "{:?} vs {exact}", e.p_value());
+        assert!(
+            (e.p_value().unwrap() - exact).abs() < 1e-9,
+            "{:?} vs {exact}",
+            e.p_value()
+        );
         assert_eq!(Estimate::from_samples([0.0, 0.0, 0.0]).p_value(), None);
         assert_eq!(Estimate::from_samples([0.5, 0.5]).p_value(), Some(0.0));
         assert_eq!(Estimate::from_samples([0.5]).p_value(), None);
@@ -205,7 +209,10 @@ mod tests {
     #[test]
     fn bounded_clips_the_interval_not_the_mean() {
         let e = Estimate::symmetric(0.02, 0.05, 10).bounded(0.0, 1.0);
-        assert_eq!((e.mean, e.ci95, e.lo, e.hi), (Some(0.02), Some(0.05), Some(0.0), Some(0.07)));
+        assert_eq!(
+            (e.mean, e.ci95, e.lo, e.hi),
+            (Some(0.02), Some(0.05), Some(0.0), Some(0.07))
+        );
         assert!(!e.is_symmetric());
         assert!(e.covers(0.0) && !e.covers(-0.01));
         let p = Estimate::between(10.0, 9.0, 14.0, 3);

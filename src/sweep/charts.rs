@@ -4,7 +4,9 @@ use std::path::{Path, PathBuf};
 
 use super::{Axis, Comparison, PointResult};
 use crate::error::Result;
-use crate::plot::{Difference, DifferenceChart, DifferencePanel, LineChart, Series, difference_chart, line_chart};
+use crate::plot::{
+    Difference, DifferenceChart, DifferencePanel, LineChart, Series, SeriesPoint, difference_chart, line_chart,
+};
 use crate::stats::Metric;
 
 /// The axis drawn along x: the one whose path is `chosen`, else the first staffing axis (a path ending in
@@ -40,7 +42,7 @@ fn x_label(axis: &Axis) -> String {
 fn lines_over_x(axes: &[Axis], results: &[PointResult], x: usize, call_type: &str, metric: Metric) -> Vec<Series> {
     series_over_x(axes, results, x, call_type, |r| {
         let estimate = r.summary.of(call_type).map(|e| e[metric.index()]).unwrap_or_default();
-        (estimate.value(), estimate.half_width())
+        (estimate.value(), estimate.low(), estimate.high())
     })
 }
 
@@ -55,25 +57,25 @@ fn theory_over_x(axes: &[Axis], results: &[PointResult], x: usize, metric: Metri
     }
     let mut series = series_over_x(axes, results, x, &model, |r| {
         let value = r.theory.as_ref().and_then(|t| t.value(metric)).unwrap_or(f64::NAN);
-        (value, f64::NAN)
+        (value, f64::NAN, f64::NAN)
     });
     for s in &mut series {
         if s.name != model {
             s.name = format!("{model}, {}", s.name);
         }
     }
-    series.retain(|s| s.points.iter().any(|p| p.1.is_finite()));
+    series.retain(|s| s.points.iter().any(|p| p.mean.is_finite()));
     series
 }
 
 /// One series per combination of the values of the axes other than `x`, named by them (or `single` when there
-/// are none), with `value` giving each point's (mean, half-width).
+/// are none), with `value` giving each point's (mean, lo, hi).
 fn series_over_x(
     axes: &[Axis],
     results: &[PointResult],
     x: usize,
     single: &str,
-    value: impl Fn(&PointResult) -> (f64, f64),
+    value: impl Fn(&PointResult) -> (f64, f64, f64),
 ) -> Vec<Series> {
     let mut series: Vec<Series> = Vec::new();
     for result in results {
@@ -94,8 +96,13 @@ fn series_over_x(
             .iter()
             .position(|v| super::value_text(v) == result.labels[x])
             .unwrap_or(0);
-        let (mean, half) = value(result);
-        let point = (position as f64, mean, half);
+        let (mean, lo, hi) = value(result);
+        let point = SeriesPoint {
+            x: position as f64,
+            mean,
+            lo,
+            hi,
+        };
         match series.iter_mut().find(|s| s.name == name) {
             Some(s) => s.points.push(point),
             None => series.push(Series {
@@ -151,7 +158,7 @@ pub fn sweep_charts(axes: &[Axis], results: &[PointResult], choice: ChartChoice,
                 m,
                 series_over_x(axes, results, x, "simulation", |r| {
                     let estimate = r.summary.total[m.index()];
-                    (estimate.value(), estimate.half_width())
+                    (estimate.value(), estimate.low(), estimate.high())
                 }),
                 target,
             )
@@ -252,19 +259,27 @@ pub const COMPARE_CHART_METRICS: [Metric; 4] = [
     Metric::WaitP90S,
 ];
 
-/// Draws the comparison chart: what the compare table tests. One panel per metric of
-/// [`COMPARE_CHART_METRICS`]; in each, per call type (and in total), every variant's paired difference from the
-/// baseline with its 95% interval, filled when significant (Holm-adjusted, see [`Comparison`]). Each call
-/// type's label carries the baseline's own value. Returns the files written.
+/// Draws the comparison chart ([`compare_chart_data`]) to `<stem>.svg` and `<stem>.png`; returns the files
+/// written (none without variants).
 pub fn compare_chart(
     axes: &[Axis],
     results: &[PointResult],
     comparison: &Comparison,
     stem: &Path,
 ) -> Result<Vec<PathBuf>> {
-    let Some((base, others)) = results.split_first() else {
-        return Ok(Vec::new());
-    };
+    match compare_chart_data(axes, results, comparison) {
+        Some(chart) => difference_chart(&chart, stem),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The comparison chart: what the compare table tests. One panel per metric of [`COMPARE_CHART_METRICS`]; in
+/// each, per call type (and in total when there are several), every variant's paired difference from the
+/// baseline with its 95% interval, filled when significant (Holm-adjusted, see [`Comparison`]). Each call
+/// type's label carries the baseline's own value; variants are named by [`variant_name`]. `None` without a
+/// baseline.
+pub fn compare_chart_data(axes: &[Axis], results: &[PointResult], comparison: &Comparison) -> Option<DifferenceChart> {
+    let (base, others) = results.split_first()?;
     let mut scopes: Vec<String> = base.summary.scopes().map(|(name, _)| name.to_string()).collect();
     if scopes.len() == 2 {
         // A single call type: its total is the same numbers.
@@ -331,7 +346,7 @@ pub fn compare_chart(
         })
         .collect();
     let paths: Vec<&str> = axes.iter().map(|a| a.path.as_str()).collect();
-    let chart = DifferenceChart {
+    Some(DifferenceChart {
         title: format!(
             "Effect of {} against {} (variant − baseline, same callers)",
             paths.join(" and "),
@@ -341,9 +356,8 @@ pub fn compare_chart(
         note: format!(
             "whiskers: 95% intervals; filled: significant (Holm-adjusted p < {}, {} tests per variant); hollow: not",
             super::SIGNIFICANCE_LEVEL,
-            comparison.rows.first().map_or(0, |r| r.tests)
+            comparison.rows.iter().map(|r| r.tests).max().unwrap_or(0)
         ),
         panels,
-    };
-    difference_chart(&chart, stem)
+    })
 }

@@ -11,7 +11,9 @@ mod charts;
 mod compare;
 
 pub use axis::{Axis, MAX_POINTS, set_path, value_text};
-pub use charts::{COMPARE_CHART_METRICS, ChartChoice, compare_chart, sweep_charts, variant_name, x_axis};
+pub use charts::{
+    COMPARE_CHART_METRICS, ChartChoice, compare_chart, compare_chart_data, sweep_charts, variant_name, x_axis,
+};
 pub use compare::{
     CompareRow, Comparison, ComparisonRow, SIGNIFICANCE_LEVEL, compare_points, compare_rows, holm, paired_difference,
 };
