@@ -46,7 +46,7 @@ pub struct SweepArgs {
 ///
 /// Every variant runs the same replications with the same random streams, so a difference
 /// reflects the policy, not luck. Each difference has a 95% interval and a paired t test.
-/// * marks a significant difference: Holm-adjusted p < 0.05, the adjustment taken over every
+/// A "*" marks a significant difference: Holm-adjusted p < 0.05, the adjustment taken over every
 /// metric and call type (and total) of that variant's comparison with the baseline, so the
 /// chance of any false mark per variant is at most 5%.
 /// Writes compare.csv (every metric: the variants' own values and intervals, the difference,

@@ -32,8 +32,7 @@ pub fn format_value(metric: Metric, value: f64) -> String {
 /// `mean [lo, hi]` (pooled percentiles, and intervals clipped at 0 or 100%); the mean alone without an interval.
 pub fn format_estimate(metric: Metric, estimate: &Estimate) -> String {
     match (estimate.mean, estimate.ci95, estimate.lo, estimate.hi) {
-        (Some(mean), Some(half), Some(lo), Some(hi)) if !estimate.is_symmetric() => {
-            let _ = half;
+        (Some(mean), Some(_), Some(lo), Some(hi)) if !estimate.is_symmetric() => {
             format!(
                 "{} [{}, {}]",
                 format_value(metric, mean),
