@@ -449,11 +449,34 @@ fn draw_differences<DB: DrawingBackend>(
 ) -> std::result::Result<(), String> {
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("{e:?}");
     root.fill(&WHITE).map_err(e)?;
-    let (header, body) = root.split_vertically(86);
-    let title_font: TextStyle = ("sans-serif", 24).into_font().into();
+    let width = root.dim_in_pixel().0 as i32;
+    // The title shrinks until it fits.
+    let mut title_font: TextStyle = ("sans-serif", 24).into_font().into();
+    for size in [24, 21, 18, 16] {
+        title_font = ("sans-serif", size).into_font().into();
+        if root.estimate_text_size(&chart.title, &title_font).map_err(e)?.0 as i32 <= width - 16 {
+            break;
+        }
+    }
+    // Legend items (a marker and the variant's name), wrapped into as many lines as they need.
     let legend_font: TextStyle = ("sans-serif", 16).into_font().into();
-    let note_font = ("sans-serif", 14).into_font().color(&RGBColor(80, 80, 80));
-    let width = header.dim_in_pixel().0 as i32;
+    let mut lines: Vec<Vec<(usize, i32)>> = vec![Vec::new()];
+    let mut used = 0;
+    for (i, name) in chart.variants.iter().enumerate() {
+        let w = root.estimate_text_size(name, &legend_font).map_err(e)?.0 as i32 + 44;
+        if used + w > width - 16 && !lines.last().is_some_and(Vec::is_empty) {
+            lines.push(Vec::new());
+            used = 0;
+        }
+        if let Some(line) = lines.last_mut() {
+            line.push((i, w));
+        }
+        used += w;
+    }
+    let line_height = 22;
+    let legend_top = 40;
+    let note_top = legend_top + line_height * lines.len() as i32 + 2;
+    let (header, body) = root.split_vertically((note_top + 24) as u32);
     let (title_width, _) = header.estimate_text_size(&chart.title, &title_font).map_err(e)?;
     header
         .draw(&Text::new(
@@ -462,30 +485,25 @@ fn draw_differences<DB: DrawingBackend>(
             title_font,
         ))
         .map_err(e)?;
-    // Legend strip: a marker and the name of every variant, centred, then the note.
-    let items: Vec<(String, u32)> = chart
-        .variants
-        .iter()
-        .map(|v| {
-            let w = header.estimate_text_size(v, &legend_font).map(|s| s.0).unwrap_or(0);
-            (v.clone(), w)
-        })
-        .collect();
-    let total: i32 = items.iter().map(|(_, w)| *w as i32 + 40).sum();
-    let mut x = ((width - total) / 2).max(8);
-    for (i, (name, w)) in items.iter().enumerate() {
-        let c = colour(i);
-        header.draw(&Circle::new((x + 8, 49), 6, c.filled())).map_err(e)?;
-        header
-            .draw(&Text::new(name.clone(), (x + 20, 40), legend_font.clone()))
-            .map_err(e)?;
-        x += *w as i32 + 40;
+    for (row, line) in lines.iter().enumerate() {
+        let total: i32 = line.iter().map(|(_, w)| w).sum();
+        let mut x = ((width - total) / 2).max(8);
+        let y = legend_top + line_height * row as i32;
+        for &(i, w) in line {
+            let c = colour(i);
+            header.draw(&Circle::new((x + 8, y + 9), 6, c.filled())).map_err(e)?;
+            header
+                .draw(&Text::new(chart.variants[i].clone(), (x + 20, y), legend_font.clone()))
+                .map_err(e)?;
+            x += w;
+        }
     }
+    let note_font = ("sans-serif", 14).into_font().color(&RGBColor(80, 80, 80));
     let (note_width, _) = header.estimate_text_size(&chart.note, &note_font).map_err(e)?;
     header
         .draw(&Text::new(
             chart.note.clone(),
-            ((width - note_width as i32) / 2, 64),
+            ((width - note_width as i32) / 2, note_top),
             note_font,
         ))
         .map_err(e)?;

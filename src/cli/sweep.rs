@@ -10,7 +10,7 @@ use callsim::report::{format_estimate, format_estimate_of};
 use callsim::stats::Metric;
 use callsim::sweep::{
     ChartChoice, Grid, PointResult, SIGNIFICANCE_LEVEL, compare_chart, compare_points, compare_rows, sweep_charts,
-    sweep_csv,
+    sweep_csv, variant_name,
 };
 
 /// Sweep staffing and policy parameters: every combination of the --vary values, in parallel.
@@ -235,10 +235,21 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         return Ok(());
     }
     let replications = results[0].summary.replications;
+    // The table names the axes when several vary ("routing.queue=priority, operators.count=16").
+    let name_of = |label: &str| {
+        results
+            .iter()
+            .find(|r| r.labels.join(", ") == label)
+            .map_or(label.to_string(), |r| variant_name(&grid.axes, &r.labels))
+    };
+    let baseline = if grid.axes.len() == 1 {
+        format!("{}={}", grid.axes[0].path, comparison.baseline)
+    } else {
+        name_of(&comparison.baseline)
+    };
     writeln!(
         out,
-        "baseline: {} ({replications} paired replications); difference = variant - baseline, mean ± 95% interval",
-        comparison.baseline
+        "baseline: {baseline} ({replications} paired replications); difference = variant - baseline, mean ± 95% interval"
     )?;
     writeln!(out, "* {rule}\n")?;
     let mut table = vec![
@@ -258,7 +269,7 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     for r in comparison.rows.iter().filter(|r| shown.contains(&r.metric)) {
         let diff = format_estimate_of(r.metric, &r.difference, replications);
         table.push(vec![
-            r.variant.clone(),
+            name_of(&r.variant),
             r.call_type.clone(),
             r.metric.name().to_string(),
             format_estimate_of(r.metric, &r.baseline, replications),

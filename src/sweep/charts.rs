@@ -345,7 +345,7 @@ pub fn compare_chart_data(axes: &[Axis], results: &[PointResult], comparison: &C
             }
         })
         .collect();
-    let paths: Vec<&str> = axes.iter().map(|a| a.path.as_str()).collect();
+    let paths: Vec<String> = axes.iter().map(|a| short(&a.path)).collect();
     Some(DifferenceChart {
         title: format!(
             "Effect of {} against {} (variant − baseline, same callers)",

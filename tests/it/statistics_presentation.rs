@@ -345,7 +345,11 @@ fn the_compare_chart_draws_the_tested_differences() {
     let results = grid.run(&|| {});
     let comparison = compare_points(&results);
     let chart = compare_chart_data(&grid.axes, &results, &comparison).unwrap();
-    assert!(chart.title.contains("routing.queue") && chart.title.contains("agent_groups.agents.count"));
+    assert!(
+        chart.title.contains("routing.queue and agents.count"),
+        "{}",
+        chart.title
+    );
     assert!(
         chart.title.contains("routing.queue=fifo, agents.count=13"),
         "{}",
