@@ -48,7 +48,7 @@ pub struct SweepArgs {
 /// reflects the policy, not luck. Each difference has a 95% interval and a paired t test.
 /// A "*" marks a significant difference: Holm-adjusted p < 0.05, the adjustment taken over every
 /// metric and call type (and total) of that variant's comparison with the baseline, so the
-/// chance of any false mark per variant is at most 5%.
+/// chance of any false mark per variant is at most about 5%.
 /// Writes compare.csv (every metric: the variants' own values and intervals, the difference,
 /// p-values) and compare.svg/.png (the paired differences of service level, ASA, abandonment
 /// and p90 wait per call type, as the table tests them).

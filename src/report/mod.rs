@@ -126,3 +126,51 @@ pub fn summary_csv_rows(summary: &Summary) -> Vec<Vec<String>> {
 pub fn groups_csv(summary: &Summary) -> (Vec<String>, Vec<Vec<String>>) {
     cells_of(&group_rows(summary))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn estimates_print_as_plus_minus_only_when_symmetric() {
+        let symmetric = Estimate::symmetric(12.5, 1.25, 10);
+        assert_eq!(format_estimate(Metric::AsaS, &symmetric), "12.50 ± 1.25");
+        let percentile = Estimate::between(175.62, 120.0, 463.88, 10);
+        assert_eq!(
+            format_estimate(Metric::WaitP99S, &percentile),
+            "175.62 [120.00, 463.88]"
+        );
+        let clipped = Estimate::symmetric(0.004, 0.006, 10).bounded(0.0, 1.0);
+        assert_eq!(format_estimate(Metric::AbandonmentRate, &clipped), "0.4% [0.0%, 1.0%]");
+        assert_eq!(format_estimate(Metric::AsaS, &Estimate::default()), "-");
+    }
+
+    #[test]
+    fn n_is_shown_only_when_replications_were_left_out() {
+        let partial = Estimate::symmetric(40.0, 5.0, 7);
+        assert_eq!(
+            format_estimate_of(Metric::MeanTimeToAbandonS, &partial, 10),
+            "40.00 ± 5.00 (n=7)"
+        );
+        assert_eq!(
+            format_estimate_of(Metric::MeanTimeToAbandonS, &partial, 7),
+            "40.00 ± 5.00"
+        );
+        assert_eq!(format_estimate_of(Metric::AsaS, &Estimate::default(), 10), "-");
+    }
+
+    #[test]
+    fn undefined_numbers_are_empty_cells() {
+        #[derive(Serialize)]
+        struct Row {
+            a: Number,
+            b: Number,
+        }
+        let text = csv_text(&[Row {
+            a: Number(0.5),
+            b: Number(f64::NAN),
+        }])
+        .unwrap();
+        assert_eq!(text, "a,b\n0.5,\n");
+    }
+}

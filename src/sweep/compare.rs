@@ -5,12 +5,13 @@
 //! effect, and the paired t test gives its p-value.
 //!
 //! **Significance** controls the multiplicity of one comparison: the tests of one variant against the baseline
-//! (every metric of every call type and of the total, leaving out those that cannot be tested because the
-//! difference is exactly 0 in every replication) form one family, their p-values are adjusted by Holm's method,
-//! and a difference is significant when its adjusted p-value is below 0.05. So the chance of marking any
-//! difference of that variant significant when the variant changes nothing is at most 5%. The 95% interval of a
-//! difference is not adjusted: a significant difference always has an interval that excludes 0, but an interval
-//! that excludes 0 is not always significant.
+//! (every metric of every call type and of the total, leaving out those that cannot be tested: fewer than two
+//! defined pairs, or a difference of exactly 0 in every replication) form one family, their p-values are
+//! adjusted by Holm's method, and a difference is significant when its adjusted p-value is below 0.05. So the
+//! chance of marking any difference of that variant significant when the variant changes nothing is at most 5%,
+//! as far as the t test's normal approximation holds for daily differences. The 95% interval of a difference is
+//! not adjusted: a significant difference always has an interval that excludes 0, but an interval that excludes
+//! 0 is not always significant.
 //!
 //! For wait percentiles the paired difference is taken between each replication's own percentiles (a day's p90
 //! against the same day's p90), while the baseline and variant columns show the pooled percentiles of
