@@ -249,7 +249,8 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     };
     writeln!(
         out,
-        "baseline: {baseline} ({replications} paired replications); difference = variant - baseline, mean ± 95% interval"
+        "baseline: {baseline} ({replications} paired replications); \
+         difference = variant - baseline, mean ± 95% interval"
     )?;
     writeln!(out, "* {rule}\n")?;
     let mut table = vec![
