@@ -116,6 +116,8 @@ pub struct ChartChoice<'a> {
     pub metric: Metric,
     /// The axis along x (`None`: the staffing axis, else the first).
     pub x_path: Option<&'a str>,
+    /// Draw the abandonment chart (false when no caller ever hangs up: the chart would be a flat zero).
+    pub abandonment: bool,
 }
 
 /// Draws the sweep charts into `dir`: service level (with the target), ASA and abandonment rate against the x
@@ -125,6 +127,7 @@ pub fn sweep_charts(axes: &[Axis], results: &[PointResult], choice: ChartChoice,
         service_level_target,
         metric,
         x_path,
+        abandonment,
     } = choice;
     let x = x_axis(axes, x_path)?;
     let ticks: Vec<String> = axes[x].values.iter().map(super::value_text).collect();
@@ -144,6 +147,9 @@ pub fn sweep_charts(axes: &[Axis], results: &[PointResult], choice: ChartChoice,
         ("asa", Metric::AsaS, None),
         ("abandonment", Metric::AbandonmentRate, None),
     ] {
+        if m == Metric::AbandonmentRate && !abandonment {
+            continue;
+        }
         let chart = LineChart {
             dashed: theory_over_x(axes, results, x, m),
             ..base(

@@ -134,6 +134,7 @@ fn plots_are_written_and_non_empty() {
         service_level_target: 0.8,
         metric: Metric::AsaS,
         x_path: None,
+        abandonment: true,
     };
     let files = sweep_charts(&g.axes, &results, choice, dir.path()).unwrap();
     assert_eq!(files.len(), 10);
@@ -217,6 +218,7 @@ fn single_queue_sweeps_draw_theory_beside_simulation() {
         service_level_target: 0.8,
         metric: Metric::AsaS,
         x_path: None,
+        abandonment: true,
     };
     let files = sweep_charts(&g.axes, &results, choice, dir.path()).unwrap();
     let svg = std::fs::read_to_string(&files[0]).unwrap();
