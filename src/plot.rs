@@ -25,6 +25,19 @@ const COLOURS: [RGBColor; 8] = [
 
 const SIZE: (u32, u32) = (960, 600);
 
+/// Most lines one chart draws: beyond the palette's eight colours lines cannot be told apart, and thousands of
+/// bands and legend entries take minutes to draw. Larger charts draw evenly spaced lines and say so in the title.
+pub const MAX_LINES: usize = COLOURS.len();
+
+/// Most points of a line drawn with a marker each; denser lines are drawn as plain lines.
+const MAX_MARKERS: usize = 60;
+
+// Font sizes are even: plotters' bitmap text places each glyph at `size / 2 + top`, truncated to whole pixels,
+// so an odd size lifts small glyphs such as the decimal point by a pixel or two (mid-dots in PNG numbers).
+const TITLE_FONT: u32 = 26;
+const LABEL_FONT: u32 = 16;
+const AXIS_FONT: u32 = 18;
+
 fn colour(index: usize) -> RGBColor {
     COLOURS[index % COLOURS.len()]
 }
@@ -67,6 +80,33 @@ pub struct LineChart {
     pub target: Option<f64>,
     /// True when y is a share (drawn as percent, axis from 0 to 100%).
     pub share: bool,
+    /// Top of the y axis when some points lie far above the rest (e.g. unstable points of a sweep): the axis ends
+    /// here, and points above are drawn on its edge as upward triangles. `None`: the axis fits every point.
+    pub y_clip: Option<f64>,
+}
+
+impl LineChart {
+    /// At most [`MAX_LINES`] lines, evenly spaced from the first to the last (the dashed lines alongside when they
+    /// match the solid ones one to one), with the title saying how many are shown.
+    fn thinned(&self) -> std::borrow::Cow<'_, LineChart> {
+        let n = self.series.len();
+        if n <= MAX_LINES {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let keep: Vec<usize> = (0..MAX_LINES).map(|i| i * (n - 1) / (MAX_LINES - 1)).collect();
+        let pick = |all: &[Series]| keep.iter().map(|&i| all[i].clone()).collect::<Vec<_>>();
+        let dashed = if self.dashed.len() == n {
+            pick(&self.dashed)
+        } else {
+            self.dashed.iter().take(MAX_LINES).cloned().collect()
+        };
+        std::borrow::Cow::Owned(LineChart {
+            title: format!("{} ({MAX_LINES} of {n} lines, evenly spaced)", self.title),
+            series: pick(&self.series),
+            dashed,
+            ..self.clone()
+        })
+    }
 }
 
 /// Grouped bars: one group per category (call type), one bar per variant.
@@ -126,8 +166,11 @@ fn write_both(
     Ok(vec![svg, png])
 }
 
-/// Draws a line chart to `<stem>.svg` and `<stem>.png`; returns the files written.
+/// Draws a line chart to `<stem>.svg` and `<stem>.png`; returns the files written. Charts of more than
+/// [`MAX_LINES`] lines draw that many, evenly spaced, and say so in the title.
 pub fn line_chart(chart: &LineChart, stem: &Path) -> Result<Vec<PathBuf>> {
+    let chart = chart.thinned();
+    let chart = chart.as_ref();
     write_both(stem, &|root| draw_lines(root, chart), &|root| draw_lines(root, chart))
 }
 
@@ -153,7 +196,10 @@ fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChar
             .map(|p| p.1 + if p.2.is_finite() { p.2.max(0.0) } else { 0.0 })
     });
     let mut y_max = highs.chain(chart.target).filter(finite).fold(0.0f64, f64::max) * k;
-    if chart.share && chart.target.is_some() {
+    let clip = chart.y_clip.map(|c| c * k).filter(|&c| c > 0.0 && c < y_max);
+    if let Some(clip) = clip {
+        y_max = clip;
+    } else if chart.share && chart.target.is_some() {
         // Service level against its target reads best on the full 0-100% scale.
         y_max = 100.0;
     } else {
@@ -162,10 +208,13 @@ fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChar
             y_max = y_max.min(100.0);
         }
     }
+    // Values above a clipped axis are drawn on its edge.
+    let y_top = y_max;
+    let on_axis = move |y: f64| y.min(y_top);
     let x_max = (chart.x_ticks.len().max(2) - 1) as f64;
     let ticks = chart.x_ticks.clone();
     let mut ctx = ChartBuilder::on(&root)
-        .caption(&chart.title, ("sans-serif", 26).into_font())
+        .caption(&chart.title, ("sans-serif", TITLE_FONT).into_font())
         .margin(16)
         .x_label_area_size(50)
         .y_label_area_size(70)
@@ -187,8 +236,8 @@ fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChar
                 String::new()
             }
         })
-        .label_style(("sans-serif", 15))
-        .axis_desc_style(("sans-serif", 17))
+        .label_style(("sans-serif", LABEL_FONT))
+        .axis_desc_style(("sans-serif", AXIS_FONT))
         .light_line_style(WHITE.mix(0.0))
         .draw()
         .map_err(e)?;
@@ -205,18 +254,24 @@ fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChar
                     .map(|p| (p.0, ((p.1 - p.2.max(0.0) * p.2.is_finite() as u8 as f64) * k).max(0.0))),
             )
             .collect();
+        let band: Vec<(f64, f64)> = band.into_iter().map(|(x, y)| (x, on_axis(y))).collect();
         if band.len() >= 4 {
             ctx.draw_series(std::iter::once(Polygon::new(band, c.mix(0.18).filled())))
                 .map_err(e)?;
         }
         ctx.draw_series(LineSeries::new(
-            points.iter().map(|p| (p.0, p.1 * k)),
+            points.iter().map(|p| (p.0, on_axis(p.1 * k))),
             c.stroke_width(3),
         ))
         .map_err(e)?
         .label(&series.name)
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3)));
-        ctx.draw_series(points.iter().map(|p| Circle::new((p.0, p.1 * k), 4, c.filled())))
+        let (inside, above): (Vec<&(f64, f64, f64)>, Vec<_>) = points.iter().partition(|p| p.1 * k <= y_top);
+        if points.len() <= MAX_MARKERS {
+            ctx.draw_series(inside.iter().map(|p| Circle::new((p.0, p.1 * k), 4, c.filled())))
+                .map_err(e)?;
+        }
+        ctx.draw_series(above.iter().map(|p| TriangleMarker::new((p.0, y_top), 9, c.filled())))
             .map_err(e)?;
     }
     for (i, series) in chart.dashed.iter().enumerate() {
@@ -226,7 +281,7 @@ fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChar
             .points
             .iter()
             .filter(|p| p.1.is_finite())
-            .map(|p| (p.0, p.1 * k))
+            .map(|p| (p.0, on_axis(p.1 * k)))
             .collect();
         ctx.draw_series(DashedLineSeries::new(points, 6, 5, c.mix(0.9).stroke_width(2)))
             .map_err(e)?
@@ -255,7 +310,7 @@ fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChar
     ctx.configure_series_labels()
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK.mix(0.3))
-        .label_font(("sans-serif", 15))
+        .label_font(("sans-serif", LABEL_FONT))
         .position(if chart.target.is_some() {
             SeriesLabelPosition::LowerRight
         } else {
@@ -273,7 +328,7 @@ fn draw_bars<DB: DrawingBackend>(
 ) -> std::result::Result<(), String> {
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("{e:?}");
     root.fill(&WHITE).map_err(e)?;
-    let root = root.titled(title, ("sans-serif", 26)).map_err(e)?;
+    let root = root.titled(title, ("sans-serif", TITLE_FONT)).map_err(e)?;
     let areas = root.split_evenly((1, panels.len().max(1)));
     for (panel, area) in panels.iter().zip(areas) {
         let k = scale(panel.share);
@@ -311,7 +366,7 @@ fn draw_bars<DB: DrawingBackend>(
             } else {
                 panel.y_label.clone()
             })
-            .label_style(("sans-serif", 15))
+            .label_style(("sans-serif", LABEL_FONT))
             .axis_desc_style(("sans-serif", 16))
             .draw()
             .map_err(e)?;

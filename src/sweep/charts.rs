@@ -1,10 +1,12 @@
 //! The standard charts of a sweep and of a comparison, built from results and drawn by [`crate::plot`].
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::{Axis, Comparison, PointResult};
 use crate::error::Result;
 use crate::plot::{BarPanel, LineChart, Series, bar_chart, line_chart};
+use crate::scenario::Warning;
 use crate::stats::Metric;
 
 /// The axis drawn along x: the one whose path is `chosen`, else the first staffing axis (a path ending in
@@ -75,7 +77,15 @@ fn series_over_x(
     single: &str,
     value: impl Fn(&PointResult) -> (f64, f64),
 ) -> Vec<Series> {
+    // Lookups by hash: a grid of 10,000 points must not cost 10,000 x 10,000 comparisons.
+    let positions: HashMap<String, usize> = axes[x]
+        .values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (super::value_text(v), i))
+        .collect();
     let mut series: Vec<Series> = Vec::new();
+    let mut by_name: HashMap<String, usize> = HashMap::new();
     for result in results {
         let others: Vec<String> = axes
             .iter()
@@ -89,19 +99,18 @@ fn series_over_x(
         } else {
             others.join(", ")
         };
-        let position = axes[x]
-            .values
-            .iter()
-            .position(|v| super::value_text(v) == result.labels[x])
-            .unwrap_or(0);
+        let position = positions.get(&result.labels[x]).copied().unwrap_or(0);
         let (mean, half) = value(result);
         let point = (position as f64, mean, half);
-        match series.iter_mut().find(|s| s.name == name) {
-            Some(s) => s.points.push(point),
-            None => series.push(Series {
-                name,
-                points: vec![point],
-            }),
+        match by_name.get(&name) {
+            Some(&i) => series[i].points.push(point),
+            None => {
+                by_name.insert(name.clone(), series.len());
+                series.push(Series {
+                    name,
+                    points: vec![point],
+                });
+            }
         }
     }
     series
@@ -141,6 +150,7 @@ pub fn sweep_charts(axes: &[Axis], results: &[PointResult], choice: ChartChoice,
         dashed: Vec::new(),
         target,
         share: y.is_share(),
+        y_clip: None,
     };
     for (file, m, target) in [
         ("service_level", Metric::ServiceLevel, Some(service_level_target)),
@@ -162,6 +172,7 @@ pub fn sweep_charts(axes: &[Axis], results: &[PointResult], choice: ChartChoice,
                 target,
             )
         };
+        let chart = clip_unstable(chart, results, &[m]);
         files.extend(line_chart(&chart, &dir.join(format!("sweep_{file}")))?);
     }
     // Percentiles and the chosen metric per call type, at the first value of every other axis.
@@ -215,6 +226,7 @@ pub fn sweep_charts(axes: &[Axis], results: &[PointResult], choice: ChartChoice,
         y_label: "wait of answered calls (s)".into(),
         ..chart
     };
+    let chart = clip_unstable(chart, &single, &[Metric::WaitP50S, Metric::WaitP90S, Metric::WaitP99S]);
     files.extend(line_chart(&chart, &dir.join("sweep_wait_percentiles"))?);
     let mut by_type = Vec::new();
     for name in names.iter().map(String::as_str).chain(["total"]) {
@@ -230,11 +242,60 @@ pub fn sweep_charts(axes: &[Axis], results: &[PointResult], choice: ChartChoice,
         by_type,
         target,
     );
+    let chart = clip_unstable(chart, &single, &[metric]);
     files.extend(line_chart(
         &chart,
         &dir.join(format!("sweep_{}_by_call_type", metric.name())),
     )?);
     Ok(files)
+}
+
+/// True when the point's queue grows all day (offered load at or above capacity and some callers never hang up):
+/// its waits measure the horizon, not the staffing.
+fn unstable(result: &PointResult) -> bool {
+    result.warnings.iter().any(|w| matches!(w, Warning::Overloaded { .. }))
+}
+
+/// Cuts the y axis just above the stable points when unstable ones lie far above them (they would flatten every
+/// other line to the floor), and says so in the title; the unstable points are drawn as triangles on the edge.
+fn clip_unstable(mut chart: LineChart, results: &[PointResult], metrics: &[Metric]) -> LineChart {
+    if chart.share {
+        return chart;
+    }
+    let top = |r: &PointResult| {
+        r.summary
+            .scopes()
+            .flat_map(|(_, e)| metrics.iter().map(move |m| e[m.index()]))
+            .map(|e| {
+                e.value()
+                    + if e.half_width().is_finite() {
+                        e.half_width()
+                    } else {
+                        0.0
+                    }
+            })
+            .filter(|v| v.is_finite())
+            .fold(0.0f64, f64::max)
+    };
+    let highest = |stable: bool| {
+        results
+            .iter()
+            .filter(|r| unstable(r) != stable)
+            .map(top)
+            .fold(0.0f64, f64::max)
+    };
+    let (stable, unstable) = (highest(true), highest(false));
+    if stable > 0.0 && unstable > 1.5 * stable {
+        let clip = stable * 1.15;
+        chart.y_clip = Some(clip);
+        let shown = if clip >= 10.0 {
+            format!("{clip:.0}")
+        } else {
+            format!("{clip:.2}")
+        };
+        chart.title = format!("{}: axis cut at {shown}, ▲ unstable", chart.title);
+    }
+    chart
 }
 
 /// Draws the comparison chart: ASA and abandonment rate per call type, one bar per variant with its 95%
