@@ -8,12 +8,13 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// Exit status after an interrupt (128 + SIGINT), as shells report it.
+/// Exit status after an interrupt (128 + SIGINT, as shells report Ctrl-C; also used for SIGTERM and SIGHUP).
 const INTERRUPTED: i32 = 130;
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
-    // On Ctrl-C, remove the half-written staging folders before exiting; finished files are untouched.
+    // On Ctrl-C (or SIGTERM, SIGHUP), remove the half-written staging folders before exiting; published files
+    // are untouched.
     let _ = ctrlc::set_handler(|| {
         callsim::report::output::remove_staging_folders();
         std::process::exit(INTERRUPTED);

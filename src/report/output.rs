@@ -6,7 +6,8 @@
 //! then takes an exclusive lock on the output folder, removes the earlier files of the command's [`FileSet`],
 //! renames the new ones in and removes the staging folder. Two commands writing into one folder therefore leave
 //! the complete set of whichever published last. A staging folder that is dropped unpublished (an error) is
-//! removed; the binary's interrupt handler calls [`remove_staging_folders`] so that none survives a Ctrl-C.
+//! removed; the binary's interrupt handler calls [`remove_staging_folders`] so that none survives a Ctrl-C or a
+//! SIGTERM, and the next command into the folder removes those of processes that were killed outright.
 //! Files are created with mode 0666 before the umask, like any file a shell command creates.
 
 use std::io::Write;
@@ -15,7 +16,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use crate::error::{Error, Result};
 
-/// Name prefix of staging folders (hidden, and unique per command).
+/// Name prefix of staging folders (hidden; followed by the process id and a unique suffix).
 pub const STAGING_PREFIX: &str = ".callsim-staging-";
 
 /// Staging folders not yet published or removed, for [`remove_staging_folders`].
@@ -86,8 +87,10 @@ impl Staging {
     /// folder when it cannot be created or written.
     pub fn new(out: &Path, set: FileSet) -> Result<Staging> {
         ensure_dir(out)?;
+        remove_abandoned_staging(out);
+        let prefix = format!("{STAGING_PREFIX}{}-", std::process::id());
         let dir = tempfile::Builder::new()
-            .prefix(STAGING_PREFIX)
+            .prefix(&prefix)
             .tempdir_in(out)
             .map_err(|e| Error::io(out, format!("cannot write in the output folder: {e}")))?
             .keep();
@@ -150,6 +153,31 @@ impl Drop for Staging {
         let mut registry = staging_registry();
         let _ = std::fs::remove_dir_all(&self.dir);
         registry.retain(|d| d != &self.dir);
+    }
+}
+
+/// Removes staging folders in `out` whose process no longer runs (killed with SIGKILL, or a power cut): their
+/// names carry the process id. Only where `/proc` lists processes (Linux); elsewhere they stay, hidden and never
+/// published.
+fn remove_abandoned_staging(out: &Path) {
+    let processes = Path::new("/proc");
+    if !processes.join("self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let pid = name
+            .strip_prefix(STAGING_PREFIX)
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok());
+        if let Some(pid) = pid
+            && !processes.join(pid.to_string()).exists()
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 

@@ -658,41 +658,61 @@ fn concurrent_commands_into_one_folder_never_mix_their_files() {
 
 #[test]
 fn an_interrupted_sweep_leaves_no_temporary_files() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_callsim"))
-        .args([
-            "sweep",
-            "scenarios/vip_priority.toml",
-            "--vary",
-            "agent_groups.operators.count=10:30",
-            "-r",
-            "5000",
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let started = std::time::Instant::now();
-    while leftovers(&out).is_empty() && started.elapsed().as_secs() < 20 {
-        std::thread::sleep(std::time::Duration::from_millis(20));
+    for signal in ["-INT", "-TERM"] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_callsim"))
+            .args([
+                "sweep",
+                "scenarios/vip_priority.toml",
+                "--vary",
+                "agent_groups.operators.count=10:30",
+                "-r",
+                "5000",
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while leftovers(&out).is_empty() && started.elapsed().as_secs() < 20 {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert!(
+            !leftovers(&out).is_empty(),
+            "the sweep stages its files in the output folder"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let killed = Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(130), "{signal}: {status:?}");
+        assert_eq!(names_in(&out), Vec::<String>::new(), "{signal}: nothing survives");
     }
-    assert!(
-        !leftovers(&out).is_empty(),
-        "the sweep stages its files in the output folder"
-    );
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    let killed = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(130), "interrupted: {status:?}");
-    assert_eq!(names_in(&out), Vec::<String>::new(), "nothing survives an interrupt");
+}
+
+#[test]
+fn staging_folders_of_killed_processes_are_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    // No process has this id (Linux allows at most 4194304).
+    let abandoned = dir.path().join(".callsim-staging-999999999-x1y2z3");
+    std::fs::create_dir(&abandoned).unwrap();
+    std::fs::write(abandoned.join("sweep.csv"), "half").unwrap();
+    stdout(&callsim(&[
+        "run",
+        "scenarios/erlang_c_textbook.toml",
+        "-r",
+        "2",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]));
+    assert_eq!(names_in(dir.path()), ["groups.csv", "summary.csv"]);
 }
 
 #[test]
