@@ -34,9 +34,13 @@ const MAX_MARKERS: usize = 60;
 
 // Font sizes are even: plotters' bitmap text places each glyph at `size / 2 + top`, truncated to whole pixels,
 // so an odd size lifts small glyphs such as the decimal point by a pixel or two (mid-dots in PNG numbers).
-const TITLE_FONT: u32 = 26;
-const LABEL_FONT: u32 = 16;
-const AXIS_FONT: u32 = 18;
+/// Font size of chart titles (even, see [`LABEL_FONT`]).
+pub const TITLE_FONT: u32 = 26;
+/// Font size of tick labels and legends. Even: plotters places each glyph of bitmap text at `size / 2 + top`
+/// truncated to whole pixels, so at odd sizes a decimal point floats above the baseline like a mid-dot.
+pub const LABEL_FONT: u32 = 16;
+/// Font size of axis descriptions (even, see [`LABEL_FONT`]).
+pub const AXIS_FONT: u32 = 18;
 
 fn colour(index: usize) -> RGBColor {
     COLOURS[index % COLOURS.len()]

@@ -306,3 +306,50 @@ fn unstable_points_are_cut_off_the_axis_and_marked() {
     let svg = std::fs::read_to_string(dir.path().join("sweep_service_level.svg")).unwrap();
     assert!(!svg.contains("axis cut at"), "shares keep their 0-100% axis");
 }
+
+/// The lowest row with ink in each run of inked columns (one run per glyph) of `text` drawn at `size` in a PNG.
+fn glyph_bottoms(text: &str, size: u32) -> Vec<usize> {
+    use plotters::prelude::*;
+    let _ = plotters::style::register_font(
+        "sans-serif",
+        plotters::style::FontStyle::Normal,
+        dejavu::sans::regular(),
+    );
+    let (w, h) = (160usize, 60usize);
+    let mut buffer = vec![255u8; w * h * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut buffer, (w as u32, h as u32)).into_drawing_area();
+        root.draw_text(text, &("sans-serif", size).into_font().color(&BLACK), (10, 10))
+            .unwrap();
+        root.present().unwrap();
+    }
+    let inked = |x: usize, y: usize| buffer[(y * w + x) * 3] < 128;
+    let mut bottoms = Vec::new();
+    let mut current: Option<usize> = None;
+    for x in 0..w {
+        let lowest = (0..h).rev().find(|&y| inked(x, y));
+        match (lowest, current) {
+            (Some(y), Some(b)) => current = Some(b.max(y)),
+            (Some(y), None) => current = Some(y),
+            (None, Some(b)) => {
+                bottoms.push(b);
+                current = None;
+            }
+            (None, None) => {}
+        }
+    }
+    bottoms
+}
+
+#[test]
+fn decimal_points_sit_on_the_baseline_in_png_charts() {
+    use callsim::plot::{AXIS_FONT, LABEL_FONT, TITLE_FONT};
+    for size in [LABEL_FONT, AXIS_FONT, TITLE_FONT] {
+        let bottoms = glyph_bottoms("1.1", size);
+        assert_eq!(bottoms.len(), 3, "size {size}: {bottoms:?}");
+        assert_eq!(
+            bottoms[1], bottoms[0],
+            "size {size}: the point floats above the digits {bottoms:?}"
+        );
+    }
+}
