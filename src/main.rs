@@ -8,8 +8,17 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// Exit status after an interrupt (128 + SIGINT, as shells report Ctrl-C; also used for SIGTERM and SIGHUP).
+const INTERRUPTED: i32 = 130;
+
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
+    // On Ctrl-C (or SIGTERM, SIGHUP), remove the half-written staging folders before exiting; published files
+    // are untouched.
+    let _ = ctrlc::set_handler(|| {
+        callsim::report::output::remove_staging_folders();
+        std::process::exit(INTERRUPTED);
+    });
     let mut stdout = std::io::stdout().lock();
     match cli::execute(args, &mut stdout) {
         Ok(()) => ExitCode::SUCCESS,

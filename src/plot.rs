@@ -26,6 +26,23 @@ const COLOURS: [RGBColor; 8] = [
 
 const SIZE: (u32, u32) = (960, 600);
 
+/// Most lines one chart draws: beyond the palette's eight colours lines cannot be told apart, and thousands of
+/// bands and legend entries take minutes to draw. Larger charts draw evenly spaced lines and say so in the title.
+pub const MAX_LINES: usize = COLOURS.len();
+
+/// Most points of a line drawn with a marker each; denser lines are drawn as plain lines.
+const MAX_MARKERS: usize = 60;
+
+// Font sizes are even: plotters' bitmap text places each glyph at `size / 2 + top`, truncated to whole pixels,
+// so an odd size lifts small glyphs such as the decimal point by a pixel or two (mid-dots in PNG numbers).
+/// Font size of chart titles (even, see [`LABEL_FONT`]).
+pub const TITLE_FONT: u32 = 26;
+/// Font size of tick labels and legends. Even: plotters places each glyph of bitmap text at `size / 2 + top`
+/// truncated to whole pixels, so at odd sizes a decimal point floats above the baseline like a mid-dot.
+pub const LABEL_FONT: u32 = 16;
+/// Font size of axis descriptions (even, see [`LABEL_FONT`]).
+pub const AXIS_FONT: u32 = 18;
+
 fn colour(index: usize) -> RGBColor {
     COLOURS[index % COLOURS.len()]
 }
@@ -92,6 +109,33 @@ pub struct LineChart {
     pub target: Option<f64>,
     /// True when y is a share (drawn as percent, axis from 0 to 100%).
     pub share: bool,
+    /// Top of the y axis when some points lie far above the rest (e.g. unstable points of a sweep): the axis ends
+    /// here, and points above are drawn on its edge as upward triangles. `None`: the axis fits every point.
+    pub y_clip: Option<f64>,
+}
+
+impl LineChart {
+    /// At most [`MAX_LINES`] lines, evenly spaced from the first to the last (the dashed lines alongside when they
+    /// match the solid ones one to one), with the title saying how many are shown.
+    fn thinned(&self) -> std::borrow::Cow<'_, LineChart> {
+        let n = self.series.len();
+        if n <= MAX_LINES {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let keep: Vec<usize> = (0..MAX_LINES).map(|i| i * (n - 1) / (MAX_LINES - 1)).collect();
+        let pick = |all: &[Series]| keep.iter().map(|&i| all[i].clone()).collect::<Vec<_>>();
+        let dashed = if self.dashed.len() == n {
+            pick(&self.dashed)
+        } else {
+            self.dashed.iter().take(MAX_LINES).cloned().collect()
+        };
+        std::borrow::Cow::Owned(LineChart {
+            title: format!("{} ({MAX_LINES} of {n} lines, evenly spaced)", self.title),
+            series: pick(&self.series),
+            dashed,
+            ..self.clone()
+        })
+    }
 }
 
 /// Grouped bars: one group per category (call type), one bar per variant.
@@ -151,8 +195,11 @@ fn write_both(
     Ok(vec![svg, png])
 }
 
-/// Draws a line chart to `<stem>.svg` and `<stem>.png`; returns the files written.
+/// Draws a line chart to `<stem>.svg` and `<stem>.png`; returns the files written. Charts of more than
+/// [`MAX_LINES`] lines draw that many, evenly spaced, and say so in the title.
 pub fn line_chart(chart: &LineChart, stem: &Path) -> Result<Vec<PathBuf>> {
+    let chart = chart.thinned();
+    let chart = chart.as_ref();
     write_both(stem, &|root| draw_lines(root, chart), &|root| draw_lines(root, chart))
 }
 
@@ -178,7 +225,10 @@ fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChar
         .chain(&chart.dashed)
         .flat_map(|s| s.points.iter().map(|p| p.band().1));
     let mut y_max = highs.chain(chart.target).filter(finite).fold(0.0f64, f64::max) * k;
-    if chart.share && chart.target.is_some() {
+    let clip = chart.y_clip.map(|c| c * k).filter(|&c| c > 0.0 && c < y_max);
+    if let Some(clip) = clip {
+        y_max = clip;
+    } else if chart.share && chart.target.is_some() {
         // Service level against its target reads best on the full 0-100% scale.
         y_max = 100.0;
     } else {
@@ -187,10 +237,13 @@ fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChar
             y_max = y_max.min(100.0);
         }
     }
+    // Values above a clipped axis are drawn on its edge.
+    let y_top = y_max;
+    let on_axis = move |y: f64| y.min(y_top);
     let x_max = (chart.x_ticks.len().max(2) - 1) as f64;
     let ticks = chart.x_ticks.clone();
     let mut ctx = ChartBuilder::on(&root)
-        .caption(&chart.title, ("sans-serif", 26).into_font())
+        .caption(&chart.title, ("sans-serif", TITLE_FONT).into_font())
         .margin(16)
         .x_label_area_size(50)
         .y_label_area_size(70)
@@ -212,8 +265,8 @@ fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChar
                 String::new()
             }
         })
-        .label_style(("sans-serif", 15))
-        .axis_desc_style(("sans-serif", 17))
+        .label_style(("sans-serif", LABEL_FONT))
+        .axis_desc_style(("sans-serif", AXIS_FONT))
         .light_line_style(WHITE.mix(0.0))
         .draw()
         .map_err(e)?;
@@ -226,18 +279,24 @@ fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChar
             .map(|p| (p.x, p.band().1 * k))
             .chain(points.iter().rev().map(|p| (p.x, p.band().0 * k)))
             .collect();
+        let band: Vec<(f64, f64)> = band.into_iter().map(|(x, y)| (x, on_axis(y))).collect();
         if band.len() >= 4 {
             ctx.draw_series(std::iter::once(Polygon::new(band, c.mix(0.18).filled())))
                 .map_err(e)?;
         }
         ctx.draw_series(LineSeries::new(
-            points.iter().map(|p| (p.x, p.mean * k)),
+            points.iter().map(|p| (p.x, on_axis(p.mean * k))),
             c.stroke_width(3),
         ))
         .map_err(e)?
         .label(&series.name)
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3)));
-        ctx.draw_series(points.iter().map(|p| Circle::new((p.x, p.mean * k), 4, c.filled())))
+        let (inside, above): (Vec<&SeriesPoint>, Vec<_>) = points.iter().partition(|p| p.mean * k <= y_top);
+        if points.len() <= MAX_MARKERS {
+            ctx.draw_series(inside.iter().map(|p| Circle::new((p.x, p.mean * k), 4, c.filled())))
+                .map_err(e)?;
+        }
+        ctx.draw_series(above.iter().map(|p| TriangleMarker::new((p.x, y_top), 9, c.filled())))
             .map_err(e)?;
     }
     for (i, series) in chart.dashed.iter().enumerate() {
@@ -247,7 +306,7 @@ fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChar
             .points
             .iter()
             .filter(|p| p.mean.is_finite())
-            .map(|p| (p.x, p.mean * k))
+            .map(|p| (p.x, on_axis(p.mean * k)))
             .collect();
         ctx.draw_series(DashedLineSeries::new(points, 6, 5, c.mix(0.9).stroke_width(2)))
             .map_err(e)?
@@ -276,7 +335,7 @@ fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChar
     ctx.configure_series_labels()
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK.mix(0.3))
-        .label_font(("sans-serif", 15))
+        .label_font(("sans-serif", LABEL_FONT))
         .position(if chart.target.is_some() {
             SeriesLabelPosition::LowerRight
         } else {
@@ -294,7 +353,7 @@ fn draw_bars<DB: DrawingBackend>(
 ) -> std::result::Result<(), String> {
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("{e:?}");
     root.fill(&WHITE).map_err(e)?;
-    let root = root.titled(title, ("sans-serif", 26)).map_err(e)?;
+    let root = root.titled(title, ("sans-serif", TITLE_FONT)).map_err(e)?;
     let areas = root.split_evenly((1, panels.len().max(1)));
     for (panel, area) in panels.iter().zip(areas) {
         let k = scale(panel.share);
@@ -332,7 +391,7 @@ fn draw_bars<DB: DrawingBackend>(
             } else {
                 panel.y_label.clone()
             })
-            .label_style(("sans-serif", 15))
+            .label_style(("sans-serif", LABEL_FONT))
             .axis_desc_style(("sans-serif", 16))
             .draw()
             .map_err(e)?;

@@ -9,6 +9,8 @@ mod sweep;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use callsim::limits::{MAX_REPLICATIONS, MAX_THREADS};
+use callsim::scenario::Warning;
 use clap::{Parser, Subcommand};
 
 /// Discrete-event call-center simulator with exact Erlang B/C/A theory beside it.
@@ -62,12 +64,66 @@ fn default_out_dir(scenario: &Path, suffix: &str) -> PathBuf {
     PathBuf::from("output").join(format!("{stem}{suffix}"))
 }
 
-/// Builds the rayon pool for `--threads` (all cores when absent).
+/// Parses `--replications`: a whole number from 1 to [`MAX_REPLICATIONS`], naming that range when out of it.
+fn replications_arg(text: &str) -> Result<u32, String> {
+    bounded_arg(text, MAX_REPLICATIONS as u64).map(|n| n as u32)
+}
+
+/// Parses `--threads`: a whole number from 1 to [`MAX_THREADS`], naming that range when out of it.
+fn threads_arg(text: &str) -> Result<usize, String> {
+    bounded_arg(text, MAX_THREADS as u64).map(|n| n as usize)
+}
+
+/// A whole number from 1 to `max`; the error names the allowed range (not the integer type's).
+fn bounded_arg(text: &str, max: u64) -> Result<u64, String> {
+    let allowed = format!("a whole number from 1 to {max}");
+    let digits = text.trim();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("expected {allowed}"));
+    }
+    match digits.parse::<u64>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(format!("must be {allowed}")),
+    }
+}
+
+/// Builds the rayon pool for `--threads` (all cores when absent); the flag's parser has bounded it already.
 fn thread_pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(threads) = threads {
-        anyhow::ensure!(threads >= 1, "--threads: must be at least 1, got {threads}");
-        builder = builder.num_threads(threads);
+        builder = builder.num_threads(threads.clamp(1, MAX_THREADS));
     }
     Ok(builder.build()?)
+}
+
+/// Prints a warning on stderr (stdout carries only the report, so it can be piped or parsed).
+fn warn(message: impl std::fmt::Display) {
+    eprintln!("callsim: warning: {message}");
+}
+
+/// Prints the warnings of many points (sweep or compare) on stderr: one line per kind of warning, naming the
+/// points it affects (the first few) and the first such point's own words.
+fn warn_points<'a>(points: impl IntoIterator<Item = (String, &'a [Warning])>) {
+    let mut kinds: Vec<(std::mem::Discriminant<Warning>, &Warning, Vec<String>)> = Vec::new();
+    for (label, warnings) in points {
+        for warning in warnings {
+            let kind = std::mem::discriminant(warning);
+            match kinds.iter_mut().find(|k| k.0 == kind) {
+                Some(k) => k.2.push(label.clone()),
+                None => kinds.push((kind, warning, vec![label.clone()])),
+            }
+        }
+    }
+    const SHOWN: usize = 6;
+    for (_, first, labels) in kinds {
+        let mut named = labels.iter().take(SHOWN).cloned().collect::<Vec<_>>().join("; ");
+        if labels.len() > SHOWN {
+            named.push_str(&format!("; and {} more", labels.len() - SHOWN));
+        }
+        let points = if labels.len() == 1 { "point" } else { "points" };
+        warn(format_args!(
+            "{} {points} ({named}): at the first, {first}",
+            labels.len()
+        ));
+    }
 }

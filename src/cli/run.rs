@@ -3,16 +3,19 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use callsim::report::output::{FileSet, Staging};
 use callsim::report::{self, output};
 use callsim::run::run_scenario;
 use callsim::scenario::Scenario;
+use callsim::stats::Summary;
 use callsim::theory::theory_for;
 
 /// Simulate a scenario file and report every metric with 95% confidence intervals.
 ///
 /// Prints a table per call type and in total, with Erlang C / A or M/M/c/K values beside the
 /// simulation when theory covers the scenario, and per agent group; writes summary.csv and
-/// groups.csv.
+/// groups.csv (together: both are replaced or neither). With --json, files are written only
+/// when --out is given. Warnings go to stderr.
 ///
 /// Example:
 ///   callsim run scenarios/erlang_c_textbook.toml --replications 20 --json
@@ -21,8 +24,8 @@ use callsim::theory::theory_for;
 pub struct RunArgs {
     /// Scenario file (TOML); see scenarios/ for commented examples.
     scenario: PathBuf,
-    /// Number of independent replications (overrides the file's `replications`).
-    #[arg(long, short = 'r')]
+    /// Number of independent replications, 1 to 100000 (overrides the file's `replications`).
+    #[arg(long, short = 'r', value_parser = super::replications_arg)]
     replications: Option<u32>,
     /// Base random seed (overrides the file's `seed`); the same seed gives identical output.
     #[arg(long, short = 's')]
@@ -30,27 +33,35 @@ pub struct RunArgs {
     /// Print exactly one JSON object on stdout instead of the table.
     #[arg(long)]
     json: bool,
-    /// Directory for summary.csv and groups.csv [default: output/<scenario file stem>/].
+    /// Directory for summary.csv and groups.csv [default: output/<scenario file stem>/, or none with --json].
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Worker threads [default: all cores]; results do not depend on it.
-    #[arg(long)]
+    /// Worker threads, 1 to 256 [default: all cores]; results do not depend on it.
+    #[arg(long, value_parser = super::threads_arg)]
     threads: Option<usize>,
 }
 
 /// Simulates the scenario, writes summary.csv and groups.csv, and prints the table or JSON to `out`.
+///
+/// The output folder is created and checked before simulating. The report is printed even when the files then
+/// cannot be written (the results cost time to compute); the command still fails, naming the file.
 pub fn execute(args: RunArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let mut scenario = Scenario::from_path(&args.scenario)?;
     if let Some(replications) = args.replications {
-        anyhow::ensure!(
-            (1..=100_000).contains(&replications),
-            "--replications: must be from 1 to 100000, got {replications}"
-        );
         scenario.replications = replications;
     }
     if let Some(seed) = args.seed {
         scenario.seed = seed;
     }
+    let staging = match (&args.out, args.json) {
+        (None, true) => None,
+        (dir, _) => {
+            let dir = dir
+                .clone()
+                .unwrap_or_else(|| super::default_out_dir(&args.scenario, ""));
+            Some(Staging::new(&dir, FileSet::RUN)?)
+        }
+    };
     let pool = super::thread_pool(args.threads)?;
     let bar = super::progress::bar(scenario.replications as u64, "replications");
     let summary = pool.install(|| run_scenario(&scenario, &|| bar.inc(1)));
@@ -58,22 +69,32 @@ pub fn execute(args: RunArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let theory = theory_for(&scenario);
     let warnings = scenario.warnings();
 
-    let dir = args.out.unwrap_or_else(|| super::default_out_dir(&args.scenario, ""));
-    let (header, rows) = report::summary_csv(&summary);
-    output::write_csv(&dir.join("summary.csv"), &header, &rows)?;
-    let (header, rows) = report::groups_csv(&summary);
-    output::write_csv(&dir.join("groups.csv"), &header, &rows)?;
+    let written = staging.map(|staging| write_files(staging, &summary)).transpose();
 
+    for warning in &warnings {
+        super::warn(warning);
+    }
     if args.json {
         let json = report::json::summary_json(&summary, theory.as_ref(), &warnings);
         writeln!(out, "{}", serde_json::to_string_pretty(&json)?)?;
     } else {
-        write!(
-            out,
-            "{}",
-            report::table::summary_table(&summary, theory.as_ref(), &warnings)
-        )?;
-        writeln!(out, "\nwrote {}", dir.join("summary.csv").display())?;
+        write!(out, "{}", report::table::summary_table(&summary, theory.as_ref(), &[]))?;
+    }
+    let files = written?.unwrap_or_default();
+    if !args.json {
+        writeln!(out)?;
+        for file in files {
+            writeln!(out, "wrote {}", file.display())?;
+        }
     }
     Ok(())
+}
+
+/// Writes summary.csv and groups.csv into the staging folder and publishes them together.
+fn write_files(staging: Staging, summary: &Summary) -> callsim::Result<Vec<PathBuf>> {
+    let (header, rows) = report::summary_csv(summary);
+    output::write_csv(&staging.path("summary.csv"), &header, &rows)?;
+    let (header, rows) = report::groups_csv(summary);
+    output::write_csv(&staging.path("groups.csv"), &header, &rows)?;
+    staging.publish()
 }

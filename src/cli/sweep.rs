@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use callsim::report::output::write_csv;
+use callsim::report::output::{FileSet, Staging, write_csv};
 use callsim::report::table::layout;
 use callsim::report::{format_estimate, format_estimate_of};
 use callsim::stats::Metric;
@@ -21,7 +21,9 @@ use callsim::sweep::{
 /// VALUES is a list (fifo,priority or 3m,4m) or an inclusive range (10:20, 10:20:2, 2m:4m:30s).
 /// Replication r sees the same callers at every point (common random numbers).
 ///
-/// Writes sweep.csv (one row per point and call type, plus total) and charts (SVG and PNG).
+/// Writes sweep.csv (one row per point and call type, plus total) and charts (SVG and PNG),
+/// replacing the folder's earlier sweep files together. Warnings (e.g. overloaded points) go
+/// to stderr, one line per kind with the points it affects.
 ///
 /// Example:
 ///   callsim sweep scenarios/vip_priority.toml \
@@ -51,7 +53,7 @@ pub struct SweepArgs {
 /// chance of any false mark per variant is at most about 5%.
 /// Writes compare.csv (every metric: the variants' own values and intervals, the difference,
 /// p-values) and compare.svg/.png (the paired differences of service level, ASA, abandonment
-/// and p90 wait per call type, as the table tests them).
+/// and p90 wait per call type, as the table tests them); with --json, only when --out is given.
 ///
 /// Example:
 ///   callsim compare scenarios/vip_priority.toml --vary routing.queue=fifo,priority,priority-aging
@@ -78,17 +80,18 @@ struct VariantArgs {
     /// [default: the scenario's [sweep] vary list].
     #[arg(long = "vary", value_name = "PATH=VALUES")]
     vary: Vec<String>,
-    /// Replications per point (overrides the file).
-    #[arg(long, short = 'r')]
+    /// Replications per point, 1 to 100000 (overrides the file).
+    #[arg(long, short = 'r', value_parser = super::replications_arg)]
     replications: Option<u32>,
     /// Base random seed (overrides the file's `seed`).
     #[arg(long, short = 's')]
     seed: Option<u64>,
-    /// Output directory [default: output/<scenario file stem>-sweep/ or -compare/].
+    /// Output directory [default: output/<scenario file stem>-sweep/ or -compare/; none for
+    /// compare --json].
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Worker threads [default: all cores]; results do not depend on it.
-    #[arg(long)]
+    /// Worker threads, 1 to 256 [default: all cores]; results do not depend on it.
+    #[arg(long, value_parser = super::threads_arg)]
     threads: Option<usize>,
 }
 
@@ -102,14 +105,33 @@ impl VariantArgs {
         Ok(grid)
     }
 
-    /// Runs the grid; returns the per-point results and the output directory.
-    fn run(&self, grid: &Grid, suffix: &str) -> anyhow::Result<(Vec<PointResult>, PathBuf)> {
-        let results = run_grid(grid, self.threads)?;
+    /// Opens the staging folder in the output directory (created and checked here, before any simulation).
+    fn staging(&self, suffix: &str, set: FileSet) -> anyhow::Result<Staging> {
         let dir = self
             .out
             .clone()
             .unwrap_or_else(|| super::default_out_dir(&self.scenario, suffix));
-        Ok((results, dir))
+        Ok(Staging::new(&dir, set)?)
+    }
+
+    /// Runs the grid and prints the points' warnings on stderr; returns the per-point results.
+    fn run(&self, grid: &Grid) -> anyhow::Result<Vec<PointResult>> {
+        let results = run_grid(grid, self.threads)?;
+        let axes: Vec<&str> = grid
+            .axes
+            .iter()
+            .map(|a| a.path.rsplit('.').next().unwrap_or(&a.path))
+            .collect();
+        super::warn_points(results.iter().map(|r| {
+            let label = axes
+                .iter()
+                .zip(&r.labels)
+                .map(|(a, v)| format!("{a}={v}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            (label, r.warnings.as_slice())
+        }));
+        Ok(results)
     }
 }
 
@@ -140,19 +162,9 @@ pub fn sweep(args: SweepArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     })?;
     let grid = args.variants.grid()?;
     callsim::sweep::x_axis(&grid.axes, args.x.as_deref())?;
-    let (results, dir) = args.variants.run(&grid, "-sweep")?;
-    let (header, rows) = sweep_csv(&grid.axes, &results);
-    write_csv(&dir.join("sweep.csv"), &header, &rows)?;
-    let mut files = vec![dir.join("sweep.csv")];
-    if !args.no_plots {
-        let target = grid.points[0].scenario.service_level_target;
-        let choice = ChartChoice {
-            service_level_target: target,
-            metric,
-            x_path: args.x.as_deref(),
-        };
-        files.extend(sweep_charts(&grid.axes, &results, choice, &dir)?);
-    }
+    let staging = args.variants.staging("-sweep", FileSet::SWEEP)?;
+    let results = args.variants.run(&grid)?;
+    let written = write_sweep(staging, &grid, &results, &args, metric);
     let mut table = vec![
         grid.axes
             .iter()
@@ -180,10 +192,36 @@ pub fn sweep(args: SweepArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     )?;
     write!(out, "{}", layout(&table))?;
     writeln!(out)?;
-    for f in files {
+    for f in written? {
         writeln!(out, "wrote {}", f.display())?;
     }
     Ok(())
+}
+
+/// Writes sweep.csv and (unless --no-plots) the charts into the staging folder, and publishes them together.
+fn write_sweep(
+    staging: Staging,
+    grid: &Grid,
+    results: &[PointResult],
+    args: &SweepArgs,
+    metric: Metric,
+) -> callsim::Result<Vec<PathBuf>> {
+    let (header, rows) = sweep_csv(&grid.axes, results);
+    write_csv(&staging.path("sweep.csv"), &header, &rows)?;
+    if !args.no_plots {
+        let scenario = &grid.points[0].scenario;
+        let choice = ChartChoice {
+            service_level_target: scenario.service_level_target,
+            metric,
+            x_path: args.x.as_deref(),
+            abandonment: grid
+                .points
+                .iter()
+                .any(|p| p.scenario.call_types.iter().any(|c| c.patience.is_some())),
+        };
+        sweep_charts(&grid.axes, results, choice, staging.dir())?;
+    }
+    staging.publish()
 }
 
 /// Runs every variant on the same callers, writes compare.csv and the chart, and prints the paired differences.
@@ -193,14 +231,24 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         grid.points.len() >= 2,
         "--vary: compare needs at least two variants, e.g. routing.queue=fifo,priority"
     );
-    let (results, dir) = args.variants.run(&grid, "-compare")?;
+    // Files are written only when asked for with --json (as hyperfine writes exports only when asked).
+    let staging = if args.json && args.variants.out.is_none() {
+        None
+    } else {
+        Some(args.variants.staging("-compare", FileSet::COMPARE)?)
+    };
+    let results = args.variants.run(&grid)?;
     let comparison = compare_points(&results);
     let (header, rows) = callsim::report::csv_cells(&compare_rows(&comparison))?;
-    write_csv(&dir.join("compare.csv"), &header, &rows)?;
-    let mut files = vec![dir.join("compare.csv")];
-    if !args.no_plots {
-        files.extend(compare_chart(&grid.axes, &results, &comparison, &dir.join("compare"))?);
-    }
+    let written = staging
+        .map(|staging| -> callsim::Result<Vec<PathBuf>> {
+            write_csv(&staging.path("compare.csv"), &header, &rows)?;
+            if !args.no_plots {
+                compare_chart(&grid.axes, &results, &comparison, &staging.path("compare"))?;
+            }
+            staging.publish()
+        })
+        .transpose();
     let shown = [
         Metric::ServiceLevel,
         Metric::AsaS,
@@ -232,6 +280,7 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             "variants": comparison.variants, "replications": results[0].summary.replications,
             "significance": rule, "rows": rows});
         writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+        written?;
         return Ok(());
     }
     let replications = results[0].summary.replications;
@@ -285,7 +334,7 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         writeln!(out, "\n{}", callsim::report::table::N_NOTE)?;
     }
     writeln!(out)?;
-    for f in files {
+    for f in written?.unwrap_or_default() {
         writeln!(out, "wrote {}", f.display())?;
     }
     Ok(())

@@ -1,5 +1,6 @@
 //! The standard charts of a sweep and of a comparison, built from results and drawn by [`crate::plot`].
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::{Axis, Comparison, PointResult};
@@ -7,6 +8,7 @@ use crate::error::Result;
 use crate::plot::{
     Difference, DifferenceChart, DifferencePanel, LineChart, Series, SeriesPoint, difference_chart, line_chart,
 };
+use crate::scenario::Warning;
 use crate::stats::Metric;
 
 /// The axis drawn along x: the one whose path is `chosen`, else the first staffing axis (a path ending in
@@ -77,7 +79,15 @@ fn series_over_x(
     single: &str,
     value: impl Fn(&PointResult) -> (f64, f64, f64),
 ) -> Vec<Series> {
+    // Lookups by hash: a grid of 10,000 points must not cost 10,000 x 10,000 comparisons.
+    let positions: HashMap<String, usize> = axes[x]
+        .values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (super::value_text(v), i))
+        .collect();
     let mut series: Vec<Series> = Vec::new();
+    let mut by_name: HashMap<String, usize> = HashMap::new();
     for result in results {
         let others: Vec<String> = axes
             .iter()
@@ -91,11 +101,7 @@ fn series_over_x(
         } else {
             others.join(", ")
         };
-        let position = axes[x]
-            .values
-            .iter()
-            .position(|v| super::value_text(v) == result.labels[x])
-            .unwrap_or(0);
+        let position = positions.get(&result.labels[x]).copied().unwrap_or(0);
         let (mean, lo, hi) = value(result);
         let point = SeriesPoint {
             x: position as f64,
@@ -103,12 +109,15 @@ fn series_over_x(
             lo,
             hi,
         };
-        match series.iter_mut().find(|s| s.name == name) {
-            Some(s) => s.points.push(point),
-            None => series.push(Series {
-                name,
-                points: vec![point],
-            }),
+        match by_name.get(&name) {
+            Some(&i) => series[i].points.push(point),
+            None => {
+                by_name.insert(name.clone(), series.len());
+                series.push(Series {
+                    name,
+                    points: vec![point],
+                });
+            }
         }
     }
     series
@@ -123,6 +132,8 @@ pub struct ChartChoice<'a> {
     pub metric: Metric,
     /// The axis along x (`None`: the staffing axis, else the first).
     pub x_path: Option<&'a str>,
+    /// Draw the abandonment chart (false when no caller ever hangs up: the chart would be a flat zero).
+    pub abandonment: bool,
 }
 
 /// Draws the sweep charts into `dir`: service level (with the target), ASA and abandonment rate against the x
@@ -132,6 +143,7 @@ pub fn sweep_charts(axes: &[Axis], results: &[PointResult], choice: ChartChoice,
         service_level_target,
         metric,
         x_path,
+        abandonment,
     } = choice;
     let x = x_axis(axes, x_path)?;
     let ticks: Vec<String> = axes[x].values.iter().map(super::value_text).collect();
@@ -145,12 +157,16 @@ pub fn sweep_charts(axes: &[Axis], results: &[PointResult], choice: ChartChoice,
         dashed: Vec::new(),
         target,
         share: y.is_share(),
+        y_clip: None,
     };
     for (file, m, target) in [
         ("service_level", Metric::ServiceLevel, Some(service_level_target)),
         ("asa", Metric::AsaS, None),
         ("abandonment", Metric::AbandonmentRate, None),
     ] {
+        if m == Metric::AbandonmentRate && !abandonment {
+            continue;
+        }
         let chart = LineChart {
             dashed: theory_over_x(axes, results, x, m),
             ..base(
@@ -163,6 +179,7 @@ pub fn sweep_charts(axes: &[Axis], results: &[PointResult], choice: ChartChoice,
                 target,
             )
         };
+        let chart = clip_unstable(chart, results, &[m]);
         files.extend(line_chart(&chart, &dir.join(format!("sweep_{file}")))?);
     }
     // Percentiles and the chosen metric per call type, at the first value of every other axis.
@@ -216,6 +233,7 @@ pub fn sweep_charts(axes: &[Axis], results: &[PointResult], choice: ChartChoice,
         y_label: "wait of answered calls (s)".into(),
         ..chart
     };
+    let chart = clip_unstable(chart, &single, &[Metric::WaitP50S, Metric::WaitP90S, Metric::WaitP99S]);
     files.extend(line_chart(&chart, &dir.join("sweep_wait_percentiles"))?);
     let mut by_type = Vec::new();
     for name in names.iter().map(String::as_str).chain(["total"]) {
@@ -231,6 +249,7 @@ pub fn sweep_charts(axes: &[Axis], results: &[PointResult], choice: ChartChoice,
         by_type,
         target,
     );
+    let chart = clip_unstable(chart, &single, &[metric]);
     files.extend(line_chart(
         &chart,
         &dir.join(format!("sweep_{}_by_call_type", metric.name())),
@@ -360,4 +379,52 @@ pub fn compare_chart_data(axes: &[Axis], results: &[PointResult], comparison: &C
         ),
         panels,
     })
+}
+
+/// True when the point's queue grows all day (offered load at or above capacity and some callers never hang up):
+/// its waits measure the horizon, not the staffing.
+fn unstable(result: &PointResult) -> bool {
+    result.warnings.iter().any(|w| matches!(w, Warning::Overloaded { .. }))
+}
+
+/// Cuts the y axis just above the stable points when unstable ones lie far above them (they would flatten every
+/// other line to the floor), and says so in the title; the unstable points are drawn as triangles on the edge.
+fn clip_unstable(mut chart: LineChart, results: &[PointResult], metrics: &[Metric]) -> LineChart {
+    if chart.share {
+        return chart;
+    }
+    let top = |r: &PointResult| {
+        r.summary
+            .scopes()
+            .flat_map(|(_, e)| metrics.iter().map(move |m| e[m.index()]))
+            .map(|e| {
+                e.value()
+                    + if e.half_width().is_finite() {
+                        e.half_width()
+                    } else {
+                        0.0
+                    }
+            })
+            .filter(|v| v.is_finite())
+            .fold(0.0f64, f64::max)
+    };
+    let highest = |stable: bool| {
+        results
+            .iter()
+            .filter(|r| unstable(r) != stable)
+            .map(top)
+            .fold(0.0f64, f64::max)
+    };
+    let (stable, unstable) = (highest(true), highest(false));
+    if stable > 0.0 && unstable > 1.5 * stable {
+        let clip = stable * 1.15;
+        chart.y_clip = Some(clip);
+        let shown = if clip >= 10.0 {
+            format!("{clip:.0}")
+        } else {
+            format!("{clip:.2}")
+        };
+        chart.title = format!("{}: axis cut at {shown}, ▲ unstable", chart.title);
+    }
+    chart
 }

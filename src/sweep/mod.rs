@@ -1,8 +1,10 @@
 //! Parallel sweeps over scenario fields, and paired comparisons of policies with common random numbers.
 //!
-//! A sweep is the Cartesian product of its axes. Every point is validated before any simulation starts. Jobs
-//! `(point, replication)` run on rayon and are collected in order, then reduced sequentially, so the output is
-//! identical byte for byte whatever the thread count. Replication `r` draws the same callers at every point
+//! A sweep is the Cartesian product of its axes. Every point is validated before any simulation starts. Points
+//! run in parallel, and the replications of each point in parallel within it; each point's replications are
+//! collected in order and reduced sequentially as soon as they are all done (its wait histograms are then
+//! freed), so memory is bounded by the points in flight, not the size of the grid, and the output is identical
+//! byte for byte whatever the thread count. Replication `r` draws the same callers at every point
 //! (each random source has its own stream seeded from the scenario seed, `r` and the stream), so differences
 //! between points are measured with common random numbers.
 
@@ -54,6 +56,8 @@ pub struct PointResult {
     pub summary: Summary,
     /// The textbook model's values at this point, for single-queue scenarios.
     pub theory: Option<crate::theory::Theory>,
+    /// What is odd about this point's scenario (e.g. overloaded: results depend on the horizon).
+    pub warnings: Vec<crate::scenario::Warning>,
 }
 
 impl Grid {
@@ -123,10 +127,10 @@ impl Grid {
                 .map_err(|e: toml::de::Error| Error::input(&at, e.message().replace('\n', " ")))?;
             let mut scenario = Scenario::from_file(raw, label).map_err(|e| Error::input(&at, e.to_string()))?;
             if let Some(r) = replications {
-                if !(1..=100_000).contains(&r) {
+                if !(1..=crate::limits::MAX_REPLICATIONS).contains(&r) {
                     return Err(Error::input(
                         "--replications",
-                        format!("must be from 1 to 100000, got {r}"),
+                        format!("must be from 1 to {}, got {r}", crate::limits::MAX_REPLICATIONS),
                     ));
                 }
                 scenario.replications = r;
@@ -141,37 +145,30 @@ impl Grid {
         self.points.iter().map(|p| p.scenario.replications as usize).sum()
     }
 
-    /// Runs every `(point, replication)` job on the current rayon pool and reduces in order. `on_done` is called
-    /// once per finished job.
+    /// Runs every `(point, replication)` job on the current rayon pool. Each point is reduced as soon as its
+    /// replications are done, in replication order, and keeps only its summary and per-replication values
+    /// (without histograms). `on_done` is called once per finished job.
     pub fn run(&self, on_done: &(dyn Fn() + Sync)) -> Vec<PointResult> {
-        let jobs: Vec<(usize, u32)> = self
-            .points
-            .iter()
-            .enumerate()
-            .flat_map(|(p, point)| (0..point.scenario.replications).map(move |r| (p, r)))
-            .collect();
-        let metrics: Vec<ReplicationMetrics> = jobs
-            .par_iter()
-            .map(|&(p, r)| {
-                let m = simulate_replication(&self.points[p].scenario, r);
-                on_done();
-                m
-            })
-            .collect();
-        let mut metrics = metrics.into_iter();
         self.points
-            .iter()
+            .par_iter()
             .map(|point| {
-                let mut replications: Vec<ReplicationMetrics> =
-                    metrics.by_ref().take(point.scenario.replications as usize).collect();
+                let mut replications: Vec<ReplicationMetrics> = (0..point.scenario.replications)
+                    .into_par_iter()
+                    .map(|r| {
+                        let m = simulate_replication(&point.scenario, r);
+                        on_done();
+                        m
+                    })
+                    .collect();
                 let summary = Summary::from_replications(&point.scenario, &replications);
-                // The histograms have served the pooled percentiles; a large grid need not keep them.
+                // The histograms have served the pooled percentiles; a large grid must not keep them.
                 replications.iter_mut().for_each(ReplicationMetrics::drop_histograms);
                 PointResult {
                     labels: point.labels.clone(),
                     replications,
                     summary,
                     theory: crate::theory::theory_for(&point.scenario),
+                    warnings: point.scenario.warnings(),
                 }
             })
             .collect()

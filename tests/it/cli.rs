@@ -432,3 +432,509 @@ fn the_issue_example_scenario_runs_as_written() {
     assert!(value["total"]["abandonment_rate"]["mean"].as_f64().unwrap() > 0.0);
     assert!(dir.path().join("summary.csv").exists());
 }
+
+/// Files and folders whose names start with `.callsim` (staging folders, temporary files) inside `dir`.
+fn leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with(".callsim") || n.contains(".partial"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn an_unwritable_output_folder_fails_before_simulating() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plain_file");
+    std::fs::write(&file, "not a folder").unwrap();
+    let out = file.join("out");
+    // 100,000 replications take minutes; the error must come at once.
+    for command in [
+        vec!["run", "scenarios/erlang_c_textbook.toml", "-r", "100000"],
+        vec![
+            "sweep",
+            "scenarios/erlang_c_textbook.toml",
+            "--vary",
+            "agent_groups.agents.count=12:13",
+            "-r",
+            "100000",
+        ],
+        vec![
+            "compare",
+            "scenarios/erlang_c_textbook.toml",
+            "--vary",
+            "agent_groups.agents.count=12:13",
+            "-r",
+            "100000",
+        ],
+    ] {
+        let started = std::time::Instant::now();
+        let mut args = command.clone();
+        args.extend(["--out", out.to_str().unwrap()]);
+        let output = callsim(&args);
+        assert_eq!(output.status.code(), Some(2), "{command:?}");
+        assert!(started.elapsed().as_secs_f64() < 5.0, "{command:?} simulated first");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("plain_file"), "{command:?}: {stderr}");
+    }
+}
+
+#[test]
+fn a_sweep_replaces_the_earlier_sweep_files_and_keeps_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+    std::fs::write(dir.path().join("summary.csv"), "a run's file").unwrap();
+    let sweep = |scenario: &str, vary: &str, metric: &str| {
+        stdout(&callsim(&[
+            "sweep", scenario, "--vary", vary, "-r", "2", "--metric", metric, "--out", out,
+        ]))
+    };
+    sweep(
+        "scenarios/vip_priority.toml",
+        "agent_groups.operators.count=14:15",
+        "service_level",
+    );
+    assert!(dir.path().join("sweep_abandonment.svg").exists());
+    assert!(dir.path().join("sweep_service_level_by_call_type.png").exists());
+    // Another scenario without patience, another metric: none of the first sweep's charts may stay.
+    let text = sweep(
+        "scenarios/erlang_c_textbook.toml",
+        "agent_groups.agents.count=12:13",
+        "asa_s",
+    );
+    let mut expected = vec!["notes.txt".to_string(), "summary.csv".into(), "sweep.csv".into()];
+    for chart in [
+        "sweep_asa",
+        "sweep_asa_s_by_call_type",
+        "sweep_service_level",
+        "sweep_wait_percentiles",
+    ] {
+        expected.push(format!("{chart}.png"));
+        expected.push(format!("{chart}.svg"));
+    }
+    expected.sort();
+    assert_eq!(names_in(dir.path()), expected, "no abandonment chart without patience");
+    let csv = std::fs::read_to_string(dir.path().join("sweep.csv")).unwrap();
+    assert!(csv.starts_with("agent_groups.agents.count,"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("summary.csv")).unwrap(),
+        "a run's file"
+    );
+    for file in expected.iter().filter(|n| n.starts_with("sweep")) {
+        assert!(
+            text.contains(&format!("wrote {}", dir.path().join(file).display())),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn a_run_publishes_both_files_or_neither_and_still_prints_its_table() {
+    let dir = tempfile::tempdir().unwrap();
+    // groups.csv cannot be replaced: a folder holds its name.
+    std::fs::create_dir(dir.path().join("groups.csv")).unwrap();
+    let output = callsim(&[
+        "run",
+        "scenarios/erlang_c_textbook.toml",
+        "-r",
+        "2",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("groups.csv"), "{stderr}");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("Erlang C (M/M/c)"), "the results are printed: {text}");
+    assert!(!text.contains("wrote"), "{text}");
+    assert!(
+        !dir.path().join("summary.csv").exists(),
+        "summary.csv without groups.csv"
+    );
+    assert_eq!(leftovers(dir.path()), Vec::<String>::new());
+    // Once the obstacle is gone, both appear and the table names both.
+    std::fs::remove_dir(dir.path().join("groups.csv")).unwrap();
+    let text = stdout(&callsim(&[
+        "run",
+        "scenarios/erlang_c_textbook.toml",
+        "-r",
+        "2",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]));
+    assert!(text.contains("summary.csv") && text.contains("groups.csv"), "{text}");
+    assert_eq!(names_in(dir.path()), ["groups.csv", "summary.csv"]);
+}
+
+#[test]
+fn concurrent_commands_into_one_folder_never_mix_their_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let spawn = |args: Vec<String>| {
+        Command::new(env!("CARGO_BIN_EXE_callsim"))
+            .args(args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let runs: Vec<_> = (1..=6)
+        .map(|seed| {
+            let args = [
+                "run",
+                "scenarios/multi_skill.toml",
+                "-r",
+                "2",
+                "--json",
+                "--out",
+                out,
+                "-s",
+            ];
+            let mut args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+            args.push(seed.to_string());
+            spawn(args)
+        })
+        .collect();
+    let sweeps: Vec<_> = (1..=4)
+        .map(|seed| {
+            let args = [
+                "sweep",
+                "scenarios/abandonment.toml",
+                "--vary",
+                "agent_groups.agents.count=12:13",
+                "-r",
+                "2",
+                "--out",
+                out,
+                "-s",
+            ];
+            let mut args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+            args.push(seed.to_string());
+            spawn(args)
+        })
+        .collect();
+    let reports: Vec<serde_json::Value> = runs.into_iter().map(|c| json(&c.wait_with_output().unwrap())).collect();
+    for sweep in sweeps {
+        stdout(&sweep.wait_with_output().unwrap());
+    }
+    // summary.csv and groups.csv come from the same run: find it by its total offered calls.
+    let number = |text: &str, row: &str, column: usize| -> f64 {
+        let line = text.lines().find(|l| l.starts_with(row)).unwrap();
+        line.split(',').nth(column).unwrap().parse().unwrap()
+    };
+    let summary = std::fs::read_to_string(dir.path().join("summary.csv")).unwrap();
+    let groups = std::fs::read_to_string(dir.path().join("groups.csv")).unwrap();
+    let offered = number(&summary, "total,", 1);
+    let run = reports
+        .iter()
+        .find(|r| r["total"]["offered"]["mean"].as_f64() == Some(offered))
+        .expect("summary.csv is one run's");
+    let (name, group) = run["agent_groups"].as_object().unwrap().iter().next().unwrap();
+    assert_eq!(
+        number(&groups, &format!("{name},"), 2),
+        group["occupancy"]["mean"].as_f64().unwrap(),
+        "groups.csv is from the same run as summary.csv"
+    );
+    assert_eq!(leftovers(dir.path()), Vec::<String>::new());
+    let charts = names_in(dir.path()).iter().filter(|n| n.starts_with("sweep_")).count();
+    assert_eq!(charts, 10, "one sweep's five charts, SVG and PNG");
+}
+
+#[test]
+fn an_interrupted_sweep_leaves_no_temporary_files() {
+    for signal in ["-INT", "-TERM"] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_callsim"))
+            .args([
+                "sweep",
+                "scenarios/vip_priority.toml",
+                "--vary",
+                "agent_groups.operators.count=10:30",
+                "-r",
+                "5000",
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while leftovers(&out).is_empty() && started.elapsed().as_secs() < 20 {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert!(
+            !leftovers(&out).is_empty(),
+            "the sweep stages its files in the output folder"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let killed = Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(130), "{signal}: {status:?}");
+        assert_eq!(names_in(&out), Vec::<String>::new(), "{signal}: nothing survives");
+    }
+}
+
+#[test]
+fn staging_folders_of_killed_processes_are_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    // No process has this id (Linux allows at most 4194304).
+    let abandoned = dir.path().join(".callsim-staging-999999999-x1y2z3");
+    std::fs::create_dir(&abandoned).unwrap();
+    std::fs::write(abandoned.join("sweep.csv"), "half").unwrap();
+    stdout(&callsim(&[
+        "run",
+        "scenarios/erlang_c_textbook.toml",
+        "-r",
+        "2",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]));
+    assert_eq!(names_in(dir.path()), ["groups.csv", "summary.csv"]);
+}
+
+#[test]
+fn files_follow_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let script = format!(
+        "umask 027 && {bin} run scenarios/erlang_c_textbook.toml -r 2 --out {out} >/dev/null && \
+         {bin} sweep scenarios/erlang_c_textbook.toml --vary agent_groups.agents.count=12:13 -r 2 --out {out} >/dev/null",
+        bin = env!("CARGO_BIN_EXE_callsim")
+    );
+    let status = Command::new("sh")
+        .args(["-c", &script])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for name in [
+        "summary.csv",
+        "groups.csv",
+        "sweep.csv",
+        "sweep_asa.svg",
+        "sweep_asa.png",
+    ] {
+        let mode = std::fs::metadata(dir.path().join(name)).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640, "{name}: {mode:o}");
+    }
+}
+
+#[test]
+fn json_writes_files_only_when_out_is_given() {
+    let cwd = tempfile::tempdir().unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let scenario = format!("{root}/scenarios/vip_priority.toml");
+    for args in [
+        vec!["run", &scenario, "-r", "2", "--json"],
+        vec![
+            "compare",
+            &scenario,
+            "--vary",
+            "routing.queue=fifo,priority",
+            "-r",
+            "2",
+            "--json",
+        ],
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_callsim"))
+            .args(&args)
+            .current_dir(cwd.path())
+            .output()
+            .unwrap();
+        json(&output);
+        assert_eq!(names_in(cwd.path()), Vec::<String>::new(), "{args:?} wrote files");
+    }
+}
+
+#[test]
+fn threads_and_replications_name_their_real_limits() {
+    for args in [
+        vec!["run", "scenarios/erlang_c_textbook.toml", "-r", "99999999999"],
+        vec![
+            "sweep",
+            "scenarios/erlang_c_textbook.toml",
+            "--vary",
+            "routing.queue=fifo",
+            "-r",
+            "99999999999",
+        ],
+        vec![
+            "compare",
+            "scenarios/erlang_c_textbook.toml",
+            "--vary",
+            "routing.queue=fifo,priority",
+            "-r",
+            "0",
+        ],
+        vec!["run", "scenarios/erlang_c_textbook.toml", "--threads", "100000"],
+        vec![
+            "sweep",
+            "scenarios/erlang_c_textbook.toml",
+            "--vary",
+            "routing.queue=fifo",
+            "--threads",
+            "0",
+        ],
+    ] {
+        let started = std::time::Instant::now();
+        let output = callsim(&args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(started.elapsed().as_secs_f64() < 5.0, "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let limit = if args.contains(&"--threads") {
+            "from 1 to 256"
+        } else {
+            "from 1 to 100000"
+        };
+        assert!(stderr.contains(limit), "{args:?}: {stderr}");
+        assert!(!stderr.contains("4294967295"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn warnings_go_to_stderr_once_per_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let text = std::fs::read_to_string("scenarios/erlang_c_textbook.toml").unwrap();
+    let overloaded = dir.path().join("overloaded.toml");
+    std::fs::write(&overloaded, text.replace("count = 12", "count = 9")).unwrap();
+    let output = callsim(&[
+        "run",
+        overloaded.to_str().unwrap(),
+        "-r",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!stdout(&output).contains("warning"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("warning") && stderr.contains("offered load"),
+        "{stderr}"
+    );
+    let value = json(&callsim(&["run", overloaded.to_str().unwrap(), "-r", "2", "--json"]));
+    assert_eq!(
+        value["warnings"].as_array().unwrap().len(),
+        1,
+        "the JSON keeps its warnings"
+    );
+    let output = callsim(&[
+        "sweep",
+        "scenarios/erlang_c_textbook.toml",
+        "--vary",
+        "agent_groups.agents.count=8:12",
+        "-r",
+        "2",
+        "--no-plots",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!stdout(&output).contains("warning"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = stderr.lines().filter(|l| l.contains("warning")).collect();
+    assert_eq!(lines.len(), 1, "one line per kind: {stderr}");
+    assert!(
+        lines[0].contains("3 points") && lines[0].contains("count=8") && lines[0].contains("count=10"),
+        "{stderr}"
+    );
+    assert!(!lines[0].contains("count=11"), "{stderr}");
+}
+
+#[test]
+fn a_broken_pipe_exits_quietly() {
+    // Output far beyond a pipe's buffer, read by nobody: every write after the first 64 KiB meets EPIPE.
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_callsim"))
+        .args([
+            "sweep",
+            "scenarios/abandonment.toml",
+            "--vary",
+            "call_types.general.arrivals.per_hour=1:3000",
+            "-r",
+            "1",
+            "--no-plots",
+            "--out",
+            dir.path().to_str().unwrap(),
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
+
+#[test]
+fn a_large_sweep_runs_in_bounded_memory() {
+    // 5,000 points x 20 replications with three wait histograms each (about 10 KiB apiece): holding them all
+    // until the end needs about 3 GB; reducing each point as it completes needs about 100 MB. The run gets 1 GB
+    // of address space.
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("tiny.toml");
+    std::fs::write(
+        &scenario,
+        r#"
+name = "tiny"
+[horizon]
+duration = "30m"
+[[call_types]]
+name = "a"
+arrivals = { per_hour = 100 }
+service = { distribution = "exponential", mean = "3m" }
+patience = { distribution = "exponential", mean = "2m" }
+[[call_types]]
+name = "b"
+arrivals = { per_hour = 60 }
+service = { distribution = "exponential", mean = "3m" }
+patience = { distribution = "exponential", mean = "2m" }
+[[agent_groups]]
+name = "g"
+count = 8
+skills = ["a", "b"]
+"#,
+    )
+    .unwrap();
+    let script = format!(
+        "ulimit -v 1000000 && {bin} sweep {scenario} --vary agent_groups.g.count=1:50 \
+         --vary call_types.b.arrivals.per_hour=1:100 -r 20 --no-plots --threads 2 --out {out} >/dev/null",
+        bin = env!("CARGO_BIN_EXE_callsim"),
+        scenario = scenario.display(),
+        out = dir.path().join("out").display(),
+    );
+    let output = Command::new("sh").args(["-c", &script]).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{:?}: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let csv = std::fs::read_to_string(dir.path().join("out/sweep.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 5000 * 3);
+}

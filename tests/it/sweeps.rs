@@ -134,6 +134,7 @@ fn plots_are_written_and_non_empty() {
         service_level_target: 0.8,
         metric: Metric::AsaS,
         x_path: None,
+        abandonment: true,
     };
     let files = sweep_charts(&g.axes, &results, choice, dir.path()).unwrap();
     assert_eq!(files.len(), 10);
@@ -217,8 +218,138 @@ fn single_queue_sweeps_draw_theory_beside_simulation() {
         service_level_target: 0.8,
         metric: Metric::AsaS,
         x_path: None,
+        abandonment: true,
     };
     let files = sweep_charts(&g.axes, &results, choice, dir.path()).unwrap();
     let svg = std::fs::read_to_string(&files[0]).unwrap();
     assert!(svg.contains("Erlang A (M/M/c+M)"), "theory line in the legend");
+}
+
+#[test]
+fn a_sweep_point_equals_a_run_of_its_scenario() {
+    let g = grid(&["agent_groups.agents.count=11:12", "routing.queue=fifo,priority"]).unwrap();
+    let results = g.run(&|| {});
+    for (point, result) in g.points.iter().zip(&results) {
+        let alone = callsim::run::run_scenario(&point.scenario, &|| {});
+        assert_eq!(
+            callsim::report::summary_csv(&alone),
+            callsim::report::summary_csv(&result.summary),
+            "{:?}",
+            point.labels
+        );
+        assert_eq!(result.replications.len(), 8);
+        assert!(
+            result.replications.iter().all(|r| r.waits.is_empty()),
+            "histograms freed"
+        );
+    }
+}
+
+#[test]
+fn charts_of_the_largest_grid_draw_in_seconds_and_say_what_they_leave_out() {
+    // 2 x 5,000 points: 5,000 lines over a two-value x axis. Drawing every one took minutes.
+    let text = BASE.replace("duration = \"6h\"\nwarmup = \"30m\"", "duration = \"1m\"");
+    let specs = [
+        "agent_groups.agents.count=12:13".to_string(),
+        "call_types.vip.arrivals.per_hour=1:5000".to_string(),
+    ];
+    let g = Grid::build(&text, "base.toml", &specs, Some(1)).unwrap();
+    let results = g.run(&|| {});
+    let dir = tempfile::tempdir().unwrap();
+    let choice = ChartChoice {
+        service_level_target: 0.8,
+        metric: Metric::AsaS,
+        x_path: None,
+        abandonment: false,
+    };
+    let started = std::time::Instant::now();
+    let files = sweep_charts(&g.axes, &results, choice, dir.path()).unwrap();
+    let seconds = started.elapsed().as_secs_f64();
+    assert!(seconds < 5.0, "charts took {seconds:.1} s");
+    assert_eq!(files.len(), 8, "no abandonment chart when asked not to");
+    assert!(files.iter().all(|f| !f.to_string_lossy().contains("abandonment")));
+    let svg = std::fs::read_to_string(dir.path().join("sweep_asa.svg")).unwrap();
+    assert!(svg.contains("8 of 5000 lines"), "the title says lines were left out");
+    assert!(
+        svg.contains("per_hour=1\n") && svg.contains("per_hour=5000\n"),
+        "first and last drawn"
+    );
+}
+
+#[test]
+fn unstable_points_are_cut_off_the_axis_and_marked() {
+    // 8 and 9 agents for 10 erlangs of callers who never hang up: queues grow all day.
+    let text = BASE
+        .replace("patience = { distribution = \"exponential\", mean = \"2m\" }\n", "")
+        .replace("per_hour = 50", "per_hour = 50.0");
+    let g = Grid::build(
+        &text,
+        "base.toml",
+        &["agent_groups.agents.count=8:14".to_string()],
+        Some(3),
+    )
+    .unwrap();
+    let results = g.run(&|| {});
+    assert!(!results[0].warnings.is_empty() && results[6].warnings.is_empty());
+    let dir = tempfile::tempdir().unwrap();
+    let choice = ChartChoice {
+        service_level_target: 0.8,
+        metric: Metric::WaitP90S,
+        x_path: None,
+        abandonment: false,
+    };
+    sweep_charts(&g.axes, &results, choice, dir.path()).unwrap();
+    for chart in ["sweep_asa", "sweep_wait_percentiles", "sweep_wait_p90_s_by_call_type"] {
+        let svg = std::fs::read_to_string(dir.path().join(format!("{chart}.svg"))).unwrap();
+        assert!(svg.contains("axis cut at") && svg.contains("unstable"), "{chart}");
+    }
+    let svg = std::fs::read_to_string(dir.path().join("sweep_service_level.svg")).unwrap();
+    assert!(!svg.contains("axis cut at"), "shares keep their 0-100% axis");
+}
+
+/// The lowest row with ink in each run of inked columns (one run per glyph) of `text` drawn at `size` in a PNG.
+fn glyph_bottoms(text: &str, size: u32) -> Vec<usize> {
+    use plotters::prelude::*;
+    let _ = plotters::style::register_font(
+        "sans-serif",
+        plotters::style::FontStyle::Normal,
+        dejavu::sans::regular(),
+    );
+    let (w, h) = (160usize, 60usize);
+    let mut buffer = vec![255u8; w * h * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut buffer, (w as u32, h as u32)).into_drawing_area();
+        root.draw_text(text, &("sans-serif", size).into_font().color(&BLACK), (10, 10))
+            .unwrap();
+        root.present().unwrap();
+    }
+    let inked = |x: usize, y: usize| buffer[(y * w + x) * 3] < 128;
+    let mut bottoms = Vec::new();
+    let mut current: Option<usize> = None;
+    for x in 0..w {
+        let lowest = (0..h).rev().find(|&y| inked(x, y));
+        match (lowest, current) {
+            (Some(y), Some(b)) => current = Some(b.max(y)),
+            (Some(y), None) => current = Some(y),
+            (None, Some(b)) => {
+                bottoms.push(b);
+                current = None;
+            }
+            (None, None) => {}
+        }
+    }
+    bottoms
+}
+
+#[test]
+fn decimal_points_sit_on_the_baseline_in_png_charts() {
+    use callsim::plot::{AXIS_FONT, LABEL_FONT, TITLE_FONT};
+    for size in [LABEL_FONT, AXIS_FONT, TITLE_FONT] {
+        let bottoms = glyph_bottoms("1.1", size);
+        assert_eq!(bottoms.len(), 3, "size {size}: {bottoms:?}");
+        assert_eq!(
+            bottoms[1], bottoms[0],
+            "size {size}: the point floats above the digits {bottoms:?}"
+        );
+    }
 }
