@@ -5,8 +5,8 @@ use statrs::distribution::{Continuous, ContinuousCDF, Normal};
 use super::a::erlang_a;
 use super::c::erlang_c;
 
-/// Largest staff the solvers will consider.
-pub const MAX_AGENTS: u32 = 200_000;
+/// Largest staff the solvers will consider: the same limit as a scenario's agents.
+pub const MAX_AGENTS: u32 = crate::limits::MAX_AGENTS;
 
 /// Which queueing model staffing is computed with.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -113,8 +113,12 @@ fn meets_targets(model: StaffingModel, agents: u32, calls_per_second: f64, aht: 
 
 /// The fewest agents meeting every target, or `None` if even [`MAX_AGENTS`] do not.
 ///
-/// Every figure improves with more agents, so the answer is found by doubling then bisection.
+/// Every figure improves with more agents, so the answer is found by doubling then bisection. With no calls the
+/// answer is 0 agents (nobody waits: service level 1).
 pub fn required_agents(model: StaffingModel, calls_per_second: f64, aht: f64, targets: &Targets) -> Option<u32> {
+    if calls_per_second == 0.0 {
+        return Some(0);
+    }
     let ok = |n: u32| meets_targets(model, n, calls_per_second, aht, targets);
     let load = calls_per_second * aht;
     let mut low = match model {

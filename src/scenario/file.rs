@@ -62,6 +62,27 @@ pub struct ScenarioFile {
     pub sweep: Option<SweepFile>,
 }
 
+impl ScenarioFile {
+    /// Converts a TOML table (a scenario with a sweep's values written in) into the raw scenario; the error is
+    /// one line in the scenario file's words (`expected a whole number`, not `expected u32`).
+    pub fn from_table(table: toml::Table) -> Result<ScenarioFile, String> {
+        toml::Value::Table(table)
+            .try_into()
+            .map_err(|e: toml::de::Error| plain_type_words(e.message()))
+    }
+}
+
+/// A serde type complaint in the scenario's words: Rust type names replaced, one line, long quotes cut.
+pub fn plain_type_words(message: &str) -> String {
+    let message = message
+        .trim()
+        .replace('\n', " ")
+        .replace("expected u32", "expected a whole number of 0 or more")
+        .replace("expected u64", "expected a whole number of 0 or more")
+        .replace("expected f64", "expected a number");
+    crate::limits::quote(&message)
+}
+
 fn default_seed() -> u64 {
     1
 }

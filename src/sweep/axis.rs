@@ -7,6 +7,7 @@
 
 use toml::{Table, Value};
 
+use crate::limits::quote;
 use crate::time::parse_duration;
 
 /// Most points a sweep grid may have.
@@ -53,7 +54,8 @@ impl Axis {
         let path = path.trim();
         if path.is_empty() || path.split('.').any(|s| s.trim().is_empty()) {
             return Err(format!(
-                "\"{path}\" is not a dotted path such as call_types.general.priority"
+                "\"{}\" is not a dotted path such as call_types.general.priority",
+                quote(path)
             ));
         }
         let values = values.trim();
@@ -67,15 +69,44 @@ impl Axis {
         } else {
             let items: Vec<&str> = values.split(',').map(str::trim).collect();
             if items.iter().any(|s| s.is_empty()) {
-                return Err(format!("empty item in the list \"{values}\""));
+                return Err(format!("empty item in the list \"{}\"", quote(values)));
             }
             items.into_iter().map(parse_scalar).collect()
         };
+        if let Some(twice) = first_duplicate(&parsed) {
+            return Err(format!(
+                "\"{}\" is listed twice in \"{}\"; give each value once",
+                quote(&value_text(&twice)),
+                quote(values)
+            ));
+        }
         Ok(Axis {
             path: path.to_string(),
             values: parsed,
         })
     }
+}
+
+/// A value that occurs twice (numbers compared by value, so `1` and `1.0` are the same).
+fn first_duplicate(values: &[Value]) -> Option<Value> {
+    let mut numbers: Vec<(f64, usize)> = Vec::new();
+    let mut texts = std::collections::HashSet::new();
+    for (index, value) in values.iter().enumerate() {
+        match value {
+            Value::Integer(i) => numbers.push((*i as f64, index)),
+            Value::Float(f) => numbers.push((*f, index)),
+            other => {
+                if !texts.insert(value_text(other)) {
+                    return Some(other.clone());
+                }
+            }
+        }
+    }
+    numbers.sort_by(|a, b| a.0.total_cmp(&b.0));
+    numbers
+        .windows(2)
+        .find(|pair| pair[0].0 == pair[1].0)
+        .map(|pair| values[pair[0].1.max(pair[1].1)].clone())
 }
 
 fn looks_numeric_range(text: &str) -> bool {
@@ -118,28 +149,35 @@ fn expand_range(
     parse: impl Fn(&str) -> Result<f64, String>,
     default_step: f64,
 ) -> Result<Vec<f64>, String> {
+    let spec_text = quote(spec);
     let parts = spec
         .split(':')
-        .map(|part| parse(part).map_err(|bad| format!("range bound \"{bad}\" in \"{spec}\" cannot be read")))
+        .map(|part| {
+            parse(part).map_err(|bad| format!("range bound \"{}\" in \"{spec_text}\" cannot be read", quote(&bad)))
+        })
         .collect::<Result<Vec<f64>, String>>()?;
     if !(2..=3).contains(&parts.len()) {
-        return Err(format!("range \"{spec}\" must be START:END or START:END:STEP"));
+        return Err(format!("range \"{spec_text}\" must be START:END or START:END:STEP"));
     }
     let (start, end) = (parts[0], parts[1]);
     let step = parts.get(2).copied().unwrap_or(default_step);
-    if step <= 0.0 {
-        return Err(format!("range \"{spec}\" needs a step above 0"));
+    if !(start.is_finite() && end.is_finite()) {
+        return Err(format!("range \"{spec_text}\" needs finite START and END"));
+    }
+    if !(step.is_finite() && step > 0.0) {
+        return Err(format!("range \"{spec_text}\" needs a finite step above 0"));
     }
     if end < start {
-        return Err(format!("range \"{spec}\" is empty: END is below START"));
+        return Err(format!("range \"{spec_text}\" is empty: END is below START"));
     }
-    let count = ((end - start) / step + 1e-9).floor() as usize + 1;
-    if count > MAX_POINTS {
+    // Counted in floating point first: a tiny step or a huge span must not overflow the count.
+    let count = ((end - start) / step + 1e-9).floor() + 1.0;
+    if !(count <= MAX_POINTS as f64) {
         return Err(format!(
-            "range \"{spec}\" has {count} values; at most {MAX_POINTS} are allowed"
+            "range \"{spec_text}\" has {count:.3e} values; at most {MAX_POINTS} are allowed"
         ));
     }
-    Ok((0..count).map(|i| start + i as f64 * step).collect())
+    Ok((0..count as usize).map(|i| start + i as f64 * step).collect())
 }
 
 /// Writes `value` at `path` in a scenario table. Arrays of tables are entered by the element's `name`.
@@ -176,8 +214,9 @@ pub fn set_path(table: &mut Table, path: &str, value: Value) -> Result<(), Strin
                     }
                     _ => {
                         return Err(format!(
-                            "{key} has no element named \"{name}\"; names are: {}",
-                            names.join(", ")
+                            "{key} has no element named \"{}\"; names are: {}",
+                            quote(name),
+                            quote(&names.join(", "))
                         ));
                     }
                 }

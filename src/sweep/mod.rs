@@ -114,9 +114,7 @@ impl Grid {
                     .collect::<Vec<_>>()
                     .join(" ")
             );
-            let raw: ScenarioFile = toml::Value::Table(table)
-                .try_into()
-                .map_err(|e: toml::de::Error| Error::input(&at, e.message().replace('\n', " ")))?;
+            let raw = ScenarioFile::from_table(table).map_err(|m| Error::input(&at, m))?;
             let mut scenario = Scenario::from_file(raw, label).map_err(|e| Error::input(&at, e.to_string()))?;
             if let Some(r) = replications {
                 if !(1..=100_000).contains(&r) {
