@@ -32,7 +32,7 @@ pub struct Mmck {
 ///
 /// Stationary law of the birth-death chain: states up to `c` sum to `π_c / B(c, A)` (Erlang B), states above are
 /// `π_c ρ^{k-c}` with `ρ = A / c`; everything in log space, so any load is allowed. With `K = c` it is Erlang B;
-/// as `K` grows it tends to Erlang C when `A < c`.
+/// as `K` grows it tends to Erlang C when `A < c`. With no load the system stays empty (no wait, no blocking).
 ///
 /// Reference: Gross & Harris, *Fundamentals of Queueing Theory*, section 2.5.
 pub fn mmck(agents: u32, capacity: u32, calls_per_second: f64, aht: f64) -> Mmck {
@@ -49,6 +49,22 @@ pub fn mmck(agents: u32, capacity: u32, calls_per_second: f64, aht: f64) -> Mmck
     let log_pi_c = -total.ln();
     // States below c from π_k = π_{k+1} (k+1) / A.
     let mut states = vec![0.0; k as usize + 1];
+    if load == 0.0 {
+        // No calls: the system stays empty.
+        states[0] = 1.0;
+        return Mmck {
+            load,
+            agents: c,
+            capacity: k,
+            blocking: 0.0,
+            p_wait: 0.0,
+            mean_queue_length: 0.0,
+            mean_wait: 0.0,
+            occupancy: 0.0,
+            service_rate: c as f64 / aht,
+            states,
+        };
+    }
     let mut log_pi = log_pi_c;
     for state in (0..c as usize).rev() {
         log_pi += ((state + 1) as f64 / load).ln();

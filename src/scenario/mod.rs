@@ -132,9 +132,9 @@ impl std::fmt::Display for Warning {
                 suggested_warmup,
             } => write!(
                 f,
-                "the center starts empty with no warm-up and the queue needs about {} to settle against a {} \
-                 horizon: service level is optimistic and occupancy low; set [horizon] warmup = \"{}m\" (or \
-                 longer) to measure the steady state",
+                "the run starts from an empty center with no warm-up and settles with a relaxation time of about {}, \
+                 long against its {} horizon: service level is optimistic and occupancy low; set [horizon] warmup = \
+                 \"{}m\" (or longer) to measure the steady state",
                 format_duration(*relaxation),
                 format_duration(*horizon),
                 suggested_warmup / 60.0
