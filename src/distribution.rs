@@ -185,8 +185,9 @@ impl DurationDistribution {
         {
             return Err(format!("values must all be durations from 0s to {MAX_DURATION_S:.0}s"));
         }
-        let mean = values.iter().sum::<f64>() / values.len() as f64;
-        check_mean(mean)?;
+        if values.iter().all(|v| *v == 0.0) {
+            return Err("values must not all be 0s: the mean duration must be greater than 0s".to_string());
+        }
         Ok(Self::Empirical { values })
     }
 

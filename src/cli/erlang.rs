@@ -285,7 +285,12 @@ fn queue_targets(args: &QueueArgs, max_abandon: Option<f64>) -> anyhow::Result<T
         service_level: target_sl.map(|s| (s, args.answer_within)),
         asa: args.target_asa,
         max_abandon,
-        max_occupancy: share("--max-occupancy", args.max_occupancy, Bound::Above(0.0), Bound::AtMost(1.0))?,
+        max_occupancy: share(
+            "--max-occupancy",
+            args.max_occupancy,
+            Bound::Above(0.0),
+            Bound::AtMost(1.0),
+        )?,
     })
 }
 
@@ -530,7 +535,12 @@ fn classic_table(
 
 fn loss(args: LossArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let (_, _, load) = traffic(&args.traffic)?;
-    let target = share("--target-blocking", args.target_blocking, Bound::Above(0.0), Bound::AtMost(1.0))?;
+    let target = share(
+        "--target-blocking",
+        args.target_blocking,
+        Bound::Above(0.0),
+        Bound::AtMost(1.0),
+    )?;
     let lines = match (args.lines, target) {
         (Some(n), _) => {
             ensure!(n <= MAX_LINES, "--lines: must be at most {MAX_LINES}, got {n}");

@@ -604,7 +604,16 @@ fn describe_toml_error(error: &toml::de::Error, text: &str) -> String {
         Some(span) => {
             let line_number = text[..span.start.min(text.len())].matches('\n').count() + 1;
             let line = text.lines().nth(line_number - 1).unwrap_or("").trim();
-            format!("line {line_number} (`{}`): {message}", quote(line))
+            // The table the line belongs to: the nearest `[...]` header above it.
+            let section = text
+                .lines()
+                .take(line_number - 1)
+                .map(str::trim)
+                .filter(|l| l.starts_with('['))
+                .last()
+                .map(|header| format!(" in {}", quote(header.split('#').next().unwrap_or(header).trim())))
+                .unwrap_or_default();
+            format!("line {line_number} (`{}`{section}): {message}", quote(line))
         }
         None => message,
     }

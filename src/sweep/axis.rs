@@ -180,19 +180,19 @@ fn expand_range(
     Ok((0..count as usize).map(|i| start + i as f64 * step).collect())
 }
 
-/// Writes `value` at `path` in a scenario table. Arrays of tables are entered by the element's `name`.
+/// Writes `value` at `path` in a scenario table. Arrays of tables are entered by the element's `name`; missing
+/// tables on the way are created.
 pub fn set_path(table: &mut Table, path: &str, value: Value) -> Result<(), String> {
     let segments: Vec<&str> = path.split('.').collect();
     let mut current = table;
     let mut i = 0;
     while i + 1 < segments.len() {
         let key = segments[i];
-        let Some(entry) = current.get_mut(key) else {
-            return Err(format!(
-                "no field \"{key}\" (path so far: {})",
-                segments[..=i].join(".")
-            ));
-        };
+        // A section left to its defaults (`[routing]`, `[service_level]`) is created; a misspelt one is then
+        // refused by the scenario's unknown-key check, naming it.
+        let entry = current
+            .entry(key.to_string())
+            .or_insert_with(|| Value::Table(Table::new()));
         current = match entry {
             Value::Table(inner) => inner,
             Value::Array(items) => {

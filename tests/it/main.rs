@@ -12,5 +12,6 @@ mod golden;
 mod policies;
 mod router_fuzz;
 mod scenario_errors;
+mod scenario_warnings;
 mod sweeps;
 mod validation_queues;
