@@ -320,7 +320,10 @@ impl LevelReport {
     /// The model's figures at this staff level, computed once.
     fn figures(&self) -> Figures {
         let Some(level) = erlang::evaluate(self.model, self.agents, self.rate, self.aht, self.within) else {
-            return Figures::Unstable(erlang::erlang_c(self.agents, self.rate, self.aht).unwrap_err());
+            return match erlang::erlang_c(self.agents, self.rate, self.aht) {
+                Err(unstable) if self.model == StaffingModel::ErlangC => Figures::Unstable(unstable),
+                _ => Figures::Truncated,
+            };
         };
         match self.model {
             StaffingModel::ErlangC => match erlang::erlang_c(self.agents, self.rate, self.aht) {
@@ -336,6 +339,7 @@ impl LevelReport {
     fn json(&self, out: &mut dyn Write) -> anyhow::Result<()> {
         let load = self.rate * self.aht;
         let mut value = match self.figures() {
+            Figures::Truncated => bail!("{}", truncated_message()),
             Figures::Unstable(_) => json!({"model": self.model_name(), "load_erlangs": load, "agents": self.agents,
                 "unstable": true, "answer_within_s": self.within, "p_wait": 1.0, "service_level": 0.0,
                 "asa_s": null, "occupancy": 1.0, "mean_queue_length": null}),
@@ -365,6 +369,7 @@ impl LevelReport {
     fn text(&self, out: &mut dyn Write) -> anyhow::Result<()> {
         let load = self.rate * self.aht;
         let (level, queue_length, a) = match self.figures() {
+            Figures::Truncated => bail!("{}", truncated_message()),
             Figures::Unstable(unstable) => {
                 writeln!(out, "{unstable}")?;
                 return Ok(());
@@ -410,12 +415,22 @@ impl LevelReport {
 
 /// A staff level's figures under its model.
 enum Figures {
+    /// Erlang A whose steady-state queue is longer than the positions it sums.
+    Truncated,
     /// Erlang C at or above capacity: no steady state.
     Unstable(erlang::Unstable),
     /// Erlang C.
     C(StaffLevel, erlang::ErlangC),
     /// Erlang A.
     A(StaffLevel, erlang::ErlangA),
+}
+
+fn truncated_message() -> String {
+    format!(
+        "--patience: with this overload and patience the steady-state queue is longer than {} callers; Erlang A is \
+         not computed: add agents or shorten --patience",
+        erlang::MAX_POSITIONS
+    )
 }
 
 /// M/M/c/K: `--agents` agents and `lines` trunk lines.

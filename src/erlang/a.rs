@@ -33,8 +33,9 @@ use super::logsum::LogSum;
 
 /// Stop summing the queue states once a term falls this far (natural log) below the largest.
 const NEGLIGIBLE_LOG: f64 = -46.0;
-/// At most this many queue positions are kept (each carries under e^-46 of the mass beyond the mode).
-const MAX_POSITIONS: usize = 2_000_000;
+/// At most this many queue positions are kept; a steady-state queue longer than this (heavy overload with
+/// patience of years) is reported as [`ErlangA::truncated`] rather than summed (each carries under e^-46 of the mass beyond the mode).
+pub const MAX_POSITIONS: usize = 2_000_000;
 
 /// Erlang A figures.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,6 +56,9 @@ pub struct ErlangA {
     pub asa: f64,
     /// Agent occupancy: carried load `A (1 - P(abandon))` divided by agents.
     pub occupancy: f64,
+    /// True when the steady-state queue reaches beyond [`MAX_POSITIONS`] callers: the figures then describe a
+    /// truncated queue and must not be shown as Erlang A's.
+    pub truncated: bool,
     rates: ChainRates,
     /// Arrival distribution over queue positions: `positions[j - 1] = π_{n + j - 1}`.
     positions: Vec<f64>,
@@ -92,6 +96,7 @@ pub fn erlang_a(agents: u32, calls_per_second: f64, aht: f64, patience: f64) -> 
             mean_wait: 0.0,
             asa: 0.0,
             occupancy: 0.0,
+            truncated: false,
             rates: ChainRates {
                 service: agents as f64 / aht,
                 abandon: 1.0 / patience,
@@ -111,10 +116,12 @@ pub fn erlang_a(agents: u32, calls_per_second: f64, aht: f64, patience: f64) -> 
     let mut tail = LogSum::default();
     let mut log_ratio = 0.0;
     let mut peak = 0.0f64;
+    let mut truncated = true;
     for j in 1..MAX_POSITIONS {
         log_ratio += (lambda / (rates.service + j as f64 * rates.abandon)).ln();
         peak = peak.max(log_ratio);
         if log_ratio < peak + NEGLIGIBLE_LOG && log_ratio < 0.0 {
+            truncated = false;
             break;
         }
         tail.add(log_ratio);
@@ -153,6 +160,7 @@ pub fn erlang_a(agents: u32, calls_per_second: f64, aht: f64, patience: f64) -> 
             f64::NAN
         },
         occupancy: (load * answered / n as f64).min(1.0),
+        truncated,
         rates,
         positions,
     }

@@ -57,7 +57,7 @@ pub struct StaffLevel {
     pub p_abandon: f64,
 }
 
-/// Evaluates a staff level; `None` when Erlang C is unstable.
+/// Evaluates a staff level; `None` when Erlang C is unstable or Erlang A's queue is truncated.
 pub fn evaluate(model: StaffingModel, agents: u32, calls_per_second: f64, aht: f64, within: f64) -> Option<StaffLevel> {
     match model {
         StaffingModel::ErlangC => {
@@ -73,6 +73,9 @@ pub fn evaluate(model: StaffingModel, agents: u32, calls_per_second: f64, aht: f
         }
         StaffingModel::ErlangA { patience } => {
             let a = erlang_a(agents, calls_per_second, aht, patience);
+            if a.truncated {
+                return None;
+            }
             Some(StaffLevel {
                 agents,
                 p_wait: a.p_wait,
@@ -103,7 +106,8 @@ fn meets_targets(model: StaffingModel, agents: u32, calls_per_second: f64, aht: 
         }),
         StaffingModel::ErlangA { patience } => {
             let a = erlang_a(agents, calls_per_second, aht, patience);
-            cheap_ok(a.asa, a.p_abandon, a.occupancy)
+            !a.truncated
+                && cheap_ok(a.asa, a.p_abandon, a.occupancy)
                 && targets
                     .service_level
                     .is_none_or(|(share, t)| a.service_level(t) >= share)
