@@ -64,7 +64,7 @@ impl Axis {
         }
         let parsed = if values.contains(':') && !values.contains(',') && looks_numeric_range(values) {
             parse_range(values)?
-        } else if values.contains(':') && !values.contains(',') && looks_duration_range(values) {
+        } else if values.contains(':') && !values.contains(',') {
             parse_duration_range(values)?
         } else {
             let items: Vec<&str> = values.split(',').map(str::trim).collect();
@@ -113,13 +113,9 @@ fn looks_numeric_range(text: &str) -> bool {
     text.split(':').all(|part| part.trim().parse::<f64>().is_ok())
 }
 
-fn looks_duration_range(text: &str) -> bool {
-    text.split(':').all(|part| parse_duration(part).is_ok())
-}
-
 /// `2m:4m:30s`: durations from START to END by STEP (default one minute), written back as seconds (`"150s"`).
 fn parse_duration_range(spec: &str) -> Result<Vec<Value>, String> {
-    let values = expand_range(spec, |part| parse_duration(part).map_err(|_| part.to_string()), 60.0)?;
+    let values = expand_range(spec, |part| parse_duration(part), 60.0)?;
     Ok(values.into_iter().map(|v| Value::String(format!("{v}s"))).collect())
 }
 
@@ -128,7 +124,11 @@ fn parse_range(spec: &str) -> Result<Vec<Value>, String> {
     let all_integers = spec.split(':').all(|p| p.trim().parse::<i64>().is_ok());
     let values = expand_range(
         spec,
-        |part| part.trim().parse::<f64>().map_err(|_| part.to_string()),
+        |part| {
+            part.trim()
+                .parse::<f64>()
+                .map_err(|_| format!("\"{}\" is not a number", quote(part)))
+        },
         1.0,
     )?;
     Ok(values
@@ -152,9 +152,7 @@ fn expand_range(
     let spec_text = quote(spec);
     let parts = spec
         .split(':')
-        .map(|part| {
-            parse(part).map_err(|bad| format!("range bound \"{}\" in \"{spec_text}\" cannot be read", quote(&bad)))
-        })
+        .map(|part| parse(part).map_err(|why| format!("range \"{spec_text}\": {why}")))
         .collect::<Result<Vec<f64>, String>>()?;
     if !(2..=3).contains(&parts.len()) {
         return Err(format!("range \"{spec_text}\" must be START:END or START:END:STEP"));

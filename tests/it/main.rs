@@ -13,5 +13,6 @@ mod policies;
 mod router_fuzz;
 mod scenario_errors;
 mod scenario_warnings;
+mod sweep_axes;
 mod sweeps;
 mod validation_queues;
