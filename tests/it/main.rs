@@ -7,6 +7,7 @@ mod allocations;
 mod cli;
 mod common;
 mod distributions;
+mod erlang_cli;
 mod erlang_formulas;
 mod golden;
 mod policies;
