@@ -13,6 +13,7 @@ mod golden;
 mod policies;
 mod router_fuzz;
 mod scenario_errors;
+mod scenario_fuzz;
 mod scenario_warnings;
 mod sweep_axes;
 mod sweeps;
