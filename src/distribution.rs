@@ -96,7 +96,7 @@ fn check_mean(mean: f64) -> Result<(), String> {
 fn check_cv(cv: f64) -> Result<(), String> {
     if cv.is_finite() && (MIN_CV..=MAX_CV).contains(&cv) {
         Ok(())
-    } else if cv.is_finite() && cv >= 0.0 && cv < MIN_CV {
+    } else if (0.0..MIN_CV).contains(&cv) {
         Err(format!(
             "cv must be from {MIN_CV} to {MAX_CV}, got {cv}; for no variation use distribution = \"constant\""
         ))

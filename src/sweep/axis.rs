@@ -115,7 +115,7 @@ fn looks_numeric_range(text: &str) -> bool {
 
 /// `2m:4m:30s`: durations from START to END by STEP (default one minute), written back as seconds (`"150s"`).
 fn parse_duration_range(spec: &str) -> Result<Vec<Value>, String> {
-    let values = expand_range(spec, |part| parse_duration(part), 60.0)?;
+    let values = expand_range(spec, parse_duration, 60.0)?;
     Ok(values.into_iter().map(|v| Value::String(format!("{v}s"))).collect())
 }
 
@@ -170,7 +170,7 @@ fn expand_range(
     }
     // Counted in floating point first: a tiny step or a huge span must not overflow the count.
     let count = ((end - start) / step + 1e-9).floor() + 1.0;
-    if !(count <= MAX_POINTS as f64) {
+    if count.is_nan() || count > MAX_POINTS as f64 {
         return Err(format!(
             "range \"{spec_text}\" has {count:.3e} values; at most {MAX_POINTS} are allowed"
         ));

@@ -236,7 +236,7 @@ fn erlang_bad_flags_exit_2_naming_the_flag() {
                 "--aht",
                 "3m",
                 "--max-occupancy",
-                "0.00001",
+                "0.000001",
             ],
             "cannot be met",
         ),
