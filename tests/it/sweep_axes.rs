@@ -74,3 +74,18 @@ fn sections_left_to_their_defaults_can_be_varied() {
     assert_eq!(grid.points.len(), 4);
     assert_eq!(grid.points[3].scenario.answer_within, 30.0);
 }
+
+#[test]
+fn long_specifications_are_cut_when_quoted() {
+    let huge = "x".repeat(1_000_000);
+    for spec in [
+        format!("routing.queue=fifo,{huge}"),
+        format!("routing.{huge}=fifo,priority"),
+        format!("{huge}.a=1,2"),
+        format!("agent_groups.{huge}.count=1,2"),
+        format!("agent_groups.agents.count={huge}:2"),
+    ] {
+        let message = Grid::build(BASE, "axes.toml", &[spec], None).err().unwrap().to_string();
+        assert!(message.len() < 1_000 && message.contains('…'), "{} bytes", message.len());
+    }
+}
