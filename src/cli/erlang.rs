@@ -183,7 +183,7 @@ impl Bound {
 
     fn words(self) -> String {
         match self {
-            Bound::AtLeast(b) => format!("from {b}"),
+            Bound::AtLeast(b) => format!("at least {b}"),
             Bound::Above(b) => format!("above {b}"),
             Bound::AtMost(b) => format!("at most {b}"),
             Bound::Below(b) => format!("below {b}"),
@@ -194,11 +194,13 @@ impl Bound {
 /// A share flag's value, checked against both ends in one message: `--target-sl: must be above 0 and below 1`.
 fn share(flag: &str, value: Option<f64>, low: Bound, high: Bound) -> anyhow::Result<Option<f64>> {
     if let Some(v) = value {
+        let range = match (low, high) {
+            (Bound::AtLeast(a), Bound::AtMost(b)) => format!("from {a} to {b}"),
+            _ => format!("{} and {}", low.words(), high.words()),
+        };
         ensure!(
             v.is_finite() && low.admits(v) && high.admits(v),
-            "{flag}: must be a share {} and {}, got {v}",
-            low.words(),
-            high.words()
+            "{flag}: must be a share {range}, got {v}"
         );
     }
     Ok(value)

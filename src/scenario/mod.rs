@@ -3,6 +3,7 @@
 //! [`file`](mod@file) holds the raw serde types; this module checks every value once (rates positive, distributions
 //! constructed, skills resolved to indices) so nothing downstream validates or unwraps configuration again.
 
+pub mod axis;
 pub mod file;
 pub mod settling;
 mod sweep_check;
@@ -18,7 +19,7 @@ pub use file::ScenarioFile;
 
 pub use crate::limits::MAX_CALLS_PER_REPLICATION;
 use crate::limits::{MAX_AGENTS, MAX_LINES, MAX_REPLICATIONS, quote};
-use crate::sweep::{Axis, MAX_POINTS};
+use axis::{Axis, MAX_POINTS};
 
 /// A validated call type.
 #[derive(Debug, Clone)]

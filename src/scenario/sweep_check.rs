@@ -4,9 +4,9 @@
 //! Each axis is applied alone to the base scenario, value by value; combinations of several axes are checked
 //! by the sweep itself when it builds its grid.
 
+use super::axis::{Axis, set_path, value_text};
 use crate::error::{Error, Result};
 use crate::limits::quote;
-use crate::sweep::{Axis, set_path, value_text};
 
 use super::{Scenario, ScenarioFile};
 

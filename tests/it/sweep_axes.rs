@@ -86,6 +86,10 @@ fn long_specifications_are_cut_when_quoted() {
         format!("agent_groups.agents.count={huge}:2"),
     ] {
         let message = Grid::build(BASE, "axes.toml", &[spec], None).err().unwrap().to_string();
-        assert!(message.len() < 1_000 && message.contains('…'), "{} bytes", message.len());
+        assert!(
+            message.len() < 1_000 && message.contains('…'),
+            "{} bytes",
+            message.len()
+        );
     }
 }
