@@ -99,13 +99,15 @@ pub enum Warning {
         /// Agents able to take the calls.
         agents: u32,
     },
-    /// The center starts empty, no warm-up is deleted and the horizon is short against the time the queue needs
-    /// to settle, so the figures are optimistic (see [`settling`] for the rule).
+    /// The center starts empty, no warm-up (or too short a one) is deleted and the measured time is short against
+    /// the time the queue needs to settle, so the figures are optimistic (see [`settling`] for the rule).
     EmptyStart {
         /// The relaxation time in seconds.
         relaxation: f64,
         /// The horizon in seconds.
         horizon: f64,
+        /// The warm-up in seconds (0 when none).
+        warmup: f64,
         /// The warm-up to set, in seconds.
         suggested_warmup: f64,
     },
@@ -130,16 +132,24 @@ impl std::fmt::Display for Warning {
             Warning::EmptyStart {
                 relaxation,
                 horizon,
+                warmup,
                 suggested_warmup,
-            } => write!(
-                f,
-                "the run starts from an empty center with no warm-up and settles with a relaxation time of about {}, \
-                 long against its {} horizon: service level is optimistic and occupancy low; set [horizon] warmup = \
-                 \"{}m\" (or longer) to measure the steady state",
-                format_duration(*relaxation),
-                format_duration(*horizon),
-                suggested_warmup / 60.0
-            ),
+            } => {
+                let start = if *warmup == 0.0 {
+                    "with no warm-up".to_string()
+                } else {
+                    format!("with a warm-up of only {}", format_duration(*warmup))
+                };
+                write!(
+                    f,
+                    "the run starts from an empty center {start} and settles with a relaxation time of about {}, long \
+                     against the {} it measures: service level is optimistic and occupancy low; set [horizon] warmup \
+                     = \"{}m\" (or longer) to measure the steady state",
+                    format_duration(*relaxation),
+                    format_duration(horizon - warmup),
+                    suggested_warmup / 60.0
+                )
+            }
             Warning::IdleAgents { lines, agents } => write!(
                 f,
                 "lines = {lines} but there are {agents} agents: at most {lines} calls are in the system at once, so \
@@ -231,13 +241,11 @@ impl Scenario {
             warnings.push(Warning::IdleAgents { lines, agents });
         }
         let relaxation = settling::relaxation_time(&self.traffic());
-        if self.warmup == 0.0
-            && relaxation.is_finite()
-            && self.horizon < settling::HORIZON_IN_RELAXATION_TIMES * relaxation
-        {
+        if settling::start_up_bias(relaxation, self.warmup, self.horizon) > settling::TOLERATED_START_UP_BIAS {
             warnings.push(Warning::EmptyStart {
                 relaxation,
                 horizon: self.horizon,
+                warmup: self.warmup,
                 suggested_warmup: settling::suggested_warmup(relaxation),
             });
         }

@@ -14,16 +14,28 @@
 //!   it by the time the `K − c` waiting places take to fill: `(K − c) / (λ − c μ)` above capacity, or the
 //!   diffusive `(K − c)² / (2 λ)`, whichever is shorter.
 //!
-//! The relaxation time is `τ = max(E[S], τ_queue)`. The time average of a replication of length `T` started
-//! empty then misses about `τ / T` of the start-up gap, so a run is flagged when `T < 50 τ` (a bias above about
-//! 2% of that gap) and no warm-up is deleted; the suggested warm-up, `5 τ` rounded up to a whole minute, leaves
-//! under 1% (`e^-5`) of the gap. These are rules of thumb for a stationary scenario, not exact bounds.
+//! The relaxation time is `τ = max(E[S], τ_queue)`. After a warm-up `w` the remaining start-up gap is about
+//! `e^{-w/τ}` of the initial one, and the time average over the measured `T − w` misses about
+//! `τ e^{-w/τ} / (T − w)` of that gap. A run is flagged when this share exceeds 2%
+//! ([`TOLERATED_START_UP_BIAS`]): with no warm-up, when `T < 50 τ`. The suggested warm-up, `5 τ` rounded up to
+//! a whole minute, leaves under 1% (`e^-5`) of the gap. These are rules of thumb for a stationary scenario, not
+//! exact bounds.
 
-/// Horizons shorter than this many relaxation times are flagged when nothing is deleted as warm-up.
-pub const HORIZON_IN_RELAXATION_TIMES: f64 = 50.0;
+/// The largest share of the start-up gap a run's time averages may keep before it is flagged.
+pub const TOLERATED_START_UP_BIAS: f64 = 0.02;
 
 /// The suggested warm-up in relaxation times.
 pub const WARMUP_IN_RELAXATION_TIMES: f64 = 5.0;
+
+/// The share of the start-up gap left in the time averages of a run of `horizon` seconds whose first `warmup`
+/// seconds are deleted, for relaxation time `tau`: `τ e^{-w/τ} / (T − w)`; 0 when `τ` is infinite.
+pub fn start_up_bias(tau: f64, warmup: f64, horizon: f64) -> f64 {
+    if tau.is_infinite() {
+        // No steady state to approach: the overload warning speaks for it.
+        return 0.0;
+    }
+    tau * (-warmup / tau).exp() / (horizon - warmup)
+}
 
 /// The aggregate traffic the rule looks at.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -3,7 +3,7 @@
 
 use callsim::erlang::erlang_a;
 use callsim::run::run_scenario;
-use callsim::scenario::settling::{Traffic, relaxation_time, suggested_warmup};
+use callsim::scenario::settling::{Traffic, relaxation_time, start_up_bias, suggested_warmup};
 use callsim::scenario::{Scenario, Warning};
 use callsim::stats::Metric;
 
@@ -59,9 +59,13 @@ fn a_warm_up_or_a_long_horizon_silences_it() {
     assert_eq!(empty_start(&warmed), None);
     let long = NINE_TO_TEN.replace("duration = \"1h\"", "duration = \"8h\"");
     assert_eq!(empty_start(&long), None);
-    // A short warm-up counts: the rule is about starting to measure from empty.
-    let short_warm_up = NINE_TO_TEN.replace("duration = \"1h\"", "duration = \"1h\"\nwarmup = \"1m\"");
-    assert_eq!(empty_start(&short_warm_up), None);
+    // The suggested warm-up is enough even for the one hour measured.
+    let suggested = NINE_TO_TEN.replace("duration = \"1h\"", "duration = \"1h20m\"\nwarmup = \"20m\"");
+    assert_eq!(empty_start(&suggested), None);
+    // A token warm-up is not: a minute leaves most of the start-up gap (e^(-1/4) of it).
+    let token = NINE_TO_TEN.replace("duration = \"1h\"", "duration = \"1h1m\"\nwarmup = \"1m\"");
+    let warning = empty_start(&token).expect("a one-minute warm-up still warns");
+    assert!(warning.to_string().contains("warm-up of only 1m00s"), "{warning}");
 }
 
 #[test]
@@ -96,6 +100,10 @@ fn near_capacity_without_patience_needs_far_longer() {
     };
     assert!(relaxation_time(&over).is_infinite());
     assert_eq!(suggested_warmup(61.0), 360.0);
+    // The bias share: τ/T with no warm-up, shrinking as e^(-w/τ) with one.
+    assert!((start_up_bias(240.0, 0.0, 3600.0) - 240.0 / 3600.0).abs() < 1e-15);
+    assert!((start_up_bias(240.0, 1200.0, 4800.0) - 240.0 * (-5.0f64).exp() / 3600.0).abs() < 1e-15);
+    assert_eq!(start_up_bias(f64::INFINITY, 0.0, 3600.0), 0.0);
 }
 
 #[test]
