@@ -9,6 +9,7 @@ use std::fmt;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 
+use crate::limits::quote;
 use crate::routing::{AgentSelection, QueueDiscipline};
 use crate::time::parse_duration;
 
@@ -80,7 +81,7 @@ pub fn plain_type_words(message: &str) -> String {
         .replace("expected u32", "expected a whole number of 0 or more")
         .replace("expected u64", "expected a whole number of 0 or more")
         .replace("expected f64", "expected a number");
-    crate::limits::quote(&message)
+    quote(&message)
 }
 
 fn default_seed() -> u64 {
@@ -222,4 +223,26 @@ fn default_aging() -> f64 {
 pub struct SweepFile {
     /// Axes in the command-line syntax, e.g. `["agent_groups.agents.count=10:20", "routing.queue=fifo,priority"]`.
     pub vary: Vec<String>,
+}
+
+/// One line from a TOML error: the line number, the offending line's text and the parser's complaint.
+pub(super) fn describe_toml_error(error: &toml::de::Error, text: &str) -> String {
+    let message = plain_type_words(error.message());
+    match error.span() {
+        Some(span) => {
+            let line_number = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            let line = text.lines().nth(line_number - 1).unwrap_or("").trim();
+            // The table the line belongs to: the nearest `[...]` header above it.
+            let section = text
+                .lines()
+                .take(line_number - 1)
+                .map(str::trim)
+                .filter(|l| l.starts_with('['))
+                .last()
+                .map(|header| format!(" in {}", quote(header.split('#').next().unwrap_or(header).trim())))
+                .unwrap_or_default();
+            format!("line {line_number} (`{}`{section}): {message}", quote(line))
+        }
+        None => message,
+    }
 }
