@@ -311,3 +311,72 @@ fn any_allowed_load_can_be_staffed_within_the_agent_limit() {
     assert!(c.service_level(20.0) >= 0.8);
     assert!(erlang_c(agents - 1, 500_000.0 / AHT, AHT).unwrap().service_level(20.0) < 0.8);
 }
+
+/// M/M/c/K against the naively summed birth-death chain, below, at and above `ρ = 1`.
+#[test]
+fn mmck_matches_direct_summation_of_the_chain() {
+    for (c, k, load) in [
+        (5u32, 8u32, 3.0f64),
+        (5, 8, 5.0),
+        (5, 8, 9.0),
+        (10, 200, 9.5),
+        (10, 200, 12.0),
+        (3, 3, 2.0),
+    ] {
+        let aht = 60.0;
+        let mut weights = vec![1.0f64];
+        for n in 1..=k as usize {
+            let served = n.min(c as usize) as f64;
+            weights.push(weights[n - 1] * load / served);
+        }
+        let total: f64 = weights.iter().sum();
+        let pi: Vec<f64> = weights.iter().map(|w| w / total).collect();
+        let m = mmck(c, k, load / aht, aht);
+        let what = format!("c {c}, K {k}, A {load}");
+        close(&format!("{what} blocking"), m.blocking, pi[k as usize], 1e-12);
+        let accepted = 1.0 - pi[k as usize];
+        let waiting: f64 = pi[c as usize..k as usize].iter().sum();
+        close(&format!("{what} p_wait"), m.p_wait, waiting / accepted, 1e-12);
+        let queue: f64 = (c as usize..=k as usize).map(|n| (n - c as usize) as f64 * pi[n]).sum();
+        close(&format!("{what} queue"), m.mean_queue_length, queue, 1e-10);
+        for t in [0.0, 5.0, 60.0, 600.0] {
+            // P(W <= t | finds n >= c) = P(Poisson(c t / aht) >= n - c + 1), summed directly.
+            let mean = c as f64 * t / aht;
+            let poisson_at_least = |m: usize| 1.0 - (0..m).map(|i| poisson(mean, i)).sum::<f64>();
+            let within: f64 = pi[..c as usize].iter().sum::<f64>()
+                + (c as usize..k as usize)
+                    .map(|n| pi[n] * poisson_at_least(n - c as usize + 1))
+                    .sum::<f64>();
+            close(&format!("{what} SL({t})"), m.service_level(t), within / accepted, 1e-10);
+        }
+    }
+}
+
+fn poisson(mean: f64, i: usize) -> f64 {
+    if mean == 0.0 {
+        return if i == 0 { 1.0 } else { 0.0 };
+    }
+    (-mean + i as f64 * mean.ln() - (1..=i).map(|x| (x as f64).ln()).sum::<f64>()).exp()
+}
+
+#[test]
+fn mmck_at_the_line_limit_is_cheap() {
+    let started = std::time::Instant::now();
+    let lines = callsim::limits::MAX_LINES;
+    for load in [40.0, 43.0, 50.0] {
+        let m = mmck(43, lines, load / 240.0, 240.0);
+        let sl = m.service_level(20.0);
+        assert!(
+            m.blocking.is_finite() && m.p_wait.is_finite() && sl.is_finite(),
+            "A {load}"
+        );
+        if load < 43.0 {
+            // Ten million lines are as good as infinitely many: Erlang C.
+            let c = erlang_c(43, load / 240.0, 240.0).unwrap();
+            close("p_wait", m.p_wait, c.p_wait, 1e-9);
+            close("SL", sl, c.service_level(20.0), 1e-9);
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    assert!(seconds < 2.0, "took {seconds:.2}s");
+}
