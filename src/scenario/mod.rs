@@ -160,7 +160,9 @@ impl Scenario {
         self.agent_groups.iter().map(|g| g.count).sum()
     }
 
-    /// Odd but legal situations worth telling the user about.
+    /// Odd but legal situations worth telling the user about: load at or above capacity with callers who never
+    /// hang up, fewer lines than agents, and a run measured from an empty start before it settles (the rule is in
+    /// [`settling`]).
     pub fn warnings(&self) -> Vec<Warning> {
         let mut warnings = Vec::new();
         let load = self.offered_load();
