@@ -76,23 +76,38 @@ pub enum DurationDistribution {
 
 /// Largest coefficient of variation accepted for lognormal and gamma.
 pub const MAX_CV: f64 = 20.0;
+pub use crate::limits::MIN_CV;
 /// Smallest and largest Weibull shape accepted (outside it the mean's gamma function loses precision).
 pub const WEIBULL_SHAPE_RANGE: (f64, f64) = (0.1, 50.0);
 
+/// Means (and uniform bounds, empirical values) are durations from just above 0s to
+/// [`MAX_DURATION_S`](crate::limits::MAX_DURATION_S): every sample of every family is then finite.
 fn check_mean(mean: f64) -> Result<(), String> {
-    if mean.is_finite() && mean > 0.0 {
+    use crate::limits::MAX_DURATION_S;
+    if mean.is_finite() && mean > 0.0 && mean <= MAX_DURATION_S {
         Ok(())
     } else {
-        Err(format!("mean must be a duration greater than 0s, got {mean}s"))
+        Err(format!(
+            "mean must be a duration greater than 0s and at most {MAX_DURATION_S:.0}s, got {mean}s"
+        ))
     }
 }
 
 fn check_cv(cv: f64) -> Result<(), String> {
-    if cv.is_finite() && cv > 0.0 && cv <= MAX_CV {
+    if cv.is_finite() && (MIN_CV..=MAX_CV).contains(&cv) {
         Ok(())
+    } else if (0.0..MIN_CV).contains(&cv) {
+        Err(format!(
+            "cv must be from {MIN_CV} to {MAX_CV}, got {cv}; for no variation use distribution = \"constant\""
+        ))
     } else {
-        Err(format!("cv must be greater than 0 and at most {MAX_CV}, got {cv}"))
+        Err(format!("cv must be from {MIN_CV} to {MAX_CV}, got {cv}"))
     }
+}
+
+/// A sampler's constructor failed although our own checks passed: say so in the scenario's words.
+fn refused(family: &str, error: impl std::fmt::Display) -> String {
+    format!("{family} parameters cannot be sampled ({error}); choose a less extreme mean or shape")
 }
 
 impl DurationDistribution {
@@ -107,7 +122,7 @@ impl DurationDistribution {
         check_mean(mean)?;
         check_cv(cv)?;
         let sigma2 = (1.0 + cv * cv).ln();
-        let sampler = LogNormal::new(mean.ln() - sigma2 / 2.0, sigma2.sqrt()).map_err(|e| e.to_string())?;
+        let sampler = LogNormal::new(mean.ln() - sigma2 / 2.0, sigma2.sqrt()).map_err(|e| refused("lognormal", e))?;
         Ok(Self::LogNormal { mean, cv, sampler })
     }
 
@@ -115,7 +130,7 @@ impl DurationDistribution {
     pub fn gamma(mean: f64, cv: f64) -> Result<Self, String> {
         check_mean(mean)?;
         check_cv(cv)?;
-        let sampler = Gamma::new(1.0 / (cv * cv), mean * cv * cv).map_err(|e| e.to_string())?;
+        let sampler = Gamma::new(1.0 / (cv * cv), mean * cv * cv).map_err(|e| refused("gamma", e))?;
         Ok(Self::Gamma { mean, cv, sampler })
     }
 
@@ -125,7 +140,7 @@ impl DurationDistribution {
         if k == 0 || k > 1000 {
             return Err(format!("k must be a whole number of phases from 1 to 1000, got {k}"));
         }
-        let sampler = Gamma::new(k as f64, mean / k as f64).map_err(|e| e.to_string())?;
+        let sampler = Gamma::new(k as f64, mean / k as f64).map_err(|e| refused("erlang", e))?;
         Ok(Self::Erlang { mean, k, sampler })
     }
 
@@ -137,14 +152,17 @@ impl DurationDistribution {
             return Err(format!("shape must be from {low} to {high}, got {shape}"));
         }
         let scale = mean / statrs::function::gamma::gamma(1.0 + 1.0 / shape);
-        let sampler = Weibull::new(scale, shape).map_err(|e| e.to_string())?;
+        let sampler = Weibull::new(scale, shape).map_err(|e| refused("weibull", e))?;
         Ok(Self::Weibull { mean, shape, sampler })
     }
 
     /// Uniform between `min` and `max` seconds.
     pub fn uniform(min: f64, max: f64) -> Result<Self, String> {
-        if !(min.is_finite() && max.is_finite() && min >= 0.0 && max > min) {
-            return Err(format!("uniform needs 0s <= min < max, got min {min}s and max {max}s"));
+        use crate::limits::MAX_DURATION_S;
+        if !(min.is_finite() && max.is_finite() && min >= 0.0 && max > min && max <= MAX_DURATION_S) {
+            return Err(format!(
+                "uniform needs 0s <= min < max <= {MAX_DURATION_S:.0}s, got min {min}s and max {max}s"
+            ));
         }
         Ok(Self::Uniform { min, max })
     }
@@ -160,11 +178,16 @@ impl DurationDistribution {
         if values.is_empty() {
             return Err("values must list at least one duration".to_string());
         }
-        if values.iter().any(|v| !v.is_finite() || *v < 0.0) {
-            return Err("values must all be durations of 0s or more".to_string());
+        use crate::limits::MAX_DURATION_S;
+        if values
+            .iter()
+            .any(|v| !(v.is_finite() && (0.0..=MAX_DURATION_S).contains(v)))
+        {
+            return Err(format!("values must all be durations from 0s to {MAX_DURATION_S:.0}s"));
         }
-        let mean = values.iter().sum::<f64>() / values.len() as f64;
-        check_mean(mean)?;
+        if values.iter().all(|v| *v == 0.0) {
+            return Err("values must not all be 0s: the mean duration must be greater than 0s".to_string());
+        }
         Ok(Self::Empirical { values })
     }
 

@@ -18,3 +18,32 @@ pub const MAX_CALLS_PER_REPLICATION: f64 = 5e8;
 
 /// Most worker threads (`--threads`).
 pub const MAX_THREADS: usize = 256;
+
+/// Longest duration a scenario or flag may give (`"20s"`, `"3m"`, ...): 10^9 seconds, about 31.7 years. Longer
+/// durations add nothing a planner needs, and samples drawn around them could overflow to infinity.
+pub const MAX_DURATION_S: f64 = 1e9;
+
+/// Highest offered load in erlangs the calculators accept (`callsim erlang`). The staffing solvers search up to
+/// [`MAX_AGENTS`], so a load this high can be staffed only for targets the Erlang formulas can meet there.
+pub const MAX_LOAD_ERLANGS: f64 = 1e6;
+
+/// Smallest coefficient of variation accepted for lognormal and gamma durations; below it the gamma's shape
+/// `1 / cv^2` overflows the sampler's precision. Less variation than this is a `constant` duration.
+pub const MIN_CV: f64 = 1e-4;
+
+/// Longest piece of user input quoted back in an error message, in characters.
+pub const MAX_QUOTE_CHARS: usize = 80;
+
+/// `text` cut to [`MAX_QUOTE_CHARS`] characters for quoting in an error message, with `…` marking the cut.
+///
+/// ```
+/// let long = "x".repeat(1_000_000);
+/// assert!(callsim::limits::quote(&long).chars().count() <= callsim::limits::MAX_QUOTE_CHARS + 1);
+/// assert_eq!(callsim::limits::quote("3m"), "3m");
+/// ```
+pub fn quote(text: &str) -> String {
+    match text.char_indices().nth(MAX_QUOTE_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}

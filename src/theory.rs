@@ -6,7 +6,7 @@
 //! patience (if any) is exponential. Otherwise the same model is shown as an **approximation** with the same means
 //! (handle time plus after-call work; mean patience), so a student sees what the exponential assumption costs.
 
-use crate::erlang::{erlang_a, erlang_c, mmck};
+use crate::erlang::{MAX_POSITIONS, erlang_a, erlang_c, mmck};
 use crate::scenario::Scenario;
 use crate::stats::Metric;
 
@@ -91,6 +91,14 @@ pub fn theory_for(scenario: &Scenario) -> Option<Theory> {
         }),
         (Some(patience), None) => {
             let a = erlang_a(agents, rate, aht, patience.mean());
+            if a.truncated {
+                let note = format!(
+                    "the steady-state queue is longer than {MAX_POSITIONS} callers (overloaded, patience {}): Erlang A \
+                     is not computed",
+                    crate::time::format_duration(patience.mean())
+                );
+                return Some(model("Erlang A (M/M/c+M)", Vec::new(), note));
+            }
             let values = vec![
                 (Metric::ServiceLevel, a.service_level(within)),
                 (Metric::PWait, a.p_wait),

@@ -43,7 +43,9 @@ impl fmt::Display for SimTime {
 ///
 /// Accepts one or more `<number><unit>` parts, units `h`, `m` (or `min`), `s`, `ms`, numbers possibly fractional:
 /// `20s`, `3m`, `1h30m`, `2.5m`, `90s`, `0s`. Whitespace between parts is allowed. A bare number without a unit is
-/// rejected because a planner's `3` could mean seconds or minutes.
+/// rejected because a planner's `3` could mean seconds or minutes; so is a negative duration, and one longer than
+/// [`MAX_DURATION_S`](crate::limits::MAX_DURATION_S). Errors quote at most
+/// [`MAX_QUOTE_CHARS`](crate::limits::MAX_QUOTE_CHARS) characters of the text.
 ///
 /// We parse by hand rather than with `humantime` because planners write fractional values (`2.5m`), which it
 /// refuses.
@@ -52,12 +54,20 @@ impl fmt::Display for SimTime {
 /// assert_eq!(callsim::time::parse_duration("1h30m"), Ok(5400.0));
 /// assert_eq!(callsim::time::parse_duration("2.5m"), Ok(150.0));
 /// assert!(callsim::time::parse_duration("3").is_err());
+/// assert!(callsim::time::parse_duration("-5m").unwrap_err().contains("negative"));
 /// ```
 pub fn parse_duration(text: &str) -> Result<f64, String> {
+    use crate::limits::{MAX_DURATION_S, quote};
     let allowed = "a duration with units such as \"20s\", \"3m\", \"1h30m\" or \"2.5m\"";
     let trimmed = text.trim();
     if trimmed.is_empty() {
         return Err(format!("empty duration; expected {allowed}"));
+    }
+    if trimmed.starts_with('-') {
+        return Err(format!(
+            "\"{}\" is negative; a duration is 0s or more, e.g. \"20s\", \"3m\" or \"1h30m\"",
+            quote(trimmed)
+        ));
     }
     let bytes = trimmed.as_bytes();
     let mut total = 0.0;
@@ -72,7 +82,7 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
         }
         let number: f64 = trimmed[start..i]
             .parse()
-            .map_err(|_| format!("\"{text}\" is not {allowed}"))?;
+            .map_err(|_| format!("\"{}\" is not {allowed}", quote(text)))?;
         let unit_start = i;
         while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
             i += 1;
@@ -82,14 +92,17 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
             "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
             "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
             "ms" => 0.001,
-            _ => return Err(format!("\"{text}\" is not {allowed}")),
+            _ => return Err(format!("\"{}\" is not {allowed}", quote(text))),
         };
         total += number * factor;
     }
-    if total.is_finite() {
+    if total <= MAX_DURATION_S {
         Ok(total)
     } else {
-        Err(format!("\"{text}\" is too large; expected {allowed}"))
+        Err(format!(
+            "\"{}\" is longer than the {MAX_DURATION_S:.0}s (about 31 years) allowed",
+            quote(trimmed)
+        ))
     }
 }
 
@@ -130,5 +143,16 @@ mod tests {
         assert!(parse_duration("").is_err());
         assert!(parse_duration("-3m").is_err());
         assert!(parse_duration("m").is_err());
+    }
+
+    #[test]
+    fn negative_and_huge_durations_say_why() {
+        let negative = parse_duration("-5m").unwrap_err();
+        assert!(negative.contains("negative") && negative.contains("-5m"), "{negative}");
+        let huge = parse_duration("1000000h").unwrap_err();
+        assert!(huge.contains("longer than"), "{huge}");
+        assert!(parse_duration("100000h").is_ok());
+        let long = format!("{}x", "1".repeat(100_000));
+        assert!(parse_duration(&long).unwrap_err().len() < 300);
     }
 }

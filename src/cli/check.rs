@@ -10,7 +10,8 @@ use callsim::time::format_duration;
 /// Check a scenario file and summarise it (load, staffing, routing) without simulating.
 ///
 /// Prints every problem as one line naming the file and field (exit status 2), or a summary of
-/// what would be simulated and any warnings.
+/// what would be simulated; warnings (odd but legal settings) go to stderr. A [sweep] vary list
+/// is checked too, each value of each axis against the rest of the file.
 ///
 /// Example:
 ///   callsim check scenarios/multi_skill.toml
@@ -83,7 +84,7 @@ pub fn execute(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         s.lines.map_or(String::new(), |l| format!(", {l} lines"))
     )?;
     for warning in s.warnings() {
-        writeln!(out, "warning: {warning}")?;
+        eprintln!("warning: {warning}");
     }
     Ok(())
 }

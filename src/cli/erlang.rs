@@ -7,6 +7,7 @@ use callsim::erlang::{
     self, MAX_AGENTS, StaffLevel, StaffingModel, Targets, erlang_b, lines_for_blocking, scheduled_agents,
     square_root_staffing,
 };
+use callsim::limits::{MAX_LINES, MAX_LOAD_ERLANGS};
 use callsim::report::table::layout;
 use callsim::stats::Metric;
 use serde_json::{Value, json};
@@ -32,9 +33,9 @@ pub struct ErlangArgs {
 #[derive(Debug, clap::Subcommand)]
 enum Model {
     /// Erlang C (M/M/c): callers wait as long as it takes.
-    C(QueueArgs),
+    C(ErlangCArgs),
     /// Erlang A (M/M/c+M): callers hang up after an exponential patience (--patience).
-    A(QueueArgs),
+    A(ErlangAArgs),
     /// Erlang B (M/M/N/N): lines needed so that few callers get a busy tone.
     B(LossArgs),
 }
@@ -42,23 +43,24 @@ enum Model {
 /// The forecast: how many calls, per what period, how long each.
 #[derive(Debug, clap::Args)]
 struct Traffic {
-    /// Calls offered per period (see --per).
+    /// Calls offered per period (see --per); 0 gives 0 agents.
     #[arg(long, allow_negative_numbers = true)]
     calls: f64,
     /// Length of the forecast period, e.g. 15m, 30m, 1h.
-    #[arg(long, default_value = "1h", value_parser = duration_arg)]
+    #[arg(long, default_value = "1h", value_parser = duration_arg, allow_hyphen_values = true)]
     per: f64,
     /// Average handle time (talk plus after-call work), e.g. 180s or 3m.
-    #[arg(long, value_parser = duration_arg)]
+    #[arg(long, value_parser = duration_arg, allow_hyphen_values = true)]
     aht: f64,
 }
 
+/// The flags Erlang C and Erlang A share.
 #[derive(Debug, clap::Args)]
 struct QueueArgs {
     #[command(flatten)]
     traffic: Traffic,
     /// Service-level threshold: a call answered within this counts as in time.
-    #[arg(long, default_value = "20s", value_parser = duration_arg)]
+    #[arg(long, default_value = "20s", value_parser = duration_arg, allow_hyphen_values = true)]
     answer_within: f64,
     /// Evaluate exactly this many agents.
     #[arg(long)]
@@ -67,26 +69,40 @@ struct QueueArgs {
     #[arg(long, allow_negative_numbers = true)]
     target_sl: Option<f64>,
     /// Target average speed of answer, e.g. 15s.
-    #[arg(long, value_parser = duration_arg)]
+    #[arg(long, value_parser = duration_arg, allow_hyphen_values = true)]
     target_asa: Option<f64>,
     /// Highest acceptable agent occupancy, e.g. 0.85.
     #[arg(long, allow_negative_numbers = true)]
     max_occupancy: Option<f64>,
-    /// Highest acceptable abandonment probability (Erlang A), e.g. 0.05.
-    #[arg(long, allow_negative_numbers = true)]
-    max_abandon: Option<f64>,
-    /// Mean caller patience for Erlang A, e.g. 5m.
-    #[arg(long, value_parser = duration_arg)]
-    patience: Option<f64>,
-    /// Trunk lines (calls in the system at once, K >= agents): evaluates M/M/c/K with --agents (Erlang C only).
-    #[arg(long)]
-    lines: Option<u32>,
     /// Share of paid time agents are not on the phones (breaks, training); scheduled = ceil(required / (1 - s)).
     #[arg(long, allow_negative_numbers = true)]
     shrinkage: Option<f64>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
+}
+
+/// `callsim erlang c`: the shared flags and finite trunk lines.
+#[derive(Debug, clap::Args)]
+struct ErlangCArgs {
+    #[command(flatten)]
+    queue: QueueArgs,
+    /// Trunk lines (calls in the system at once, K >= agents): evaluates M/M/c/K with --agents.
+    #[arg(long)]
+    lines: Option<u32>,
+}
+
+/// `callsim erlang a`: the shared flags, the callers' patience and an abandonment target.
+#[derive(Debug, clap::Args)]
+struct ErlangAArgs {
+    #[command(flatten)]
+    queue: QueueArgs,
+    /// Mean caller patience, e.g. 5m (required).
+    #[arg(long, value_parser = duration_arg, allow_hyphen_values = true)]
+    patience: Option<f64>,
+    /// Highest acceptable abandonment probability, e.g. 0.05.
+    #[arg(long, allow_negative_numbers = true)]
+    max_abandon: Option<f64>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -108,8 +124,18 @@ struct LossArgs {
 /// Runs the chosen Erlang model and writes its table or JSON to `out`.
 pub fn execute(args: ErlangArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     match args.model {
-        Model::C(q) => queue(q, false, out),
-        Model::A(q) => queue(q, true, out),
+        Model::C(c) => match c.lines {
+            Some(lines) => finite_lines(&c.queue, lines, out),
+            None => queue(&c.queue, StaffingModel::ErlangC, None, out),
+        },
+        Model::A(a) => {
+            let Some(patience) = a.patience else {
+                bail!("--patience: Erlang A needs the mean patience, e.g. --patience 5m")
+            };
+            ensure!(patience > 0.0, "--patience: must be a duration longer than 0s");
+            let max_abandon = share("--max-abandon", a.max_abandon, Bound::AtLeast(0.0), Bound::AtMost(1.0))?;
+            queue(&a.queue, StaffingModel::ErlangA { patience }, max_abandon, out)
+        }
         Model::B(l) => loss(l, out),
     }
 }
@@ -117,8 +143,8 @@ pub fn execute(args: ErlangArgs, out: &mut dyn Write) -> anyhow::Result<()> {
 /// Checks the forecast and returns (calls per second, AHT seconds, load in erlangs).
 fn traffic(t: &Traffic) -> anyhow::Result<(f64, f64, f64)> {
     ensure!(
-        t.calls.is_finite() && t.calls > 0.0,
-        "--calls: must be greater than 0, got {}",
+        t.calls.is_finite() && t.calls >= 0.0,
+        "--calls: must be a number of calls of 0 or more, got {}",
         t.calls
     );
     ensure!(t.per > 0.0, "--per: must be a duration longer than 0s");
@@ -126,19 +152,55 @@ fn traffic(t: &Traffic) -> anyhow::Result<(f64, f64, f64)> {
     let rate = t.calls / t.per;
     let load = rate * t.aht;
     ensure!(
-        load <= 1e6,
-        "--calls/--aht: offered load {load:.0} erlangs is above the supported 1000000"
+        load <= MAX_LOAD_ERLANGS,
+        "--calls/--aht: offered load {load:.0} erlangs is above the supported {MAX_LOAD_ERLANGS:.0}"
     );
     Ok((rate, t.aht, load))
 }
 
-fn share(flag: &str, value: Option<f64>, allow_zero: bool) -> anyhow::Result<Option<f64>> {
+/// One end of the range a share flag allows.
+#[derive(Debug, Clone, Copy)]
+enum Bound {
+    /// The value itself is allowed.
+    AtLeast(f64),
+    /// Only values beyond it.
+    Above(f64),
+    /// The value itself is allowed.
+    AtMost(f64),
+    /// Only values short of it.
+    Below(f64),
+}
+
+impl Bound {
+    fn admits(self, v: f64) -> bool {
+        match self {
+            Bound::AtLeast(b) => v >= b,
+            Bound::Above(b) => v > b,
+            Bound::AtMost(b) => v <= b,
+            Bound::Below(b) => v < b,
+        }
+    }
+
+    fn words(self) -> String {
+        match self {
+            Bound::AtLeast(b) => format!("at least {b}"),
+            Bound::Above(b) => format!("above {b}"),
+            Bound::AtMost(b) => format!("at most {b}"),
+            Bound::Below(b) => format!("below {b}"),
+        }
+    }
+}
+
+/// A share flag's value, checked against both ends in one message: `--target-sl: must be above 0 and below 1`.
+fn share(flag: &str, value: Option<f64>, low: Bound, high: Bound) -> anyhow::Result<Option<f64>> {
     if let Some(v) = value {
-        let low_ok = if allow_zero { v >= 0.0 } else { v > 0.0 };
+        let range = match (low, high) {
+            (Bound::AtLeast(a), Bound::AtMost(b)) => format!("from {a} to {b}"),
+            _ => format!("{} and {}", low.words(), high.words()),
+        };
         ensure!(
-            v.is_finite() && low_ok && v <= 1.0,
-            "{flag}: must be a share {} 0 and at most 1, got {v}",
-            if allow_zero { "from" } else { "above" }
+            v.is_finite() && low.admits(v) && high.admits(v),
+            "{flag}: must be a share {range}, got {v}"
         );
     }
     Ok(value)
@@ -163,39 +225,24 @@ fn level_json(level: &StaffLevel, model: &str, load: f64, within: f64, a: Option
     value
 }
 
-fn queue(args: QueueArgs, abandonment: bool, out: &mut dyn Write) -> anyhow::Result<()> {
+fn queue(args: &QueueArgs, model: StaffingModel, max_abandon: Option<f64>, out: &mut dyn Write) -> anyhow::Result<()> {
     let (rate, aht, load) = traffic(&args.traffic)?;
     let within = args.answer_within;
-    let model = queue_model(&args, abandonment)?;
-    let targets = queue_targets(&args)?;
-    if let Some(lines) = args.lines {
-        ensure!(
-            !abandonment,
-            "--lines: finite lines are modelled without abandonment; use `callsim erlang c`"
-        );
-        ensure!(
-            targets.is_empty(),
-            "--lines: evaluates one staff level; give --agents, not a target"
-        );
-        let Some(agents) = args.agents else {
-            bail!("--lines: give --agents too; M/M/c/K evaluates one staff level")
-        };
-        return finite_lines(agents, lines, rate, aht, within, args.json, out);
-    }
+    let targets = queue_targets(args, max_abandon)?;
     let agents = match (args.agents, targets.is_empty()) {
         (Some(_), false) => bail!("--agents: give either --agents to evaluate or a target to solve for, not both"),
-        (Some(n), true) => {
-            ensure!(n >= 1, "--agents: must be at least 1");
-            n
-        }
+        (Some(n), true) => checked_agents(n, load)?,
         (None, false) => erlang::required_agents(model, rate, aht, &targets).with_context(|| {
             format!(
                 "--target-sl/--target-asa/--max-occupancy/--max-abandon: the targets cannot be met with up to \
-                 {MAX_AGENTS} agents"
+                 {MAX_AGENTS} agents, the most supported"
             )
         })?,
         (None, true) => {
-            let name = if abandonment { "erlang_a" } else { "erlang_c" };
+            let name = match model {
+                StaffingModel::ErlangC => "erlang_c",
+                StaffingModel::ErlangA { .. } => "erlang_a",
+            };
             return classic_table(model, name, rate, aht, load, within, args.json, out);
         }
     };
@@ -212,41 +259,24 @@ fn queue(args: QueueArgs, abandonment: bool, out: &mut dyn Write) -> anyhow::Res
     if args.json { report.json(out) } else { report.text(out) }
 }
 
-/// Erlang C, or Erlang A when `abandonment` (which needs `--patience`).
-fn queue_model(args: &QueueArgs, abandonment: bool) -> anyhow::Result<StaffingModel> {
-    if abandonment {
-        let Some(patience) = args.patience else {
-            bail!("--patience: Erlang A needs the mean patience, e.g. --patience 5m")
-        };
-        ensure!(patience > 0.0, "--patience: must be a duration longer than 0s");
-        return Ok(StaffingModel::ErlangA { patience });
-    }
+/// `--agents`: from 1 (0 only when no calls are offered) to [`MAX_AGENTS`].
+fn checked_agents(agents: u32, load: f64) -> anyhow::Result<u32> {
     ensure!(
-        args.patience.is_none(),
-        "--patience: only Erlang A models patience; use `callsim erlang a`"
+        agents >= 1 || load == 0.0,
+        "--agents: must be at least 1 when calls are offered, got 0"
     );
     ensure!(
-        args.max_abandon.is_none(),
-        "--max-abandon: only Erlang A models abandonment; use `callsim erlang a`"
+        agents <= MAX_AGENTS,
+        "--agents: must be at most {MAX_AGENTS}, got {agents}"
     );
-    Ok(StaffingModel::ErlangC)
+    Ok(agents)
 }
 
 /// The targets given on the command line, each checked.
-fn queue_targets(args: &QueueArgs) -> anyhow::Result<Targets> {
-    let target_sl = share("--target-sl", args.target_sl, false)?;
-    if let Some(sl) = target_sl {
-        ensure!(
-            sl < 1.0,
-            "--target-sl: must be below 1; no staff level answers every call within the threshold"
-        );
-    }
-    if let Some(s) = args.shrinkage {
-        ensure!(
-            s.is_finite() && (0.0..1.0).contains(&s),
-            "--shrinkage: must be from 0 to below 1, got {s}"
-        );
-    }
+fn queue_targets(args: &QueueArgs, max_abandon: Option<f64>) -> anyhow::Result<Targets> {
+    // No staff level answers every call within the threshold, so a service-level target of 1 is refused too.
+    let target_sl = share("--target-sl", args.target_sl, Bound::Above(0.0), Bound::Below(1.0))?;
+    share("--shrinkage", args.shrinkage, Bound::AtLeast(0.0), Bound::Below(1.0))?;
     if let Some(asa) = args.target_asa {
         ensure!(
             asa > 0.0,
@@ -256,8 +286,13 @@ fn queue_targets(args: &QueueArgs) -> anyhow::Result<Targets> {
     Ok(Targets {
         service_level: target_sl.map(|s| (s, args.answer_within)),
         asa: args.target_asa,
-        max_abandon: share("--max-abandon", args.max_abandon, true)?,
-        max_occupancy: share("--max-occupancy", args.max_occupancy, false)?,
+        max_abandon,
+        max_occupancy: share(
+            "--max-occupancy",
+            args.max_occupancy,
+            Bound::Above(0.0),
+            Bound::AtMost(1.0),
+        )?,
     })
 }
 
@@ -287,7 +322,10 @@ impl LevelReport {
     /// The model's figures at this staff level, computed once.
     fn figures(&self) -> Figures {
         let Some(level) = erlang::evaluate(self.model, self.agents, self.rate, self.aht, self.within) else {
-            return Figures::Unstable(erlang::erlang_c(self.agents, self.rate, self.aht).unwrap_err());
+            return match erlang::erlang_c(self.agents, self.rate, self.aht) {
+                Err(unstable) if self.model == StaffingModel::ErlangC => Figures::Unstable(unstable),
+                _ => Figures::Truncated,
+            };
         };
         match self.model {
             StaffingModel::ErlangC => match erlang::erlang_c(self.agents, self.rate, self.aht) {
@@ -303,6 +341,7 @@ impl LevelReport {
     fn json(&self, out: &mut dyn Write) -> anyhow::Result<()> {
         let load = self.rate * self.aht;
         let mut value = match self.figures() {
+            Figures::Truncated => bail!("{}", truncated_message()),
             Figures::Unstable(_) => json!({"model": self.model_name(), "load_erlangs": load, "agents": self.agents,
                 "unstable": true, "answer_within_s": self.within, "p_wait": 1.0, "service_level": 0.0,
                 "asa_s": null, "occupancy": 1.0, "mean_queue_length": null}),
@@ -332,6 +371,7 @@ impl LevelReport {
     fn text(&self, out: &mut dyn Write) -> anyhow::Result<()> {
         let load = self.rate * self.aht;
         let (level, queue_length, a) = match self.figures() {
+            Figures::Truncated => bail!("{}", truncated_message()),
             Figures::Unstable(unstable) => {
                 writeln!(out, "{unstable}")?;
                 return Ok(());
@@ -377,6 +417,8 @@ impl LevelReport {
 
 /// A staff level's figures under its model.
 enum Figures {
+    /// Erlang A whose steady-state queue is longer than the positions it sums.
+    Truncated,
     /// Erlang C at or above capacity: no steady state.
     Unstable(erlang::Unstable),
     /// Erlang C.
@@ -385,22 +427,33 @@ enum Figures {
     A(StaffLevel, erlang::ErlangA),
 }
 
-/// M/M/c/K: `agents` agents and `lines` trunk lines.
-fn finite_lines(
-    agents: u32,
-    lines: u32,
-    rate: f64,
-    aht: f64,
-    within: f64,
-    json: bool,
-    out: &mut dyn Write,
-) -> anyhow::Result<()> {
-    ensure!(agents >= 1, "--agents: must be at least 1");
+fn truncated_message() -> String {
+    format!(
+        "--patience: with this overload and patience the steady-state queue is longer than {} callers; Erlang A is \
+         not computed: add agents or shorten --patience",
+        erlang::MAX_POSITIONS
+    )
+}
+
+/// M/M/c/K: `--agents` agents and `lines` trunk lines.
+fn finite_lines(args: &QueueArgs, lines: u32, out: &mut dyn Write) -> anyhow::Result<()> {
+    let (rate, aht, load) = traffic(&args.traffic)?;
+    let within = args.answer_within;
+    let targets = queue_targets(args, None)?;
+    ensure!(
+        targets.is_empty(),
+        "--lines: evaluates one staff level; give --agents, not a target"
+    );
+    let Some(agents) = args.agents else {
+        bail!("--lines: give --agents too; M/M/c/K evaluates one staff level")
+    };
+    let agents = checked_agents(agents, load)?.max(1);
     ensure!(
         lines >= agents,
         "--lines: must be at least --agents ({agents}), got {lines}"
     );
-    ensure!(lines <= 10_000_000, "--lines: must be at most 10000000, got {lines}");
+    ensure!(lines <= MAX_LINES, "--lines: must be at most {MAX_LINES}, got {lines}");
+    let json = args.json;
     let m = erlang::mmck(agents, lines, rate, aht);
     if json {
         let value = json!({
@@ -499,12 +552,20 @@ fn classic_table(
 
 fn loss(args: LossArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let (_, _, load) = traffic(&args.traffic)?;
-    let target = share("--target-blocking", args.target_blocking, false)?;
+    let target = share(
+        "--target-blocking",
+        args.target_blocking,
+        Bound::Above(0.0),
+        Bound::AtMost(1.0),
+    )?;
     let lines = match (args.lines, target) {
-        (Some(n), _) => Some(n),
-        (None, Some(t)) => match lines_for_blocking(load, t, 10_000_000) {
+        (Some(n), _) => {
+            ensure!(n <= MAX_LINES, "--lines: must be at most {MAX_LINES}, got {n}");
+            Some(n)
+        }
+        (None, Some(t)) => match lines_for_blocking(load, t, MAX_LINES) {
             Some(n) => Some(n),
-            None => bail!("--target-blocking: {t} cannot be met with up to 10000000 lines"),
+            None => bail!("--target-blocking: {t} cannot be met with up to {MAX_LINES} lines, the most supported"),
         },
         (None, None) => None,
     };

@@ -15,7 +15,12 @@
 ///
 /// Reference: A. K. Erlang (1917); the recursion is in any queueing text, e.g. Gross & Harris, *Fundamentals of
 /// Queueing Theory*, section 2.6.
+///
+/// With no load nobody is blocked: `B(N, 0) = 0`, even for `N = 0`.
 pub fn erlang_b(lines: u32, load: f64) -> f64 {
+    if load == 0.0 {
+        return 0.0;
+    }
     let mut blocking = 1.0;
     for n in 1..=lines {
         blocking = load * blocking / (n as f64 + load * blocking);
@@ -25,10 +30,10 @@ pub fn erlang_b(lines: u32, load: f64) -> f64 {
 
 /// The fewest lines for which Erlang B blocking is at most `target`.
 ///
-/// Returns `None` if more than `max_lines` would be needed.
+/// Returns `None` if more than `max_lines` would be needed; `Some(0)` when there is no load.
 pub fn lines_for_blocking(load: f64, target: f64, max_lines: u32) -> Option<u32> {
     let mut blocking = 1.0;
-    if blocking <= target {
+    if load == 0.0 || blocking <= target {
         return Some(0);
     }
     for n in 1..=max_lines {

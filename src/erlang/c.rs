@@ -38,7 +38,8 @@ impl std::fmt::Display for Unstable {
 ///
 /// Assumes Poisson arrivals, exponential handle times, first-come-first-served, no abandonment and no blocking.
 /// `C(c, A) = c B(c, A) / (c - A (1 - B(c, A)))` with `B` from the stable Erlang B recursion, so it is accurate
-/// from one to tens of thousands of agents. Returns [`Unstable`] when `A >= c`.
+/// from one to tens of thousands of agents. Returns [`Unstable`] when `A >= c`, except that with no load any
+/// staff (even none) is stable: nobody waits, service level 1, ASA 0, occupancy 0.
 ///
 /// ```
 /// // 100 calls per 30 minutes, 180 s handle time, 14 agents.
@@ -52,6 +53,14 @@ impl std::fmt::Display for Unstable {
 pub fn erlang_c(agents: u32, calls_per_second: f64, aht: f64) -> Result<ErlangC, Unstable> {
     let load = calls_per_second * aht;
     let c = agents as f64;
+    if load == 0.0 {
+        return Ok(ErlangC {
+            load,
+            agents,
+            aht,
+            p_wait: 0.0,
+        });
+    }
     if agents == 0 || load >= c {
         return Err(Unstable { load, agents });
     }
@@ -78,16 +87,25 @@ impl ErlangC {
 
     /// Average speed of answer in seconds (mean wait of all calls, which are all answered): `C AHT / (c - A)`.
     pub fn asa(&self) -> f64 {
+        if self.p_wait == 0.0 {
+            return 0.0;
+        }
         self.p_wait / self.drain_rate()
     }
 
     /// Mean number of calls on hold: `C A / (c - A)`.
     pub fn mean_queue_length(&self) -> f64 {
+        if self.p_wait == 0.0 {
+            return 0.0;
+        }
         self.p_wait * self.load / (self.agents as f64 - self.load)
     }
 
-    /// Agent occupancy `A / c`.
+    /// Agent occupancy `A / c` (0 with no load).
     pub fn occupancy(&self) -> f64 {
+        if self.load == 0.0 {
+            return 0.0;
+        }
         self.load / self.agents as f64
     }
 

@@ -12,7 +12,7 @@ mod logsum;
 mod mmck;
 mod staffing;
 
-pub use a::{ErlangA, erlang_a};
+pub use a::{ErlangA, MAX_POSITIONS, erlang_a};
 pub use b::{erlang_b, lines_for_blocking};
 pub use c::{ErlangC, Unstable, erlang_c};
 pub use mmck::{Mmck, mmck};

@@ -5,8 +5,8 @@ use statrs::distribution::{Continuous, ContinuousCDF, Normal};
 use super::a::erlang_a;
 use super::c::erlang_c;
 
-/// Largest staff the solvers will consider.
-pub const MAX_AGENTS: u32 = 200_000;
+/// Largest staff the solvers will consider: the same limit as a scenario's agents.
+pub const MAX_AGENTS: u32 = crate::limits::MAX_AGENTS;
 
 /// Which queueing model staffing is computed with.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -57,7 +57,7 @@ pub struct StaffLevel {
     pub p_abandon: f64,
 }
 
-/// Evaluates a staff level; `None` when Erlang C is unstable.
+/// Evaluates a staff level; `None` when Erlang C is unstable or Erlang A's queue is truncated.
 pub fn evaluate(model: StaffingModel, agents: u32, calls_per_second: f64, aht: f64, within: f64) -> Option<StaffLevel> {
     match model {
         StaffingModel::ErlangC => {
@@ -73,6 +73,9 @@ pub fn evaluate(model: StaffingModel, agents: u32, calls_per_second: f64, aht: f
         }
         StaffingModel::ErlangA { patience } => {
             let a = erlang_a(agents, calls_per_second, aht, patience);
+            if a.truncated {
+                return None;
+            }
             Some(StaffLevel {
                 agents,
                 p_wait: a.p_wait,
@@ -103,7 +106,8 @@ fn meets_targets(model: StaffingModel, agents: u32, calls_per_second: f64, aht: 
         }),
         StaffingModel::ErlangA { patience } => {
             let a = erlang_a(agents, calls_per_second, aht, patience);
-            cheap_ok(a.asa, a.p_abandon, a.occupancy)
+            !a.truncated
+                && cheap_ok(a.asa, a.p_abandon, a.occupancy)
                 && targets
                     .service_level
                     .is_none_or(|(share, t)| a.service_level(t) >= share)
@@ -113,8 +117,12 @@ fn meets_targets(model: StaffingModel, agents: u32, calls_per_second: f64, aht: 
 
 /// The fewest agents meeting every target, or `None` if even [`MAX_AGENTS`] do not.
 ///
-/// Every figure improves with more agents, so the answer is found by doubling then bisection.
+/// Every figure improves with more agents, so the answer is found by doubling then bisection. With no calls the
+/// answer is 0 agents (nobody waits: service level 1).
 pub fn required_agents(model: StaffingModel, calls_per_second: f64, aht: f64, targets: &Targets) -> Option<u32> {
+    if calls_per_second == 0.0 {
+        return Some(0);
+    }
     let ok = |n: u32| meets_targets(model, n, calls_per_second, aht, targets);
     let load = calls_per_second * aht;
     let mut low = match model {

@@ -9,6 +9,7 @@ use std::fmt;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 
+use crate::limits::quote;
 use crate::routing::{AgentSelection, QueueDiscipline};
 use crate::time::parse_duration;
 
@@ -60,6 +61,27 @@ pub struct ScenarioFile {
     pub routing: RoutingFile,
     /// Sweep axes used by `callsim sweep` when none are given on the command line.
     pub sweep: Option<SweepFile>,
+}
+
+impl ScenarioFile {
+    /// Converts a TOML table (a scenario with a sweep's values written in) into the raw scenario; the error is
+    /// one line in the scenario file's words (`expected a whole number`, not `expected u32`).
+    pub fn from_table(table: toml::Table) -> Result<ScenarioFile, String> {
+        toml::Value::Table(table)
+            .try_into()
+            .map_err(|e: toml::de::Error| plain_type_words(e.message()))
+    }
+}
+
+/// A serde type complaint in the scenario's words: Rust type names replaced, one line, long quotes cut.
+pub fn plain_type_words(message: &str) -> String {
+    let message = message
+        .trim()
+        .replace('\n', " ")
+        .replace("expected u32", "expected a whole number of 0 or more")
+        .replace("expected u64", "expected a whole number of 0 or more")
+        .replace("expected f64", "expected a number");
+    quote(&message)
 }
 
 fn default_seed() -> u64 {
@@ -201,4 +223,26 @@ fn default_aging() -> f64 {
 pub struct SweepFile {
     /// Axes in the command-line syntax, e.g. `["agent_groups.agents.count=10:20", "routing.queue=fifo,priority"]`.
     pub vary: Vec<String>,
+}
+
+/// One line from a TOML error: the line number, the offending line's text and the parser's complaint.
+pub(super) fn describe_toml_error(error: &toml::de::Error, text: &str) -> String {
+    let message = plain_type_words(error.message());
+    match error.span() {
+        Some(span) => {
+            let line_number = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            let line = text.lines().nth(line_number - 1).unwrap_or("").trim();
+            // The table the line belongs to: the nearest `[...]` header above it.
+            let section = text
+                .lines()
+                .take(line_number - 1)
+                .map(str::trim)
+                .filter(|l| l.starts_with('['))
+                .last()
+                .map(|header| format!(" in {}", quote(header.split('#').next().unwrap_or(header).trim())))
+                .unwrap_or_default();
+            format!("line {line_number} (`{}`{section}): {message}", quote(line))
+        }
+        None => message,
+    }
 }

@@ -82,9 +82,13 @@ impl Grid {
             toml::from_str(text).map_err(|e| Error::scenario(label, e.message().replace('\n', " ")))?;
         let mut axes = Vec::new();
         for spec in specs {
-            let axis = Axis::parse(spec).map_err(|m| Error::input(format!("--vary {spec}"), m))?;
+            let axis =
+                Axis::parse(spec).map_err(|m| Error::input(format!("--vary {}", crate::limits::quote(spec)), m))?;
             if axes.iter().any(|a: &Axis| a.path == axis.path) {
-                return Err(Error::input(format!("--vary {spec}"), "this path is already varied"));
+                return Err(Error::input(
+                    format!("--vary {}", crate::limits::quote(spec)),
+                    "this path is already varied",
+                ));
             }
             axes.push(axis);
         }
@@ -110,21 +114,19 @@ impl Grid {
             }
             for (axis, &choice) in axes.iter().zip(&chosen) {
                 let value = axis.values[choice].clone();
-                let flag = format!("--vary {}={}", axis.path, value_text(&value));
+                let flag = crate::limits::quote(&format!("--vary {}={}", axis.path, value_text(&value)));
                 set_path(&mut table, &axis.path, value.clone()).map_err(|m| Error::input(&flag, m))?;
                 labels.push(value_text(&value));
             }
-            let at = format!(
+            let at = crate::limits::quote(&format!(
                 "--vary at {}",
                 axes.iter()
                     .zip(&labels)
                     .map(|(a, v)| format!("{}={v}", a.path))
                     .collect::<Vec<_>>()
                     .join(" ")
-            );
-            let raw: ScenarioFile = toml::Value::Table(table)
-                .try_into()
-                .map_err(|e: toml::de::Error| Error::input(&at, e.message().replace('\n', " ")))?;
+            ));
+            let raw = ScenarioFile::from_table(table).map_err(|m| Error::input(&at, m))?;
             let mut scenario = Scenario::from_file(raw, label).map_err(|e| Error::input(&at, e.to_string()))?;
             if let Some(r) = replications {
                 if !(1..=crate::limits::MAX_REPLICATIONS).contains(&r) {

@@ -236,7 +236,7 @@ fn erlang_bad_flags_exit_2_naming_the_flag() {
                 "--aht",
                 "3m",
                 "--max-occupancy",
-                "0.00001",
+                "0.000001",
             ],
             "cannot be met",
         ),
@@ -855,7 +855,10 @@ fn warnings_go_to_stderr_once_per_kind() {
     ]);
     assert!(!stdout(&output).contains("warning"));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let lines: Vec<&str> = stderr.lines().filter(|l| l.contains("warning")).collect();
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("warning") && l.contains("offered load"))
+        .collect();
     assert_eq!(lines.len(), 1, "one line per kind: {stderr}");
     assert!(
         lines[0].contains("3 points") && lines[0].contains("count=8") && lines[0].contains("count=10"),

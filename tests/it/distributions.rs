@@ -104,3 +104,73 @@ fn empirical_resamples_only_the_given_values() {
         assert!([10.0, 20.0, 95.0].contains(&x));
     }
 }
+
+/// Every family at the edges of what a scenario accepts: each sample is finite and non-negative, and the share
+/// of samples at or below the exact mean matches the exact CDF there (a binomial check inside 99.9% bounds, valid
+/// for heavy tails where the sample mean converges too slowly to test).
+#[test]
+fn extreme_parameters_sample_finite_values_with_the_right_law() {
+    use callsim::limits::{MAX_DURATION_S, MIN_CV};
+    use rand::SeedableRng;
+    const N: usize = 40_000;
+    let mut cases = Vec::new();
+    for mean in [1e-6, 1.0, MAX_DURATION_S] {
+        cases.push(DurationDistribution::exponential(mean).unwrap());
+        cases.push(DurationDistribution::constant(mean).unwrap());
+        cases.push(DurationDistribution::uniform(0.0, mean).unwrap());
+        for cv in [MIN_CV, 1.0, callsim::distribution::MAX_CV] {
+            cases.push(DurationDistribution::lognormal(mean, cv).unwrap());
+            cases.push(DurationDistribution::gamma(mean, cv).unwrap());
+        }
+        for k in [1, 1000] {
+            cases.push(DurationDistribution::erlang(mean, k).unwrap());
+        }
+        let (low, high) = callsim::distribution::WEIBULL_SHAPE_RANGE;
+        for shape in [low, 1.0, high] {
+            cases.push(DurationDistribution::weibull(mean, shape).unwrap());
+        }
+        cases.push(DurationDistribution::empirical(vec![0.0, mean]).unwrap());
+    }
+    for (index, dist) in cases.iter().enumerate() {
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(index as u64);
+        let samples: Vec<f64> = (0..N).map(|_| dist.sample(&mut rng)).collect();
+        assert!(
+            samples.iter().all(|x| x.is_finite() && *x >= 0.0),
+            "{} mean {} cv {}: a sample is not a finite duration",
+            dist.family(),
+            dist.mean(),
+            dist.cv()
+        );
+        let Some(p) = dist.cdf(dist.mean()) else { continue };
+        let share = samples.iter().filter(|&&x| x <= dist.mean()).count() as f64 / N as f64;
+        let bound = 3.3 * (p * (1.0 - p) / N as f64).sqrt() + 1e-3;
+        assert!(
+            (share - p).abs() <= bound,
+            "{} mean {} cv {}: {share} of samples at or below the mean, exact {p}",
+            dist.family(),
+            dist.mean(),
+            dist.cv()
+        );
+    }
+}
+
+/// Parameters that cannot be sampled are refused in the scenario's words, never with a sampler's raw text.
+#[test]
+fn unsampleable_parameters_are_refused_in_the_scenarios_words() {
+    for (result, words) in [
+        (DurationDistribution::gamma(60.0, 1e-155), "cv must be from"),
+        (DurationDistribution::gamma(60.0, 1e-300), "constant"),
+        (DurationDistribution::lognormal(60.0, 0.0), "cv must be from"),
+        (DurationDistribution::gamma(60.0, f64::INFINITY), "cv must be from"),
+        (DurationDistribution::exponential(1e300), "at most"),
+        (DurationDistribution::lognormal(f64::NAN, 1.0), "mean must be"),
+        (DurationDistribution::weibull(60.0, 0.01), "shape must be"),
+        (DurationDistribution::erlang(60.0, 0), "k must be"),
+        (DurationDistribution::uniform(0.0, 1e300), "uniform needs"),
+        (DurationDistribution::empirical(vec![1e300]), "values must"),
+        (DurationDistribution::empirical(vec![0.0, 0.0]), "values"),
+    ] {
+        let message = result.unwrap_err();
+        assert!(message.contains(words), "{message:?} does not say {words:?}");
+    }
+}

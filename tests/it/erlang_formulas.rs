@@ -232,3 +232,151 @@ fn square_root_staffing_is_close_to_the_exact_answer() {
         );
     }
 }
+
+#[test]
+fn no_traffic_needs_no_agents_and_everyone_is_answered_at_once() {
+    let c = erlang_c(0, 0.0, AHT).expect("no load is stable even with no agents");
+    assert_eq!(
+        (c.p_wait, c.service_level(20.0), c.asa(), c.occupancy()),
+        (0.0, 1.0, 0.0, 0.0)
+    );
+    assert_eq!(c.mean_queue_length(), 0.0);
+    let c5 = erlang_c(5, 0.0, AHT).unwrap();
+    assert_eq!((c5.service_level(20.0), c5.asa(), c5.occupancy()), (1.0, 0.0, 0.0));
+    let a = erlang_a(0, 0.0, AHT, 120.0);
+    assert_eq!(
+        (a.p_wait, a.p_abandon, a.service_level(20.0), a.asa, a.occupancy),
+        (0.0, 0.0, 1.0, 0.0, 0.0)
+    );
+    assert_eq!((erlang_b(0, 0.0), erlang_b(3, 0.0)), (0.0, 0.0));
+    assert_eq!(lines_for_blocking(0.0, 0.01, 100), Some(0));
+    let m = mmck(3, 6, 0.0, AHT);
+    assert_eq!(
+        (m.blocking, m.p_wait, m.mean_wait, m.service_level(20.0)),
+        (0.0, 0.0, 0.0, 1.0)
+    );
+    let targets = Targets {
+        service_level: Some((0.8, 20.0)),
+        asa: Some(10.0),
+        max_abandon: Some(0.05),
+        max_occupancy: Some(0.85),
+    };
+    assert_eq!(required_agents(StaffingModel::ErlangC, 0.0, AHT, &targets), Some(0));
+    assert_eq!(
+        required_agents(StaffingModel::ErlangA { patience: 120.0 }, 0.0, AHT, &targets),
+        Some(0)
+    );
+}
+
+/// The service level at an endless threshold is the share answered at all, `1 - P(abandon)`, an identity of the
+/// chain independent of the method; and it costs the same whatever the threshold or the patience.
+#[test]
+fn erlang_a_service_level_is_exact_and_cheap_at_extreme_thresholds_and_patience() {
+    let started = std::time::Instant::now();
+    for (agents, per_hour, aht, patience) in [
+        (43, 600.0, 240.0, 120.0),
+        (5, 100.0, 180.0, 1e-8),
+        (2, 30.0, 180.0, 1e9),
+        (1000, 20_000.0, 180.0, 300.0),
+        (10, 1000.0, 180.0, 60.0),
+    ] {
+        let a = erlang_a(agents, per_hour / 3600.0, aht, patience);
+        let mut previous = a.service_level(0.0);
+        close("SL(0)", previous, 1.0 - a.p_wait, 1e-15);
+        for t in [1e-3, 20.0, 3600.0, 3.6e8, 1e9] {
+            let sl = a.service_level(t);
+            assert!(sl >= previous - 1e-12 && sl <= 1.0, "SL({t}) = {sl} after {previous}");
+            previous = sl;
+        }
+        close("SL(endless)", a.service_level(1e9), 1.0 - a.p_abandon, 1e-9);
+    }
+    // Callers who hang up at once are answered only if an agent is free.
+    let hasty = erlang_a(5, 100.0 / 3600.0, 180.0, 1e-8);
+    close("hasty SL", hasty.service_level(20.0), 1.0 - hasty.p_wait, 1e-6);
+    let seconds = started.elapsed().as_secs_f64();
+    assert!(seconds < 5.0, "took {seconds:.1}s");
+}
+
+#[test]
+fn any_allowed_load_can_be_staffed_within_the_agent_limit() {
+    // 500,000 erlangs (the calculators allow up to 1,000,000) once said "cannot be met with up to 200000 agents".
+    let targets = Targets {
+        service_level: Some((0.8, 20.0)),
+        ..Targets::default()
+    };
+    let agents = required_agents(StaffingModel::ErlangC, 500_000.0 / AHT, AHT, &targets).unwrap();
+    assert!(agents > 500_000 && agents < 501_000, "{agents}");
+    assert_eq!(MAX_AGENTS, callsim::limits::MAX_AGENTS);
+    let c = erlang_c(agents, 500_000.0 / AHT, AHT).unwrap();
+    assert!(c.service_level(20.0) >= 0.8);
+    assert!(erlang_c(agents - 1, 500_000.0 / AHT, AHT).unwrap().service_level(20.0) < 0.8);
+}
+
+/// M/M/c/K against the naively summed birth-death chain, below, at and above `ρ = 1`.
+#[test]
+fn mmck_matches_direct_summation_of_the_chain() {
+    for (c, k, load) in [
+        (5u32, 8u32, 3.0f64),
+        (5, 8, 5.0),
+        (5, 8, 9.0),
+        (10, 200, 9.5),
+        (10, 200, 12.0),
+        (3, 3, 2.0),
+    ] {
+        let aht = 60.0;
+        let mut weights = vec![1.0f64];
+        for n in 1..=k as usize {
+            let served = n.min(c as usize) as f64;
+            weights.push(weights[n - 1] * load / served);
+        }
+        let total: f64 = weights.iter().sum();
+        let pi: Vec<f64> = weights.iter().map(|w| w / total).collect();
+        let m = mmck(c, k, load / aht, aht);
+        let what = format!("c {c}, K {k}, A {load}");
+        close(&format!("{what} blocking"), m.blocking, pi[k as usize], 1e-12);
+        let accepted = 1.0 - pi[k as usize];
+        let waiting: f64 = pi[c as usize..k as usize].iter().sum();
+        close(&format!("{what} p_wait"), m.p_wait, waiting / accepted, 1e-12);
+        let queue: f64 = (c as usize..=k as usize).map(|n| (n - c as usize) as f64 * pi[n]).sum();
+        close(&format!("{what} queue"), m.mean_queue_length, queue, 1e-10);
+        for t in [0.0, 5.0, 60.0, 600.0] {
+            // P(W <= t | finds n >= c) = P(Poisson(c t / aht) >= n - c + 1), summed directly.
+            let mean = c as f64 * t / aht;
+            let poisson_at_least = |m: usize| 1.0 - (0..m).map(|i| poisson(mean, i)).sum::<f64>();
+            let within: f64 = pi[..c as usize].iter().sum::<f64>()
+                + (c as usize..k as usize)
+                    .map(|n| pi[n] * poisson_at_least(n - c as usize + 1))
+                    .sum::<f64>();
+            close(&format!("{what} SL({t})"), m.service_level(t), within / accepted, 1e-10);
+        }
+    }
+}
+
+fn poisson(mean: f64, i: usize) -> f64 {
+    if mean == 0.0 {
+        return if i == 0 { 1.0 } else { 0.0 };
+    }
+    (-mean + i as f64 * mean.ln() - (1..=i).map(|x| (x as f64).ln()).sum::<f64>()).exp()
+}
+
+#[test]
+fn mmck_at_the_line_limit_is_cheap() {
+    let started = std::time::Instant::now();
+    let lines = callsim::limits::MAX_LINES;
+    for load in [40.0, 43.0, 50.0] {
+        let m = mmck(43, lines, load / 240.0, 240.0);
+        let sl = m.service_level(20.0);
+        assert!(
+            m.blocking.is_finite() && m.p_wait.is_finite() && sl.is_finite(),
+            "A {load}"
+        );
+        if load < 43.0 {
+            // Ten million lines are as good as infinitely many: Erlang C.
+            let c = erlang_c(43, load / 240.0, 240.0).unwrap();
+            close("p_wait", m.p_wait, c.p_wait, 1e-9);
+            close("SL", sl, c.service_level(20.0), 1e-9);
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    assert!(seconds < 2.0, "took {seconds:.2}s");
+}

@@ -82,13 +82,13 @@ fn cv_out_of_range_is_refused() {
     );
     assert_mentions(
         &error_of(&text),
-        &["call_types[general].service", "cv", "greater than 0"],
+        &["call_types[general].service", "cv", "must be from", "constant"],
     );
     let text = GOOD.replace(
         r#"distribution = "exponential", mean = "3m""#,
         r#"distribution = "gamma", mean = "3m", cv = 50"#,
     );
-    assert_mentions(&error_of(&text), &["cv", "at most"]);
+    assert_mentions(&error_of(&text), &["cv", "must be from", "to 20", "got 50"]);
 }
 
 #[test]
@@ -146,7 +146,7 @@ fn absurd_volumes_are_refused_before_simulating() {
     );
     assert_mentions(
         &error_of(&GOOD.replace("duration = \"8h\"", "duration = \"99999999h\"")),
-        &["horizon.duration"],
+        &["[horizon]", "duration", "longer than"],
     );
 }
 
@@ -167,4 +167,125 @@ fn overload_without_abandonment_is_a_warning_not_an_error() {
     let warnings = s.warnings();
     assert_eq!(warnings.len(), 1);
     assert!(warnings[0].to_string().contains("10.0 erlangs"));
+}
+
+#[test]
+fn a_call_type_named_total_is_refused() {
+    // `total` names the rows that add up every call type; a call type of that name made two identical rows.
+    for name in ["total", "Total", " total "] {
+        let text = GOOD.replace("name = \"general\"", &format!("name = \"{name}\""));
+        let text = text.replace("skills = [\"general\"]", &format!("skills = [\"{name}\"]"));
+        assert_mentions(&error_of(&text), &[".name", "reserved", "rename"]);
+    }
+}
+
+#[test]
+fn infinite_or_missing_rates_say_what_is_allowed() {
+    for value in ["inf", "nan", "0", "-5"] {
+        let message = error_of(&GOOD.replace("per_hour = 200", &format!("per_hour = {value}")));
+        assert_mentions(&message, &["arrivals.per_hour", "finite number", "greater than 0"]);
+    }
+    assert_mentions(
+        &error_of(&GOOD.replace("per_hour = 200 }", "per_hour = 200 }\npriority = inf")),
+        &["call_types[general].priority", "finite number", "inf"],
+    );
+}
+
+#[test]
+fn negative_and_endless_durations_say_so() {
+    assert_mentions(
+        &error_of(&GOOD.replace("mean = \"3m\"", "mean = \"-5m\"")),
+        &["-5m", "negative", "0s or more"],
+    );
+    assert_mentions(
+        &error_of(&GOOD.replace(
+            "warmup = \"1h\"",
+            "warmup = \"1h\"\n[service_level]\nanswer_within = \"1000000h\"",
+        )),
+        &["answer_within", "longer than", "1000000000s"],
+    );
+}
+
+#[test]
+fn lines_above_the_limit_are_refused() {
+    use callsim::limits::MAX_LINES;
+    for lines in [MAX_LINES as u64 + 1, 4_294_967_295] {
+        let message = error_of(&GOOD.replace("name = \"ok\"", &format!("name = \"ok\"\nlines = {lines}")));
+        assert_mentions(&message, &["lines", "at most", &MAX_LINES.to_string()]);
+    }
+    let at_limit = GOOD.replace("name = \"ok\"", &format!("name = \"ok\"\nlines = {MAX_LINES}"));
+    assert!(Scenario::from_toml_str(&at_limit, "ok.toml").is_ok());
+}
+
+#[test]
+fn agents_above_the_limit_are_refused() {
+    use callsim::limits::MAX_AGENTS;
+    assert_mentions(
+        &error_of(&GOOD.replace("count = 12", "count = 100000000")),
+        &["agent_groups[agents].count", "at most", &MAX_AGENTS.to_string()],
+    );
+    // Two groups within the limit each, over it together.
+    let half = MAX_AGENTS / 2 + 1;
+    let text = format!(
+        "{}\n[[agent_groups]]\nname = \"more\"\ncount = {half}\nskills = [\"general\"]\n",
+        GOOD.replace("count = 12", &format!("count = {half}"))
+    );
+    assert_mentions(&error_of(&text), &["agent_groups", "agents in all", "at most"]);
+}
+
+#[test]
+fn unsampleable_distributions_are_refused_in_the_scenarios_words() {
+    for cv in ["1e-155", "1e-300"] {
+        let text = GOOD.replace(
+            r#"distribution = "exponential", mean = "3m""#,
+            &format!(r#"distribution = "gamma", mean = "3m", cv = {cv}"#),
+        );
+        assert_mentions(
+            &error_of(&text),
+            &["call_types[general].service", "cv must be from", "constant"],
+        );
+    }
+}
+
+#[test]
+fn long_input_is_cut_when_quoted() {
+    let huge = "x".repeat(1_000_000);
+    for text in [
+        GOOD.replace("count = 12", &format!("count = 12 {huge}")),
+        GOOD.replace(r#"skills = ["general"]"#, &format!(r#"skills = ["{huge}"]"#)),
+        GOOD.replace("mean = \"3m\"", &format!("mean = \"{huge}\"")),
+        GOOD.replace("\"exponential\"", &format!("\"{huge}\"")),
+    ] {
+        let message = error_of(&text);
+        assert!(message.len() < 1_000, "{} bytes: {}", message.len(), &message[..300]);
+        assert!(message.contains('…'), "{message}");
+    }
+}
+
+#[test]
+fn the_files_own_sweep_list_is_checked_naming_sweep_vary() {
+    for (vary, words) in [
+        ("agent_groups.agents.count", &["sweep.vary[0]", "PATH=VALUES"][..]),
+        ("agent_groups.nobody.count=1:3", &["sweep.vary[0]", "nobody"][..]),
+        ("agent_groups.agents.count=0:inf", &["sweep.vary[0]", "finite"][..]),
+        ("routing.queue=fifo,fifo", &["sweep.vary[0]", "fifo", "twice"][..]),
+        ("routing.queue=fifo,lifo", &["sweep.vary[0]", "at lifo", "fifo"][..]),
+        (
+            "agent_groups.agents.count=10:12:0.5",
+            &["sweep.vary[0]", "at 10.0", "whole number"][..],
+        ),
+        (
+            "horizon.warmup=1h:9h:1h",
+            &["sweep.vary[0]", "at 28800s", "horizon.warmup"][..],
+        ),
+    ] {
+        let text = format!("{GOOD}\n[sweep]\nvary = [\"{vary}\"]\n");
+        assert_mentions(&error_of(&text), words);
+    }
+    let twice =
+        format!("{GOOD}\n[sweep]\nvary = [\"agent_groups.agents.count=10:12\", \"agent_groups.agents.count=13\"]\n");
+    assert_mentions(&error_of(&twice), &["sweep.vary[1]", "already varied"]);
+    let good =
+        format!("{GOOD}\n[sweep]\nvary = [\"agent_groups.agents.count=11:14\", \"routing.queue=fifo,priority\"]\n");
+    assert_eq!(Scenario::from_toml_str(&good, "ok.toml").unwrap().sweep.len(), 2);
 }
