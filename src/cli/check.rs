@@ -84,7 +84,7 @@ pub fn execute(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         s.lines.map_or(String::new(), |l| format!(", {l} lines"))
     )?;
     for warning in s.warnings() {
-        eprintln!("warning: {warning}");
+        super::warn(warning);
     }
     Ok(())
 }
