@@ -6,6 +6,7 @@
 mod allocations;
 mod cli;
 mod common;
+mod day_arrivals;
 mod distributions;
 mod erlang_formulas;
 mod golden;
