@@ -8,9 +8,11 @@
 //! - [`clock`]: `"HH:MM"` clock times and labels of instants (hours count on past midnight: `"25:00"`).
 //! - [`intervals`]: the day cut into planning intervals, and per-interval list checks.
 //! - [`arrivals`]: the exact piecewise-constant Poisson process and the day-level busyness factor.
+//! - [`forecast`]: forecast CSV files (calls per interval and call type).
 
 pub mod arrivals;
 pub mod clock;
+pub mod forecast;
 pub mod intervals;
 
 pub use clock::{ClockTime, DayClock};
