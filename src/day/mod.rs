@@ -9,11 +9,13 @@
 //! - [`intervals`]: the day cut into planning intervals, and per-interval list checks.
 //! - [`arrivals`]: the exact piecewise-constant Poisson process and the day-level busyness factor.
 //! - [`forecast`]: forecast CSV files (calls per interval and call type).
+//! - [`roster`]: agents on duty from shifts with breaks or a per-interval count, log-on/off changes, absenteeism.
 
 pub mod arrivals;
 pub mod clock;
 pub mod forecast;
 pub mod intervals;
+pub mod roster;
 
 pub use clock::{ClockTime, DayClock};
 pub use intervals::{Interval, Intervals};
