@@ -7,6 +7,7 @@ mod allocations;
 mod cli;
 mod common;
 mod day_arrivals;
+mod day_roster;
 mod distributions;
 mod erlang_formulas;
 mod golden;
