@@ -251,9 +251,7 @@ impl Roster {
     pub fn on_duty_mean(&self, intervals: &Intervals) -> Vec<f64> {
         let mut seconds = vec![0.0; intervals.len()];
         for span in self.spans.iter().flatten() {
-            for (total, interval) in seconds.iter_mut().zip(intervals.iter()) {
-                *total += (span.end.min(interval.end) - span.start.max(interval.start)).max(0.0);
-            }
+            intervals.split(span.start, span.end, |i, s| seconds[i] += s);
         }
         seconds
             .iter()
