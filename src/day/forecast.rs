@@ -2,9 +2,10 @@
 //!
 //! This module owns reading such a file into per-call-type, per-interval expected calls, and resolving its path
 //! relative to the scenario file. The columns are `interval_start` (a clock time `HH:MM`, see
-//! [`DayClock::offset_of`]: past midnight `"01:00"` or `"25:00"`), `call_type` (a name the scenario defines) and
-//! `calls` (expected calls in that interval, a number of at least 0); other columns are ignored, `#` starts a
-//! comment line, and blanks around values are trimmed. Intervals absent from the file have no calls.
+//! [`DayClock::offset_of`](crate::day::DayClock::offset_of): past midnight `"01:00"` or `"25:00"`), `call_type`
+//! (a name the scenario defines) and `calls` (expected calls in that interval, a number of at least 0); other
+//! columns are ignored, `#` starts a comment line, and blanks around values are trimmed. Intervals absent from the
+//! file have no calls.
 //!
 //! ```text
 //! interval_start,call_type,calls

@@ -87,7 +87,8 @@ fn constant_rates_reproduce_the_stationary_arrival_instants_bit_for_bit() {
 /// never lands in a zero-rate interval, and the day ends only when the draw exceeds what is left of `Λ`. With
 /// every rate scaled (busyness 1.3, cumulative intensity `Λ'`) the k-th caller uses the k-th draw, so it arrives
 /// where `Λ'` equals the baseline's `Λ` at its k-th caller (one draw per arrival, aligned); the busier day may
-/// have more callers after the baseline's last. 100 000 draws, deterministic checks (relative tolerance 1e-9 for rounding).
+/// have more callers after the baseline's last. 100 000 draws, deterministic checks (relative tolerance 1e-9 for
+/// rounding).
 #[test]
 fn each_arrival_spends_exactly_one_draw_of_cumulative_intensity() {
     let intervals = day(14.0, 3600.0);
