@@ -17,7 +17,7 @@
 //! Adjacent intervals with equal rates are merged into one segment at construction; within a segment the next
 //! instant is `now + e * mean_gap` with `mean_gap = 1 / rate` precomputed, the very formula of the stationary engine,
 //! so a constant rate reproduces its arrival instants bit for bit. Segments are built once (per scenario, and
-//! rescaled in place per day); `next_after` allocates nothing and finds the segment by binary search.
+//! rescaled in place per day); `next_after` allocates nothing and finds the segment from the previous answer's.
 
 use rand::Rng;
 use rand_distr::{Distribution, Gamma};
@@ -42,10 +42,12 @@ struct Segment {
 
 /// The arrival rate of one call type through a day: constant within each planning interval, times the day's
 /// busyness factor; zero after the horizon.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct PiecewiseRate {
     segments: Vec<Segment>,
     busyness: f64,
+    /// The segment of the last instant returned: where the next call almost always starts.
+    hint: usize,
 }
 
 impl PiecewiseRate {
@@ -81,6 +83,7 @@ impl PiecewiseRate {
         Ok(PiecewiseRate {
             segments,
             busyness: 1.0,
+            hint: 0,
         })
     }
 
@@ -145,20 +148,28 @@ impl PiecewiseRate {
     /// Exp(1): the `t` with `Λ(t) - Λ(now) = unit_exponential`, or `None` if that is at or after the horizon.
     ///
     /// Within `now`'s segment this is `now + unit_exponential * mean_gap`, the stationary engine's formula bit for
-    /// bit; past a boundary the rest of the draw carries into the next segment with a positive rate.
+    /// bit; past a boundary the rest of the draw carries into the next segment with a positive rate. The answer
+    /// depends only on `now` and the draw: `&mut self` only keeps the segment of the last answer as a hint, so a
+    /// day's arrivals asked in order find their segment in O(1) (any other `now` falls back to a binary search).
     #[inline]
-    pub fn next_after(&self, now: f64, unit_exponential: f64) -> Option<f64> {
+    pub fn next_after(&mut self, now: f64, unit_exponential: f64) -> Option<f64> {
         let mut at = now.max(0.0);
+        let mut index = match self.segments.get(self.hint) {
+            Some(s) if s.start <= at && at < s.end => self.hint,
+            _ => self.segment_at(at),
+        };
         let mut remaining = unit_exponential;
-        for segment in &self.segments[self.segment_at(at)..] {
+        while let Some(segment) = self.segments.get(index) {
             if segment.rate > 0.0 {
                 let candidate = at + remaining * segment.mean_gap;
                 if candidate < segment.end {
+                    self.hint = index;
                     return Some(candidate);
                 }
                 remaining = (remaining - (segment.end - at) * segment.rate).max(0.0);
             }
             at = segment.end;
+            index += 1;
         }
         None
     }
@@ -260,7 +271,7 @@ mod tests {
 
     #[test]
     fn a_draw_spans_boundaries_and_skips_zero_rate_intervals() {
-        let process = PiecewiseRate::new("f", "x", &[0.01, 0.0, 0.02], &hours(3)).unwrap();
+        let mut process = PiecewiseRate::new("f", "x", &[0.01, 0.0, 0.02], &hours(3)).unwrap();
         // 36 expected calls in the first hour; from 3000 s, 6 remain; a draw of 10 carries 4 into hour 3.
         let next = process.next_after(3000.0, 10.0).unwrap();
         assert!((next - (7200.0 + 4.0 / 0.02)).abs() < 1e-9, "{next}");
@@ -273,6 +284,20 @@ mod tests {
         assert!(process.next_after(3000.0, 6.0 + 71.999).is_some());
         assert_eq!(process.next_after(3.0 * 3600.0, 0.0), None);
         assert_eq!(process.next_after(f64::INFINITY, 1.0), None);
+    }
+
+    #[test]
+    fn the_answer_does_not_depend_on_the_previous_question() {
+        let rates = [0.01, 0.0, 0.02, 0.02, 0.005];
+        let mut asked_in_order = PiecewiseRate::new("f", "x", &rates, &hours(5)).unwrap();
+        let fresh = asked_in_order.clone();
+        for k in 0..2000 {
+            // Times jump forwards and backwards across every segment.
+            let now = ((k * 7919) % 18_000) as f64;
+            let draw = 0.1 + (k % 13) as f64 * 0.7;
+            let expected = fresh.clone().next_after(now, draw);
+            assert_eq!(asked_in_order.next_after(now, draw), expected, "now {now}, draw {draw}");
+        }
     }
 
     #[test]

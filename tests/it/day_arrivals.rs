@@ -26,7 +26,7 @@ fn per_second(per_hour: &[f64]) -> Vec<f64> {
 
 /// One day's arrival instants, as the engine would draw them (one Exp(1) draw per arrival, the last one past the
 /// horizon included), handed to `each`.
-fn simulate_day(process: &PiecewiseRate, rng: &mut Xoshiro256PlusPlus, mut each: impl FnMut(f64)) {
+fn simulate_day(process: &mut PiecewiseRate, rng: &mut Xoshiro256PlusPlus, mut each: impl FnMut(f64)) {
     let mut now = 0.0;
     loop {
         let draw: f64 = Exp1.sample(rng);
@@ -48,10 +48,10 @@ fn constant_rates_reproduce_the_stationary_arrival_instants_bit_for_bit() {
     let arrival_rate = per_hour / 3600.0; // as the scenario layer computes it
     let mean_gap = 1.0 / arrival_rate; // as the engine computes it
     let horizon = 13.0 * 3600.0;
-    let hourly = PiecewiseRate::new("t", "x", &[arrival_rate; 13], &day(13.0, 3600.0)).unwrap();
+    let mut hourly = PiecewiseRate::new("t", "x", &[arrival_rate; 13], &day(13.0, 3600.0)).unwrap();
     let mut quarter_hourly = PiecewiseRate::new("t", "x", &[arrival_rate; 52], &day(13.0, 900.0)).unwrap();
     quarter_hourly.set_busyness(1.0);
-    let single = PiecewiseRate::new("t", "x", &[arrival_rate], &day(13.0, 13.0 * 3600.0)).unwrap();
+    let mut single = PiecewiseRate::new("t", "x", &[arrival_rate], &day(13.0, 13.0 * 3600.0)).unwrap();
     let mut compared = 0;
     for seed in 0..200 {
         let mut old_rng = Xoshiro256PlusPlus::seed_from_u64(seed);
@@ -67,7 +67,7 @@ fn constant_rates_reproduce_the_stationary_arrival_instants_bit_for_bit() {
             old.push(next.seconds().to_bits());
             now = next;
         }
-        for process in [&hourly, &quarter_hourly, &single] {
+        for process in [&mut hourly, &mut quarter_hourly, &mut single] {
             let mut rng = new_rng.clone();
             let mut new = Vec::new();
             simulate_day(process, &mut rng, |t| new.push(t.to_bits()));
@@ -93,7 +93,7 @@ fn constant_rates_reproduce_the_stationary_arrival_instants_bit_for_bit() {
 fn each_arrival_spends_exactly_one_draw_of_cumulative_intensity() {
     let intervals = day(14.0, 3600.0);
     let rates = per_second(&PER_HOUR);
-    let process = PiecewiseRate::new("t", "x", &rates, &intervals).unwrap();
+    let mut process = PiecewiseRate::new("t", "x", &rates, &intervals).unwrap();
     let mut busier = process.clone();
     busier.set_busyness(1.3);
     let total = process.cumulative(intervals.horizon());
@@ -134,7 +134,7 @@ fn each_arrival_spends_exactly_one_draw_of_cumulative_intensity() {
 /// The means statistic X (chi-square with as many degrees of freedom as open intervals) and the variances z-score
 /// of `days` simulated days of `process`'s unscaled forecast (see the validation test below).
 pub(crate) fn interval_statistics(
-    process: &PiecewiseRate,
+    process: &mut PiecewiseRate,
     intervals: &Intervals,
     days: usize,
     seed: u64,
@@ -198,7 +198,7 @@ fn validation_interval_counts_match_poisson_means_and_variances() {
     let mean_critical = ChiSquared::new(13.0).unwrap().inverse_cdf(0.9995);
     let z_critical = 3.48;
 
-    let (x, z) = interval_statistics(&process, &intervals, DAYS, 2026);
+    let (x, z) = interval_statistics(&mut process.clone(), &intervals, DAYS, 2026);
     assert!(
         x <= mean_critical,
         "means: chi-square {x:.1} with 13 df above {mean_critical:.1}"
@@ -207,7 +207,7 @@ fn validation_interval_counts_match_poisson_means_and_variances() {
 
     let mut biased = process.clone();
     biased.set_busyness(1.02);
-    let (x, _) = interval_statistics(&biased, &intervals, DAYS, 2027);
+    let (x, _) = interval_statistics(&mut biased, &intervals, DAYS, 2027);
     assert!(
         x > mean_critical,
         "power: a 2% rate bias went unnoticed (chi-square {x:.1})"
