@@ -242,9 +242,25 @@ impl Roster {
             .count() as u32
     }
 
-    /// Agents on duty at the start of each interval.
+    /// Agents on duty at the start of each interval: those on at opening, then the [`Roster::changes`] replayed
+    /// in order, as the engine will (O(changes log changes + intervals)).
     pub fn on_duty_at_starts(&self, intervals: &Intervals) -> Vec<u32> {
-        intervals.iter().map(|i| self.on_duty_at(i.start)).collect()
+        let mut on = (0..self.agents()).filter(|&a| self.on_at_opening(a)).count() as u32;
+        let changes = self.changes();
+        let mut next = 0;
+        intervals
+            .iter()
+            .map(|interval| {
+                while let Some(change) = changes.get(next).filter(|c| c.time <= interval.start) {
+                    match change.kind {
+                        ChangeKind::LogOn => on += 1,
+                        ChangeKind::LogOff => on -= 1,
+                    }
+                    next += 1;
+                }
+                on
+            })
+            .collect()
     }
 
     /// The time-averaged number of agents on duty in each interval (agent-seconds on duty over its length).
