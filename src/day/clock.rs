@@ -12,9 +12,6 @@ use std::fmt;
 
 use crate::error::{Error, Result};
 
-/// Seconds in a day.
-pub const SECONDS_PER_DAY: f64 = 86_400.0;
-
 const MINUTES_PER_DAY: u32 = 24 * 60;
 
 /// A time of day to the minute, from 00:00 to 23:59 (or 24:00 as an end of day, see [`ClockTime::parse_end`]).
@@ -181,6 +178,11 @@ mod tests {
             assert_eq!(t.seconds(), f64::from(minutes) * 60.0);
         }
         assert_eq!(ClockTime::parse_end("f", "x", "24:00").unwrap().minutes(), 1440);
+        assert_eq!(
+            ClockTime::from_minutes(510),
+            Some(ClockTime::parse("f", "x", "08:30").unwrap())
+        );
+        assert_eq!(ClockTime::from_minutes(1441), None);
     }
 
     #[test]
