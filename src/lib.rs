@@ -9,6 +9,7 @@
 
 #![warn(missing_docs)]
 
+pub mod day;
 pub mod distribution;
 pub mod engine;
 pub mod erlang;

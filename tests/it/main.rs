@@ -6,6 +6,8 @@
 mod allocations;
 mod cli;
 mod common;
+mod day_arrivals;
+mod day_roster;
 mod distributions;
 mod erlang_cli;
 mod erlang_formulas;
