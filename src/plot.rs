@@ -138,23 +138,6 @@ impl LineChart {
     }
 }
 
-/// Grouped bars: one group per category (call type), one bar per variant.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BarPanel {
-    /// Panel title.
-    pub title: String,
-    /// Y axis label with unit.
-    pub y_label: String,
-    /// Categories along x.
-    pub categories: Vec<String>,
-    /// Variant names (legend).
-    pub variants: Vec<String>,
-    /// `values[variant][category] = (mean, 95% half-width)`.
-    pub values: Vec<Vec<(f64, f64)>>,
-    /// True when y is a share.
-    pub share: bool,
-}
-
 fn plot_error<E: std::fmt::Debug>(path: &Path) -> impl Fn(E) -> Error + '_ {
     move |e| Error::io(path, format!("cannot draw chart: {e:?}"))
 }
@@ -201,13 +184,6 @@ pub fn line_chart(chart: &LineChart, stem: &Path) -> Result<Vec<PathBuf>> {
     let chart = chart.thinned();
     let chart = chart.as_ref();
     write_both(stem, &|root| draw_lines(root, chart), &|root| draw_lines(root, chart))
-}
-
-/// Draws grouped bar panels side by side to `<stem>.svg` and `<stem>.png`; returns the files written.
-pub fn bar_chart(title: &str, panels: &[BarPanel], stem: &Path) -> Result<Vec<PathBuf>> {
-    write_both(stem, &|root| draw_bars(root, title, panels), &|root| {
-        draw_bars(root, title, panels)
-    })
 }
 
 fn scale(share: bool) -> f64 {
@@ -344,95 +320,6 @@ fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChar
         .draw()
         .map_err(e)?;
     root.present().map_err(e)
-}
-
-fn draw_bars<DB: DrawingBackend>(
-    root: DrawingArea<DB, Shift>,
-    title: &str,
-    panels: &[BarPanel],
-) -> std::result::Result<(), String> {
-    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("{e:?}");
-    root.fill(&WHITE).map_err(e)?;
-    let root = root.titled(title, ("sans-serif", TITLE_FONT)).map_err(e)?;
-    let areas = root.split_evenly((1, panels.len().max(1)));
-    for (panel, area) in panels.iter().zip(areas) {
-        let k = scale(panel.share);
-        let top = panel
-            .values
-            .iter()
-            .flatten()
-            .map(|(m, h)| (m + if h.is_finite() { *h } else { 0.0 }) * k)
-            .filter(|v| v.is_finite())
-            .fold(0.0f64, f64::max);
-        let y_max = if top <= 0.0 { 1.0 } else { top * 1.15 };
-        let categories = panel.categories.clone();
-        let n = categories.len().max(1) as f64;
-        let mut ctx = ChartBuilder::on(&area)
-            .caption(&panel.title, ("sans-serif", 20))
-            .margin(14)
-            .x_label_area_size(40)
-            .y_label_area_size(64)
-            .build_cartesian_2d(0.0..n, 0.0..y_max)
-            .map_err(e)?;
-        ctx.configure_mesh()
-            .disable_x_mesh()
-            .x_labels(categories.len() * 2 + 1)
-            .x_label_formatter(&|x| {
-                let centre = x - 0.5;
-                let i = centre.round();
-                if (centre - i).abs() < 1e-6 && i >= 0.0 {
-                    categories.get(i as usize).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
-            .y_desc(if panel.share {
-                format!("{} (%)", panel.y_label)
-            } else {
-                panel.y_label.clone()
-            })
-            .label_style(("sans-serif", LABEL_FONT))
-            .axis_desc_style(("sans-serif", 16))
-            .draw()
-            .map_err(e)?;
-        let variants = panel.variants.len().max(1) as f64;
-        let width = 0.8 / variants;
-        for (v, name) in panel.variants.iter().enumerate() {
-            let c = colour(v);
-            let bars: Vec<(f64, f64, f64)> = panel.values[v]
-                .iter()
-                .enumerate()
-                .filter(|(_, (m, _))| m.is_finite())
-                .map(|(cat, (m, h))| {
-                    (
-                        cat as f64 + 0.1 + v as f64 * width,
-                        m * k,
-                        if h.is_finite() { h * k } else { 0.0 },
-                    )
-                })
-                .collect();
-            ctx.draw_series(
-                bars.iter()
-                    .map(|&(x, y, _)| Rectangle::new([(x, 0.0), (x + width * 0.92, y)], c.filled())),
-            )
-            .map_err(e)?
-            .label(name)
-            .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], c.filled()));
-            ctx.draw_series(bars.iter().map(|&(x, y, h)| {
-                let mid = x + width * 0.46;
-                ErrorBar::new_vertical(mid, (y - h).max(0.0), y, y + h, BLACK.stroke_width(2), 8)
-            }))
-            .map_err(e)?;
-        }
-        ctx.configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .label_font(("sans-serif", 14))
-            .position(SeriesLabelPosition::UpperLeft)
-            .draw()
-            .map_err(e)?;
-    }
-    Ok(())
 }
 
 /// One variant's paired difference from the baseline in one category: the mean, its 95% interval and whether
