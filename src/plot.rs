@@ -1,5 +1,5 @@
 //! Charts a manager reads at a glance: lines with 95% confidence bands (from each point's `lo` to its `hi`), a
-//! target line, grouped bars with error whiskers, and paired differences around a zero line. Each chart is
+//! target line, and paired differences with error whiskers around a zero line. Each chart is
 //! written as SVG and PNG (with an embedded DejaVu Sans font, so no system font is needed), to a temporary file
 //! first and renamed into place.
 
