@@ -20,6 +20,18 @@ pub(crate) const CASES: &[(&str, fn(u64) -> Checks)] = &[
     ("two_priority_classes_follow_cobham", v::two_priority_classes_case),
     ("three_priority_classes_follow_cobham", v::three_priority_classes_case),
     ("littles_law_holds_for_the_agents", v::littles_law_case),
+    ("several_groups_serving_one_type_pool_like_one_group", |seed| {
+        v::pooled_groups_case(seed).0
+    }),
+    (
+        "erlang_a_service_level_at_other_thresholds",
+        v::erlang_a_thresholds_case,
+    ),
+    ("occupancy_counts_after_call_work", v::after_call_work_case),
+    (
+        "disjoint_groups_are_independent_erlang_c_queues",
+        v::disjoint_groups_case,
+    ),
 ];
 
 /// Pass rate over seeds, and power under a 2% mutation of the exact values, for every validation test; prints
@@ -27,7 +39,10 @@ pub(crate) const CASES: &[(&str, fn(u64) -> Checks)] = &[
 #[test]
 #[ignore = "calibration: minutes of CPU; run by hand when a validation test changes"]
 fn validation_tests_over_many_seeds() {
-    let seeds: u64 = std::env::var("CALLSIM_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(100);
+    let seeds: u64 = std::env::var("CALLSIM_SEEDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100);
     let filter = std::env::var("CALLSIM_CASES").unwrap_or_default();
     let mut worst: f64 = 1.0;
     for (name, case) in CASES.iter().filter(|(name, _)| name.contains(&filter)) {
@@ -82,5 +97,9 @@ fn validation_tests_over_many_seeds() {
         }
         worst = worst.min(passed as f64 / seeds as f64);
     }
-    assert!(worst >= 0.97, "a validation test passes for only {:.1}% of seeds", 100.0 * worst);
+    assert!(
+        worst >= 0.97,
+        "a validation test passes for only {:.1}% of seeds",
+        100.0 * worst
+    );
 }

@@ -144,7 +144,10 @@ impl Checks {
     /// Asserts that the mean of `per_replication` (one independent value per replication) is `exact`.
     pub fn mean(&mut self, what: &str, per_replication: impl IntoIterator<Item = f64>, exact: f64) -> &mut Checks {
         let values: Vec<f64> = per_replication.into_iter().collect();
-        assert!(values.iter().all(|x| x.is_finite()), "{what}: undefined in a replication");
+        assert!(
+            values.iter().all(|x| x.is_finite()),
+            "{what}: undefined in a replication"
+        );
         self.checks.push(Check {
             what: what.to_string(),
             kind: Kind::Mean(values),

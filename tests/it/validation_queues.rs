@@ -78,8 +78,16 @@ pub(crate) fn erlang_c_case(seed: u64) -> Checks {
     checks
         .mean("p_wait", total(&runs, Metric::PWait), exact.p_wait)
         .mean("asa", total(&runs, Metric::AsaS), exact.asa())
-        .mean("service level", total(&runs, Metric::ServiceLevel), exact.service_level(20.0))
-        .mean("queue length", total(&runs, Metric::MeanQueueLength), exact.mean_queue_length())
+        .mean(
+            "service level",
+            total(&runs, Metric::ServiceLevel),
+            exact.service_level(20.0),
+        )
+        .mean(
+            "queue length",
+            total(&runs, Metric::MeanQueueLength),
+            exact.mean_queue_length(),
+        )
         .mean("occupancy", total(&runs, Metric::Occupancy), exact.occupancy())
         .quantile(
             "wait p90",
@@ -106,7 +114,11 @@ pub(crate) fn erlang_c_tail_case(seed: u64) -> Checks {
     let runs = run_replications(&s, &|| {});
     let exact = erlang_c(12, 200.0 / 3600.0, 180.0).unwrap();
     let mut checks = Checks::new();
-    for (metric, p) in [(Metric::WaitP80S, 0.8), (Metric::WaitP95S, 0.95), (Metric::WaitP99S, 0.99)] {
+    for (metric, p) in [
+        (Metric::WaitP80S, 0.8),
+        (Metric::WaitP95S, 0.95),
+        (Metric::WaitP99S, 0.99),
+    ] {
         checks.quantile(
             metric.name(),
             runs.iter().map(|m| m.waits.last().unwrap()),
@@ -135,8 +147,16 @@ pub(crate) fn erlang_a_case(seed: u64) -> Checks {
         .mean("p_wait", total(&runs, Metric::PWait), exact.p_wait)
         .mean("mean wait of all", total(&runs, Metric::MeanWaitS), exact.mean_wait)
         .mean("asa", total(&runs, Metric::AsaS), exact.asa)
-        .mean("service level", total(&runs, Metric::ServiceLevel), exact.service_level(20.0))
-        .mean("queue length", total(&runs, Metric::MeanQueueLength), exact.mean_queue_length);
+        .mean(
+            "service level",
+            total(&runs, Metric::ServiceLevel),
+            exact.service_level(20.0),
+        )
+        .mean(
+            "queue length",
+            total(&runs, Metric::MeanQueueLength),
+            exact.mean_queue_length,
+        );
     checks
 }
 
@@ -176,7 +196,11 @@ pub(crate) fn mmck_case(seed: u64) -> Checks {
         .mean("blocking", total(&runs, Metric::BlockingRate), exact.blocking)
         .mean("p_wait", total(&runs, Metric::PWait), exact.p_wait)
         .mean("mean wait", total(&runs, Metric::MeanWaitS), exact.mean_wait)
-        .mean("service level", total(&runs, Metric::ServiceLevel), exact.service_level(20.0));
+        .mean(
+            "service level",
+            total(&runs, Metric::ServiceLevel),
+            exact.service_level(20.0),
+        );
     checks
 }
 
@@ -251,7 +275,7 @@ const TWO_CLASSES: [(&str, f64, f64); 2] = [("vip", 60.0, 5.0), ("regular", 140.
 
 /// Two priority classes (60 and 140 calls/h, 3 min) on 12 agents under strict priority.
 pub(crate) fn two_priority_classes_case(seed: u64) -> Checks {
-    let text = priority_classes(12, 3, &TWO_CLASSES, "priority", "longest-idle", 1000, 100);
+    let text = priority_classes(12, 3, &TWO_CLASSES, "priority", "longest-idle", 2000, 100);
     cobham_checks(&run_with_seed(&text, seed), 12, 3, &TWO_CLASSES)
 }
 
@@ -263,7 +287,10 @@ fn two_priority_classes_follow_cobham() {
     // The classes really differ: a priority bug that served FIFO would put both at the Erlang C ASA.
     let fifo = erlang_c(12, 200.0 / 3600.0, 180.0).unwrap().asa();
     for outcome in checks.outcomes(1.0) {
-        assert!(!(outcome.low..=outcome.high).contains(&fifo), "{outcome} looks FIFO ({fifo})");
+        assert!(
+            !(outcome.low..=outcome.high).contains(&fifo),
+            "{outcome} looks FIFO ({fifo})"
+        );
     }
 }
 
@@ -271,7 +298,7 @@ const THREE_CLASSES: [(&str, f64, f64); 3] = [("gold", 30.0, 3.0), ("silver", 60
 
 /// Three priority classes (30, 60, 75 calls/h, 4 min) on 13 agents under priority-aging with no aging.
 pub(crate) fn three_priority_classes_case(seed: u64) -> Checks {
-    let text = priority_classes(13, 4, &THREE_CLASSES, "priority-aging", "round-robin", 1000, 100);
+    let text = priority_classes(13, 4, &THREE_CLASSES, "priority-aging", "round-robin", 3000, 100);
     cobham_checks(&run_with_seed(&text, seed), 13, 4, &THREE_CLASSES)
 }
 
@@ -321,7 +348,11 @@ queue = "priority"
             let busy = m.call_types[index][Metric::Occupancy.index()] * agents * window;
             busy / (m.call_types[index][Metric::Answered.index()] * mean_service)
         });
-        checks.mean(&format!("{name}: busy time / (answered x mean handle time)"), ratio, 1.0);
+        checks.mean(
+            &format!("{name}: busy time / (answered x mean handle time)"),
+            ratio,
+            1.0,
+        );
     }
     checks
 }
@@ -333,4 +364,195 @@ queue = "priority"
 #[test]
 fn littles_law_holds_for_the_agents() {
     littles_law_case(5).assert_all();
+}
+
+/// One call type answered by two groups of 5 and 7 agents under skill-order agent selection.
+pub(crate) fn pooled_groups_case(seed: u64) -> (Checks, Vec<ReplicationMetrics>) {
+    let text = r#"
+name = "pooled"
+seed = 77
+replications = 2000
+[horizon]
+duration = "102h"
+warmup = "2h"
+[[call_types]]
+name = "only"
+arrivals = { per_hour = 200 }
+service = { distribution = "exponential", mean = "3m" }
+[[agent_groups]]
+name = "first"
+count = 5
+skills = ["only"]
+[[agent_groups]]
+name = "second"
+count = 7
+skills = ["only"]
+[routing]
+queue = "fifo"
+agent = "skill-order"
+"#;
+    let runs = run_with_seed(text, seed);
+    let exact = erlang_c(12, 200.0 / 3600.0, 180.0).unwrap();
+    let mut checks = Checks::new();
+    checks
+        .mean("p_wait", total(&runs, Metric::PWait), exact.p_wait)
+        .mean("asa", total(&runs, Metric::AsaS), exact.asa())
+        .mean("occupancy", total(&runs, Metric::Occupancy), exact.occupancy());
+    (checks, runs)
+}
+
+/// Specialists and generalists all answering one call type behave as one pool of 12: Erlang C's P(wait), ASA and
+/// occupancy. And skill-order fills the first group before the second: its occupancy is higher in every
+/// replication.
+#[test]
+fn several_groups_serving_one_type_pool_like_one_group() {
+    let (checks, runs) = pooled_groups_case(77);
+    checks.assert_all();
+    for (r, m) in runs.iter().enumerate() {
+        assert!(
+            m.groups[0].occupancy > m.groups[1].occupancy,
+            "replication {r}: first group {} not busier than second {}",
+            m.groups[0].occupancy,
+            m.groups[1].occupancy
+        );
+    }
+}
+
+/// Erlang A, 28 erlangs on 30 agents, patience 90 s: service level at 5 s and at 60 s (two runs, same seed).
+pub(crate) fn erlang_a_thresholds_case(seed: u64) -> Checks {
+    let patience = r#"patience = { distribution = "exponential", mean = "90s" }"#;
+    let mut s = scenario(&single_queue(30, 560.0, "3m", patience, "", 300, 50));
+    s.seed = seed;
+    let exact = erlang_a(30, 560.0 / 3600.0, 180.0, 90.0);
+    let mut checks = Checks::new();
+    for threshold in [5.0, 60.0] {
+        let mut with_threshold = s.clone();
+        with_threshold.answer_within = threshold;
+        let runs = run_replications(&with_threshold, &|| {});
+        checks.mean(
+            &format!("service level within {threshold}s"),
+            total(&runs, Metric::ServiceLevel),
+            exact.service_level(threshold),
+        );
+    }
+    checks
+}
+
+/// Erlang A's service level at thresholds other than the usual 20 s.
+#[test]
+fn erlang_a_service_level_at_other_thresholds() {
+    erlang_a_thresholds_case(2024).assert_all();
+}
+
+/// Two call types with after-call work (gamma talk 4 min + 30 s, lognormal talk 2 min + 1 min) on 14 agents.
+pub(crate) fn after_call_work_case(seed: u64) -> Checks {
+    let text = r#"
+name = "after-call work"
+seed = 31
+replications = 100
+[horizon]
+duration = "52h"
+warmup = "2h"
+[[call_types]]
+name = "sales"
+arrivals = { per_hour = 90 }
+service = { distribution = "gamma", mean = "4m", cv = 0.7 }
+after_call_work = "30s"
+[[call_types]]
+name = "support"
+arrivals = { per_hour = 120 }
+service = { distribution = "lognormal", mean = "2m", cv = 1.5 }
+after_call_work = "1m"
+[[agent_groups]]
+name = "agents"
+count = 14
+skills = ["sales", "support"]
+[routing]
+queue = "fifo"
+"#;
+    let runs = run_with_seed(text, seed);
+    // Nobody abandons and nothing is blocked, so every call keeps an agent busy for talk plus after-call work.
+    let sales = 90.0 / 3600.0 * (240.0 + 30.0) / 14.0;
+    let support = 120.0 / 3600.0 * (120.0 + 60.0) / 14.0;
+    let mut checks = Checks::new();
+    checks
+        .mean("sales occupancy", of_type(&runs, 0, Metric::Occupancy), sales)
+        .mean("support occupancy", of_type(&runs, 1, Metric::Occupancy), support)
+        .mean("total occupancy", total(&runs, Metric::Occupancy), sales + support)
+        .mean(
+            "group occupancy",
+            runs.iter().map(|m| m.groups[0].occupancy),
+            sales + support,
+        );
+    checks
+}
+
+/// Occupancy with after-call work is λ (E[S] + ACW) / c, per call type, in total and for the group.
+#[test]
+fn occupancy_counts_after_call_work() {
+    after_call_work_case(31).assert_all();
+}
+
+/// Two call types, each with its own group: 8 erlangs on 10 agents and 4 erlangs on 6.
+pub(crate) fn disjoint_groups_case(seed: u64) -> Checks {
+    let text = r#"
+name = "disjoint"
+seed = 12
+replications = 600
+[horizon]
+duration = "102h"
+warmup = "2h"
+[service_level]
+answer_within = "20s"
+[[call_types]]
+name = "a"
+arrivals = { per_hour = 160 }
+service = { distribution = "exponential", mean = "3m" }
+[[call_types]]
+name = "b"
+arrivals = { per_hour = 48 }
+service = { distribution = "exponential", mean = "5m" }
+[[agent_groups]]
+name = "for a"
+count = 10
+skills = ["a"]
+[[agent_groups]]
+name = "for b"
+count = 6
+skills = ["b"]
+[routing]
+queue = "fifo"
+agent = "round-robin"
+"#;
+    let runs = run_with_seed(text, seed);
+    let a = erlang_c(10, 160.0 / 3600.0, 180.0).unwrap();
+    let b = erlang_c(6, 48.0 / 3600.0, 300.0).unwrap();
+    let mut checks = Checks::new();
+    for (index, exact) in [(0, a), (1, b)] {
+        let name = ["a", "b"][index];
+        checks
+            .mean(
+                &format!("{name} p_wait"),
+                of_type(&runs, index, Metric::PWait),
+                exact.p_wait,
+            )
+            .mean(
+                &format!("{name} service level"),
+                of_type(&runs, index, Metric::ServiceLevel),
+                exact.service_level(20.0),
+            )
+            .mean(
+                &format!("{name}'s group occupancy"),
+                runs.iter().map(|m| m.groups[index].occupancy),
+                exact.occupancy(),
+            );
+    }
+    checks
+}
+
+/// Disjoint groups behave as independent Erlang C queues: each type's P(wait) and service level, and each group's
+/// occupancy, are its own Erlang C values.
+#[test]
+fn disjoint_groups_are_independent_erlang_c_queues() {
+    disjoint_groups_case(12).assert_all();
 }
