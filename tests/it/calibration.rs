@@ -10,8 +10,11 @@ use std::time::Instant;
 use crate::common::Checks;
 use crate::validation_queues as v;
 
+/// A validation test as a function of its seed: its name and the checks it would assert.
+type Case = (&'static str, fn(u64) -> Checks);
+
 /// Every validation test as a function of its seed.
-pub(crate) const CASES: &[(&str, fn(u64) -> Checks)] = &[
+const CASES: &[Case] = &[
     ("erlang_c_without_abandonment", v::erlang_c_case),
     ("erlang_c_tail_percentiles_over_many_short_days", v::erlang_c_tail_case),
     ("erlang_a_with_exponential_patience", v::erlang_a_case),
