@@ -58,6 +58,7 @@ fn validation_tests_over_many_seeds() {
         let mut outside_95: Vec<u32> = Vec::new();
         let mut names: Vec<String> = Vec::new();
         let mut half_widths: Vec<f64> = Vec::new();
+        let mut relative_errors: Vec<f64> = Vec::new();
         for seed in 1..=seeds {
             let checks = case(seed);
             if seed == 1 {
@@ -72,6 +73,7 @@ fn validation_tests_over_many_seeds() {
                 single_fail_down = vec![0; names.len()];
                 outside_95 = vec![0; names.len()];
                 half_widths = vec![0.0; names.len()];
+                relative_errors = vec![0.0; names.len()];
             }
             passed += base.iter().all(|o| o.passes()) as u32;
             passed_up += up.iter().all(|o| o.passes()) as u32;
@@ -79,6 +81,7 @@ fn validation_tests_over_many_seeds() {
             for (i, o) in base.iter().enumerate() {
                 outside_95[i] += (o.t.abs() > 1.96) as u32;
                 half_widths[i] += o.relative_half_width / seeds as f64;
+                relative_errors[i] += (o.estimate / o.target - 1.0) / seeds as f64;
                 single_fail_up[i] += !up[i].passes() as u32;
                 single_fail_down[i] += !down[i].passes() as u32;
             }
@@ -90,9 +93,10 @@ fn validation_tests_over_many_seeds() {
         );
         for (i, what) in names.iter().enumerate() {
             println!(
-                "  {what}: mean half-width {:.2}%; fails alone at x1.02 for {}/{seeds}, at x0.98 for {}/{seeds}; \
+                "  {what}: mean half-width {:.2}%, mean relative error {:+.3}%; fails alone at x1.02 for {}/{seeds}, at x0.98 for {}/{seeds}; \
                  |t| > 1.96 for {}/{seeds}",
                 100.0 * half_widths[i],
+                100.0 * relative_errors[i],
                 single_fail_up[i],
                 single_fail_down[i],
                 outside_95[i]

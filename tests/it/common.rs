@@ -8,9 +8,10 @@
 
 #![allow(dead_code)]
 
+use std::sync::Arc;
+
 use callsim::scenario::Scenario;
 use callsim::stats::WaitHistogram;
-use callsim::stats::histogram::pooled_quantile;
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
 /// Parses scenario text, panicking with the error on failure (tests only).
@@ -68,12 +69,49 @@ fn mean_and_sd(values: &[f64]) -> (f64, f64) {
     (mean, var.sqrt())
 }
 
+/// Scale factors of the exact value at which a check can be evaluated: the exact value itself and a bias of 2%
+/// either way (the calibration's mutation). Percentile checks precompute their tallies at these points.
+pub const SCALES: [f64; 3] = [1.0, 1.02, 0.98];
+
+/// One replication's contribution to a percentile check: its number of answered calls and, at each of the
+/// points `exact x scale x (1 -/+ resolution)` for the scales in [`SCALES`], how many of them waited at most that
+/// long (by bucket midpoint).
+#[derive(Debug, Clone, Copy)]
+pub struct QuantileRow {
+    calls: f64,
+    at_most: [f64; 6],
+}
+
+/// The points at which a percentile check reads each replication's distribution: for each scale in [`SCALES`],
+/// the scaled exact value minus and plus the histogram's resolution.
+fn quantile_points(exact: f64) -> [f64; 6] {
+    let mut points = [0.0; 6];
+    for (i, scale) in SCALES.iter().enumerate() {
+        let x = exact * scale;
+        let widen = (x * HISTOGRAM_RESOLUTION).max(HISTOGRAM_FLOOR_S);
+        points[2 * i] = x - widen;
+        points[2 * i + 1] = x + widen;
+    }
+    points
+}
+
+/// A replication's row for a percentile check whose exact value is `exact` (see [`Checks::quantile`]).
+pub fn quantile_row(h: &WaitHistogram, exact: f64) -> QuantileRow {
+    let calls = h.count() as f64;
+    let at_most = quantile_points(exact).map(|x| if calls > 0.0 { calls * histogram_cdf(h, x) } else { 0.0 });
+    QuantileRow { calls, at_most }
+}
+
 #[derive(Debug, Clone)]
 enum Kind {
     /// One value per replication; the estimate is their mean.
     Mean(Vec<f64>),
-    /// One wait histogram per replication; the estimate is the pooled `p`-quantile.
-    Quantile { p: f64, histograms: Vec<WaitHistogram> },
+    /// One row per replication and the waits of all replications merged.
+    Quantile {
+        p: f64,
+        rows: Vec<QuantileRow>,
+        merged: Arc<WaitHistogram>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -102,12 +140,14 @@ pub struct Outcome {
     pub relative_half_width: f64,
     /// Chance that a bias of 2% in this quantity fails this assertion (normal approximation; means only).
     pub power_2pct: f64,
+    /// Whether the assertion holds.
+    pub pass: bool,
 }
 
 impl Outcome {
-    /// True when the interval covers the target.
+    /// True when the assertion holds: the interval covers the target.
     pub fn passes(&self) -> bool {
-        self.low <= self.target && self.target <= self.high
+        self.pass
     }
 }
 
@@ -156,21 +196,30 @@ impl Checks {
         self
     }
 
-    /// Asserts that the pooled `p`-quantile of the histograms (one per replication, pooled as the summary pools
-    /// them) is `exact`. The interval inverts a simultaneous t-interval on the replication-averaged distribution
-    /// function at the estimate, then is widened by the histogram's resolution (0.4% or 0.5 ms).
-    pub fn quantile<'a>(
+    /// Asserts that the `p`-quantile of the waits of all replications together is `exact`: every call weighs the
+    /// same, as in the stationary distribution. `rows` come from [`quantile_row`] (one per replication, with the
+    /// same `exact`) and `merged` is every replication's histogram merged. The test is on the distribution function
+    /// at the exact value: the share of calls that waited at most `exact` (a ratio estimator over replications,
+    /// standard error by the delta method) must be `p` within a simultaneous t-interval, read at `exact` widened
+    /// by the histogram's resolution (0.4% or 0.5 ms) on the side that favours the simulator. The interval printed
+    /// for the percentile itself inverts the same half-width through the merged histogram.
+    ///
+    /// The summary's pooled percentiles weigh replications equally instead, which differs from this when
+    /// replications are short (see `validation_queues::summary_percentiles_weigh_calls_not_days`).
+    pub fn quantile(
         &mut self,
         what: &str,
-        histograms: impl IntoIterator<Item = &'a WaitHistogram>,
         p: f64,
         exact: f64,
+        rows: Vec<QuantileRow>,
+        merged: &Arc<WaitHistogram>,
     ) -> &mut Checks {
         self.checks.push(Check {
             what: what.to_string(),
             kind: Kind::Quantile {
                 p,
-                histograms: histograms.into_iter().cloned().collect(),
+                rows,
+                merged: Arc::clone(merged),
             },
             exact,
         });
@@ -218,19 +267,32 @@ impl Checks {
                             t: (mean - target) / se,
                             relative_half_width: half / check.exact.abs(),
                             power_2pct: power,
+                            pass: (mean - target).abs() <= half,
                         }
                     }
-                    Kind::Quantile { p, histograms } => {
-                        let used: Vec<&WaitHistogram> = histograms.iter().filter(|h| h.count() > 0).collect();
-                        let n = used.len();
-                        let estimate = pooled_quantile(&used, *p).value();
-                        let at_estimate: Vec<f64> = used.iter().map(|h| histogram_cdf(h, estimate)).collect();
-                        let (_, sd) = mean_and_sd(&at_estimate);
-                        let delta = t_simultaneous(k, n) * sd / (n as f64).sqrt();
-                        let bound = |level: f64| pooled_quantile(&used, level.clamp(1e-9, 1.0)).value();
+                    Kind::Quantile { p, rows, merged } => {
+                        let scale_index = SCALES
+                            .iter()
+                            .position(|&x| x == scale)
+                            .expect("percentile checks are evaluated only at the scales in SCALES");
+                        let n = rows.len() as f64;
+                        let calls: f64 = rows.iter().map(|r| r.calls).sum();
+                        let t = t_simultaneous(k, rows.len());
+                        // Share of calls at most `point` with its simultaneous half-width.
+                        let share_at = |point: usize| {
+                            let share = rows.iter().map(|r| r.at_most[point]).sum::<f64>() / calls;
+                            let squares: f64 = rows.iter().map(|r| (r.at_most[point] - share * r.calls).powi(2)).sum();
+                            let se = (squares / (n * (n - 1.0))).sqrt() / (calls / n);
+                            (share, t * se)
+                        };
+                        let (below, half_below) = share_at(2 * scale_index);
+                        let (above, half_above) = share_at(2 * scale_index + 1);
+                        let pass = below - half_below <= *p && *p <= above + half_above;
+                        let half = half_below.max(half_above);
+                        let estimate = merged.quantile(*p);
                         let widen = |x: f64| (x * HISTOGRAM_RESOLUTION).max(HISTOGRAM_FLOOR_S);
-                        let low = bound(*p - delta);
-                        let high = bound(*p + delta);
+                        let low = merged.quantile((*p - half).max(1e-9));
+                        let high = merged.quantile((*p + half).min(1.0));
                         let (low, high) = (low - widen(low), high + widen(high));
                         Outcome {
                             what: check.what.clone(),
@@ -241,6 +303,7 @@ impl Checks {
                             t: f64::NAN,
                             relative_half_width: (high - low) / 2.0 / check.exact.abs(),
                             power_2pct: f64::NAN,
+                            pass,
                         }
                     }
                 }

@@ -9,10 +9,13 @@
 //! of every assertion.
 
 use callsim::erlang::{erlang_a, erlang_c, mmck};
-use callsim::run::run_replications;
-use callsim::stats::{Metric, ReplicationMetrics};
+use std::sync::Arc;
 
-use crate::common::{Checks, scenario};
+use callsim::run::{run_replications, simulate_replication};
+use callsim::stats::{Metric, ReplicationMetrics, WaitHistogram};
+use rayon::prelude::*;
+
+use crate::common::{Checks, QuantileRow, quantile_row, scenario};
 
 /// One exponential call type on one pool, FIFO: `per_hour` calls, handle time `aht`, `extra` lines in the call
 /// type (patience), `lines` at the top level (trunk lines). Sized by `replications` x `hours` after a 2 h warm-up.
@@ -65,6 +68,18 @@ fn total(runs: &[ReplicationMetrics], metric: Metric) -> impl Iterator<Item = f6
     runs.iter().map(move |m| m.total[metric.index()])
 }
 
+/// A replication's histogram of all answered waits (the last of its histograms).
+fn total_waits(m: &ReplicationMetrics) -> &WaitHistogram {
+    m.waits.last().expect("a total histogram")
+}
+
+/// The histograms merged into one.
+fn merged<'a>(histograms: impl IntoIterator<Item = &'a WaitHistogram>) -> WaitHistogram {
+    let mut all = WaitHistogram::new();
+    histograms.into_iter().for_each(|h| all.merge(h));
+    all
+}
+
 /// Call type `index`'s value of `metric` in every replication.
 fn of_type(runs: &[ReplicationMetrics], index: usize, metric: Metric) -> impl Iterator<Item = f64> + '_ {
     runs.iter().map(move |m| m.call_types[index][metric.index()])
@@ -72,7 +87,7 @@ fn of_type(runs: &[ReplicationMetrics], index: usize, metric: Metric) -> impl It
 
 /// Erlang C, 10 erlangs on 12 agents (P(wait) = 0.449): a heavily loaded queue.
 pub(crate) fn erlang_c_case(seed: u64) -> Checks {
-    let runs = run_with_seed(&single_queue(12, 200.0, "3m", "", "", 2000, 100), seed);
+    let runs = run_with_seed(&single_queue(12, 200.0, "3m", "", "", 3000, 100), seed);
     let exact = erlang_c(12, 200.0 / 3600.0, 180.0).unwrap();
     let mut checks = Checks::new();
     checks
@@ -91,9 +106,12 @@ pub(crate) fn erlang_c_case(seed: u64) -> Checks {
         .mean("occupancy", total(&runs, Metric::Occupancy), exact.occupancy())
         .quantile(
             "wait p90",
-            runs.iter().map(|m| m.waits.last().unwrap()),
             0.9,
             exact.wait_quantile(0.9),
+            runs.iter()
+                .map(|m| quantile_row(total_waits(m), exact.wait_quantile(0.9)))
+                .collect(),
+            &Arc::new(merged(runs.iter().map(total_waits))),
         );
     checks
 }
@@ -105,26 +123,44 @@ fn erlang_c_without_abandonment() {
     erlang_c_case(2024).assert_all();
 }
 
-/// Erlang C over many eight-hour days: pooled tail percentiles against the stationary quantiles.
+/// Erlang C over many eight-hour days (after a 2 h warm-up): pooled tail percentiles against the stationary
+/// quantiles. Only each day's histogram of all waits is kept (about 15 KiB a day).
 pub(crate) fn erlang_c_tail_case(seed: u64) -> Checks {
-    let mut s = scenario(&single_queue(12, 200.0, "3m", "", "", 12000, 6));
+    let mut s = scenario(&single_queue(12, 200.0, "3m", "", "", 36000, 8));
     s.seed = seed;
-    s.horizon = 8.0 * 3600.0;
-    s.warmup = 3600.0;
-    let runs = run_replications(&s, &|| {});
     let exact = erlang_c(12, 200.0 / 3600.0, 180.0).unwrap();
-    let mut checks = Checks::new();
-    for (metric, p) in [
+    let levels = [
         (Metric::WaitP80S, 0.8),
         (Metric::WaitP95S, 0.95),
         (Metric::WaitP99S, 0.99),
-    ] {
-        checks.quantile(
-            metric.name(),
-            runs.iter().map(|m| m.waits.last().unwrap()),
-            p,
-            exact.wait_quantile(p),
-        );
+    ];
+    // Days are simulated in chunks and each is reduced to its rows and merged at once, so memory does not grow
+    // with the number of days; rows stay in replication order (sums are then the same on any thread count).
+    let mut rows: Vec<Vec<QuantileRow>> = vec![Vec::new(); levels.len()];
+    let mut all = WaitHistogram::new();
+    let days: Vec<u32> = (0..s.replications).collect();
+    for chunk in days.chunks(1000) {
+        let done: Vec<(Vec<QuantileRow>, WaitHistogram)> = chunk
+            .par_iter()
+            .map(|&r| {
+                let mut metrics = simulate_replication(&s, r);
+                let waits = metrics.waits.pop().expect("a total histogram");
+                let day_rows = levels
+                    .iter()
+                    .map(|&(_, p)| quantile_row(&waits, exact.wait_quantile(p)))
+                    .collect();
+                (day_rows, waits)
+            })
+            .collect();
+        for (day_rows, waits) in done {
+            rows.iter_mut().zip(day_rows).for_each(|(level, row)| level.push(row));
+            all.merge(&waits);
+        }
+    }
+    let all = Arc::new(all);
+    let mut checks = Checks::new();
+    for ((metric, p), rows) in levels.into_iter().zip(rows) {
+        checks.quantile(metric.name(), p, exact.wait_quantile(p), rows, &all);
     }
     checks
 }
