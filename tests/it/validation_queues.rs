@@ -592,3 +592,28 @@ agent = "round-robin"
 fn disjoint_groups_are_independent_erlang_c_queues() {
     disjoint_groups_case(12).assert_all();
 }
+
+/// The summary's percentiles over many short days should be the stationary (call-weighted) percentiles: here the
+/// 80th and 95th percentiles of the wait over 4,000 two-hour days (after a 2 h warm-up) at 10 erlangs on 12
+/// agents, compared with the same days' waits merged into one histogram, must agree within the resolution of
+/// the two histogram readings (2 x 0.4%). They do not today: `pooled_quantile` averages each day's distribution
+/// function with equal weights, and busy days (more calls, longer waits) then count for less than their calls,
+/// so the summary's p80 is about 2% low here (71.42 s against 72.96 s; Erlang C says 72.86 s), about 0.6% for
+/// eight-hour days, and under 0.1% for 100 h replications.
+#[test]
+#[ignore = "waits for src/stats/histogram.rs to weigh replications by their calls in pooled_quantiles"]
+fn summary_percentiles_weigh_calls_not_days() {
+    let s = scenario(&single_queue(12, 200.0, "3m", "", "", 4000, 2));
+    let runs = run_replications(&s, &|| {});
+    let summary = callsim::stats::Summary::from_replications(&s, &runs);
+    let calls = merged(runs.iter().map(total_waits));
+    for (metric, p) in [(Metric::WaitP80S, 0.8), (Metric::WaitP95S, 0.95)] {
+        let pooled = summary.total[metric.index()].value();
+        let call_weighted = calls.quantile(p);
+        assert!(
+            (pooled / call_weighted - 1.0).abs() <= 2.0 * crate::common::HISTOGRAM_RESOLUTION,
+            "{}: summary {pooled} s, all calls together {call_weighted} s",
+            metric.name()
+        );
+    }
+}
