@@ -337,3 +337,34 @@ impl Checks {
         self.outcomes(1.0).iter().map(|o| format!("  {o}\n")).collect()
     }
 }
+
+/// The simultaneous quantile is Student's t at `1 - 0.001 / (2k)`: 3.29 for one assertion with many replications
+/// (the normal's 99.95% point), 3.76 for six, and wider with few replications (5.29 for two from ten).
+#[test]
+fn simultaneous_t_quantiles() {
+    assert!((t_simultaneous(1, 100_000) - 3.2905).abs() < 1e-3);
+    assert!((t_simultaneous(6, 100_000) - 3.7650).abs() < 1e-3);
+    assert!((t_simultaneous(2, 10) - 5.2907).abs() < 1e-3);
+}
+
+/// `histogram_cdf` counts the values whose bucket midpoint is at most `x`, exactly, by bisection on the rank.
+#[test]
+fn histogram_cdf_counts_values_at_most_x() {
+    let mut h = WaitHistogram::new();
+    for i in 0..1000 {
+        h.record(i as f64 * 0.37); // 0 to 369.63 s
+    }
+    for x in [0.0, 0.2, 1.0, 50.0, 123.4, 369.0, 400.0] {
+        // Each value's midpoint is within the resolution of the value: count with it, away from the edges.
+        let direct = (0..1000).filter(|&i| i as f64 * 0.37 <= x * (1.0 - 0.005)).count();
+        let upper = (0..1000)
+            .filter(|&i| i as f64 * 0.37 <= x * (1.0 + 0.005) + 0.001)
+            .count();
+        let counted = histogram_cdf(&h, x) * 1000.0;
+        assert!(
+            direct as f64 <= counted + 1e-9 && counted <= upper as f64 + 1e-9,
+            "x = {x}: counted {counted}, expected between {direct} and {upper}"
+        );
+    }
+    assert!(histogram_cdf(&WaitHistogram::new(), 1.0).is_nan());
+}
