@@ -196,9 +196,10 @@ pub(crate) fn erlang_c_tail_case(seed: u64) -> Checks {
 /// weighs days equally and is about 0.6% low for days this short (see `summary_percentiles_weigh_calls_not_days`).
 ///
 /// Sizing: 36,000 days of 8 h after a 2 h warm-up, reduced day by day (30 MB). False-alarm rate <= 0.1%
-/// (Bonferroni over k = 3 assertions). Half-widths, including the 0.4% resolution: 1.45% (p80), 1.45% (p95),
-/// 1.8% (p99): a 2% bias in p80 or p95 fails nearly always, in p99 about half the time (a 3% bias nearly
-/// always). A tail percentile moves the distribution function little, so p99 would need three times the days.
+/// (Bonferroni over k = 3 assertions). Half-widths, including the 0.4% resolution: 1.4% (p80), 1.4% (p95),
+/// 1.7% (p99). A 2% bias in p80 or p95 fails for 30 seeds in 30; in p99 for about 2 seeds in 3 (a 3% bias
+/// always, by the normal approximation). A tail percentile moves the distribution function little, so catching
+/// 2% in p99 reliably would take three times the days.
 #[test]
 fn erlang_c_tail_percentiles_over_many_short_days() {
     erlang_c_tail_case(2024).assert_all();
