@@ -4,6 +4,7 @@
 //! seeded output; the rest test behaviour and errors.
 
 mod allocations;
+mod calibration;
 mod cli;
 mod common;
 mod day_arrivals;
