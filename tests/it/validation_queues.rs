@@ -192,8 +192,8 @@ pub(crate) fn erlang_c_tail_case(seed: u64) -> Checks {
 /// Eight-hour days at high load differ a lot from one another; percentiles pooled over days must still match the
 /// stationary Erlang C quantiles (an average of daily 99th percentiles falls about 22% short here: 268 s against
 /// 342 s).
-/// The quantity tested is the call-weighted percentile (all days' calls together); the summary's own pooling
-/// weighs days equally and is about 0.6% low for days this short (see `summary_percentiles_weigh_calls_not_days`).
+/// The quantity tested is the call-weighted percentile (all days' calls together), which the summary's pooling
+/// also estimates (see `summary_percentiles_weigh_calls_not_days`).
 ///
 /// Sizing: 36,000 days of 8 h after a 2 h warm-up, reduced day by day (30 MB). False-alarm rate <= 0.1%
 /// (Bonferroni over k = 3 assertions). Half-widths, including the 0.4% resolution: 1.4% (p80), 1.4% (p95),
@@ -663,12 +663,11 @@ fn disjoint_groups_are_independent_erlang_c_queues() {
 /// The summary's percentiles over many short days should be the stationary (call-weighted) percentiles: here the
 /// 80th and 95th percentiles of the wait over 4,000 two-hour days (after a 2 h warm-up) at 10 erlangs on 12
 /// agents, compared with the same days' waits merged into one histogram, must agree within the resolution of
-/// the two histogram readings (2 x 0.4%). They do not today: `pooled_quantile` averages each day's distribution
-/// function with equal weights, and busy days (more calls, longer waits) then count for less than their calls,
-/// so the summary's p80 is about 2% low here (71.42 s against 72.96 s; Erlang C says 72.86 s), about 0.6% for
-/// eight-hour days, and under 0.1% for 100 h replications.
+/// the two histogram readings (2 x 0.4%). A regression guard: when `pooled_quantile` averaged each day's
+/// distribution function with equal weights, busy days (more calls, longer waits) counted for less than their
+/// calls and the summary's p80 was about 2% low here (71.42 s against 72.96 s; Erlang C says 72.86 s), about
+/// 0.6% for eight-hour days, and under 0.1% for 100 h replications.
 #[test]
-#[ignore = "waits for src/stats/histogram.rs to weigh replications by their calls in pooled_quantiles"]
 fn summary_percentiles_weigh_calls_not_days() {
     let s = scenario(&single_queue(12, 200.0, "3m", "", "", 4000, 2));
     let runs = run_replications(&s, &|| {});
