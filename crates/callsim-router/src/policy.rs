@@ -1,11 +1,10 @@
 //! The routing policies a scenario chooses: caller ordering ([`QueueDiscipline`]) and agent selection
 //! ([`AgentSelection`]). Plain values; the decisions themselves are made in [`super::Router`].
 
-use serde::{Deserialize, Serialize};
-
 /// Caller ordering: which waiting call a freed agent takes next, among the call types it may serve.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum QueueDiscipline {
     /// One line in arrival order across all call types.
     Fifo,
@@ -29,8 +28,9 @@ impl QueueDiscipline {
 }
 
 /// Agent selection: which eligible free agent takes an arriving call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum AgentSelection {
     /// The agent who has been free the longest (the fairest and most common ACD rule).
     #[default]

@@ -4,7 +4,12 @@
 //! I/O, and knows nothing of the event engine. Its caller hands it the current instant and the facts (a call
 //! arrived, a caller hung up, an agent finished wrap-up, logged on or off) and gets decisions back (connect call C
 //! to agent A, queue it, or refuse it because every line is busy). A production ACD embeds it the same way the
-//! simulator does; see `examples/embedded_acd.rs`.
+//! simulator does; see `examples/embedded_acd.rs` in the callsim repository.
+//!
+//! This crate is the whole of the routing logic and depends on `rand`'s RNG traits only (no default features; the
+//! optional `serde` feature derives `Serialize`/`Deserialize` for the policy enums). The simulator re-exports it as
+//! `callsim::routing`. A simulation starts with every agent free ([`Router::new`]); a switch starts with every
+//! agent offline ([`Router::new_offline`]) and reports log-ons as they happen.
 //!
 //! Three decisions are kept apart, as in every production ACD:
 //! - **eligibility**: which agent groups may take which call types (a group's `skills`);
@@ -16,17 +21,19 @@
 //! priority-aging: the highest effective priority, then the earliest arrival). Only an exact tie is broken by the
 //! group's skill order.
 
+#![warn(missing_docs)]
+
 mod free_agents;
 mod policy;
+mod time;
 mod waiting;
 
 pub use free_agents::{AgentKey, FreeAgents, IdleLine, KeyedHeap};
 pub use policy::{AgentSelection, QueueDiscipline};
+pub use time::SimTime;
 pub use waiting::{QueueTicket, WaitingCall, WaitingLines};
 
 use rand::{Rng, RngExt};
-
-use crate::time::SimTime;
 
 /// One agent group as the router sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,10 +121,22 @@ pub struct Router<C> {
 }
 
 impl<C: Copy> Router<C> {
-    /// A router with every agent logged on and free, idle in roster order.
+    /// A router with every agent logged on and free, idle in roster order (what a simulation starts from).
     ///
     /// Skills must name call types below `priorities.len()`; the scenario layer guarantees it.
     pub fn new(config: RouterConfig) -> Router<C> {
+        let mut router = Router::new_offline(config);
+        for agent in 0..router.agents.len() {
+            router.make_free(agent);
+        }
+        router
+    }
+
+    /// A router with every agent offline (what a switch starts from): each agent becomes available when the
+    /// switch reports it with [`Router::on_log_on`]. Until then arriving calls queue (or are blocked by `lines`).
+    ///
+    /// Skills must name call types below `priorities.len()`.
+    pub fn new_offline(config: RouterConfig) -> Router<C> {
         let call_types = config.priorities.len();
         let mut eligible: Vec<Vec<(usize, usize)>> = vec![Vec::new(); call_types];
         for (group, spec) in config.groups.iter().enumerate() {
@@ -171,9 +190,6 @@ impl<C: Copy> Router<C> {
                     last_assigned: 0,
                 });
             }
-        }
-        for agent in 0..router.agents.len() {
-            router.make_free(agent);
         }
         router
     }
@@ -472,6 +488,23 @@ mod tests {
         ));
         assert!(r.on_hang_up(AgentId(0)));
         assert_eq!(r.on_agent_free(SimTime(9.0), AgentId(0)).map(|a| a.call), Some(3));
+    }
+
+    #[test]
+    fn an_offline_start_queues_calls_until_an_agent_logs_on() {
+        let mut r: Router<u32> = Router::new_offline(router(None).config().clone());
+        assert_eq!(r.free_agents_in(0), 0);
+        let t = SimTime(0.0);
+        assert!(matches!(
+            r.on_arrival(t, 1, 1, &mut NoRandomness),
+            ArrivalDecision::Queue(_)
+        ));
+        assert!(!r.on_hang_up(AgentId(0)), "an offline agent is not talking");
+        let taken = r.on_log_on(SimTime(5.0), AgentId(0));
+        assert_eq!(taken.map(|a| (a.call, a.queued_since)), Some((1, t)));
+        assert_eq!(r.queue_length(1), 0);
+        let online: Router<u32> = Router::new(r.config().clone());
+        assert_eq!(online.free_agents_in(0), 1, "Router::new logs every agent on");
     }
 
     #[test]
