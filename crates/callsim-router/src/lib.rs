@@ -423,6 +423,7 @@ impl<C: Copy> Router<C> {
 }
 
 /// The key under which a free agent waits for calls (smallest first); `became_free` grows with every event.
+#[inline]
 fn free_key(selection: AgentSelection, agent: &Agent, became_free: u64) -> AgentKey {
     match selection {
         AgentSelection::LongestIdle | AgentSelection::SkillOrder | AgentSelection::Random => (became_free, 0),
@@ -433,6 +434,7 @@ fn free_key(selection: AgentSelection, agent: &Agent, became_free: u64) -> Agent
 
 /// True when [`free_key`] only grows from one freed agent to the next, so free agents form a first-in-first-out
 /// line. Random selection draws from the dense heap layout instead.
+#[inline]
 fn keys_only_grow(selection: AgentSelection) -> bool {
     matches!(selection, AgentSelection::LongestIdle | AgentSelection::SkillOrder)
 }
