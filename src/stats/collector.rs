@@ -303,13 +303,21 @@ mod tests {
         let mut peak = Peak::default();
         peak.set(2.0, 1, start, end);
         peak.set(3601.0, 0, start, end);
-        assert_eq!(peak.max_in_window(end), 1, "set before the warm-up, replaced after the horizon");
+        assert_eq!(
+            peak.max_in_window(end),
+            1,
+            "set before the warm-up, replaced after the horizon"
+        );
 
         let mut outside = Peak::default();
         outside.set(10.0, 4, start, end);
         outside.set(20.0, 1, start, end);
         outside.set(700.0, 9, start, end);
-        assert_eq!(outside.max_in_window(end), 1, "levels wholly before or after the window do not count");
+        assert_eq!(
+            outside.max_in_window(end),
+            1,
+            "levels wholly before or after the window do not count"
+        );
     }
 
     /// The fuzzer's case (issue 7, B2): one agent busy for an hour from the first second, a second caller on hold
@@ -337,7 +345,10 @@ skills = ["only"]
         .unwrap();
         let metrics = crate::run::simulate_replication(&scenario, 0);
         let value = |metric: Metric| metrics.total[metric.index()];
-        assert!(value(Metric::MeanQueueLength) > 0.99, "the queue held one caller throughout");
+        assert!(
+            value(Metric::MeanQueueLength) > 0.99,
+            "the queue held one caller throughout"
+        );
         assert_eq!(value(Metric::MaxQueueLength), 1.0);
         assert_eq!(metrics.call_types[0][Metric::MaxQueueLength.index()], 1.0);
     }

@@ -416,19 +416,21 @@ impl<C: Copy> Router<C> {
         self.sequence += 1;
         let agent = &mut self.agents[index];
         agent.status = Status::Free;
-        let key = free_key(self.config.agent_selection, agent, self.sequence);
+        let key = free_key(self.config.agent_selection, agent, index, self.sequence);
         let (group, local) = (agent.group as usize, agent.local);
         self.free[group].insert(local, key);
     }
 }
 
-/// The key under which a free agent waits for calls (smallest first); `became_free` grows with every event.
+/// The key under which a free agent (number `index` across all groups) waits for calls, smallest first;
+/// `became_free` grows with every event. Keys are compared across the eligible groups, so round robin hunts over
+/// the whole roster, not group by group.
 #[inline]
-fn free_key(selection: AgentSelection, agent: &Agent, became_free: u64) -> AgentKey {
+fn free_key(selection: AgentSelection, agent: &Agent, index: usize, became_free: u64) -> AgentKey {
     match selection {
         AgentSelection::LongestIdle | AgentSelection::SkillOrder | AgentSelection::Random => (became_free, 0),
         AgentSelection::FewestCalls => (agent.calls_handled, became_free),
-        AgentSelection::RoundRobin => (agent.last_assigned, agent.local as u64),
+        AgentSelection::RoundRobin => (agent.last_assigned, index as u64),
     }
 }
 
@@ -507,6 +509,88 @@ mod tests {
         assert_eq!(r.queue_length(1), 0);
         let online: Router<u32> = Router::new(r.config().clone());
         assert_eq!(online.free_agents_in(0), 1, "Router::new logs every agent on");
+    }
+
+    fn two_groups_of_two(selection: AgentSelection) -> Router<u32> {
+        Router::new(RouterConfig {
+            priorities: vec![0.0],
+            groups: vec![
+                GroupConfig {
+                    agents: 2,
+                    skills: vec![0],
+                },
+                GroupConfig {
+                    agents: 2,
+                    skills: vec![0],
+                },
+            ],
+            queue: QueueDiscipline::Fifo,
+            aging_per_second: 0.0,
+            agent_selection: selection,
+            lines: None,
+        })
+    }
+
+    #[test]
+    fn round_robin_hunts_the_whole_roster_in_order_then_circles() {
+        let mut r = two_groups_of_two(AgentSelection::RoundRobin);
+        let mut served = Vec::new();
+        for round in 0..3 {
+            for call in 0..4 {
+                match r.on_arrival(SimTime(round as f64), call, 0, &mut NoRandomness) {
+                    ArrivalDecision::Connect(agent) => served.push(agent.0),
+                    other => panic!("four free agents, yet {other:?}"),
+                }
+            }
+            // They finish in reverse order: round robin ignores how long an agent has been idle.
+            for agent in (0..4).rev() {
+                assert!(r.on_hang_up(AgentId(agent)));
+                assert_eq!(r.on_agent_free(SimTime(round as f64 + 0.5), AgentId(agent)), None);
+            }
+        }
+        assert_eq!(served, [0, 1, 2, 3].repeat(3));
+    }
+
+    #[test]
+    fn random_selection_is_uniform_over_the_eligible_free_agents() {
+        use rand::SeedableRng;
+        // Groups of 1 and 3 free agents: each agent, not each group, is equally likely.
+        let mut r: Router<u32> = Router::new(RouterConfig {
+            priorities: vec![0.0],
+            groups: vec![
+                GroupConfig {
+                    agents: 1,
+                    skills: vec![0],
+                },
+                GroupConfig {
+                    agents: 3,
+                    skills: vec![0],
+                },
+            ],
+            queue: QueueDiscipline::Fifo,
+            aging_per_second: 0.0,
+            agent_selection: AgentSelection::Random,
+            lines: None,
+        });
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(3);
+        let draws = 40_000;
+        let mut counts = [0u32; 4];
+        for call in 0..draws {
+            let ArrivalDecision::Connect(agent) = r.on_arrival(SimTime(0.0), call, 0, &mut rng) else {
+                panic!("every agent is free between calls");
+            };
+            counts[agent.0 as usize] += 1;
+            assert!(r.on_hang_up(agent));
+            assert_eq!(r.on_agent_free(SimTime(0.0), agent), None);
+        }
+        // Each count is Binomial(40000, 1/4): sd 87, so 5 sd is 433 (a false alarm below 1e-6 per count); a
+        // per-group rather than per-agent draw would put 20,000 on agent 0.
+        for (agent, &count) in counts.iter().enumerate() {
+            assert!(
+                count.abs_diff(draws / 4) < 433,
+                "agent {agent} chosen {count} times in {draws}"
+            );
+        }
     }
 
     #[test]

@@ -37,7 +37,9 @@ pub enum AgentSelection {
     LongestIdle,
     /// The agent who has handled the fewest calls so far; longest idle among equals.
     FewestCalls,
-    /// Circular hunting: the agent assigned least recently; agents never assigned go first, in roster order.
+    /// Circular hunting over the whole roster: the eligible free agent assigned least recently, whatever its group;
+    /// agents never assigned go first, in roster order (groups in scenario order, then agents within a group). With
+    /// every agent free between calls, calls go to agents 0, 1, 2, ... and back to 0.
     RoundRobin,
     /// A free eligible agent chosen uniformly at random (the caller passes the random number generator in).
     Random,
@@ -48,6 +50,15 @@ pub enum AgentSelection {
 }
 
 impl AgentSelection {
+    /// Every policy, in the order they are documented.
+    pub const ALL: [AgentSelection; 5] = [
+        AgentSelection::LongestIdle,
+        AgentSelection::FewestCalls,
+        AgentSelection::RoundRobin,
+        AgentSelection::Random,
+        AgentSelection::SkillOrder,
+    ];
+
     /// The name used in scenario files.
     pub fn name(self) -> &'static str {
         match self {
