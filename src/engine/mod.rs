@@ -265,9 +265,10 @@ impl<'a> Simulation<'a> {
         }
         let mut now = SimTime::ZERO;
         loop {
-            // An arrival goes first only if strictly earlier than the next scheduled event.
+            // An arrival goes first only if strictly earlier than the next scheduled event. (Instants here are finite
+            // and non-negative, so the plain float comparison agrees with SimTime's total order and is cheaper.)
             if let Some((time, call_type)) = self.arrivals.soonest()
-                && self.events.peek_time().is_none_or(|next| time < next)
+                && self.events.peek_time().is_none_or(|next| time.seconds() < next.seconds())
             {
                 debug_assert!(time >= now, "the clock never runs backwards");
                 now = time;
