@@ -6,7 +6,7 @@
 //! Run with `cargo run --example embedded_acd`.
 
 use callsim_router::{
-    AgentId, AgentSelection, ArrivalDecision, GroupConfig, QueueDiscipline, Router, RouterConfig, SimTime,
+    AgentId, AgentSelection, ArrivalDecision, CallTypeId, GroupConfig, QueueDiscipline, Router, RouterConfig, SimTime,
 };
 use rand::SeedableRng;
 
@@ -37,7 +37,14 @@ fn main() {
             println!("t=0: agent {} logs on and takes call {}", agent.0, call.call);
         }
     }
-    for (t, call, call_type) in [(0.0, 101, 1), (1.0, 102, 1), (2.0, 103, 1), (3.0, 104, 0)] {
+    const VIP: CallTypeId = CallTypeId(0);
+    const REGULAR: CallTypeId = CallTypeId(1);
+    for (t, call, call_type) in [
+        (0.0, 101, REGULAR),
+        (1.0, 102, REGULAR),
+        (2.0, 103, REGULAR),
+        (3.0, 104, VIP),
+    ] {
         match router.on_arrival(now(t), call, call_type, &mut rng) {
             ArrivalDecision::Connect(agent) => {
                 println!("t={t}: connect call {call} to agent {}", agent.0)
@@ -51,6 +58,6 @@ fn main() {
     // Agent 0 finishes: the caller hangs up, wrap-up ends, and the VIP call (104) is next despite arriving last.
     router.on_hang_up(AgentId(0));
     if let Some(next) = router.on_agent_free(now(60.0), AgentId(0)) {
-        println!("t=60: agent 0 takes call {} (type {})", next.call, next.call_type);
+        println!("t=60: agent 0 takes call {} (type {})", next.call, next.call_type.0);
     }
 }

@@ -25,7 +25,7 @@ pub use observer::Observer;
 pub use queue::{CODE_BITS, EventCode, EventQueue, MAX_SCHEDULES, SEQUENCE_BITS, TimerId};
 pub use streams::{Stream, StreamRng, stream_rng};
 
-use crate::routing::{AgentId, ArrivalDecision, QueueTicket, Router};
+use crate::routing::{AgentId, ArrivalDecision, CallTypeId, QueueTicket, Router};
 use crate::scenario::Scenario;
 use crate::time::SimTime;
 
@@ -126,7 +126,7 @@ pub struct CallHandle {
 
 #[derive(Debug, Clone, Copy)]
 struct CallRecord {
-    call_type: usize,
+    call_type: CallTypeId,
     arrived: SimTime,
     handle_time: f64,
     /// Set while the call waits.
@@ -145,7 +145,7 @@ struct CallSlab {
 }
 
 impl CallSlab {
-    fn insert(&mut self, call_type: usize, arrived: SimTime, handle_time: f64) -> CallHandle {
+    fn insert(&mut self, call_type: CallTypeId, arrived: SimTime, handle_time: f64) -> CallHandle {
         let record = CallRecord {
             call_type,
             arrived,
@@ -192,7 +192,7 @@ impl CallSlab {
 struct AgentWork {
     /// The call while it talks (`None` during wrap-up: the caller has hung up).
     call: Option<CallHandle>,
-    call_type: usize,
+    call_type: CallTypeId,
     /// When the call was answered.
     busy_since: SimTime,
 }
@@ -238,7 +238,7 @@ impl<'a> Simulation<'a> {
             work: vec![
                 AgentWork {
                     call: None,
-                    call_type: 0,
+                    call_type: CallTypeId(0),
                     busy_since: SimTime::ZERO
                 };
                 agents
@@ -268,7 +268,10 @@ impl<'a> Simulation<'a> {
             // An arrival goes first only if strictly earlier than the next scheduled event. (Instants here are finite
             // and non-negative, so the plain float comparison agrees with SimTime's total order and is cheaper.)
             if let Some((time, call_type)) = self.arrivals.soonest()
-                && self.events.peek_time().is_none_or(|next| time.seconds() < next.seconds())
+                && self
+                    .events
+                    .peek_time()
+                    .is_none_or(|next| time.seconds() < next.seconds())
             {
                 debug_assert!(time >= now, "the clock never runs backwards");
                 now = time;
@@ -297,15 +300,16 @@ impl<'a> Simulation<'a> {
             .set(call_type, (next.seconds() < self.scenario.horizon).then_some(next));
     }
 
-    fn arrive<O: Observer>(&mut self, now: SimTime, call_type: usize, observer: &mut O) {
-        self.schedule_next_arrival(now, call_type);
-        let spec = &self.scenario.call_types[call_type];
+    fn arrive<O: Observer>(&mut self, now: SimTime, index: usize, observer: &mut O) {
+        self.schedule_next_arrival(now, index);
+        let spec = &self.scenario.call_types[index];
         // Drawn for every caller, answered or not, so each stream stays aligned across policies.
-        let handle_time = spec.service.sample(&mut self.streams.service[call_type]);
+        let handle_time = spec.service.sample(&mut self.streams.service[index]);
         let patience = spec
             .patience
             .as_ref()
-            .map(|p| p.sample(&mut self.streams.patience[call_type]));
+            .map(|p| p.sample(&mut self.streams.patience[index]));
+        let call_type = CallTypeId(index as u32);
         let call = self.calls.insert(call_type, now, handle_time);
         match self.router.on_arrival(now, call, call_type, &mut self.streams.routing) {
             ArrivalDecision::Block => {
@@ -331,7 +335,7 @@ impl<'a> Simulation<'a> {
     }
 
     /// Tells the observer the queue lengths after a call of `call_type` joined or left its line.
-    fn report_queue<O: Observer>(&self, now: SimTime, call_type: usize, observer: &mut O) {
+    fn report_queue<O: Observer>(&self, now: SimTime, call_type: CallTypeId, observer: &mut O) {
         observer.on_queue_change(
             now,
             call_type,
@@ -372,7 +376,7 @@ impl<'a> Simulation<'a> {
         }
         let was_talking = self.router.on_hang_up(agent);
         debug_assert!(was_talking, "the engine hangs up only talking agents");
-        let wrap_up = self.scenario.call_types[self.work[index].call_type].after_call_work;
+        let wrap_up = self.scenario.call_types[self.work[index].call_type.index()].after_call_work;
         if wrap_up > 0.0 {
             self.events.schedule(now.after(wrap_up), Event::WrapUpEnds { agent });
         } else {
@@ -436,17 +440,17 @@ mod tests {
             lines: None,
         });
         let mut rng = stream_rng(1, 0, Stream::Routing);
-        let mut ticket = |call| match router.on_arrival(arrived, call, 0, &mut rng) {
+        let mut ticket = |call| match router.on_arrival(arrived, call, CallTypeId(0), &mut rng) {
             ArrivalDecision::Queue(ticket) => ticket,
             other => panic!("no agent, so the call waits: {other:?}"),
         };
-        let first = calls.insert(0, arrived, 1.0);
+        let first = calls.insert(CallTypeId(0), arrived, 1.0);
         calls.get_mut(first).ticket = Some(ticket(1));
         let stale = events.schedule(deadline, Event::PatienceEnds { slot: first.slot });
         calls.get_mut(first).patience_timer = Some(stale);
         calls.remove(first); // answered
 
-        let second = calls.insert(0, arrived, 1.0);
+        let second = calls.insert(CallTypeId(0), arrived, 1.0);
         assert_eq!(second, first, "the slot is reused");
         calls.get_mut(second).ticket = Some(ticket(2));
         let own = events.schedule(deadline, Event::PatienceEnds { slot: second.slot });

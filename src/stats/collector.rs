@@ -5,6 +5,7 @@
 //! `[warmup, horizon)`; time-based figures (queue length, occupancy) integrate over that window.
 
 use crate::engine::Observer;
+use crate::routing::{CallTypeId, GroupId};
 use crate::scenario::Scenario;
 use crate::stats::histogram::WaitHistogram;
 use crate::stats::metric::{Metric, MetricValues};
@@ -234,22 +235,22 @@ fn metric_values(t: &CallTally, window: f64, staffed_time: f64, end: f64) -> Met
 
 impl Observer for Collector {
     #[inline]
-    fn on_arrival(&mut self, now: SimTime, call_type: usize) {
+    fn on_arrival(&mut self, now: SimTime, call_type: CallTypeId) {
         if self.counts(now) {
-            self.call_types[call_type].offered += 1;
+            self.call_types[call_type.index()].offered += 1;
         }
     }
 
-    fn on_blocked(&mut self, now: SimTime, call_type: usize) {
+    fn on_blocked(&mut self, now: SimTime, call_type: CallTypeId) {
         if self.counts(now) {
-            self.call_types[call_type].blocked += 1;
+            self.call_types[call_type.index()].blocked += 1;
         }
     }
 
     #[inline]
-    fn on_answer(&mut self, now: SimTime, call_type: usize, group: usize, arrived: SimTime) {
+    fn on_answer(&mut self, now: SimTime, call_type: CallTypeId, group: GroupId, arrived: SimTime) {
         let wait = now.since(arrived);
-        let tally = &mut self.call_types[call_type];
+        let tally = &mut self.call_types[call_type.index()];
         if wait > 0.0 {
             tally.queue_area += clipped(arrived.seconds(), now.seconds(), self.warmup, self.horizon);
         }
@@ -263,12 +264,12 @@ impl Observer for Collector {
                 tally.answered_in_time += 1;
             }
             tally.waits.record(wait);
-            self.group_handled[group] += 1;
+            self.group_handled[group.index()] += 1;
         }
     }
 
-    fn on_abandon(&mut self, now: SimTime, call_type: usize, arrived: SimTime) {
-        let tally = &mut self.call_types[call_type];
+    fn on_abandon(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime) {
+        let tally = &mut self.call_types[call_type.index()];
         tally.queue_area += clipped(arrived.seconds(), now.seconds(), self.warmup, self.horizon);
         if arrived.seconds() >= self.warmup {
             tally.abandoned += 1;
@@ -277,19 +278,19 @@ impl Observer for Collector {
     }
 
     #[inline]
-    fn on_queue_change(&mut self, now: SimTime, call_type: usize, of_type: usize, total: usize) {
+    fn on_queue_change(&mut self, now: SimTime, call_type: CallTypeId, of_type: usize, total: usize) {
         let (start, end) = (self.warmup, self.horizon);
-        self.call_types[call_type]
+        self.call_types[call_type.index()]
             .queue_peak
             .set(now.seconds(), of_type, start, end);
         self.total_queue_peak.set(now.seconds(), total, start, end);
     }
 
     #[inline]
-    fn on_agent_released(&mut self, now: SimTime, call_type: usize, group: usize, busy_since: SimTime) {
+    fn on_agent_released(&mut self, now: SimTime, call_type: CallTypeId, group: GroupId, busy_since: SimTime) {
         let busy = clipped(busy_since.seconds(), now.seconds(), self.warmup, self.horizon);
-        self.group_busy_area[group] += busy;
-        self.call_types[call_type].busy_area += busy;
+        self.group_busy_area[group.index()] += busy;
+        self.call_types[call_type.index()].busy_area += busy;
     }
 }
 

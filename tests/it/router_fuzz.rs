@@ -4,7 +4,8 @@
 //! itself depends on the router's storage order; its uniformity is tested in the router crate).
 
 use callsim::routing::{
-    AgentId, AgentSelection, ArrivalDecision, GroupConfig, QueueDiscipline, QueueTicket, Router, RouterConfig,
+    AgentId, AgentSelection, ArrivalDecision, CallTypeId, GroupConfig, QueueDiscipline, QueueTicket, Router,
+    RouterConfig,
 };
 use callsim::time::SimTime;
 use rand::{RngExt, SeedableRng};
@@ -186,7 +187,7 @@ fn fuzz(queue: QueueDiscipline, selection: AgentSelection, seed: u64) {
             0 | 1 => {
                 let call_type = rng.random_range(0..3);
                 next_id += 1;
-                let decision = router.on_arrival(SimTime(now), next_id, call_type, &mut rng);
+                let decision = router.on_arrival(SimTime(now), next_id, CallTypeId(call_type as u32), &mut rng);
                 let expected_block = reference.in_system >= 12;
                 match decision {
                     ArrivalDecision::Block => {
@@ -263,7 +264,7 @@ fn fuzz(queue: QueueDiscipline, selection: AgentSelection, seed: u64) {
                     let call = reference.waiting.remove(i);
                     assert_eq!(
                         router.on_abandon(call.ticket),
-                        Some(call.call_type),
+                        Some(CallTypeId(call.call_type as u32)),
                         "{context}: abandon"
                     );
                     assert_eq!(router.on_abandon(call.ticket), None, "{context}: stale ticket");
@@ -290,7 +291,11 @@ fn fuzz(queue: QueueDiscipline, selection: AgentSelection, seed: u64) {
         }
         for t in 0..3 {
             let expected = reference.waiting.iter().filter(|c| c.call_type == t).count();
-            assert_eq!(router.queue_length(t), expected, "{context}: queue length of type {t}");
+            assert_eq!(
+                router.queue_length(CallTypeId(t as u32)),
+                expected,
+                "{context}: queue length of type {t}"
+            );
         }
         assert_eq!(
             router.calls_in_system(),

@@ -78,9 +78,33 @@ pub struct Assignment<C> {
     /// The caller's handle for the call, as given at arrival.
     pub call: C,
     /// The call's type.
-    pub call_type: usize,
+    pub call_type: CallTypeId,
     /// When the call joined the queue.
     pub queued_since: SimTime,
+}
+
+/// A call type, numbered as in [`RouterConfig::priorities`] (and in a group's `skills`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CallTypeId(pub u32);
+
+impl CallTypeId {
+    /// The number as an index into per-call-type tables.
+    #[inline]
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// An agent group, numbered as in [`RouterConfig::groups`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GroupId(pub u32);
+
+impl GroupId {
+    /// The number as an index into per-group tables.
+    #[inline]
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
 }
 
 /// An agent, numbered across all groups in scenario order.
@@ -205,13 +229,13 @@ impl<C: Copy> Router<C> {
     }
 
     /// The group of an agent.
-    pub fn group_of(&self, agent: AgentId) -> usize {
-        self.agents[agent.0 as usize].group as usize
+    pub fn group_of(&self, agent: AgentId) -> GroupId {
+        GroupId(self.agents[agent.0 as usize].group)
     }
 
     /// Calls of a type on hold.
-    pub fn queue_length(&self, call_type: usize) -> usize {
-        self.waiting.len_of(call_type)
+    pub fn queue_length(&self, call_type: CallTypeId) -> usize {
+        self.waiting.len_of(call_type.index())
     }
 
     /// Calls on hold, all types.
@@ -225,8 +249,8 @@ impl<C: Copy> Router<C> {
     }
 
     /// Free agents in a group.
-    pub fn free_agents_in(&self, group: usize) -> usize {
-        self.free[group].len()
+    pub fn free_agents_in(&self, group: GroupId) -> usize {
+        self.free[group.index()].len()
     }
 
     /// A call of `call_type` arrives at `now`. The `rng` is used only by [`AgentSelection::Random`].
@@ -234,9 +258,10 @@ impl<C: Copy> Router<C> {
         &mut self,
         now: SimTime,
         call: C,
-        call_type: usize,
+        call_type: CallTypeId,
         rng: &mut R,
     ) -> ArrivalDecision {
+        let call_type = call_type.index();
         if let Some(lines) = self.config.lines
             && self.calls_in_system >= lines
         {
@@ -284,10 +309,10 @@ impl<C: Copy> Router<C> {
 
     /// A waiting caller hangs up. Returns the call type if the call was waiting, `None` if the ticket was stale
     /// (the call was already answered or withdrawn).
-    pub fn on_abandon(&mut self, ticket: QueueTicket) -> Option<usize> {
+    pub fn on_abandon(&mut self, ticket: QueueTicket) -> Option<CallTypeId> {
         let call_type = self.waiting.withdraw(ticket)?;
         self.calls_in_system -= 1;
-        Some(call_type)
+        Some(CallTypeId(call_type as u32))
     }
 
     /// An offline agent logs on; returns the waiting call it takes at once, if any. Logging on an agent who is
@@ -322,7 +347,7 @@ impl<C: Copy> Router<C> {
                 self.connect(index);
                 Some(Assignment {
                     call: waiting.call,
-                    call_type,
+                    call_type: CallTypeId(call_type as u32),
                     queued_since: waiting.since,
                 })
             }
@@ -479,15 +504,15 @@ mod tests {
         let mut r = router(None);
         let t = SimTime(0.0);
         assert_eq!(
-            r.on_arrival(t, 1, 1, &mut NoRandomness),
+            r.on_arrival(t, 1, CallTypeId(1), &mut NoRandomness),
             ArrivalDecision::Connect(AgentId(0))
         );
         assert!(matches!(
-            r.on_arrival(t, 2, 1, &mut NoRandomness),
+            r.on_arrival(t, 2, CallTypeId(1), &mut NoRandomness),
             ArrivalDecision::Queue(_)
         ));
         assert!(matches!(
-            r.on_arrival(t, 3, 0, &mut NoRandomness),
+            r.on_arrival(t, 3, CallTypeId(0), &mut NoRandomness),
             ArrivalDecision::Queue(_)
         ));
         assert!(r.on_hang_up(AgentId(0)));
@@ -497,18 +522,18 @@ mod tests {
     #[test]
     fn an_offline_start_queues_calls_until_an_agent_logs_on() {
         let mut r: Router<u32> = Router::new_offline(router(None).config().clone());
-        assert_eq!(r.free_agents_in(0), 0);
+        assert_eq!(r.free_agents_in(GroupId(0)), 0);
         let t = SimTime(0.0);
         assert!(matches!(
-            r.on_arrival(t, 1, 1, &mut NoRandomness),
+            r.on_arrival(t, 1, CallTypeId(1), &mut NoRandomness),
             ArrivalDecision::Queue(_)
         ));
         assert!(!r.on_hang_up(AgentId(0)), "an offline agent is not talking");
         let taken = r.on_log_on(SimTime(5.0), AgentId(0));
         assert_eq!(taken.map(|a| (a.call, a.queued_since)), Some((1, t)));
-        assert_eq!(r.queue_length(1), 0);
+        assert_eq!(r.queue_length(CallTypeId(1)), 0);
         let online: Router<u32> = Router::new(r.config().clone());
-        assert_eq!(online.free_agents_in(0), 1, "Router::new logs every agent on");
+        assert_eq!(online.free_agents_in(GroupId(0)), 1, "Router::new logs every agent on");
     }
 
     fn two_groups_of_two(selection: AgentSelection) -> Router<u32> {
@@ -537,7 +562,7 @@ mod tests {
         let mut served = Vec::new();
         for round in 0..3 {
             for call in 0..4 {
-                match r.on_arrival(SimTime(round as f64), call, 0, &mut NoRandomness) {
+                match r.on_arrival(SimTime(round as f64), call, CallTypeId(0), &mut NoRandomness) {
                     ArrivalDecision::Connect(agent) => served.push(agent.0),
                     other => panic!("four free agents, yet {other:?}"),
                 }
@@ -576,7 +601,7 @@ mod tests {
         let draws = 40_000;
         let mut counts = [0u32; 4];
         for call in 0..draws {
-            let ArrivalDecision::Connect(agent) = r.on_arrival(SimTime(0.0), call, 0, &mut rng) else {
+            let ArrivalDecision::Connect(agent) = r.on_arrival(SimTime(0.0), call, CallTypeId(0), &mut rng) else {
                 panic!("every agent is free between calls");
             };
             counts[agent.0 as usize] += 1;
@@ -599,7 +624,7 @@ mod tests {
         assert!(!r.on_hang_up(AgentId(0)), "a free agent cannot hang up");
         assert_eq!(r.on_agent_free(SimTime(1.0), AgentId(0)), None);
         assert_eq!(r.calls_in_system(), 0);
-        assert_eq!(r.free_agents_in(0), 1);
+        assert_eq!(r.free_agents_in(GroupId(0)), 1);
     }
 
     #[test]
@@ -607,17 +632,20 @@ mod tests {
         let mut r = router(Some(2));
         let t = SimTime(0.0);
         assert!(matches!(
-            r.on_arrival(t, 1, 1, &mut NoRandomness),
+            r.on_arrival(t, 1, CallTypeId(1), &mut NoRandomness),
             ArrivalDecision::Connect(_)
         ));
         assert!(matches!(
-            r.on_arrival(t, 2, 1, &mut NoRandomness),
+            r.on_arrival(t, 2, CallTypeId(1), &mut NoRandomness),
             ArrivalDecision::Queue(_)
         ));
-        assert_eq!(r.on_arrival(t, 3, 1, &mut NoRandomness), ArrivalDecision::Block);
+        assert_eq!(
+            r.on_arrival(t, 3, CallTypeId(1), &mut NoRandomness),
+            ArrivalDecision::Block
+        );
         assert!(r.on_hang_up(AgentId(0)));
         assert!(matches!(
-            r.on_arrival(t, 4, 1, &mut NoRandomness),
+            r.on_arrival(t, 4, CallTypeId(1), &mut NoRandomness),
             ArrivalDecision::Queue(_)
         ));
     }
