@@ -355,6 +355,8 @@ impl<'a> Simulation<'a> {
         }
     }
 
+    // Called once per answered call from two places; inlining both saves a call's worth of spills (callgrind).
+    #[inline(always)]
     fn start_talking<O: Observer>(&mut self, now: SimTime, agent: AgentId, call: CallHandle, observer: &mut O) {
         let record = self.calls.get_mut(call);
         record.ticket = None;
