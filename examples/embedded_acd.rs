@@ -13,12 +13,16 @@ use rand::SeedableRng;
 /// The switch's own identifier for a call (a SIP Call-ID, say).
 type SwitchCallId = u64;
 
+/// The switch's call types, numbered as in `RouterConfig::priorities`.
+const VIP: CallTypeId = CallTypeId(0);
+const REGULAR: CallTypeId = CallTypeId(1);
+
 fn main() {
     let config = RouterConfig {
-        priorities: vec![10.0, 0.0], // 0 = vip, 1 = regular
+        priorities: vec![10.0, 0.0], // VIP, REGULAR
         groups: vec![GroupConfig {
             agents: 2,
-            skills: vec![0, 1],
+            skills: vec![VIP, REGULAR],
         }],
         queue: QueueDiscipline::Priority,
         aging_per_second: 0.0,
@@ -37,8 +41,6 @@ fn main() {
             println!("t=0: agent {} logs on and takes call {}", agent.0, call.call);
         }
     }
-    const VIP: CallTypeId = CallTypeId(0);
-    const REGULAR: CallTypeId = CallTypeId(1);
     for (t, call, call_type) in [
         (0.0, 101, REGULAR),
         (1.0, 102, REGULAR),

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use crate::distribution::DurationDistribution;
 use crate::error::{Error, Result};
-use crate::routing::{AgentSelection, GroupConfig, QueueDiscipline, RouterConfig};
+use crate::routing::{AgentSelection, CallTypeId, GroupConfig, QueueDiscipline, RouterConfig};
 use file::DistributionFile;
 pub use file::ScenarioFile;
 
@@ -326,7 +326,7 @@ impl Scenario {
                 .iter()
                 .map(|g| GroupConfig {
                     agents: g.count,
-                    skills: g.skills.clone(),
+                    skills: g.skills.iter().map(|&t| CallTypeId(t as u32)).collect(),
                 })
                 .collect(),
             queue: self.routing.queue,

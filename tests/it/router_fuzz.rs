@@ -71,7 +71,10 @@ impl Reference {
     }
 
     fn rank(&self, group: usize, call_type: usize) -> Option<usize> {
-        self.config.groups[group].skills.iter().position(|&s| s == call_type)
+        self.config.groups[group]
+            .skills
+            .iter()
+            .position(|s| s.index() == call_type)
     }
 
     /// The free agents eligible for `call_type`, by agent number.
@@ -156,15 +159,15 @@ fn fuzz(queue: QueueDiscipline, selection: AgentSelection, seed: u64) {
         groups: vec![
             GroupConfig {
                 agents: 3,
-                skills: vec![0],
+                skills: vec![CallTypeId(0)],
             },
             GroupConfig {
                 agents: 2,
-                skills: vec![1, 0],
+                skills: vec![CallTypeId(1), CallTypeId(0)],
             },
             GroupConfig {
                 agents: 2,
-                skills: vec![2, 1, 0],
+                skills: vec![CallTypeId(2), CallTypeId(1), CallTypeId(0)],
             },
         ],
         queue,

@@ -40,8 +40,8 @@ use rand::{Rng, RngExt};
 pub struct GroupConfig {
     /// Number of agents in the group; they start logged on and free.
     pub agents: u32,
-    /// Call types (indices) the group can answer, in the group's order of preference.
-    pub skills: Vec<usize>,
+    /// Call types the group can answer, in the group's order of preference.
+    pub skills: Vec<CallTypeId>,
 }
 
 /// Everything the router needs to know about a contact center.
@@ -165,7 +165,7 @@ impl<C: Copy> Router<C> {
         let mut eligible: Vec<Vec<(usize, usize)>> = vec![Vec::new(); call_types];
         for (group, spec) in config.groups.iter().enumerate() {
             for (rank, &call_type) in spec.skills.iter().enumerate() {
-                eligible[call_type].push((rank, group));
+                eligible[call_type.index()].push((rank, group));
             }
         }
         let eligible_groups = eligible
@@ -365,7 +365,7 @@ impl<C: Copy> Router<C> {
         }
         let mut best: Option<(f64, u64, usize)> = None;
         for rank in 0..self.config.groups[group].skills.len() {
-            let call_type = self.config.groups[group].skills[rank];
+            let call_type = self.config.groups[group].skills[rank].index();
             if self.waiting.len_of(call_type) == 0 {
                 continue;
             }
@@ -490,7 +490,7 @@ mod tests {
             priorities: vec![5.0, 0.0],
             groups: vec![GroupConfig {
                 agents: 1,
-                skills: vec![0, 1],
+                skills: vec![CallTypeId(0), CallTypeId(1)],
             }],
             queue: QueueDiscipline::Priority,
             aging_per_second: 0.0,
@@ -542,11 +542,11 @@ mod tests {
             groups: vec![
                 GroupConfig {
                     agents: 2,
-                    skills: vec![0],
+                    skills: vec![CallTypeId(0)],
                 },
                 GroupConfig {
                     agents: 2,
-                    skills: vec![0],
+                    skills: vec![CallTypeId(0)],
                 },
             ],
             queue: QueueDiscipline::Fifo,
@@ -585,11 +585,11 @@ mod tests {
             groups: vec![
                 GroupConfig {
                     agents: 1,
-                    skills: vec![0],
+                    skills: vec![CallTypeId(0)],
                 },
                 GroupConfig {
                     agents: 3,
-                    skills: vec![0],
+                    skills: vec![CallTypeId(0)],
                 },
             ],
             queue: QueueDiscipline::Fifo,
