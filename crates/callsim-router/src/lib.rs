@@ -38,7 +38,7 @@ use rand::{Rng, RngExt};
 /// One agent group as the router sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GroupConfig {
-    /// Number of agents in the group; they start logged on and free.
+    /// Number of agents in the group; they start free ([`Router::new`]) or offline ([`Router::new_offline`]).
     pub agents: u32,
     /// Call types the group can answer, in the group's order of preference.
     pub skills: Vec<CallTypeId>,
