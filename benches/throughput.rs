@@ -1,18 +1,25 @@
 //! Throughput benchmark: simulated calls per second, single-threaded, for the model sizes in the README.
 //!
-//! Run with `cargo bench`. Each case runs whole replications through the real engine, router and collector;
-//! a minimal hand-written M/M/c simulator (one FIFO queue, no observers) is timed beside it as the yardstick.
+//! Run with `cargo bench` (divan; about half a minute). Each case runs one whole replication (always the same, so
+//! every sample does identical work) through the real engine, router and collector; divan reports the time per
+//! replication and, from its call count, the throughput in calls per second, each as fastest, slowest, median and
+//! mean over its samples: ns per call is 1e9 divided by the median throughput. A minimal hand-written M/M/c
+//! simulator (one FIFO queue, no observers) is timed beside it as the yardstick.
 
 use std::collections::{BinaryHeap, VecDeque};
-use std::hint::black_box;
-use std::time::{Duration, Instant};
 
 use callsim::run::simulate_replication;
 use callsim::scenario::Scenario;
 use callsim::stats::Metric;
+use divan::Bencher;
+use divan::counter::ItemsCount;
 use rand::SeedableRng;
 use rand_distr::{Distribution, Exp1};
 use rand_xoshiro::Xoshiro256PlusPlus;
+
+fn main() {
+    divan::main();
+}
 
 fn single_skill(agents: u32) -> Scenario {
     let per_hour = 0.95 * agents as f64 * 20.0; // 3-minute calls at 95% load
@@ -62,20 +69,41 @@ queue = "priority"
     Scenario::from_toml_str(text, "bench").unwrap()
 }
 
-/// Times replications of `scenario` for at least `budget`; returns calls per second.
-fn measure(scenario: &Scenario, budget: Duration) -> f64 {
-    let start = Instant::now();
-    let mut calls = 0.0;
-    let mut replication = 0;
-    while start.elapsed() < budget {
-        let metrics = black_box(simulate_replication(scenario, replication));
-        calls += metrics.total[Metric::Offered.index()];
-        replication += 1;
-    }
-    calls / start.elapsed().as_secs_f64()
+/// Calls offered in replication 0 of `scenario`: the work one sample does.
+fn calls_of(scenario: &Scenario) -> usize {
+    simulate_replication(scenario, 0).total[Metric::Offered.index()] as usize
 }
 
-/// The yardstick: a minimal event-driven M/M/c FIFO simulator with a heap of departures.
+/// One replication of `scenario` per iteration, counted in calls.
+fn bench_replication(bencher: Bencher, scenario: Scenario) {
+    let calls = calls_of(&scenario);
+    bencher
+        .counter(ItemsCount::new(calls))
+        .bench(|| simulate_replication(divan::black_box(&scenario), 0));
+}
+
+/// Single skill, FIFO, 3-minute exponential calls at load 0.95, 8 hours.
+#[divan::bench(args = [10, 100, 1000], sample_count = 30)]
+fn single_skill_fifo(bencher: Bencher, agents: u32) {
+    bench_replication(bencher, single_skill(agents));
+}
+
+/// Two priority classes with exponential patience, 100 agents, 8 hours.
+#[divan::bench(sample_count = 30)]
+fn two_priority_classes_with_patience(bencher: Bencher) {
+    bench_replication(bencher, two_priorities());
+}
+
+/// The yardstick, on the same model as `single_skill_fifo`.
+#[divan::bench(args = [10, 100, 1000], sample_count = 30)]
+fn minimal_mmc_yardstick(bencher: Bencher, agents: u32) {
+    let calls = 200_000;
+    bencher
+        .counter(ItemsCount::new(calls as usize))
+        .bench(|| minimal_mmc(divan::black_box(agents), calls));
+}
+
+/// The yardstick: a minimal event-driven M/M/c FIFO simulator with a heap of departures; returns the total wait.
 fn minimal_mmc(agents: u32, calls: u64) -> f64 {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
     let mu = 1.0 / 180.0;
@@ -87,7 +115,6 @@ fn minimal_mmc(agents: u32, calls: u64) -> f64 {
     let mut next_arrival = first / lambda;
     let mut total_wait = 0.0;
     let to_key = |t: f64| (t * 1e6) as u64;
-    let start = Instant::now();
     let mut arrived = 0;
     while arrived < calls {
         let next_departure = departures.peek().map(|d| d.0 as f64 / 1e6).unwrap_or(f64::INFINITY);
@@ -115,37 +142,5 @@ fn minimal_mmc(agents: u32, calls: u64) -> f64 {
             }
         }
     }
-    black_box(total_wait);
-    calls as f64 / start.elapsed().as_secs_f64()
-}
-
-fn main() {
-    let budget = Duration::from_millis(if std::env::var_os("CALLSIM_BENCH_QUICK").is_some() {
-        200
-    } else {
-        2000
-    });
-    println!(
-        "{:<44} {:>14} {:>10} {:>18}",
-        "case", "calls/s", "ns/call", "minimal M/M/c ns"
-    );
-    for agents in [10, 100, 1000] {
-        let rate = measure(&single_skill(agents), budget);
-        let yardstick = minimal_mmc(agents, 2_000_000);
-        println!(
-            "{:<44} {:>14.0} {:>10.1} {:>18.1}",
-            format!("single skill FIFO, {agents} agents, load 0.95"),
-            rate,
-            1e9 / rate,
-            1e9 / yardstick
-        );
-    }
-    let rate = measure(&two_priorities(), budget);
-    println!(
-        "{:<44} {:>14.0} {:>10.1} {:>18}",
-        "two priority classes + patience, 100 agents",
-        rate,
-        1e9 / rate,
-        "-"
-    );
+    total_wait
 }

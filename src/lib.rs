@@ -17,7 +17,6 @@ pub mod error;
 pub mod limits;
 pub mod plot;
 pub mod report;
-pub mod routing;
 pub mod run;
 pub mod scenario;
 pub mod stats;
@@ -26,3 +25,7 @@ pub mod theory;
 pub mod time;
 
 pub use error::{Error, Result};
+
+/// The sans-IO automatic call distributor, re-exported from the `callsim-router` crate (which a production switch
+/// can depend on alone): `callsim::routing::Router` is `callsim_router::Router`.
+pub use callsim_router as routing;

@@ -1,43 +1,11 @@
 //! Simulated time and durations written by hand in scenario files.
 //!
-//! This module owns the [`SimTime`] newtype (an instant on the simulated clock, in seconds since the start of a
-//! replication) and the parser for human durations such as `20s`, `3m`, `1h30m` or `2.5m`. It knows nothing of the
-//! event engine; the routing module uses [`SimTime`] only as a value handed to it by its caller.
+//! This module re-exports [`SimTime`] (an instant on the simulated clock, in seconds since the start of a
+//! replication; it lives in the `callsim-router` crate, which is handed instants by its caller) and owns the parser
+//! for human durations such as `20s`, `3m`, `1h30m` or `2.5m`. It knows nothing of the event engine.
 
-use std::fmt;
-
-/// An instant on the simulated clock, in seconds since the start of the replication.
-///
-/// Distinct from a duration (plain `f64` seconds) so that an instant is never added to another instant by mistake.
-/// Ordered with [`f64::total_cmp`]; the engine never creates a NaN instant.
-#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default)]
-pub struct SimTime(pub f64);
-
-impl SimTime {
-    /// The start of a replication.
-    pub const ZERO: SimTime = SimTime(0.0);
-
-    /// Seconds since the start of the replication.
-    pub fn seconds(self) -> f64 {
-        self.0
-    }
-
-    /// The instant `seconds` later.
-    pub fn after(self, seconds: f64) -> SimTime {
-        SimTime(self.0 + seconds)
-    }
-
-    /// Seconds elapsed from `earlier` to `self` (negative if `earlier` is later).
-    pub fn since(self, earlier: SimTime) -> f64 {
-        self.0 - earlier.0
-    }
-}
-
-impl fmt::Display for SimTime {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", format_duration(self.0))
-    }
-}
+/// An instant on the simulated clock; defined in the router crate, which is handed instants by its caller.
+pub use callsim_router::SimTime;
 
 /// Parses a human duration into seconds.
 ///

@@ -1,24 +1,26 @@
 //! What the engine tells statistics collectors. Collectors implement only the hooks they need; every hook has a
-//! no-op default. The engine calls them in event order, with the instant of the event.
+//! no-op default. The engine calls them in event order, with the instant of the event. Call types and agent groups
+//! come as typed ids ([`CallTypeId`], [`GroupId`]), so the two cannot be swapped by mistake.
 
+use crate::routing::{CallTypeId, GroupId};
 use crate::time::SimTime;
 
 /// Hooks called by the engine as calls move through the contact center.
 #[allow(unused_variables)]
 pub trait Observer {
     /// A call got a line and entered the system (answered at once or queued).
-    fn on_arrival(&mut self, now: SimTime, call_type: usize) {}
+    fn on_arrival(&mut self, now: SimTime, call_type: CallTypeId) {}
     /// An arrival found every trunk line busy and was refused.
-    fn on_blocked(&mut self, now: SimTime, call_type: usize) {}
+    fn on_blocked(&mut self, now: SimTime, call_type: CallTypeId) {}
     /// A call was connected to an agent of `group`; it arrived at `arrived`.
-    fn on_answer(&mut self, now: SimTime, call_type: usize, group: usize, arrived: SimTime) {}
+    fn on_answer(&mut self, now: SimTime, call_type: CallTypeId, group: GroupId, arrived: SimTime) {}
     /// A waiting caller hung up; it arrived at `arrived`.
-    fn on_abandon(&mut self, now: SimTime, call_type: usize, arrived: SimTime) {}
+    fn on_abandon(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime) {}
     /// The number of waiting calls changed: `of_type` of this call type, `total` of all types.
-    fn on_queue_change(&mut self, now: SimTime, call_type: usize, of_type: usize, total: usize) {}
+    fn on_queue_change(&mut self, now: SimTime, call_type: CallTypeId, of_type: usize, total: usize) {}
     /// An agent of `group` finished a call of `call_type` and its after-call work; it had been busy with the
     /// call since `busy_since`.
-    fn on_agent_released(&mut self, now: SimTime, call_type: usize, group: usize, busy_since: SimTime) {}
+    fn on_agent_released(&mut self, now: SimTime, call_type: CallTypeId, group: GroupId, busy_since: SimTime) {}
     /// The replication ended: no event is pending.
     fn on_finish(&mut self, now: SimTime) {}
 }

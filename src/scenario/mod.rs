@@ -16,7 +16,7 @@ use std::path::Path;
 
 use crate::distribution::DurationDistribution;
 use crate::error::{Error, Result};
-use crate::routing::{AgentSelection, GroupConfig, QueueDiscipline, RouterConfig};
+use crate::routing::{AgentSelection, CallTypeId, GroupConfig, QueueDiscipline, RouterConfig};
 pub use file::ScenarioFile;
 use validate::Fields;
 pub use warning::Warning;
@@ -212,7 +212,7 @@ impl Scenario {
                 .iter()
                 .map(|g| GroupConfig {
                     agents: g.count,
-                    skills: g.skills.clone(),
+                    skills: g.skills.iter().map(|&t| CallTypeId(t as u32)).collect(),
                 })
                 .collect(),
             queue: self.routing.queue,

@@ -5,6 +5,7 @@
 //! `[warmup, horizon)`; time-based figures (queue length, occupancy) integrate over that window.
 
 use crate::engine::Observer;
+use crate::routing::{CallTypeId, GroupId};
 use crate::scenario::Scenario;
 use crate::stats::histogram::WaitHistogram;
 use crate::stats::metric::{Metric, MetricValues};
@@ -16,7 +17,11 @@ fn clipped(from: f64, to: f64, start: f64, end: f64) -> f64 {
     (to.min(end) - from.max(start)).max(0.0)
 }
 
-/// The largest value of a count during the measured window.
+/// The largest value of a count during the measured window: the peak of a step function over `[start, end]`.
+///
+/// A level counts when the interval it held, from the change that set it to the change that replaced it (or the end
+/// of the run), meets the window. The level is settled when it is replaced, not when it is set, so a level set
+/// before the warm-up and first replaced after the horizon still counts.
 #[derive(Debug, Clone, Copy, Default)]
 struct Peak {
     value: usize,
@@ -28,20 +33,17 @@ impl Peak {
     /// The count changes to `value` at `now`; the window is `[start, end]`.
     #[inline]
     fn set(&mut self, now: f64, value: usize, start: f64, end: f64) {
-        if now >= start && now <= end {
-            if self.since < start {
-                // The level held when the window opened.
-                self.max = self.max.max(self.value);
-            }
-            self.max = self.max.max(value);
+        if now >= start && self.since <= end {
+            // The level that held over [since, now] met the window.
+            self.max = self.max.max(self.value);
         }
         self.value = value;
         self.since = now;
     }
 
-    /// The peak, counting a level held since before the window opened.
-    fn max_in_window(&self, start: f64) -> usize {
-        if self.since < start {
+    /// The peak, counting the level still held at the end of the run if it was set by the horizon.
+    fn max_in_window(&self, end: f64) -> usize {
+        if self.since <= end {
             self.max.max(self.value)
         } else {
             self.max
@@ -152,11 +154,10 @@ impl Collector {
         let window = self.horizon - self.warmup;
         let staffed: u32 = self.group_sizes.iter().sum();
         let staffed_time = staffed as f64 * window;
-        let start = self.warmup;
         let call_types: Vec<MetricValues> = self
             .call_types
             .iter()
-            .map(|t| metric_values(t, window, staffed_time, start))
+            .map(|t| metric_values(t, window, staffed_time, self.horizon))
             .collect();
         let mut all = CallTally::default();
         for t in &self.call_types {
@@ -164,7 +165,7 @@ impl Collector {
         }
         // The total's peak is of the total line, not a sum of the types' peaks.
         all.queue_peak = self.total_queue_peak;
-        let total = metric_values(&all, window, staffed_time, start);
+        let total = metric_values(&all, window, staffed_time, self.horizon);
         let waits: Vec<WaitHistogram> = self
             .call_types
             .iter()
@@ -202,7 +203,7 @@ fn ratio(numerator: f64, denominator: f64) -> f64 {
     }
 }
 
-fn metric_values(t: &CallTally, window: f64, staffed_time: f64, start: f64) -> MetricValues {
+fn metric_values(t: &CallTally, window: f64, staffed_time: f64, end: f64) -> MetricValues {
     let waits = &t.waits;
     let mut values = [f64::NAN; Metric::COUNT];
     let offered = t.offered as f64;
@@ -225,7 +226,7 @@ fn metric_values(t: &CallTally, window: f64, staffed_time: f64, start: f64) -> M
                 waits.quantile(metric.percentile().expect("a percentile metric"))
             }
             Metric::MeanQueueLength => t.queue_area / window,
-            Metric::MaxQueueLength => t.queue_peak.max_in_window(start) as f64,
+            Metric::MaxQueueLength => t.queue_peak.max_in_window(end) as f64,
             Metric::Occupancy => ratio(t.busy_area, staffed_time),
         };
     }
@@ -234,22 +235,22 @@ fn metric_values(t: &CallTally, window: f64, staffed_time: f64, start: f64) -> M
 
 impl Observer for Collector {
     #[inline]
-    fn on_arrival(&mut self, now: SimTime, call_type: usize) {
+    fn on_arrival(&mut self, now: SimTime, call_type: CallTypeId) {
         if self.counts(now) {
-            self.call_types[call_type].offered += 1;
+            self.call_types[call_type.index()].offered += 1;
         }
     }
 
-    fn on_blocked(&mut self, now: SimTime, call_type: usize) {
+    fn on_blocked(&mut self, now: SimTime, call_type: CallTypeId) {
         if self.counts(now) {
-            self.call_types[call_type].blocked += 1;
+            self.call_types[call_type.index()].blocked += 1;
         }
     }
 
     #[inline]
-    fn on_answer(&mut self, now: SimTime, call_type: usize, group: usize, arrived: SimTime) {
+    fn on_answer(&mut self, now: SimTime, call_type: CallTypeId, group: GroupId, arrived: SimTime) {
         let wait = now.since(arrived);
-        let tally = &mut self.call_types[call_type];
+        let tally = &mut self.call_types[call_type.index()];
         if wait > 0.0 {
             tally.queue_area += clipped(arrived.seconds(), now.seconds(), self.warmup, self.horizon);
         }
@@ -263,12 +264,12 @@ impl Observer for Collector {
                 tally.answered_in_time += 1;
             }
             tally.waits.record(wait);
-            self.group_handled[group] += 1;
+            self.group_handled[group.index()] += 1;
         }
     }
 
-    fn on_abandon(&mut self, now: SimTime, call_type: usize, arrived: SimTime) {
-        let tally = &mut self.call_types[call_type];
+    fn on_abandon(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime) {
+        let tally = &mut self.call_types[call_type.index()];
         tally.queue_area += clipped(arrived.seconds(), now.seconds(), self.warmup, self.horizon);
         if arrived.seconds() >= self.warmup {
             tally.abandoned += 1;
@@ -277,18 +278,79 @@ impl Observer for Collector {
     }
 
     #[inline]
-    fn on_queue_change(&mut self, now: SimTime, call_type: usize, of_type: usize, total: usize) {
+    fn on_queue_change(&mut self, now: SimTime, call_type: CallTypeId, of_type: usize, total: usize) {
         let (start, end) = (self.warmup, self.horizon);
-        self.call_types[call_type]
+        self.call_types[call_type.index()]
             .queue_peak
             .set(now.seconds(), of_type, start, end);
         self.total_queue_peak.set(now.seconds(), total, start, end);
     }
 
     #[inline]
-    fn on_agent_released(&mut self, now: SimTime, call_type: usize, group: usize, busy_since: SimTime) {
+    fn on_agent_released(&mut self, now: SimTime, call_type: CallTypeId, group: GroupId, busy_since: SimTime) {
         let busy = clipped(busy_since.seconds(), now.seconds(), self.warmup, self.horizon);
-        self.group_busy_area[group] += busy;
-        self.call_types[call_type].busy_area += busy;
+        self.group_busy_area[group.index()] += busy;
+        self.call_types[call_type.index()].busy_area += busy;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_level_spanning_the_whole_window_is_its_peak() {
+        let (start, end) = (60.0, 600.0);
+        let mut peak = Peak::default();
+        peak.set(2.0, 1, start, end);
+        peak.set(3601.0, 0, start, end);
+        assert_eq!(
+            peak.max_in_window(end),
+            1,
+            "set before the warm-up, replaced after the horizon"
+        );
+
+        let mut outside = Peak::default();
+        outside.set(10.0, 4, start, end);
+        outside.set(20.0, 1, start, end);
+        outside.set(700.0, 9, start, end);
+        assert_eq!(
+            outside.max_in_window(end),
+            1,
+            "levels wholly before or after the window do not count"
+        );
+    }
+
+    /// The fuzzer's case (issue 7, B2): one agent busy for an hour from the first second, a second caller on hold
+    /// for the whole window, every later caller blocked by `lines = 2`.
+    #[test]
+    fn the_peak_of_a_queue_held_across_the_window_is_kept() {
+        let scenario = Scenario::from_toml_str(
+            r#"
+name = "held queue"
+lines = 2
+[horizon]
+warmup = "1m"
+duration = "10m"
+[[call_types]]
+name = "only"
+arrivals = { per_hour = 3600 }
+service = { distribution = "constant", mean = "1h" }
+[[agent_groups]]
+name = "agent"
+count = 1
+skills = ["only"]
+"#,
+            "held queue",
+        )
+        .unwrap();
+        let metrics = crate::run::simulate_replication(&scenario, 0);
+        let value = |metric: Metric| metrics.total[metric.index()];
+        assert!(
+            value(Metric::MeanQueueLength) > 0.99,
+            "the queue held one caller throughout"
+        );
+        assert_eq!(value(Metric::MaxQueueLength), 1.0);
+        assert_eq!(metrics.call_types[0][Metric::MaxQueueLength.index()], 1.0);
     }
 }

@@ -1,8 +1,11 @@
 //! Shadow-model fuzz of the router: thousands of seeded random operations, each decision checked against a dumb
-//! reference that scans everything (O(n)) with the documented rules.
+//! reference that scans everything (O(n)) with the documented rules, for every queue discipline and every agent
+//! selection policy. Under `random` the reference checks that the chosen agent is a free eligible one (the draw
+//! itself depends on the router's storage order; its uniformity is tested in the router crate).
 
 use callsim::routing::{
-    AgentId, AgentSelection, ArrivalDecision, GroupConfig, QueueDiscipline, QueueTicket, Router, RouterConfig,
+    AgentId, AgentSelection, ArrivalDecision, CallTypeId, GroupConfig, QueueDiscipline, QueueTicket, Router,
+    RouterConfig,
 };
 use callsim::time::SimTime;
 use rand::{RngExt, SeedableRng};
@@ -18,7 +21,6 @@ enum Status {
 
 struct RefAgent {
     group: usize,
-    local: usize,
     last_assigned: u64,
     status: Status,
     free_order: u64,
@@ -47,11 +49,10 @@ impl Reference {
         let mut agents = Vec::new();
         let mut counter = 0;
         for (g, group) in config.groups.iter().enumerate() {
-            for local in 0..group.agents as usize {
+            for _ in 0..group.agents {
                 counter += 1;
                 agents.push(RefAgent {
                     group: g,
-                    local,
                     last_assigned: 0,
                     status: Status::Free,
                     free_order: counter,
@@ -70,29 +71,33 @@ impl Reference {
     }
 
     fn rank(&self, group: usize, call_type: usize) -> Option<usize> {
-        self.config.groups[group].skills.iter().position(|&s| s == call_type)
+        self.config.groups[group]
+            .skills
+            .iter()
+            .position(|s| s.index() == call_type)
     }
 
+    /// The free agents eligible for `call_type`, by agent number.
+    fn candidates(&self, call_type: usize) -> Vec<usize> {
+        (0..self.agents.len())
+            .filter(|&i| self.agents[i].status == Status::Free && self.rank(self.agents[i].group, call_type).is_some())
+            .collect()
+    }
+
+    /// The agent the documented rule picks for `call_type`; `None` under `random`, where any candidate is right.
     fn pick_agent(&self, call_type: usize) -> Option<usize> {
-        let eligible = |a: &&RefAgent| a.status == Status::Free && self.rank(a.group, call_type).is_some();
-        let candidates = self.agents.iter().enumerate().filter(|(_, a)| eligible(a));
+        let candidates = self.candidates(call_type).into_iter();
+        let agent = |i: &usize| &self.agents[*i];
         match self.config.agent_selection {
-            AgentSelection::LongestIdle => candidates.min_by_key(|(_, a)| a.free_order).map(|(i, _)| i),
-            AgentSelection::FewestCalls => candidates.min_by_key(|(_, a)| (a.calls, a.free_order)).map(|(i, _)| i),
-            AgentSelection::SkillOrder => candidates
-                .min_by_key(|(_, a)| (self.rank(a.group, call_type).unwrap(), a.group, a.free_order))
-                .map(|(i, _)| i),
-            AgentSelection::RoundRobin => candidates
-                .min_by_key(|(_, a)| {
-                    (
-                        a.last_assigned,
-                        a.local,
-                        self.rank(a.group, call_type).unwrap(),
-                        a.group,
-                    )
-                })
-                .map(|(i, _)| i),
-            AgentSelection::Random => unreachable!("random choices are checked for validity only"),
+            AgentSelection::LongestIdle => candidates.min_by_key(|i| agent(i).free_order),
+            AgentSelection::FewestCalls => candidates.min_by_key(|i| (agent(i).calls, agent(i).free_order)),
+            AgentSelection::SkillOrder => candidates.min_by_key(|i| {
+                let a = agent(i);
+                (self.rank(a.group, call_type).unwrap(), a.group, a.free_order)
+            }),
+            // One circle over the whole roster: least recently assigned, never-assigned agents in roster order.
+            AgentSelection::RoundRobin => candidates.min_by_key(|&i| (agent(&i).last_assigned, i)),
+            AgentSelection::Random => None,
         }
     }
 
@@ -154,15 +159,15 @@ fn fuzz(queue: QueueDiscipline, selection: AgentSelection, seed: u64) {
         groups: vec![
             GroupConfig {
                 agents: 3,
-                skills: vec![0],
+                skills: vec![CallTypeId(0)],
             },
             GroupConfig {
                 agents: 2,
-                skills: vec![1, 0],
+                skills: vec![CallTypeId(1), CallTypeId(0)],
             },
             GroupConfig {
                 agents: 2,
-                skills: vec![2, 1, 0],
+                skills: vec![CallTypeId(2), CallTypeId(1), CallTypeId(0)],
             },
         ],
         queue,
@@ -175,6 +180,9 @@ fn fuzz(queue: QueueDiscipline, selection: AgentSelection, seed: u64) {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let mut now = 0.0;
     let mut next_id = 0u64;
+    // Random choices are checked for membership above, and here for reaching more than one agent (uniformity is
+    // checked in the router crate's own tests).
+    let (mut random_picks, mut random_spread) = (0, std::collections::BTreeSet::new());
     for step in 0..5_000 {
         now += rng.random::<f64>() * 5.0;
         let context = format!("seed {seed}, step {step}, {queue:?}/{selection:?}");
@@ -182,7 +190,7 @@ fn fuzz(queue: QueueDiscipline, selection: AgentSelection, seed: u64) {
             0 | 1 => {
                 let call_type = rng.random_range(0..3);
                 next_id += 1;
-                let decision = router.on_arrival(SimTime(now), next_id, call_type, &mut rng);
+                let decision = router.on_arrival(SimTime(now), next_id, CallTypeId(call_type as u32), &mut rng);
                 let expected_block = reference.in_system >= 12;
                 match decision {
                     ArrivalDecision::Block => {
@@ -191,12 +199,16 @@ fn fuzz(queue: QueueDiscipline, selection: AgentSelection, seed: u64) {
                     ArrivalDecision::Connect(agent) => {
                         assert!(!expected_block, "{context}");
                         reference.in_system += 1;
-                        let a = &reference.agents[agent.0 as usize];
+                        let candidates = reference.candidates(call_type);
                         assert!(
-                            a.status == Status::Free && reference.rank(a.group, call_type).is_some(),
-                            "{context}"
+                            candidates.contains(&(agent.0 as usize)),
+                            "{context}: agent {} is not a free eligible agent {candidates:?}",
+                            agent.0
                         );
-                        if selection != AgentSelection::Random {
+                        if selection == AgentSelection::Random {
+                            random_picks += 1;
+                            random_spread.insert(agent.0);
+                        } else {
                             let expected = reference.pick_agent(call_type);
                             assert_eq!(Some(agent.0 as usize), expected, "{context}: agent choice");
                         }
@@ -206,8 +218,8 @@ fn fuzz(queue: QueueDiscipline, selection: AgentSelection, seed: u64) {
                         assert!(!expected_block, "{context}");
                         reference.in_system += 1;
                         assert_eq!(
-                            reference.pick_agent(call_type),
-                            None,
+                            reference.candidates(call_type),
+                            Vec::<usize>::new(),
                             "{context}: queued with a free agent"
                         );
                         let order = next_id;
@@ -255,7 +267,7 @@ fn fuzz(queue: QueueDiscipline, selection: AgentSelection, seed: u64) {
                     let call = reference.waiting.remove(i);
                     assert_eq!(
                         router.on_abandon(call.ticket),
-                        Some(call.call_type),
+                        Some(CallTypeId(call.call_type as u32)),
                         "{context}: abandon"
                     );
                     assert_eq!(router.on_abandon(call.ticket), None, "{context}: stale ticket");
@@ -282,12 +294,22 @@ fn fuzz(queue: QueueDiscipline, selection: AgentSelection, seed: u64) {
         }
         for t in 0..3 {
             let expected = reference.waiting.iter().filter(|c| c.call_type == t).count();
-            assert_eq!(router.queue_length(t), expected, "{context}: queue length of type {t}");
+            assert_eq!(
+                router.queue_length(CallTypeId(t as u32)),
+                expected,
+                "{context}: queue length of type {t}"
+            );
         }
         assert_eq!(
             router.calls_in_system(),
             reference.in_system,
             "{context}: calls in system"
+        );
+    }
+    if selection == AgentSelection::Random {
+        assert!(
+            random_picks > 100 && random_spread.len() == reference.agents.len(),
+            "seed {seed}, {queue:?}: {random_picks} random picks reached only agents {random_spread:?}"
         );
     }
 }
@@ -299,11 +321,7 @@ fn router_matches_the_reference_for_every_policy() {
         QueueDiscipline::Priority,
         QueueDiscipline::PriorityAging,
     ] {
-        for selection in [
-            AgentSelection::LongestIdle,
-            AgentSelection::FewestCalls,
-            AgentSelection::SkillOrder,
-        ] {
+        for selection in AgentSelection::ALL {
             for seed in 0..4 {
                 fuzz(queue, selection, seed);
             }

@@ -4,7 +4,12 @@
 //! I/O, and knows nothing of the event engine. Its caller hands it the current instant and the facts (a call
 //! arrived, a caller hung up, an agent finished wrap-up, logged on or off) and gets decisions back (connect call C
 //! to agent A, queue it, or refuse it because every line is busy). A production ACD embeds it the same way the
-//! simulator does; see `examples/embedded_acd.rs`.
+//! simulator does; see `examples/embedded_acd.rs` in the callsim repository.
+//!
+//! This crate is the whole of the routing logic and depends on `rand`'s RNG traits only (no default features; the
+//! optional `serde` feature derives `Serialize`/`Deserialize` for the policy enums). The simulator re-exports it as
+//! `callsim::routing`. A simulation starts with every agent free ([`Router::new`]); a switch starts with every
+//! agent offline ([`Router::new_offline`]) and reports log-ons as they happen.
 //!
 //! Three decisions are kept apart, as in every production ACD:
 //! - **eligibility**: which agent groups may take which call types (a group's `skills`);
@@ -16,25 +21,27 @@
 //! priority-aging: the highest effective priority, then the earliest arrival). Only an exact tie is broken by the
 //! group's skill order.
 
+#![warn(missing_docs)]
+
 mod free_agents;
 mod policy;
+mod time;
 mod waiting;
 
 pub use free_agents::{AgentKey, FreeAgents, IdleLine, KeyedHeap};
 pub use policy::{AgentSelection, QueueDiscipline};
+pub use time::SimTime;
 pub use waiting::{QueueTicket, WaitingCall, WaitingLines};
 
 use rand::{Rng, RngExt};
 
-use crate::time::SimTime;
-
 /// One agent group as the router sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GroupConfig {
-    /// Number of agents in the group; they start logged on and free.
+    /// Number of agents in the group; they start free ([`Router::new`]) or offline ([`Router::new_offline`]).
     pub agents: u32,
-    /// Call types (indices) the group can answer, in the group's order of preference.
-    pub skills: Vec<usize>,
+    /// Call types the group can answer, in the group's order of preference.
+    pub skills: Vec<CallTypeId>,
 }
 
 /// Everything the router needs to know about a contact center.
@@ -71,9 +78,33 @@ pub struct Assignment<C> {
     /// The caller's handle for the call, as given at arrival.
     pub call: C,
     /// The call's type.
-    pub call_type: usize,
+    pub call_type: CallTypeId,
     /// When the call joined the queue.
     pub queued_since: SimTime,
+}
+
+/// A call type, numbered as in [`RouterConfig::priorities`] (and in a group's `skills`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CallTypeId(pub u32);
+
+impl CallTypeId {
+    /// The number as an index into per-call-type tables.
+    #[inline]
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// An agent group, numbered as in [`RouterConfig::groups`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GroupId(pub u32);
+
+impl GroupId {
+    /// The number as an index into per-group tables.
+    #[inline]
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
 }
 
 /// An agent, numbered across all groups in scenario order.
@@ -114,15 +145,27 @@ pub struct Router<C> {
 }
 
 impl<C: Copy> Router<C> {
-    /// A router with every agent logged on and free, idle in roster order.
+    /// A router with every agent logged on and free, idle in roster order (what a simulation starts from).
     ///
     /// Skills must name call types below `priorities.len()`; the scenario layer guarantees it.
     pub fn new(config: RouterConfig) -> Router<C> {
+        let mut router = Router::new_offline(config);
+        for agent in 0..router.agents.len() {
+            router.make_free(agent);
+        }
+        router
+    }
+
+    /// A router with every agent offline (what a switch starts from): each agent becomes available when the
+    /// switch reports it with [`Router::on_log_on`]. Until then arriving calls queue (or are blocked by `lines`).
+    ///
+    /// Skills must name call types below `priorities.len()`.
+    pub fn new_offline(config: RouterConfig) -> Router<C> {
         let call_types = config.priorities.len();
         let mut eligible: Vec<Vec<(usize, usize)>> = vec![Vec::new(); call_types];
         for (group, spec) in config.groups.iter().enumerate() {
             for (rank, &call_type) in spec.skills.iter().enumerate() {
-                eligible[call_type].push((rank, group));
+                eligible[call_type.index()].push((rank, group));
             }
         }
         let eligible_groups = eligible
@@ -172,9 +215,6 @@ impl<C: Copy> Router<C> {
                 });
             }
         }
-        for agent in 0..router.agents.len() {
-            router.make_free(agent);
-        }
         router
     }
 
@@ -189,13 +229,13 @@ impl<C: Copy> Router<C> {
     }
 
     /// The group of an agent.
-    pub fn group_of(&self, agent: AgentId) -> usize {
-        self.agents[agent.0 as usize].group as usize
+    pub fn group_of(&self, agent: AgentId) -> GroupId {
+        GroupId(self.agents[agent.0 as usize].group)
     }
 
     /// Calls of a type on hold.
-    pub fn queue_length(&self, call_type: usize) -> usize {
-        self.waiting.len_of(call_type)
+    pub fn queue_length(&self, call_type: CallTypeId) -> usize {
+        self.waiting.len_of(call_type.index())
     }
 
     /// Calls on hold, all types.
@@ -209,8 +249,8 @@ impl<C: Copy> Router<C> {
     }
 
     /// Free agents in a group.
-    pub fn free_agents_in(&self, group: usize) -> usize {
-        self.free[group].len()
+    pub fn free_agents_in(&self, group: GroupId) -> usize {
+        self.free[group.index()].len()
     }
 
     /// A call of `call_type` arrives at `now`. The `rng` is used only by [`AgentSelection::Random`].
@@ -218,9 +258,10 @@ impl<C: Copy> Router<C> {
         &mut self,
         now: SimTime,
         call: C,
-        call_type: usize,
+        call_type: CallTypeId,
         rng: &mut R,
     ) -> ArrivalDecision {
+        let call_type = call_type.index();
         if let Some(lines) = self.config.lines
             && self.calls_in_system >= lines
         {
@@ -268,10 +309,10 @@ impl<C: Copy> Router<C> {
 
     /// A waiting caller hangs up. Returns the call type if the call was waiting, `None` if the ticket was stale
     /// (the call was already answered or withdrawn).
-    pub fn on_abandon(&mut self, ticket: QueueTicket) -> Option<usize> {
+    pub fn on_abandon(&mut self, ticket: QueueTicket) -> Option<CallTypeId> {
         let call_type = self.waiting.withdraw(ticket)?;
         self.calls_in_system -= 1;
-        Some(call_type)
+        Some(CallTypeId(call_type as u32))
     }
 
     /// An offline agent logs on; returns the waiting call it takes at once, if any. Logging on an agent who is
@@ -306,7 +347,7 @@ impl<C: Copy> Router<C> {
                 self.connect(index);
                 Some(Assignment {
                     call: waiting.call,
-                    call_type,
+                    call_type: CallTypeId(call_type as u32),
                     queued_since: waiting.since,
                 })
             }
@@ -324,7 +365,7 @@ impl<C: Copy> Router<C> {
         }
         let mut best: Option<(f64, u64, usize)> = None;
         for rank in 0..self.config.groups[group].skills.len() {
-            let call_type = self.config.groups[group].skills[rank];
+            let call_type = self.config.groups[group].skills[rank].index();
             if self.waiting.len_of(call_type) == 0 {
                 continue;
             }
@@ -400,23 +441,27 @@ impl<C: Copy> Router<C> {
         self.sequence += 1;
         let agent = &mut self.agents[index];
         agent.status = Status::Free;
-        let key = free_key(self.config.agent_selection, agent, self.sequence);
+        let key = free_key(self.config.agent_selection, agent, index, self.sequence);
         let (group, local) = (agent.group as usize, agent.local);
         self.free[group].insert(local, key);
     }
 }
 
-/// The key under which a free agent waits for calls (smallest first); `became_free` grows with every event.
-fn free_key(selection: AgentSelection, agent: &Agent, became_free: u64) -> AgentKey {
+/// The key under which a free agent (number `index` across all groups) waits for calls, smallest first;
+/// `became_free` grows with every event. Keys are compared across the eligible groups, so round robin hunts over
+/// the whole roster, not group by group.
+#[inline]
+fn free_key(selection: AgentSelection, agent: &Agent, index: usize, became_free: u64) -> AgentKey {
     match selection {
         AgentSelection::LongestIdle | AgentSelection::SkillOrder | AgentSelection::Random => (became_free, 0),
         AgentSelection::FewestCalls => (agent.calls_handled, became_free),
-        AgentSelection::RoundRobin => (agent.last_assigned, agent.local as u64),
+        AgentSelection::RoundRobin => (agent.last_assigned, index as u64),
     }
 }
 
 /// True when [`free_key`] only grows from one freed agent to the next, so free agents form a first-in-first-out
 /// line. Random selection draws from the dense heap layout instead.
+#[inline]
 fn keys_only_grow(selection: AgentSelection) -> bool {
     matches!(selection, AgentSelection::LongestIdle | AgentSelection::SkillOrder)
 }
@@ -445,7 +490,7 @@ mod tests {
             priorities: vec![5.0, 0.0],
             groups: vec![GroupConfig {
                 agents: 1,
-                skills: vec![0, 1],
+                skills: vec![CallTypeId(0), CallTypeId(1)],
             }],
             queue: QueueDiscipline::Priority,
             aging_per_second: 0.0,
@@ -459,19 +504,118 @@ mod tests {
         let mut r = router(None);
         let t = SimTime(0.0);
         assert_eq!(
-            r.on_arrival(t, 1, 1, &mut NoRandomness),
+            r.on_arrival(t, 1, CallTypeId(1), &mut NoRandomness),
             ArrivalDecision::Connect(AgentId(0))
         );
         assert!(matches!(
-            r.on_arrival(t, 2, 1, &mut NoRandomness),
+            r.on_arrival(t, 2, CallTypeId(1), &mut NoRandomness),
             ArrivalDecision::Queue(_)
         ));
         assert!(matches!(
-            r.on_arrival(t, 3, 0, &mut NoRandomness),
+            r.on_arrival(t, 3, CallTypeId(0), &mut NoRandomness),
             ArrivalDecision::Queue(_)
         ));
         assert!(r.on_hang_up(AgentId(0)));
         assert_eq!(r.on_agent_free(SimTime(9.0), AgentId(0)).map(|a| a.call), Some(3));
+    }
+
+    #[test]
+    fn an_offline_start_queues_calls_until_an_agent_logs_on() {
+        let mut r: Router<u32> = Router::new_offline(router(None).config().clone());
+        assert_eq!(r.free_agents_in(GroupId(0)), 0);
+        let t = SimTime(0.0);
+        assert!(matches!(
+            r.on_arrival(t, 1, CallTypeId(1), &mut NoRandomness),
+            ArrivalDecision::Queue(_)
+        ));
+        assert!(!r.on_hang_up(AgentId(0)), "an offline agent is not talking");
+        let taken = r.on_log_on(SimTime(5.0), AgentId(0));
+        assert_eq!(taken.map(|a| (a.call, a.queued_since)), Some((1, t)));
+        assert_eq!(r.queue_length(CallTypeId(1)), 0);
+        let online: Router<u32> = Router::new(r.config().clone());
+        assert_eq!(online.free_agents_in(GroupId(0)), 1, "Router::new logs every agent on");
+    }
+
+    fn two_groups_of_two(selection: AgentSelection) -> Router<u32> {
+        Router::new(RouterConfig {
+            priorities: vec![0.0],
+            groups: vec![
+                GroupConfig {
+                    agents: 2,
+                    skills: vec![CallTypeId(0)],
+                },
+                GroupConfig {
+                    agents: 2,
+                    skills: vec![CallTypeId(0)],
+                },
+            ],
+            queue: QueueDiscipline::Fifo,
+            aging_per_second: 0.0,
+            agent_selection: selection,
+            lines: None,
+        })
+    }
+
+    #[test]
+    fn round_robin_hunts_the_whole_roster_in_order_then_circles() {
+        let mut r = two_groups_of_two(AgentSelection::RoundRobin);
+        let mut served = Vec::new();
+        for round in 0..3 {
+            for call in 0..4 {
+                match r.on_arrival(SimTime(round as f64), call, CallTypeId(0), &mut NoRandomness) {
+                    ArrivalDecision::Connect(agent) => served.push(agent.0),
+                    other => panic!("four free agents, yet {other:?}"),
+                }
+            }
+            // They finish in reverse order: round robin ignores how long an agent has been idle.
+            for agent in (0..4).rev() {
+                assert!(r.on_hang_up(AgentId(agent)));
+                assert_eq!(r.on_agent_free(SimTime(round as f64 + 0.5), AgentId(agent)), None);
+            }
+        }
+        assert_eq!(served, [0, 1, 2, 3].repeat(3));
+    }
+
+    #[test]
+    fn random_selection_is_uniform_over_the_eligible_free_agents() {
+        use rand::SeedableRng;
+        // Groups of 1 and 3 free agents: each agent, not each group, is equally likely.
+        let mut r: Router<u32> = Router::new(RouterConfig {
+            priorities: vec![0.0],
+            groups: vec![
+                GroupConfig {
+                    agents: 1,
+                    skills: vec![CallTypeId(0)],
+                },
+                GroupConfig {
+                    agents: 3,
+                    skills: vec![CallTypeId(0)],
+                },
+            ],
+            queue: QueueDiscipline::Fifo,
+            aging_per_second: 0.0,
+            agent_selection: AgentSelection::Random,
+            lines: None,
+        });
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(3);
+        let draws = 40_000;
+        let mut counts = [0u32; 4];
+        for call in 0..draws {
+            let ArrivalDecision::Connect(agent) = r.on_arrival(SimTime(0.0), call, CallTypeId(0), &mut rng) else {
+                panic!("every agent is free between calls");
+            };
+            counts[agent.0 as usize] += 1;
+            assert!(r.on_hang_up(agent));
+            assert_eq!(r.on_agent_free(SimTime(0.0), agent), None);
+        }
+        // Each count is Binomial(40000, 1/4): sd 87, so 5 sd is 433 (a false alarm below 1e-6 per count); a
+        // per-group rather than per-agent draw would put 20,000 on agent 0.
+        for (agent, &count) in counts.iter().enumerate() {
+            assert!(
+                count.abs_diff(draws / 4) < 433,
+                "agent {agent} chosen {count} times in {draws}"
+            );
+        }
     }
 
     #[test]
@@ -480,7 +624,7 @@ mod tests {
         assert!(!r.on_hang_up(AgentId(0)), "a free agent cannot hang up");
         assert_eq!(r.on_agent_free(SimTime(1.0), AgentId(0)), None);
         assert_eq!(r.calls_in_system(), 0);
-        assert_eq!(r.free_agents_in(0), 1);
+        assert_eq!(r.free_agents_in(GroupId(0)), 1);
     }
 
     #[test]
@@ -488,17 +632,20 @@ mod tests {
         let mut r = router(Some(2));
         let t = SimTime(0.0);
         assert!(matches!(
-            r.on_arrival(t, 1, 1, &mut NoRandomness),
+            r.on_arrival(t, 1, CallTypeId(1), &mut NoRandomness),
             ArrivalDecision::Connect(_)
         ));
         assert!(matches!(
-            r.on_arrival(t, 2, 1, &mut NoRandomness),
+            r.on_arrival(t, 2, CallTypeId(1), &mut NoRandomness),
             ArrivalDecision::Queue(_)
         ));
-        assert_eq!(r.on_arrival(t, 3, 1, &mut NoRandomness), ArrivalDecision::Block);
+        assert_eq!(
+            r.on_arrival(t, 3, CallTypeId(1), &mut NoRandomness),
+            ArrivalDecision::Block
+        );
         assert!(r.on_hang_up(AgentId(0)));
         assert!(matches!(
-            r.on_arrival(t, 4, 1, &mut NoRandomness),
+            r.on_arrival(t, 4, CallTypeId(1), &mut NoRandomness),
             ArrivalDecision::Queue(_)
         ));
     }

@@ -58,6 +58,7 @@ impl FreeAgents {
 
     /// The `index`-th free agent in storage order (`index < len`), for uniform random selection. Only the keyed
     /// layout supports it.
+    #[inline]
     pub fn at(&self, index: usize) -> u32 {
         match self {
             FreeAgents::InOrder(_) => unreachable!("random selection uses the keyed layout"),
@@ -104,10 +105,12 @@ impl IdleLine {
         }
     }
 
+    #[inline]
     fn peek(&self) -> Option<(AgentKey, u32)> {
         self.line.front().copied()
     }
 
+    #[inline]
     fn insert(&mut self, local: u32, key: AgentKey) {
         debug_assert!(self.key_of[local as usize] == DEAD, "agent already free");
         debug_assert!(self.line.back().is_none_or(|(last, _)| *last <= key), "keys must grow");
@@ -116,6 +119,7 @@ impl IdleLine {
         self.len += 1;
     }
 
+    #[inline]
     fn remove(&mut self, local: u32) -> bool {
         if self.key_of[local as usize] == DEAD {
             return false;
@@ -152,6 +156,7 @@ impl KeyedHeap {
     }
 
     /// Number of free agents.
+    #[inline]
     pub fn len(&self) -> usize {
         self.heap.len()
     }
@@ -162,21 +167,25 @@ impl KeyedHeap {
     }
 
     /// True when the local agent is in the set.
+    #[inline]
     pub fn contains(&self, local: u32) -> bool {
         self.position[local as usize] != ABSENT
     }
 
     /// The agent with the smallest key, without removing it.
+    #[inline]
     pub fn peek(&self) -> Option<(AgentKey, u32)> {
         self.heap.first().copied()
     }
 
     /// The agent stored at heap slot `index` (`index < len`), used for uniform random selection.
+    #[inline]
     pub fn at(&self, index: usize) -> u32 {
         self.heap[index].1
     }
 
     /// Adds a local agent with its key. The agent must not already be present.
+    #[inline]
     pub fn insert(&mut self, local: u32, key: AgentKey) {
         debug_assert!(!self.contains(local));
         let index = self.heap.len();
@@ -186,6 +195,7 @@ impl KeyedHeap {
     }
 
     /// Removes a local agent if present; returns whether it was.
+    #[inline]
     pub fn remove(&mut self, local: u32) -> bool {
         let index = self.position[local as usize];
         if index == ABSENT {
@@ -204,6 +214,7 @@ impl KeyedHeap {
         true
     }
 
+    #[inline]
     fn sift_up(&mut self, mut index: usize) {
         while index > 0 {
             let parent = (index - 1) / 2;
@@ -215,6 +226,7 @@ impl KeyedHeap {
         }
     }
 
+    #[inline]
     fn sift_down(&mut self, mut index: usize) {
         loop {
             let left = 2 * index + 1;
@@ -235,6 +247,7 @@ impl KeyedHeap {
         }
     }
 
+    #[inline]
     fn swap(&mut self, a: usize, b: usize) {
         self.heap.swap(a, b);
         self.position[self.heap[a].1 as usize] = a as u32;

@@ -1,11 +1,10 @@
 //! The routing policies a scenario chooses: caller ordering ([`QueueDiscipline`]) and agent selection
 //! ([`AgentSelection`]). Plain values; the decisions themselves are made in [`super::Router`].
 
-use serde::{Deserialize, Serialize};
-
 /// Caller ordering: which waiting call a freed agent takes next, among the call types it may serve.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum QueueDiscipline {
     /// One line in arrival order across all call types.
     Fifo,
@@ -29,15 +28,18 @@ impl QueueDiscipline {
 }
 
 /// Agent selection: which eligible free agent takes an arriving call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum AgentSelection {
     /// The agent who has been free the longest (the fairest and most common ACD rule).
     #[default]
     LongestIdle,
     /// The agent who has handled the fewest calls so far; longest idle among equals.
     FewestCalls,
-    /// Circular hunting: the agent assigned least recently; agents never assigned go first, in roster order.
+    /// Circular hunting over the whole roster: the eligible free agent assigned least recently, whatever its group;
+    /// agents never assigned go first, in roster order (groups in scenario order, then agents within a group). With
+    /// every agent free between calls, calls go to agents 0, 1, 2, ... and back to 0.
     RoundRobin,
     /// A free eligible agent chosen uniformly at random (the caller passes the random number generator in).
     Random,
@@ -48,6 +50,15 @@ pub enum AgentSelection {
 }
 
 impl AgentSelection {
+    /// Every policy, in the order they are documented.
+    pub const ALL: [AgentSelection; 5] = [
+        AgentSelection::LongestIdle,
+        AgentSelection::FewestCalls,
+        AgentSelection::RoundRobin,
+        AgentSelection::Random,
+        AgentSelection::SkillOrder,
+    ];
+
     /// The name used in scenario files.
     pub fn name(self) -> &'static str {
         match self {

@@ -7,7 +7,7 @@
 
 use std::collections::VecDeque;
 
-use crate::time::SimTime;
+use crate::SimTime;
 
 /// Proof that a call is waiting, handed out when it is queued and presented to withdraw it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
