@@ -140,8 +140,7 @@ impl<'de> Deserialize<'de> for AtClose {
             "finish" => Ok(AtClose::Finish),
             "clear" => Ok(AtClose::Clear),
             other => Err(de::Error::custom(format!(
-                "horizon.at_close: \"{}\" is not allowed; use \"finish\" (agents answer everyone still waiting at \
-                 closing) or \"clear\" (callers still waiting at closing are disconnected)",
+                "horizon.at_close: must be \"finish\" or \"clear\", got \"{}\"",
                 quote(other)
             ))),
         }
