@@ -219,6 +219,48 @@ impl Roster {
         })
     }
 
+    /// The roster of a group with the same `agents` on duty all day (a single-number `count`; 0 is allowed: a
+    /// group may be left empty, as before issue 8).
+    pub fn all_day(agents: u32, intervals: &Intervals) -> Roster {
+        let horizon = intervals.horizon();
+        Roster {
+            spans: vec![
+                vec![Span {
+                    start: 0.0,
+                    end: horizon
+                }];
+                agents as usize
+            ],
+            horizon,
+        }
+    }
+
+    /// Whether every agent is on duty all day with no break (the stationary model of a single `count`).
+    pub fn is_constant(&self) -> bool {
+        self.spans.iter().all(|spans| {
+            spans
+                == &[Span {
+                    start: 0.0,
+                    end: self.horizon,
+                }]
+        })
+    }
+
+    /// The most agents on duty at once at any instant of the day: those on at opening, then the
+    /// [`Roster::changes`] replayed (log-offs before log-ons at one instant, as the engine processes them).
+    pub fn peak_on_duty(&self) -> u32 {
+        let mut on = (0..self.agents()).filter(|&a| self.on_at_opening(a)).count() as u32;
+        let mut peak = on;
+        for change in self.changes() {
+            match change.kind {
+                ChangeKind::LogOn => on += 1,
+                ChangeKind::LogOff => on -= 1,
+            }
+            peak = peak.max(on);
+        }
+        peak
+    }
+
     /// Agents in the group (everyone rostered at some time of the day, absent or not).
     pub fn agents(&self) -> usize {
         self.spans.len()
@@ -598,6 +640,33 @@ mod tests {
         assert!(away.spans(1).is_empty() && !away.on_at_opening(1));
         assert_eq!(away.on_duty_at_starts(&day(2.0)), [2, 2]);
         assert_eq!(away.agents(), 3, "agent numbers do not change");
+    }
+
+    #[test]
+    fn all_day_rosters_are_constant_and_peaks_count_agents_on_at_once() {
+        let whole = Roster::all_day(4, &day(3.0));
+        assert!(whole.is_constant());
+        assert_eq!((whole.agents(), whole.peak_on_duty()), (4, 4));
+        assert!(whole.changes().is_empty());
+        assert_eq!(Roster::all_day(0, &day(3.0)).peak_on_duty(), 0);
+        assert!(
+            Roster::from_counts("f", "c", &[2, 2, 2], &day(3.0))
+                .unwrap()
+                .is_constant()
+        );
+        let varying = Roster::from_counts("f", "c", &[2, 5, 1], &day(3.0)).unwrap();
+        assert!(!varying.is_constant());
+        assert_eq!(varying.peak_on_duty(), 5);
+        // Two shifts that hand over at 12:00: 3 + 2 agents rostered, never more than 3 on at once.
+        let handover = Roster::from_shifts(
+            "f",
+            "shifts",
+            &[shift("08:00", "4h", 3, &[]), shift("12:00", "1h", 2, &[])],
+            &day(13.0),
+        )
+        .unwrap();
+        assert_eq!((handover.agents(), handover.peak_on_duty()), (5, 3));
+        assert!(!handover.is_constant());
     }
 
     #[test]

@@ -3,6 +3,9 @@
 //!
 //! `PATH` addresses any scenario field with dots; arrays of tables are addressed by element name:
 //! `agent_groups.agents.count`, `call_types.vip.priority`, `call_types.general.service.mean`, `routing.queue`.
+//! A list element is addressed by its position from 0: `agent_groups.agents.count.3` (the fourth interval's
+//! agents), `call_types.general.arrivals.per_hour.0`, `agent_groups.agents.shifts.1.count` (an array of tables
+//! without names, or whose names do not match, by position).
 //! `VALUES` is a comma list (`fifo,priority`, `3m,4m`) or an inclusive range: numbers `10:20` or `10:20:2`,
 //! durations `2m:4m:30s` (step one minute when omitted).
 
@@ -179,8 +182,9 @@ fn expand_range(
     Ok((0..count as usize).map(|i| start + i as f64 * step).collect())
 }
 
-/// Writes `value` at `path` in a scenario table. Arrays of tables are entered by the element's `name`; missing
-/// tables on the way are created.
+/// Writes `value` at `path` in a scenario table. Arrays of tables are entered by the element's `name`, or by
+/// position when the segment is a whole number no element is named; a list of values takes a position as the last
+/// segment (`count.3`). Missing tables on the way are created.
 pub fn set_path(table: &mut Table, path: &str, value: Value) -> Result<(), String> {
     let segments: Vec<&str> = path.split('.').collect();
     let mut current = table;
@@ -196,29 +200,32 @@ pub fn set_path(table: &mut Table, path: &str, value: Value) -> Result<(), Strin
             Value::Table(inner) => inner,
             Value::Array(items) => {
                 let name = segments[i + 1];
-                let names: Vec<String> = items
-                    .iter()
-                    .filter_map(|t| t.get("name").and_then(Value::as_str).map(String::from))
-                    .collect();
-                let found = items
-                    .iter_mut()
-                    .find(|t| t.get("name").and_then(Value::as_str) == Some(name));
-                match found {
-                    Some(Value::Table(inner)) => {
+                let last = i + 2 == segments.len();
+                let index = element_of(key, items, name)?;
+                match &mut items[index] {
+                    Value::Table(inner) => {
                         i += 1;
-                        if i + 1 >= segments.len() {
+                        if last {
                             return Err(format!("{key}.{name} needs a field after it, e.g. {key}.{name}.count"));
                         }
                         inner
                     }
+                    element if last => {
+                        *element = value;
+                        return Ok(());
+                    }
                     _ => {
                         return Err(format!(
-                            "{key} has no element named \"{}\"; names are: {}",
-                            quote(name),
-                            quote(&names.join(", "))
+                            "{key}.{name} is a value, not a table; cannot go further into it"
                         ));
                     }
                 }
+            }
+            _ if segments[i + 1].parse::<usize>().is_ok() => {
+                return Err(format!(
+                    "\"{key}\" is a single value, not a list; to vary one element write it as a list with one value \
+                     per interval, e.g. {key} = [4, 6, 8]"
+                ));
             }
             _ => {
                 return Err(format!("\"{key}\" is a value, not a table; cannot go further into it"));
@@ -228,4 +235,37 @@ pub fn set_path(table: &mut Table, path: &str, value: Value) -> Result<(), Strin
     }
     current.insert(segments[segments.len() - 1].to_string(), value);
     Ok(())
+}
+
+/// The position in the array `key` of the element `segment` names: the table whose `name` it is, else the
+/// element at that position when it is a whole number.
+fn element_of(key: &str, items: &[Value], segment: &str) -> Result<usize, String> {
+    let named = items
+        .iter()
+        .position(|t| t.get("name").and_then(Value::as_str) == Some(segment));
+    if let Some(index) = named {
+        return Ok(index);
+    }
+    if let Ok(index) = segment.parse::<usize>() {
+        return if index < items.len() {
+            Ok(index)
+        } else if items.is_empty() {
+            Err(format!("{key} is an empty list; there is no element {index}"))
+        } else {
+            Err(format!(
+                "{key} has {} elements (positions 0 to {}); there is no element {index}",
+                items.len(),
+                items.len().saturating_sub(1)
+            ))
+        };
+    }
+    let names: Vec<String> = items
+        .iter()
+        .filter_map(|t| t.get("name").and_then(Value::as_str).map(String::from))
+        .collect();
+    Err(format!(
+        "{key} has no element named \"{}\"; names are: {}",
+        quote(segment),
+        quote(&names.join(", "))
+    ))
 }

@@ -9,6 +9,7 @@ use std::fmt;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 
+use crate::day::roster::ShiftSpec;
 use crate::limits::quote;
 use crate::routing::{AgentSelection, QueueDiscipline};
 use crate::time::parse_duration;
@@ -61,6 +62,89 @@ pub struct ScenarioFile {
     pub routing: RoutingFile,
     /// Sweep axes used by `callsim sweep` when none are given on the command line.
     pub sweep: Option<SweepFile>,
+    /// Day-level forecast error: `busyness = { cv = 0.05 }`; absent means none.
+    pub busyness: Option<BusynessFile>,
+}
+
+/// `busyness = { cv = 0.05 }`: each replication (day) multiplies every call type's rates by one Gamma factor of
+/// mean 1 and this coefficient of variation.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BusynessFile {
+    /// Coefficient of variation of the day's factor: 0 (none) or from 0.0001 to 1.
+    pub cv: f64,
+}
+
+/// A number, or a list with one number per planning interval: `per_hour = 120` or `per_hour = [100, 150, ...]`,
+/// `count = 8` or `count = [4, 6, 8, ...]`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum OneOrList<T> {
+    /// The same value all day.
+    One(T),
+    /// One value per interval, in order.
+    List(Vec<T>),
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrList<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::IntoDeserializer;
+        struct OneOrListVisitor<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for OneOrListVisitor<T> {
+            type Value = OneOrList<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number, or a list with one number per interval such as [4, 6, 8]")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                T::deserialize(v.into_deserializer()).map(OneOrList::One)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                T::deserialize(v.into_deserializer()).map(OneOrList::One)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                T::deserialize(v.into_deserializer()).map(OneOrList::One)
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                Vec::<T>::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(OneOrList::List)
+            }
+        }
+        deserializer.deserialize_any(OneOrListVisitor(std::marker::PhantomData))
+    }
+}
+
+/// `at_close`: what happens to callers still waiting when the day ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AtClose {
+    /// Agents on duty at closing answer everyone still waiting (as before issue 8).
+    #[default]
+    Finish,
+    /// Callers still waiting at closing are disconnected (counted as `disconnected`).
+    Clear,
+}
+
+impl AtClose {
+    /// The name written in scenario files: `"finish"` or `"clear"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            AtClose::Finish => "finish",
+            AtClose::Clear => "clear",
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AtClose {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        match text.as_str() {
+            "finish" => Ok(AtClose::Finish),
+            "clear" => Ok(AtClose::Clear),
+            other => Err(de::Error::custom(format!(
+                "horizon.at_close: must be \"finish\" or \"clear\", got \"{}\"",
+                quote(other)
+            ))),
+        }
+    }
 }
 
 impl ScenarioFile {
@@ -101,6 +185,13 @@ pub struct HorizonFile {
     /// Calls arriving earlier are simulated but not counted.
     #[serde(default = "zero_duration")]
     pub warmup: DurationText,
+    /// The planning interval per-interval lists and results use (default 30 minutes).
+    pub interval: Option<DurationText>,
+    /// Clock time of `t = 0`, `"HH:MM"` (default `"00:00"`).
+    pub opens_at: Option<String>,
+    /// What happens to callers still waiting at closing (default `finish`).
+    #[serde(default)]
+    pub at_close: AtClose,
 }
 
 fn zero_duration() -> DurationText {
@@ -154,14 +245,23 @@ pub struct CallTypeFile {
     /// Time the agent stays busy after the caller hangs up (data entry).
     #[serde(default = "zero_duration")]
     pub after_call_work: DurationText,
+    /// Share of callers who hang up at once when every eligible agent is busy (default 0).
+    #[serde(default)]
+    pub balk: f64,
 }
 
-/// `arrivals = { per_hour = 200 }`: a Poisson process.
+/// `arrivals = { per_hour = 200 }`, `{ per_hour = [100, 150, ...] }` or `{ forecast = "day.csv", scale = 1.1 }`:
+/// a Poisson process whose rate is constant within each planning interval. Exactly one of `per_hour` and
+/// `forecast` is given; `scale` goes with `forecast` only.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ArrivalsFile {
-    /// Mean calls per hour.
-    pub per_hour: f64,
+    /// Mean calls per hour: one number for the whole day or one per interval.
+    pub per_hour: Option<OneOrList<f64>>,
+    /// A forecast CSV (`interval_start`, `call_type`, `calls`), relative to the scenario file.
+    pub forecast: Option<String>,
+    /// Factor applied to every value of the forecast (default 1).
+    pub scale: Option<f64>,
 }
 
 /// `{ distribution = "lognormal", mean = "3m", cv = 0.8 }` and the like.
@@ -192,8 +292,13 @@ pub struct DistributionFile {
 pub struct AgentGroupFile {
     /// Unique name.
     pub name: String,
-    /// Agents in the group.
-    pub count: u32,
+    /// Agents on duty: one number for the whole day or one per interval; exactly one of `count` and `shifts`.
+    pub count: Option<OneOrList<u32>>,
+    /// Shifts with breaks; exactly one of `count` and `shifts`.
+    pub shifts: Option<Vec<ShiftSpec>>,
+    /// Probability that each rostered agent is absent for the whole day (default 0).
+    #[serde(default)]
+    pub absenteeism: f64,
     /// Call types the group answers, in its order of preference.
     pub skills: Vec<String>,
 }

@@ -4,6 +4,14 @@
 //! positive, distributions constructed, skills resolved to indices), so nothing downstream validates or unwraps
 //! configuration again. [`axis`] is the grammar of sweep axes (`[sweep] vary`, `--vary`), checked on reading too;
 //! [`Warning`] lists the odd but legal situations, with [`settling`] the rule behind the empty-start warning.
+//!
+//! **The planner's day (issue 8).** Every scenario has a [`Day`] (planning intervals, opening time, what happens at
+//! closing, day-level busyness); each call type a [`PiecewiseRate`] per interval and each group a [`Roster`]. A
+//! scenario written before issue 8 gets a constant rate and an all-day roster, and exactly the scalar fields it
+//! had (`arrival_rate`, `count`). Until the engine simulates the day ([`DAY_MODEL_SIMULATED`]), the `from_*`
+//! constructors refuse a scenario the engine would simulate as something else (see
+//! [`Scenario::unsupported_by_engine`]); the `describe_*` constructors validate it the same way and accept it, for
+//! `callsim check`.
 
 pub mod axis;
 pub mod file;
@@ -12,24 +20,82 @@ mod sweep_check;
 mod validate;
 mod warning;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use crate::day::DayClock;
+use crate::day::arrivals::{Busyness, PiecewiseRate};
+use crate::day::intervals::Intervals;
+use crate::day::roster::Roster;
 use crate::distribution::DurationDistribution;
 use crate::error::{Error, Result};
 use crate::routing::{AgentSelection, CallTypeId, GroupConfig, QueueDiscipline, RouterConfig};
-pub use file::ScenarioFile;
+pub use file::{AtClose, ScenarioFile};
 use validate::Fields;
 pub use warning::Warning;
 
 pub use crate::limits::MAX_CALLS_PER_REPLICATION;
 use crate::limits::MAX_REPLICATIONS;
 
+/// Whether the engine simulates the day keys of issue 8 (rates and staffing that change through the day,
+/// forecasts, shifts, busyness, absenteeism, balking, `at_close = "clear"`). While `false`, [`Scenario::from_file`]
+/// and the constructors built on it refuse a scenario that needs them ([`Scenario::unsupported_by_engine`]), so it
+/// is never simulated as something else; the engine wiring flips it.
+pub const DAY_MODEL_SIMULATED: bool = false;
+
+/// The planner's day: planning intervals (with the clock), what happens at closing, and the day-level forecast
+/// error.
+#[derive(Debug, Clone)]
+pub struct Day {
+    /// The planning intervals, from opening to the horizon; their [`DayClock`] labels instants.
+    pub intervals: Intervals,
+    /// What happens to callers still waiting at closing.
+    pub at_close: AtClose,
+    /// The Gamma factor of mean 1 that multiplies every rate of one replication (none: factor 1).
+    pub busyness: Busyness,
+}
+
+impl Day {
+    /// The clock of the day (`opens_at` is the clock time of `t = 0`).
+    pub fn clock(&self) -> DayClock {
+        self.intervals.clock()
+    }
+}
+
+/// Where a call type's arrival rates come from (what the scenario file wrote).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ArrivalSource {
+    /// `per_hour = 120`: one rate all day.
+    PerHour,
+    /// `per_hour = [...]`: one rate per interval.
+    PerInterval,
+    /// `forecast = "day.csv"`: calls per interval from a CSV file.
+    Forecast {
+        /// The file, resolved relative to the scenario file.
+        path: PathBuf,
+        /// The factor applied to its calls.
+        scale: f64,
+    },
+}
+
+/// How a group's staffing is written in the scenario file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Staffing {
+    /// `count = 8`: the same agents all day.
+    Count,
+    /// `count = [...]`: agents on duty per interval.
+    PerInterval,
+    /// `shifts = [...]`: shifts with breaks.
+    Shifts,
+}
+
 /// A validated call type.
 #[derive(Debug, Clone)]
 pub struct CallType {
     /// Unique name.
     pub name: String,
-    /// Poisson arrival rate in calls per second.
+    /// Poisson arrival rate in calls per second: the rate itself when it is constant all day (exactly as before
+    /// issue 8), the day's mean rate (expected calls of the day over the horizon) when it varies; the real rates
+    /// are [`CallType::arrivals`].
     pub arrival_rate: f64,
     /// Handle (talk) time.
     pub service: DurationDistribution,
@@ -39,6 +105,13 @@ pub struct CallType {
     pub priority: f64,
     /// After-call work in seconds.
     pub after_call_work: f64,
+    /// The arrival rate through the day, constant within each planning interval (busyness factor 1; the engine
+    /// clones it per replication and calls [`PiecewiseRate::set_busyness`]).
+    pub arrivals: PiecewiseRate,
+    /// Where the rates come from.
+    pub arrival_source: ArrivalSource,
+    /// Share of callers who hang up at once when every eligible agent is busy (0: none).
+    pub balk: f64,
 }
 
 /// A validated agent group.
@@ -46,10 +119,18 @@ pub struct CallType {
 pub struct AgentGroup {
     /// Unique name.
     pub name: String,
-    /// Number of agents.
+    /// Agents the router allocates: everyone in the [`AgentGroup::roster`] (for a single `count`, that count as
+    /// before issue 8; for a `count` list, the most in any interval; for shifts, every agent of every shift, as
+    /// each is a separate agent who logs on and off). The most on duty at once is [`Roster::peak_on_duty`].
     pub count: u32,
     /// Call types (indices into [`Scenario::call_types`]) in the group's order of preference.
     pub skills: Vec<usize>,
+    /// Each agent's on-duty spans through the day (all day for a single `count`).
+    pub roster: Roster,
+    /// How the staffing is written.
+    pub staffing: Staffing,
+    /// Probability that each rostered agent is absent for the whole day (0: none).
+    pub absenteeism: f64,
 }
 
 /// A validated routing policy.
@@ -90,31 +171,66 @@ pub struct Scenario {
     pub routing: RoutingPolicy,
     /// Sweep axes declared in the file (command-line syntax).
     pub sweep: Vec<String>,
+    /// The planner's day: intervals, clock, closing rule, busyness.
+    pub day: Day,
 }
 
 impl Scenario {
-    /// Reads and validates a scenario file.
+    /// Reads and validates a scenario file the engine can simulate (see [`Scenario::describe_path`] for one
+    /// that is only to be checked and described).
     pub fn from_path(path: &Path) -> Result<Scenario> {
-        let label = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::scenario(&label, format!("cannot read: {e}")))?;
+        let (text, label) = read_text(path)?;
         Scenario::from_toml_str(&text, &label)
     }
 
-    /// Parses and validates scenario text; `label` names the source in errors. A `[sweep] vary` list is checked
-    /// too: each axis must parse and each of its values must give a valid scenario.
+    /// Reads and validates a scenario file, accepting day keys the engine does not simulate yet (for `check`).
+    pub fn describe_path(path: &Path) -> Result<Scenario> {
+        let (text, label) = read_text(path)?;
+        Scenario::describe_toml_str(&text, &label)
+    }
+
+    /// Parses and validates scenario text the engine can simulate; `label` names the source in errors and is
+    /// the scenario file's path, which forecast paths are relative to. A `[sweep] vary` list is checked too: each
+    /// axis must parse and each of its values must give a valid scenario.
     pub fn from_toml_str(text: &str, label: &str) -> Result<Scenario> {
+        Scenario::parse_toml(text, label, Scenario::from_file)
+    }
+
+    /// As [`Scenario::from_toml_str`], accepting day keys the engine does not simulate yet (for `check`).
+    pub fn describe_toml_str(text: &str, label: &str) -> Result<Scenario> {
+        Scenario::parse_toml(text, label, Scenario::describe_file)
+    }
+
+    fn parse_toml(text: &str, label: &str, build: Build) -> Result<Scenario> {
         let raw: ScenarioFile =
             toml::from_str(text).map_err(|e| Error::scenario(label, file::describe_toml_error(&e, text)))?;
-        let scenario = Scenario::from_file(raw, label)?;
+        let scenario = build(raw, label)?;
         if !scenario.sweep.is_empty() {
             let table: toml::Table = toml::from_str(text).map_err(|e| Error::scenario(label, e.message().trim()))?;
-            sweep_check::check_values(&table, &scenario.sweep, label)?;
+            sweep_check::check_values(&table, &scenario.sweep, label, build)?;
         }
         Ok(scenario)
     }
 
-    /// Validates a parsed scenario, one section at a time; `label` names the source in errors.
+    /// Validates a parsed scenario the engine can simulate: as [`Scenario::describe_file`], then, while
+    /// [`DAY_MODEL_SIMULATED`] is off, refuses the first key [`Scenario::unsupported_by_engine`] names with
+    /// "... is read and checked but not simulated yet (issue 8)".
     pub fn from_file(raw: ScenarioFile, label: &str) -> Result<Scenario> {
+        let scenario = Scenario::describe_file(raw, label)?;
+        match scenario.unsupported_by_engine() {
+            Some(feature) if !DAY_MODEL_SIMULATED => Err(Error::scenario(
+                label,
+                format!(
+                    "{feature} is read and checked but not simulated yet (issue 8); `callsim check` describes the day"
+                ),
+            )),
+            _ => Ok(scenario),
+        }
+    }
+
+    /// Validates a parsed scenario, one section at a time; `label` names the source in errors and is the
+    /// scenario file's path, which forecast paths are relative to. Accepts every day key, simulated or not.
+    pub fn describe_file(raw: ScenarioFile, label: &str) -> Result<Scenario> {
         let at = Fields { label };
         if raw.name.trim().is_empty() {
             return Err(at.fail("name", "must not be empty"));
@@ -126,10 +242,11 @@ impl Scenario {
             ));
         }
         let (horizon, warmup) = at.horizon(&raw.horizon)?;
+        let day = at.day(&raw.horizon, horizon, raw.busyness.as_ref())?;
         let (answer_within, service_level_target) = at.service_level(&raw.service_level)?;
         at.lines(raw.lines)?;
-        let call_types = at.call_types(&raw.call_types)?;
-        let agent_groups = at.agent_groups(&raw.agent_groups, &call_types)?;
+        let call_types = at.call_types(&raw.call_types, &day)?;
+        let agent_groups = at.agent_groups(&raw.agent_groups, &call_types, &day.intervals)?;
         at.capacity(&call_types, &agent_groups, horizon)?;
         Ok(Scenario {
             name: raw.name,
@@ -144,15 +261,111 @@ impl Scenario {
             agent_groups,
             routing: at.routing(&raw.routing)?,
             sweep: at.sweep(raw.sweep)?,
+            day,
         })
     }
 
+    /// The first key this scenario uses that the engine cannot simulate yet, as `"field: what"` (e.g.
+    /// `"call_types[general].arrivals.per_hour: calls per hour that change through the day"`), or `None` when
+    /// the scenario reduces to the stationary model: constant rates (a single number, a list of equal values,
+    /// or a forecast equal in every interval), every agent on duty all day, busyness cv 0, absenteeism 0, balk 0
+    /// and `at_close = "finish"`.
+    pub fn unsupported_by_engine(&self) -> Option<String> {
+        if self.day.busyness.cv() > 0.0 {
+            return Some(format!(
+                "busyness.cv: a day-level forecast error (cv {})",
+                self.day.busyness.cv()
+            ));
+        }
+        if self.day.at_close == AtClose::Clear {
+            return Some("horizon.at_close: \"clear\" (disconnecting callers still waiting at closing)".into());
+        }
+        for c in &self.call_types {
+            let at = format!("call_types[{}]", crate::limits::quote(&c.name));
+            if c.arrivals.segment_count() > 1 {
+                return Some(match c.arrival_source {
+                    ArrivalSource::Forecast { .. } => {
+                        format!("{at}.arrivals.forecast: a forecast that changes through the day")
+                    }
+                    _ => format!("{at}.arrivals.per_hour: calls per hour that change through the day"),
+                });
+            }
+            if c.balk > 0.0 {
+                return Some(format!("{at}.balk: balking ({})", c.balk));
+            }
+        }
+        for g in &self.agent_groups {
+            let at = format!("agent_groups[{}]", crate::limits::quote(&g.name));
+            if !g.roster.is_constant() {
+                return Some(match g.staffing {
+                    Staffing::Shifts => format!("{at}.shifts: shifts and breaks that change staffing through the day"),
+                    _ => format!("{at}.count: staffing that changes through the day"),
+                });
+            }
+            if g.absenteeism > 0.0 {
+                return Some(format!("{at}.absenteeism: absenteeism ({})", g.absenteeism));
+            }
+        }
+        None
+    }
+
+    /// Whether demand and staffing are constant all day (every call type's rate, every group's roster): the
+    /// stationary model the settling-time and overload rules assume.
+    pub fn is_stationary(&self) -> bool {
+        self.call_types.iter().all(|c| c.arrivals.segment_count() == 1)
+            && self.agent_groups.iter().all(|g| g.roster.is_constant())
+    }
+
     /// Offered load in erlangs: arrival rate times (mean handle time + after-call work), summed over call types.
+    /// For a day whose rates vary this is the day's mean load; [`Scenario::offered_load_per_interval`] has the
+    /// load of each interval.
     pub fn offered_load(&self) -> f64 {
         self.call_types
             .iter()
             .map(|c| c.arrival_rate * (c.service.mean() + c.after_call_work))
             .sum()
+    }
+
+    /// Expected calls of call type `call_type` (an index into [`Scenario::call_types`]) in each planning
+    /// interval, before busyness.
+    pub fn calls_per_interval(&self, call_type: usize) -> Vec<f64> {
+        let arrivals = &self.call_types[call_type].arrivals;
+        self.day
+            .intervals
+            .iter()
+            .map(|i| arrivals.expected_calls(i.start, i.end))
+            .collect()
+    }
+
+    /// Offered load in erlangs in each planning interval: its expected calls times (mean handle time + after-call
+    /// work) over its length, summed over call types.
+    pub fn offered_load_per_interval(&self) -> Vec<f64> {
+        let intervals = &self.day.intervals;
+        let mut load = vec![0.0; intervals.len()];
+        for (index, c) in self.call_types.iter().enumerate() {
+            let handle = c.service.mean() + c.after_call_work;
+            for ((l, calls), interval) in load
+                .iter_mut()
+                .zip(self.calls_per_interval(index))
+                .zip(intervals.iter())
+            {
+                *l += calls * handle / interval.length();
+            }
+        }
+        load
+    }
+
+    /// Agents on duty in each planning interval, all groups together (time-averaged over the interval, so a
+    /// 15-minute break in an hour counts a quarter of an agent off; before absenteeism).
+    pub fn on_duty_per_interval(&self) -> Vec<f64> {
+        let intervals = &self.day.intervals;
+        let mut on = vec![0.0; intervals.len()];
+        for g in &self.agent_groups {
+            for (total, group) in on.iter_mut().zip(g.roster.on_duty_mean(intervals)) {
+                *total += group;
+            }
+        }
+        on
     }
 
     /// Agents across all groups.
@@ -163,7 +376,16 @@ impl Scenario {
     /// Odd but legal situations worth telling the user about: load at or above capacity with callers who never
     /// hang up, fewer lines than agents, and a run measured from an empty start before it settles (the rule is in
     /// [`settling`]).
+    ///
+    /// The overload and settling rules assume a stationary scenario ([`Scenario::is_stationary`]). For a day whose
+    /// demand or staffing varies, overload is judged interval by interval (the first interval whose load reaches
+    /// its agents on duty, [`Warning::IntervalOverloaded`]), the idle-agent rule compares the lines with the most
+    /// agents on duty at once, and the empty-start rule is skipped: a planner's day really starts empty, and its
+    /// figures are meant to include the morning's build-up.
     pub fn warnings(&self) -> Vec<Warning> {
+        if !self.is_stationary() {
+            return self.day_warnings();
+        }
         let mut warnings = Vec::new();
         let load = self.offered_load();
         let agents = self.total_agents();
@@ -182,6 +404,28 @@ impl Scenario {
                 warmup: self.warmup,
                 suggested_warmup: settling::suggested_warmup(relaxation),
             });
+        }
+        warnings
+    }
+
+    /// The warnings of a day whose demand or staffing varies (see [`Scenario::warnings`]).
+    fn day_warnings(&self) -> Vec<Warning> {
+        let mut warnings = Vec::new();
+        let someone_never_hangs_up = self.call_types.iter().any(|c| c.patience.is_none());
+        if someone_never_hangs_up && self.lines.is_none() {
+            let load = self.offered_load_per_interval();
+            let on_duty = self.on_duty_per_interval();
+            if let Some(index) = (0..load.len()).find(|&i| load[i] > 0.0 && load[i] >= on_duty[i]) {
+                warnings.push(Warning::IntervalOverloaded {
+                    interval: self.day.intervals.label(index),
+                    load: load[index],
+                    agents: on_duty[index],
+                });
+            }
+        }
+        let peak: u32 = self.agent_groups.iter().map(|g| g.roster.peak_on_duty()).sum();
+        if let Some(lines) = self.lines.filter(|&l| l < peak) {
+            warnings.push(Warning::IdleAgents { lines, agents: peak });
         }
         warnings
     }
@@ -221,6 +465,16 @@ impl Scenario {
             lines: self.lines,
         }
     }
+}
+
+/// A validating constructor: [`Scenario::from_file`] or [`Scenario::describe_file`].
+type Build = fn(ScenarioFile, &str) -> Result<Scenario>;
+
+/// A scenario file's text and its label (the path as shown in errors).
+fn read_text(path: &Path) -> Result<(String, String)> {
+    let label = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| Error::scenario(&label, format!("cannot read: {e}")))?;
+    Ok((text, label))
 }
 
 /// The name of the rows that add up every call type; no call type may take it.

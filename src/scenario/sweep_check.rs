@@ -8,10 +8,11 @@ use super::axis::{Axis, set_path, value_text};
 use crate::error::{Error, Result};
 use crate::limits::quote;
 
-use super::{Scenario, ScenarioFile};
+use super::{Build, ScenarioFile};
 
-/// Every value of every axis in `specs` (already known to parse) gives a valid scenario from `base`.
-pub(super) fn check_values(base: &toml::Table, specs: &[String], label: &str) -> Result<()> {
+/// Every value of every axis in `specs` (already known to parse) gives a valid scenario from `base`, built by
+/// `build` (the strict or the describing constructor, as the base scenario was).
+pub(super) fn check_values(base: &toml::Table, specs: &[String], label: &str, build: Build) -> Result<()> {
     let mut base = base.clone();
     base.remove("sweep");
     for (index, spec) in specs.iter().enumerate() {
@@ -24,7 +25,7 @@ pub(super) fn check_values(base: &toml::Table, specs: &[String], label: &str) ->
             let mut table = base.clone();
             set_path(&mut table, &axis.path, value.clone()).map_err(|m| fail(value, m))?;
             let raw = ScenarioFile::from_table(table).map_err(|m| fail(value, m))?;
-            if let Err(error) = Scenario::from_file(raw, label) {
+            if let Err(error) = build(raw, label) {
                 let message = match error {
                     Error::Scenario { message, .. } => message,
                     other => other.to_string(),

@@ -2,10 +2,16 @@
 //! conversion per section, each error naming the file, the field and what is allowed.
 
 use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 
 use super::axis::{Axis, MAX_POINTS};
-use super::file::{self, DistributionFile};
-use super::{AgentGroup, CallType, RoutingPolicy, TOTAL};
+use super::file::{self, DistributionFile, OneOrList};
+use super::{AgentGroup, ArrivalSource, CallType, Day, RoutingPolicy, Staffing, TOTAL};
+use crate::day::arrivals::{Busyness, PiecewiseRate};
+use crate::day::forecast::{self, Forecast};
+use crate::day::intervals::{DEFAULT_INTERVAL, Intervals, MAX_INTERVALS};
+use crate::day::roster::{Roster, check_absenteeism};
+use crate::day::{ClockTime, DayClock};
 use crate::distribution::DurationDistribution;
 use crate::error::{Error, Result};
 use crate::limits::{MAX_AGENTS, MAX_CALLS_PER_REPLICATION, MAX_LINES, quote};
@@ -62,12 +68,45 @@ impl Fields<'_> {
         }
     }
 
-    /// `[[call_types]]`: at least one, uniquely named, none named `total`.
-    pub(super) fn call_types(&self, raw: &[file::CallTypeFile]) -> Result<Vec<CallType>> {
+    /// The day: `[horizon] interval`, `opens_at` and `at_close`, and the top-level `busyness`.
+    ///
+    /// Without `interval` the day is cut every 30 minutes, or into [`MAX_INTERVALS`] equal whole-minute
+    /// intervals when a horizon longer than about 5.7 years would need more, so every scenario written before
+    /// issue 8 stays valid.
+    pub(super) fn day(
+        &self,
+        raw: &file::HorizonFile,
+        horizon: f64,
+        busyness: Option<&file::BusynessFile>,
+    ) -> Result<Day> {
+        let opens_at = match &raw.opens_at {
+            Some(text) => ClockTime::parse(self.label, "horizon.opens_at", &quote(text))?,
+            None => ClockTime::MIDNIGHT,
+        };
+        let length = match raw.interval {
+            Some(interval) => interval.0,
+            None => DEFAULT_INTERVAL.max((horizon / MAX_INTERVALS as f64 / 60.0).ceil() * 60.0),
+        };
+        let intervals = Intervals::new(self.label, horizon, length, DayClock::new(opens_at))?;
+        let busyness = match busyness {
+            Some(b) => Busyness::new(self.label, "busyness.cv", b.cv)?,
+            None => Busyness::none(),
+        };
+        Ok(Day {
+            intervals,
+            at_close: raw.at_close,
+            busyness,
+        })
+    }
+
+    /// `[[call_types]]`: at least one, uniquely named, none named `total`; arrivals per interval of `day`.
+    pub(super) fn call_types(&self, raw: &[file::CallTypeFile], day: &Day) -> Result<Vec<CallType>> {
         if raw.is_empty() {
             return Err(self.fail("call_types", "at least one [[call_types]] entry is required"));
         }
         let mut names = HashSet::new();
+        let all_names: Vec<&str> = raw.iter().map(|ct| ct.name.as_str()).collect();
+        let mut forecasts = Forecasts::default();
         raw.iter()
             .enumerate()
             .map(|(index, ct)| {
@@ -83,19 +122,37 @@ impl Fields<'_> {
                         ),
                     ));
                 }
-                self.call_type(&at, ct)
+                let (arrivals, source) =
+                    self.arrivals(&at, &ct.arrivals, (index, &all_names), &day.intervals, &mut forecasts)?;
+                self.call_type(&at, ct, arrivals, source, day.intervals.horizon())
             })
             .collect()
     }
 
-    fn call_type(&self, at: &str, ct: &file::CallTypeFile) -> Result<CallType> {
-        let per_hour = ct.arrivals.per_hour;
-        if !(per_hour.is_finite() && per_hour > 0.0) {
+    fn call_type(
+        &self,
+        at: &str,
+        ct: &file::CallTypeFile,
+        arrivals: PiecewiseRate,
+        arrival_source: ArrivalSource,
+        horizon: f64,
+    ) -> Result<CallType> {
+        let balk = ct.balk;
+        if !(0.0..=1.0).contains(&balk) {
             return Err(self.fail(
-                &format!("{at}.arrivals.per_hour"),
-                format!("must be a finite number of calls greater than 0, got {per_hour}"),
+                &format!("{at}.balk"),
+                format!(
+                    "must be a share from 0 to 1 (0.1: a tenth of the callers who find every agent busy hang up at \
+                     once), got {balk}"
+                ),
             ));
         }
+        // A constant rate is the rate itself, bit for bit as before issue 8; a varying one its mean over the day.
+        let arrival_rate = if arrivals.segment_count() == 1 {
+            arrivals.rate_at(0.0)
+        } else {
+            arrivals.cumulative(horizon) / horizon
+        };
         let service = build_distribution(&ct.service).map_err(|m| self.fail(&format!("{at}.service"), m))?;
         let patience = match &ct.patience {
             Some(p) => Some(build_distribution(p).map_err(|m| self.fail(&format!("{at}.patience"), m))?),
@@ -109,12 +166,99 @@ impl Fields<'_> {
         }
         Ok(CallType {
             name: ct.name.clone(),
-            arrival_rate: per_hour / 3600.0,
+            arrival_rate,
             service,
             patience,
             priority: ct.priority,
             after_call_work: ct.after_call_work.0,
+            arrivals,
+            arrival_source,
+            balk,
         })
+    }
+
+    /// `arrivals`: exactly one of `per_hour` (one number, or one per interval) and `forecast` (with an optional
+    /// `scale`), as a piecewise-constant rate over `intervals`. `this` is the call type's index and every call
+    /// type's name (a forecast file names them). The day must expect at least one call.
+    fn arrivals(
+        &self,
+        at: &str,
+        raw: &file::ArrivalsFile,
+        this: (usize, &[&str]),
+        intervals: &Intervals,
+        forecasts: &mut Forecasts,
+    ) -> Result<(PiecewiseRate, ArrivalSource)> {
+        let field = |key: &str| format!("{at}.arrivals.{key}");
+        if raw.scale.is_some() && raw.forecast.is_none() {
+            return Err(self.fail(
+                &field("scale"),
+                "goes with forecast (it multiplies the file's calls); to scale per_hour, change its values",
+            ));
+        }
+        let (rates, source) = match (&raw.per_hour, &raw.forecast) {
+            (Some(_), Some(_)) => {
+                return Err(self.fail(&format!("{at}.arrivals"), "give either per_hour or forecast, not both"));
+            }
+            (None, None) => {
+                return Err(self.fail(
+                    &format!("{at}.arrivals"),
+                    "needs per_hour (calls per hour: one number, or a list with one per interval) or forecast (a \
+                     CSV file of calls per interval)",
+                ));
+            }
+            (Some(OneOrList::One(per_hour)), None) => {
+                let per_hour = *per_hour;
+                if !(per_hour.is_finite() && per_hour > 0.0) {
+                    return Err(self.fail(
+                        &field("per_hour"),
+                        format!("must be a finite number of calls greater than 0, got {per_hour}"),
+                    ));
+                }
+                (vec![per_hour / 3600.0; intervals.len()], ArrivalSource::PerHour)
+            }
+            (Some(OneOrList::List(list)), None) => (
+                self.per_hour_list(&field("per_hour"), list, intervals)?,
+                ArrivalSource::PerInterval,
+            ),
+            (None, Some(name)) => {
+                let scale = forecast::check_scale(self.label, &field("scale"), raw.scale.unwrap_or(1.0))?;
+                let path = forecast::resolve_path(Some(Path::new(self.label)), name);
+                let forecast = forecasts.read(self, &field("forecast"), &path, intervals, this.1)?;
+                let rates = forecast.rates(this.0, scale, intervals);
+                if rates.iter().all(|&r| r == 0.0) {
+                    return Err(self.fail(
+                        &field("forecast"),
+                        format!(
+                            "{} has no calls for call type {}{}; every call type needs some calls in the day",
+                            path.display(),
+                            quote(this.1[this.0]),
+                            if scale == 0.0 { " once scaled by 0" } else { "" }
+                        ),
+                    ));
+                }
+                (rates, ArrivalSource::Forecast { path, scale })
+            }
+        };
+        let arrivals = PiecewiseRate::new(self.label, &field("per_hour"), &rates, intervals)?;
+        Ok((arrivals, source))
+    }
+
+    /// A `per_hour` list: one value per interval, each a finite number of at least 0, not all 0; as calls per second.
+    fn per_hour_list(&self, field: &str, list: &[f64], intervals: &Intervals) -> Result<Vec<f64>> {
+        intervals.check_len(self.label, field, list)?;
+        if let Some((i, bad)) = list.iter().enumerate().find(|(_, v)| !(v.is_finite() && **v >= 0.0)) {
+            return Err(self.fail(
+                field,
+                format!(
+                    "the value for the interval at {} (element {i}) must be a number of calls of at least 0, got {bad}",
+                    intervals.label(i)
+                ),
+            ));
+        }
+        if list.iter().all(|&v| v == 0.0) {
+            return Err(self.fail(field, "every value is 0; at least one interval must have calls"));
+        }
+        Ok(list.iter().map(|per_hour| per_hour / 3600.0).collect())
     }
 
     /// `[[agent_groups]]`: at least one, uniquely named, skills resolved to call-type indices.
@@ -122,6 +266,7 @@ impl Fields<'_> {
         &self,
         raw: &[file::AgentGroupFile],
         call_types: &[CallType],
+        intervals: &Intervals,
     ) -> Result<Vec<AgentGroup>> {
         if raw.is_empty() {
             return Err(self.fail("agent_groups", "at least one [[agent_groups]] entry is required"));
@@ -133,24 +278,52 @@ impl Fields<'_> {
                 let at = entry_path("agent_groups", index, &g.name);
                 check_unique_name(&g.name, "agent group", &mut names)
                     .map_err(|m| self.fail(&format!("{at}.name"), m))?;
-                if g.count > MAX_AGENTS {
-                    return Err(self.fail(
-                        &format!("{at}.count"),
-                        format!("must be at most {MAX_AGENTS}, got {}", g.count),
-                    ));
-                }
+                let (roster, staffing) = self.roster(&at, g, intervals)?;
+                let absenteeism = check_absenteeism(self.label, &format!("{at}.absenteeism"), g.absenteeism)?;
                 let skills =
                     resolve_skills(&g.skills, call_types).map_err(|m| self.fail(&format!("{at}.skills"), m))?;
                 Ok(AgentGroup {
                     name: g.name.clone(),
-                    count: g.count,
+                    count: roster.agents() as u32,
                     skills,
+                    roster,
+                    staffing,
+                    absenteeism,
                 })
             })
             .collect()
     }
 
-    /// Limits across sections: agents in all, someone for every call type, calls per replication.
+    /// A group's roster: exactly one of `count` (one number, or one per interval) and `shifts`.
+    fn roster(&self, at: &str, g: &file::AgentGroupFile, intervals: &Intervals) -> Result<(Roster, Staffing)> {
+        match (&g.count, &g.shifts) {
+            (Some(_), Some(_)) => Err(self.fail(at, "give either count or shifts, not both")),
+            (None, None) => Err(self.fail(
+                at,
+                "needs count (agents on duty: one number, or a list with one per interval) or shifts",
+            )),
+            (Some(OneOrList::One(count)), None) => {
+                if *count > MAX_AGENTS {
+                    return Err(self.fail(
+                        &format!("{at}.count"),
+                        format!("must be at most {MAX_AGENTS}, got {count}"),
+                    ));
+                }
+                Ok((Roster::all_day(*count, intervals), Staffing::Count))
+            }
+            (Some(OneOrList::List(counts)), None) => Ok((
+                Roster::from_counts(self.label, &format!("{at}.count"), counts, intervals)?,
+                Staffing::PerInterval,
+            )),
+            (None, Some(shifts)) => Ok((
+                Roster::from_shifts(self.label, &format!("{at}.shifts"), shifts, intervals)?,
+                Staffing::Shifts,
+            )),
+        }
+    }
+
+    /// Limits across sections: agents in all, someone for every call type, calls per replication (the expected
+    /// calls of the day, interval by interval).
     pub(super) fn capacity(&self, call_types: &[CallType], groups: &[AgentGroup], horizon: f64) -> Result<()> {
         let all_agents: u64 = groups.iter().map(|g| g.count as u64).sum();
         if all_agents > MAX_AGENTS as u64 {
@@ -172,13 +345,14 @@ impl Fields<'_> {
                 ));
             }
         }
-        let calls_per_replication: f64 = call_types.iter().map(|c| c.arrival_rate).sum::<f64>() * horizon;
+        let calls_per_replication: f64 = call_types.iter().map(|c| c.arrivals.cumulative(horizon)).sum();
         if calls_per_replication > MAX_CALLS_PER_REPLICATION {
             return Err(self.fail(
                 "horizon.duration",
                 format!(
                     "{calls_per_replication:.3e} calls per replication expected (arrival rates times duration); at \
-                     most {MAX_CALLS_PER_REPLICATION:.0e} are allowed: shorten the horizon or lower per_hour"
+                     most {MAX_CALLS_PER_REPLICATION:.0e} are allowed: shorten the horizon or lower per_hour (or \
+                     the forecast's calls)"
                 ),
             ));
         }
@@ -219,6 +393,44 @@ impl Fields<'_> {
             paths.push(axis.path);
         }
         Ok(specs)
+    }
+}
+
+/// Forecast files read so far, by resolved path: call types sharing one file read it once.
+#[derive(Default)]
+struct Forecasts {
+    read: Vec<(PathBuf, Forecast)>,
+}
+
+impl Forecasts {
+    /// The forecast at `path` for the day `intervals` and the scenario's call types `names`; `field` names the
+    /// scenario key in the error when the file cannot be opened (errors inside it name the file and line).
+    fn read(
+        &mut self,
+        at: &Fields,
+        field: &str,
+        path: &Path,
+        intervals: &Intervals,
+        names: &[&str],
+    ) -> Result<&Forecast> {
+        let index = match self.read.iter().position(|(p, _)| p == path) {
+            Some(index) => index,
+            None => {
+                let forecast = Forecast::read(path, intervals, names).map_err(|e| match e {
+                    Error::Io { message, .. } => at.fail(
+                        field,
+                        format!(
+                            "cannot read the forecast {}: {message}",
+                            quote(&path.display().to_string())
+                        ),
+                    ),
+                    other => other,
+                })?;
+                self.read.push((path.to_path_buf(), forecast));
+                self.read.len() - 1
+            }
+        };
+        Ok(&self.read[index].1)
     }
 }
 

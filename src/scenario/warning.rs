@@ -22,6 +22,16 @@ pub enum Warning {
         /// The warm-up to set, in seconds.
         suggested_warmup: f64,
     },
+    /// In a day whose demand or staffing varies, an interval's offered load reaches its agents on duty and some
+    /// callers never hang up: the queue grows through that interval and carries over into the next.
+    IntervalOverloaded {
+        /// The interval's clock label (its start, `"HH:MM"`).
+        interval: String,
+        /// Offered load in erlangs in that interval.
+        load: f64,
+        /// Agents on duty in that interval (time-averaged).
+        agents: f64,
+    },
     /// Fewer trunk lines than agents: some agents can never take a call.
     IdleAgents {
         /// Trunk lines.
@@ -61,6 +71,11 @@ impl std::fmt::Display for Warning {
                     whole_minutes_text(*suggested_warmup)
                 )
             }
+            Warning::IntervalOverloaded { interval, load, agents } => write!(
+                f,
+                "in the interval at {interval} the offered load {load:.1} erlangs is at or above the {agents:.1} agents \
+                 on duty and some callers never hang up: the queue grows through it and carries over into the next"
+            ),
             Warning::IdleAgents { lines, agents } => write!(
                 f,
                 "lines = {lines} but there are {agents} agents: at most {lines} calls are in the system at once, so \

@@ -9,6 +9,7 @@ mod cli;
 mod common;
 mod day_arrivals;
 mod day_roster;
+mod day_scenario;
 mod distributions;
 mod erlang_cli;
 mod erlang_formulas;
