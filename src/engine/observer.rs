@@ -21,6 +21,16 @@ pub trait Observer {
     /// An agent of `group` finished a call of `call_type` and its after-call work; it had been busy with the
     /// call since `busy_since`.
     fn on_agent_released(&mut self, now: SimTime, call_type: CallTypeId, group: GroupId, busy_since: SimTime) {}
+    /// An arriving caller found every eligible agent busy and hung up at once (`balk`), right after
+    /// [`Observer::on_arrival`]: an abandoned call with a wait of zero.
+    fn on_balk(&mut self, now: SimTime, call_type: CallTypeId) {}
+    /// A caller still waiting at closing was disconnected (`at_close = "clear"`); it arrived at `arrived`.
+    fn on_disconnect(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime) {}
+    /// An agent of `group` came on duty (at opening, from a shift start, a break end or a rising count).
+    fn on_log_on(&mut self, now: SimTime, group: GroupId) {}
+    /// An agent of `group` went off duty at `now`; the roster had it leave at `scheduled` (`now - scheduled` is
+    /// overtime spent finishing a call).
+    fn on_log_off(&mut self, now: SimTime, group: GroupId, scheduled: SimTime) {}
     /// The replication ended: no event is pending.
     fn on_finish(&mut self, now: SimTime) {}
 }
