@@ -1,28 +1,9 @@
 //! The real `callsim` binary: determinism, JSON contract, exit codes, errors.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn callsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_callsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn json(output: &Output) -> serde_json::Value {
-    serde_json::from_str(&stdout(output)).expect("stdout is one JSON object")
-}
+use crate::common::{callsim, json, stdout};
 
 #[test]
 fn run_json_has_the_contracted_keys() {

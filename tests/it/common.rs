@@ -14,6 +14,30 @@ use callsim::scenario::Scenario;
 use callsim::stats::WaitHistogram;
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
+/// Runs the real `callsim` binary from the repository root.
+pub fn callsim(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_callsim"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
+/// A successful command's stdout (panics with its stderr otherwise).
+pub fn stdout(output: &std::process::Output) -> String {
+    assert!(
+        output.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+/// A successful command's stdout read as one JSON object.
+pub fn json(output: &std::process::Output) -> serde_json::Value {
+    serde_json::from_str(&stdout(output)).expect("stdout is one JSON object")
+}
+
 /// Parses scenario text, panicking with the error on failure (tests only).
 pub fn scenario(text: &str) -> Scenario {
     Scenario::from_toml_str(text, "<test>").unwrap_or_else(|e| panic!("{e}"))

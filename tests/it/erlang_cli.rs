@@ -1,14 +1,6 @@
 //! The real binary's `erlang` and `check` commands: zero traffic, limits, flags per model, messages, warnings.
 
-use std::process::{Command, Output};
-
-fn callsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_callsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
+use crate::common::callsim;
 
 fn json(args: &[&str]) -> serde_json::Value {
     let output = callsim(args);

@@ -2,14 +2,13 @@
 //! structs, and comparisons whose chart and significance marks say what the table tests (Holm-adjusted).
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use callsim::report::{self, csv_cells, format_estimate, group_rows, summary_rows, table::summary_table};
 use callsim::run::run_scenario;
 use callsim::stats::{Metric, Summary};
 use callsim::sweep::{Grid, compare_chart_data, compare_points, compare_rows, sweep_csv};
 
-use crate::common::scenario;
+use crate::common::{callsim, scenario, stdout};
 
 /// A queue near load 1 with few long replications' worth of callers: percentile intervals are wide and skewed.
 const NEAR_LOAD_ONE: &str = r#"
@@ -53,23 +52,6 @@ skills = ["general"]
 
 fn summary_of(text: &str) -> Summary {
     run_scenario(&scenario(text), &|| {})
-}
-
-fn callsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_callsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout.clone()).unwrap()
 }
 
 // A3: percentile intervals are asymmetric, printed as [lo, hi], never below zero, and written as _lo/_hi.
