@@ -179,21 +179,7 @@ fn extreme_erlang_a_inputs_answer_promptly() {
     assert!(started.elapsed().as_secs_f64() < 20.0);
 }
 
-const NINE_TO_TEN: &str = r#"
-name = "nine to ten"
-replications = 5
-[horizon]
-duration = "1h"
-[[call_types]]
-name = "general"
-arrivals = { per_hour = 600 }
-service = { distribution = "exponential", mean = "4m" }
-patience = { distribution = "exponential", mean = "2m" }
-[[agent_groups]]
-name = "agents"
-count = 43
-skills = ["general"]
-"#;
+use crate::scenario_warnings::NINE_TO_TEN;
 
 #[test]
 fn check_prints_warnings_on_stderr() {

@@ -9,7 +9,7 @@ use callsim::stats::Metric;
 
 /// The issue's "9 to 10": 600 calls/h, 4 min exponential handle time, 2 min patience, 43 agents, one hour, no
 /// warm-up, 40 replications.
-const NINE_TO_TEN: &str = r#"
+pub(crate) const NINE_TO_TEN: &str = r#"
 name = "nine to ten"
 seed = 1
 replications = 40
