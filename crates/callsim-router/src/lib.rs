@@ -20,6 +20,40 @@
 //! agent's group may serve (fifo: the earliest arrival; priority: the highest priority, then the earliest arrival;
 //! priority-aging: the highest effective priority, then the earliest arrival). Only an exact tie is broken by the
 //! group's skill order.
+//!
+//! A switch's morning in miniature: a caller waits until the first agent logs on, a second caller waits while the
+//! agent talks, and the agent takes them in turn.
+//!
+//! ```
+//! use callsim_router::*;
+//! use rand::SeedableRng;
+//!
+//! let config = RouterConfig {
+//!     priorities: vec![0.0],
+//!     groups: vec![GroupConfig { agents: 1, skills: vec![CallTypeId(0)] }],
+//!     queue: QueueDiscipline::Fifo,
+//!     aging_per_second: 0.0,
+//!     agent_selection: AgentSelection::LongestIdle,
+//!     lines: None,
+//! };
+//! let mut router: Router<&str> = Router::new_offline(config);
+//! // Only `random` agent selection draws from the generator the switch hands in.
+//! let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(7);
+//! let general = CallTypeId(0);
+//! // Nobody is logged on yet: the first caller waits.
+//! let first = router.on_arrival(SimTime(0.0), "first", general, &mut rng);
+//! assert!(matches!(first, ArrivalDecision::Queue(_)));
+//! // The agent logs on and takes the waiting call at once.
+//! let taken = router.on_log_on(SimTime(5.0), AgentId(0)).expect("a call is waiting");
+//! assert_eq!(taken.call, "first");
+//! // A second caller waits while the agent talks.
+//! let second = router.on_arrival(SimTime(6.0), "second", general, &mut rng);
+//! assert!(matches!(second, ArrivalDecision::Queue(_)));
+//! // The first caller hangs up; when wrap-up ends the agent takes the second.
+//! assert!(router.on_hang_up(AgentId(0)));
+//! let next = router.on_agent_free(SimTime(60.0), AgentId(0)).expect("a call is waiting");
+//! assert_eq!(next.call, "second");
+//! ```
 
 #![warn(missing_docs)]
 
