@@ -149,6 +149,17 @@ fn write_both(
     draw: &dyn Fn(DrawingArea<SVGBackend, Shift>) -> std::result::Result<(), String>,
     draw_png: &dyn Fn(DrawingArea<BitMapBackend, Shift>) -> std::result::Result<(), String>,
 ) -> Result<Vec<PathBuf>> {
+    write_both_sized(stem, SIZE, draw, draw_png)
+}
+
+/// [`write_both`] at a given size in pixels.
+#[allow(clippy::type_complexity)] // as write_both
+fn write_both_sized(
+    stem: &Path,
+    size: (u32, u32),
+    draw: &dyn Fn(DrawingArea<SVGBackend, Shift>) -> std::result::Result<(), String>,
+    draw_png: &dyn Fn(DrawingArea<BitMapBackend, Shift>) -> std::result::Result<(), String>,
+) -> Result<Vec<PathBuf>> {
     register_fonts();
     let dir = stem.parent().unwrap_or(Path::new("."));
     crate::report::output::ensure_dir(dir)?;
@@ -160,13 +171,13 @@ fn write_both(
     let png = stem.with_file_name(format!("{name}.png"));
     let mut text = String::new();
     {
-        let root = SVGBackend::with_string(&mut text, SIZE).into_drawing_area();
+        let root = SVGBackend::with_string(&mut text, size).into_drawing_area();
         draw(root).map_err(plot_error(&svg))?;
     }
     crate::report::output::write_atomically(&svg, |out| out.write_all(text.as_bytes()))?;
     let temporary = dir.join(format!(".{name}.partial.png"));
     let result = (|| {
-        let root = BitMapBackend::new(&temporary, SIZE).into_drawing_area();
+        let root = BitMapBackend::new(&temporary, size).into_drawing_area();
         draw_png(root.clone()).map_err(plot_error(&png))?;
         root.present().map_err(plot_error(&png))
     })();
@@ -184,6 +195,119 @@ pub fn line_chart(chart: &LineChart, stem: &Path) -> Result<Vec<PathBuf>> {
     let chart = chart.thinned();
     let chart = chart.as_ref();
     write_both(stem, &|root| draw_lines(root, chart), &|root| draw_lines(root, chart))
+}
+
+/// Height in pixels of one panel of [`panel_chart`].
+const PANEL_HEIGHT: u32 = 380;
+
+/// Draws line charts stacked as panels of one image (sharing the width of [`line_chart`]'s charts) to
+/// `<stem>.svg` and `<stem>.png`; returns the files written. For the intraday chart: panels over the same x axis.
+pub fn panel_chart(panels: &[LineChart], stem: &Path) -> Result<Vec<PathBuf>> {
+    let size = (SIZE.0, PANEL_HEIGHT * panels.len().max(1) as u32);
+    fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, panels: &[LineChart]) -> std::result::Result<(), String> {
+        root.fill(&WHITE).map_err(|e| format!("{e:?}"))?;
+        for (area, chart) in root.split_evenly((panels.len().max(1), 1)).into_iter().zip(panels) {
+            draw_lines(area, chart)?;
+        }
+        Ok(())
+    }
+    write_both_sized(stem, size, &|root| draw(root, panels), &|root| draw(root, panels))
+}
+
+/// A histogram: how many values fall in each of `bins` equal bins over `[min, max]`, with a vertical target line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Histogram {
+    /// Title.
+    pub title: String,
+    /// X axis label with unit.
+    pub x_label: String,
+    /// The values (NaN ones are left out).
+    pub values: Vec<f64>,
+    /// Range of the x axis.
+    pub range: (f64, f64),
+    /// Number of bins.
+    pub bins: usize,
+    /// True when values are shares (drawn as percent).
+    pub share: bool,
+    /// A vertical target line, if any.
+    pub target: Option<f64>,
+}
+
+/// Draws a histogram to `<stem>.svg` and `<stem>.png`; returns the files written.
+pub fn histogram_chart(chart: &Histogram, stem: &Path) -> Result<Vec<PathBuf>> {
+    write_both(stem, &|root| draw_histogram(root, chart), &|root| {
+        draw_histogram(root, chart)
+    })
+}
+
+fn draw_histogram<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    chart: &Histogram,
+) -> std::result::Result<(), String> {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("{e:?}");
+    root.fill(&WHITE).map_err(e)?;
+    let k = scale(chart.share);
+    let bins = chart.bins.max(1);
+    let (min, max) = (chart.range.0 * k, chart.range.1 * k);
+    let width = (max - min) / bins as f64;
+    let mut counts = vec![0u32; bins];
+    for v in chart.values.iter().filter(|v| v.is_finite()) {
+        let bin = (((v * k - min) / width).floor().max(0.0) as usize).min(bins - 1);
+        counts[bin] += 1;
+    }
+    let top = counts.iter().copied().max().unwrap_or(0).max(1) as f64 * 1.1;
+    let mut ctx = ChartBuilder::on(&root)
+        .caption(&chart.title, ("sans-serif", TITLE_FONT).into_font())
+        .margin(16)
+        .x_label_area_size(50)
+        .y_label_area_size(70)
+        .build_cartesian_2d(min..max, 0.0..top)
+        .map_err(e)?;
+    ctx.configure_mesh()
+        .x_desc(if chart.share {
+            format!("{} (%)", chart.x_label)
+        } else {
+            chart.x_label.clone()
+        })
+        .y_desc("days")
+        .label_style(("sans-serif", LABEL_FONT))
+        .axis_desc_style(("sans-serif", AXIS_FONT))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()
+        .map_err(e)?;
+    let c = colour(0);
+    ctx.draw_series(counts.iter().enumerate().filter(|(_, n)| **n > 0).map(|(i, &n)| {
+        let x0 = min + i as f64 * width;
+        Rectangle::new([(x0, 0.0), (x0 + width, n as f64)], c.mix(0.7).filled())
+    }))
+    .map_err(e)?;
+    if let Some(target) = chart.target {
+        let x = target * k;
+        ctx.draw_series(DashedLineSeries::new(
+            vec![(x, 0.0), (x, top)],
+            8,
+            6,
+            BLACK.stroke_width(2),
+        ))
+        .map_err(e)?
+        .label(format!(
+            "target {}",
+            if chart.share {
+                format!("{x:.0}%")
+            } else {
+                format!("{x:.1}")
+            }
+        ))
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.stroke_width(2)));
+        ctx.configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.3))
+            .label_font(("sans-serif", LABEL_FONT))
+            .position(SeriesLabelPosition::UpperLeft)
+            .draw()
+            .map_err(e)?;
+    }
+    root.present().map_err(e)
 }
 
 fn scale(share: bool) -> f64 {
