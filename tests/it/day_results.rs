@@ -99,7 +99,7 @@ fn the_interval_collector_counts_hand_driven_hooks_exactly() {
         ),
         (4, 2, 2, 1, 1, 1)
     );
-    assert!(SHORT_ABANDON_S > 0.0 && SHORT_ABANDON_S < 50.0);
+    const { assert!(SHORT_ABANDON_S > 0.0 && SHORT_ABANDON_S < 50.0) };
     assert_eq!(r.wait_sum_s, 5.0 + 50.0 + 50.0 + 0.0);
     assert_eq!(r.service_level_of_answered(), 0.5);
     assert_eq!(r.service_level_short_abandons_excluded(), 1.0 / 3.0);
