@@ -201,13 +201,15 @@ pub fn line_chart(chart: &LineChart, stem: &Path) -> Result<Vec<PathBuf>> {
 const PANEL_HEIGHT: u32 = 380;
 
 /// Draws line charts stacked as panels of one image (sharing the width of [`line_chart`]'s charts) to
-/// `<stem>.svg` and `<stem>.png`; returns the files written. For the intraday chart: panels over the same x axis.
+/// `<stem>.svg` and `<stem>.png`, legends in the lower right; returns the files written. For the intraday chart:
+/// panels over the same x axis.
 pub fn panel_chart(panels: &[LineChart], stem: &Path) -> Result<Vec<PathBuf>> {
     let size = (SIZE.0, PANEL_HEIGHT * panels.len().max(1) as u32);
     fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, panels: &[LineChart]) -> std::result::Result<(), String> {
         root.fill(&WHITE).map_err(|e| format!("{e:?}"))?;
         for (area, chart) in root.split_evenly((panels.len().max(1), 1)).into_iter().zip(panels) {
-            draw_lines(area, chart)?;
+            // Intraday lines run along the top of their panel: the legend goes below them.
+            draw_lines_at(area, chart, SeriesLabelPosition::LowerRight)?;
         }
         Ok(())
     }
@@ -261,6 +263,7 @@ fn draw_histogram<DB: DrawingBackend>(
         .margin(16)
         .x_label_area_size(50)
         .y_label_area_size(70)
+        .margin_right(32)
         .build_cartesian_2d(min..max, 0.0..top)
         .map_err(e)?;
     ctx.configure_mesh()
@@ -270,6 +273,8 @@ fn draw_histogram<DB: DrawingBackend>(
             chart.x_label.clone()
         })
         .y_desc("days")
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| format!("{y:.0}"))
         .label_style(("sans-serif", LABEL_FONT))
         .axis_desc_style(("sans-serif", AXIS_FONT))
         .light_line_style(WHITE.mix(0.0))
@@ -315,6 +320,20 @@ fn scale(share: bool) -> f64 {
 }
 
 fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChart) -> std::result::Result<(), String> {
+    let legend = if chart.target.is_some() {
+        SeriesLabelPosition::LowerRight
+    } else {
+        SeriesLabelPosition::UpperRight
+    };
+    draw_lines_at(root, chart, legend)
+}
+
+/// [`draw_lines`] with the legend at `legend`.
+fn draw_lines_at<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    chart: &LineChart,
+    legend: SeriesLabelPosition,
+) -> std::result::Result<(), String> {
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("{e:?}");
     root.fill(&WHITE).map_err(e)?;
     let k = scale(chart.share);
@@ -436,11 +455,7 @@ fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChar
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK.mix(0.3))
         .label_font(("sans-serif", LABEL_FONT))
-        .position(if chart.target.is_some() {
-            SeriesLabelPosition::LowerRight
-        } else {
-            SeriesLabelPosition::UpperRight
-        })
+        .position(legend)
         .draw()
         .map_err(e)?;
     root.present().map_err(e)
@@ -649,4 +664,35 @@ fn draw_difference_panel<DB: DrawingBackend>(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_histogram_is_written_as_svg_and_png() {
+        let dir = tempfile::tempdir().unwrap();
+        let chart = Histogram {
+            title: "daily service level over 200 days (meeting the target: 64%)".into(),
+            x_label: "service level of the day".into(),
+            values: (0..200)
+                .map(|i| 0.62 + 0.3 * ((i as f64 * 0.37).sin() * 0.5 + 0.5).powf(1.5))
+                .collect(),
+            range: (0.0, 1.0),
+            bins: 40,
+            share: true,
+            target: Some(0.8),
+        };
+        let files = histogram_chart(&chart, &dir.path().join("daily_service_level")).unwrap();
+        assert_eq!(files.len(), 2);
+        let svg = std::fs::read_to_string(&files[0]).unwrap();
+        assert!(
+            svg.contains("target 80%") && svg.contains("<rect"),
+            "bars and the target are drawn"
+        );
+        if let Ok(keep) = std::env::var("CALLSIM_KEEP_CHART") {
+            std::fs::copy(&files[1], keep).unwrap();
+        }
+    }
 }

@@ -94,7 +94,12 @@ pub fn days_vary(scenario: &Scenario) -> bool {
 }
 
 /// The histogram of daily service level (all call types) with the target.
+///
+/// The x axis runs from 5 points below the worst day (rounded down to 5%) to 100%, in bins of 2.5 points.
 pub fn daily_service_level_histogram(scenario: &Scenario, day: &DayResults) -> Histogram {
+    let values = day.daily_service_levels();
+    let worst = values.iter().copied().filter(|v| v.is_finite()).fold(1.0f64, f64::min);
+    let low = (((worst - 0.05) * 20.0).floor() / 20.0).clamp(0.0, 0.9);
     Histogram {
         title: format!(
             "{}: daily service level over {} days (meeting the target: {:.0}%)",
@@ -103,9 +108,9 @@ pub fn daily_service_level_histogram(scenario: &Scenario, day: &DayResults) -> H
             day.days_meeting_target.value() * 100.0
         ),
         x_label: "service level of the day".to_string(),
-        values: day.daily_service_levels(),
-        range: (0.0, 1.0),
-        bins: 40,
+        values,
+        range: (low, 1.0),
+        bins: ((1.0 - low) / 0.025).round().max(1.0) as usize,
         share: true,
         target: Some(scenario.service_level_target),
     }
