@@ -16,7 +16,8 @@
 //!
 //! Memory is `intervals x call types` tallies, each with a [`WaitHistogram`]; nothing grows with the calls. The
 //! tallies are allocated once per replication; no hook allocates except when a histogram first reaches a longer
-//! wait.
+//! wait. What a replication hands back keeps the histograms in compact form ([`SparseWaitHistogram`]: non-empty
+//! buckets only), so that thousands of days of many intervals fit.
 //!
 //! [`interval_theory`] gives, per interval, the stationary Erlang C / A figures of that interval taken alone: an
 //! **approximation**, as the queue carries over from one interval into the next.
@@ -28,7 +29,7 @@ use crate::routing::{CallTypeId, GroupId};
 use crate::scenario::Scenario;
 use crate::stats::day::{DayCounter, DayRecord};
 use crate::stats::estimate::Estimate;
-use crate::stats::histogram::{WaitHistogram, pooled_quantile};
+use crate::stats::histogram::{SparseWaitHistogram, WaitHistogram, pooled_quantile};
 use crate::stats::metric::{Metric, MetricValues};
 use crate::time::SimTime;
 
@@ -119,8 +120,8 @@ pub type IntervalValues = [f64; IntervalMetric::COUNT];
 pub struct IntervalDay {
     /// Per call type in scenario order, then the total.
     pub scopes: Vec<IntervalValues>,
-    /// Waits of answered calls, in the order of `scopes`: for the pooled p90.
-    pub waits: Vec<WaitHistogram>,
+    /// Waits of answered calls, in the order of `scopes`, in compact form: for the pooled p90.
+    pub waits: Vec<SparseWaitHistogram>,
 }
 
 /// What [`IntervalCollector`] measured in one replication (one day).
@@ -254,7 +255,12 @@ impl IntervalCollector {
                 let values = |c: &Cell| self.values(c, on_duty, interval.length());
                 IntervalDay {
                     scopes: cells.iter().chain([&all]).map(values).collect(),
-                    waits: cells.iter().map(|c| c.waits.clone()).chain([all.waits]).collect(),
+                    waits: cells
+                        .iter()
+                        .map(|c| &c.waits)
+                        .chain([&all.waits])
+                        .map(WaitHistogram::to_sparse)
+                        .collect(),
                 }
             })
             .collect();
@@ -481,7 +487,10 @@ impl DayResults {
                         let mut estimates: [Estimate; IntervalMetric::COUNT] = std::array::from_fn(|m| {
                             Estimate::from_samples(days.iter().map(|d| d.intervals[i].scopes[s][m]))
                         });
-                        let waits: Vec<&WaitHistogram> = days.iter().map(|d| &d.intervals[i].waits[s]).collect();
+                        // Dense again one interval and scope at a time: memory for one set of days.
+                        let waits: Vec<WaitHistogram> =
+                            days.iter().map(|d| d.intervals[i].waits[s].to_dense()).collect();
+                        let waits: Vec<&WaitHistogram> = waits.iter().collect();
                         estimates[IntervalMetric::WaitP90S.index()] = pooled_quantile(&waits, 0.9);
                         for m in IntervalMetric::ALL {
                             let e = &mut estimates[m.index()];

@@ -13,7 +13,7 @@ pub mod summary;
 pub use collector::{Collector, GroupValues, ReplicationMetrics};
 pub use day::{DayCounter, DayCounts, DayRecord, SHORT_ABANDON_S};
 pub use estimate::Estimate;
-pub use histogram::WaitHistogram;
+pub use histogram::{SparseWaitHistogram, WaitHistogram};
 pub use interval::{DayResult, DayResults, IntervalCollector, IntervalMetric, IntervalSummary, IntervalTheory};
 pub use metric::{Metric, MetricValues};
 pub use summary::{GroupSummary, MetricEstimates, Summary};
