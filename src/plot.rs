@@ -149,6 +149,17 @@ fn write_both(
     draw: &dyn Fn(DrawingArea<SVGBackend, Shift>) -> std::result::Result<(), String>,
     draw_png: &dyn Fn(DrawingArea<BitMapBackend, Shift>) -> std::result::Result<(), String>,
 ) -> Result<Vec<PathBuf>> {
+    write_both_sized(stem, SIZE, draw, draw_png)
+}
+
+/// [`write_both`] at a given size in pixels.
+#[allow(clippy::type_complexity)] // as write_both
+fn write_both_sized(
+    stem: &Path,
+    size: (u32, u32),
+    draw: &dyn Fn(DrawingArea<SVGBackend, Shift>) -> std::result::Result<(), String>,
+    draw_png: &dyn Fn(DrawingArea<BitMapBackend, Shift>) -> std::result::Result<(), String>,
+) -> Result<Vec<PathBuf>> {
     register_fonts();
     let dir = stem.parent().unwrap_or(Path::new("."));
     crate::report::output::ensure_dir(dir)?;
@@ -160,13 +171,13 @@ fn write_both(
     let png = stem.with_file_name(format!("{name}.png"));
     let mut text = String::new();
     {
-        let root = SVGBackend::with_string(&mut text, SIZE).into_drawing_area();
+        let root = SVGBackend::with_string(&mut text, size).into_drawing_area();
         draw(root).map_err(plot_error(&svg))?;
     }
     crate::report::output::write_atomically(&svg, |out| out.write_all(text.as_bytes()))?;
     let temporary = dir.join(format!(".{name}.partial.png"));
     let result = (|| {
-        let root = BitMapBackend::new(&temporary, SIZE).into_drawing_area();
+        let root = BitMapBackend::new(&temporary, size).into_drawing_area();
         draw_png(root.clone()).map_err(plot_error(&png))?;
         root.present().map_err(plot_error(&png))
     })();
@@ -186,11 +197,143 @@ pub fn line_chart(chart: &LineChart, stem: &Path) -> Result<Vec<PathBuf>> {
     write_both(stem, &|root| draw_lines(root, chart), &|root| draw_lines(root, chart))
 }
 
+/// Height in pixels of one panel of [`panel_chart`].
+const PANEL_HEIGHT: u32 = 380;
+
+/// Draws line charts stacked as panels of one image (sharing the width of [`line_chart`]'s charts) to
+/// `<stem>.svg` and `<stem>.png`, legends in the lower right; returns the files written. For the intraday chart:
+/// panels over the same x axis.
+pub fn panel_chart(panels: &[LineChart], stem: &Path) -> Result<Vec<PathBuf>> {
+    let size = (SIZE.0, PANEL_HEIGHT * panels.len().max(1) as u32);
+    fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, panels: &[LineChart]) -> std::result::Result<(), String> {
+        root.fill(&WHITE).map_err(|e| format!("{e:?}"))?;
+        for (area, chart) in root.split_evenly((panels.len().max(1), 1)).into_iter().zip(panels) {
+            // Intraday lines run along the top of their panel: the legend goes below them.
+            draw_lines_at(area, chart, SeriesLabelPosition::LowerRight)?;
+        }
+        Ok(())
+    }
+    write_both_sized(stem, size, &|root| draw(root, panels), &|root| draw(root, panels))
+}
+
+/// A histogram: how many values fall in each of `bins` equal bins over `[min, max]`, with a vertical target line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Histogram {
+    /// Title.
+    pub title: String,
+    /// X axis label with unit.
+    pub x_label: String,
+    /// The values (NaN ones are left out).
+    pub values: Vec<f64>,
+    /// Range of the x axis.
+    pub range: (f64, f64),
+    /// Number of bins.
+    pub bins: usize,
+    /// True when values are shares (drawn as percent).
+    pub share: bool,
+    /// A vertical target line, if any.
+    pub target: Option<f64>,
+}
+
+/// Draws a histogram to `<stem>.svg` and `<stem>.png`; returns the files written.
+pub fn histogram_chart(chart: &Histogram, stem: &Path) -> Result<Vec<PathBuf>> {
+    write_both(stem, &|root| draw_histogram(root, chart), &|root| {
+        draw_histogram(root, chart)
+    })
+}
+
+fn draw_histogram<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    chart: &Histogram,
+) -> std::result::Result<(), String> {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("{e:?}");
+    root.fill(&WHITE).map_err(e)?;
+    let k = scale(chart.share);
+    let bins = chart.bins.max(1);
+    let (min, max) = (chart.range.0 * k, chart.range.1 * k);
+    let width = (max - min) / bins as f64;
+    let mut counts = vec![0u32; bins];
+    for v in chart.values.iter().filter(|v| v.is_finite()) {
+        let bin = (((v * k - min) / width).floor().max(0.0) as usize).min(bins - 1);
+        counts[bin] += 1;
+    }
+    let top = counts.iter().copied().max().unwrap_or(0).max(1) as f64 * 1.1;
+    let mut ctx = ChartBuilder::on(&root)
+        .caption(&chart.title, ("sans-serif", TITLE_FONT).into_font())
+        .margin(16)
+        .x_label_area_size(50)
+        .y_label_area_size(70)
+        .margin_right(32)
+        .build_cartesian_2d(min..max, 0.0..top)
+        .map_err(e)?;
+    ctx.configure_mesh()
+        .x_desc(if chart.share {
+            format!("{} (%)", chart.x_label)
+        } else {
+            chart.x_label.clone()
+        })
+        .y_desc("days")
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| format!("{y:.0}"))
+        .label_style(("sans-serif", LABEL_FONT))
+        .axis_desc_style(("sans-serif", AXIS_FONT))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()
+        .map_err(e)?;
+    let c = colour(0);
+    ctx.draw_series(counts.iter().enumerate().filter(|(_, n)| **n > 0).map(|(i, &n)| {
+        let x0 = min + i as f64 * width;
+        Rectangle::new([(x0, 0.0), (x0 + width, n as f64)], c.mix(0.7).filled())
+    }))
+    .map_err(e)?;
+    if let Some(target) = chart.target {
+        let x = target * k;
+        ctx.draw_series(DashedLineSeries::new(
+            vec![(x, 0.0), (x, top)],
+            8,
+            6,
+            BLACK.stroke_width(2),
+        ))
+        .map_err(e)?
+        .label(format!(
+            "target {}",
+            if chart.share {
+                format!("{x:.0}%")
+            } else {
+                format!("{x:.1}")
+            }
+        ))
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.stroke_width(2)));
+        ctx.configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.3))
+            .label_font(("sans-serif", LABEL_FONT))
+            .position(SeriesLabelPosition::UpperLeft)
+            .draw()
+            .map_err(e)?;
+    }
+    root.present().map_err(e)
+}
+
 fn scale(share: bool) -> f64 {
     if share { 100.0 } else { 1.0 }
 }
 
 fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChart) -> std::result::Result<(), String> {
+    let legend = if chart.target.is_some() {
+        SeriesLabelPosition::LowerRight
+    } else {
+        SeriesLabelPosition::UpperRight
+    };
+    draw_lines_at(root, chart, legend)
+}
+
+/// [`draw_lines`] with the legend at `legend`.
+fn draw_lines_at<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    chart: &LineChart,
+    legend: SeriesLabelPosition,
+) -> std::result::Result<(), String> {
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("{e:?}");
     root.fill(&WHITE).map_err(e)?;
     let k = scale(chart.share);
@@ -312,11 +455,7 @@ fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChar
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK.mix(0.3))
         .label_font(("sans-serif", LABEL_FONT))
-        .position(if chart.target.is_some() {
-            SeriesLabelPosition::LowerRight
-        } else {
-            SeriesLabelPosition::UpperRight
-        })
+        .position(legend)
         .draw()
         .map_err(e)?;
     root.present().map_err(e)
@@ -525,4 +664,35 @@ fn draw_difference_panel<DB: DrawingBackend>(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_histogram_is_written_as_svg_and_png() {
+        let dir = tempfile::tempdir().unwrap();
+        let chart = Histogram {
+            title: "daily service level over 200 days (meeting the target: 64%)".into(),
+            x_label: "service level of the day".into(),
+            values: (0..200)
+                .map(|i| 0.62 + 0.3 * ((i as f64 * 0.37).sin() * 0.5 + 0.5).powf(1.5))
+                .collect(),
+            range: (0.0, 1.0),
+            bins: 40,
+            share: true,
+            target: Some(0.8),
+        };
+        let files = histogram_chart(&chart, &dir.path().join("daily_service_level")).unwrap();
+        assert_eq!(files.len(), 2);
+        let svg = std::fs::read_to_string(&files[0]).unwrap();
+        assert!(
+            svg.contains("target 80%") && svg.contains("<rect"),
+            "bars and the target are drawn"
+        );
+        if let Ok(keep) = std::env::var("CALLSIM_KEEP_CHART") {
+            std::fs::copy(&files[1], keep).unwrap();
+        }
+    }
 }

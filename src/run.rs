@@ -1,19 +1,92 @@
 //! Running the replications of one scenario, in parallel and yet reproducibly.
 //!
 //! Replications are independent jobs on rayon's pool, collected in replication order, so the result is identical
-//! whatever the number of threads.
+//! whatever the number of threads. Every replication runs the standard [`Collector`] beside a
+//! [`DayCounter`] (for the service-level variants); [`run_day`] runs the [`IntervalCollector`] instead of the
+//! counter, for the per-interval and per-day results.
 
 use rayon::prelude::*;
 
-use crate::engine::simulate;
+use crate::engine::{Observer, simulate};
+use crate::routing::{CallTypeId, GroupId};
 use crate::scenario::Scenario;
-use crate::stats::{Collector, ReplicationMetrics, Summary};
+use crate::stats::{
+    Collector, DayCounter, DayResult, DayResults, IntervalCollector, MetricValues, ReplicationMetrics, Summary,
+};
+use crate::time::SimTime;
 
-/// Runs replication `replication` of `scenario` with the standard collector.
+/// Two observers fed the same events, the first first.
+#[derive(Debug, Clone)]
+pub struct Both<A, B>(pub A, pub B);
+
+impl<A: Observer, B: Observer> Observer for Both<A, B> {
+    #[inline]
+    fn on_arrival(&mut self, now: SimTime, call_type: CallTypeId) {
+        self.0.on_arrival(now, call_type);
+        self.1.on_arrival(now, call_type);
+    }
+    fn on_blocked(&mut self, now: SimTime, call_type: CallTypeId) {
+        self.0.on_blocked(now, call_type);
+        self.1.on_blocked(now, call_type);
+    }
+    #[inline]
+    fn on_answer(&mut self, now: SimTime, call_type: CallTypeId, group: GroupId, arrived: SimTime) {
+        self.0.on_answer(now, call_type, group, arrived);
+        self.1.on_answer(now, call_type, group, arrived);
+    }
+    fn on_abandon(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime) {
+        self.0.on_abandon(now, call_type, arrived);
+        self.1.on_abandon(now, call_type, arrived);
+    }
+    #[inline]
+    fn on_queue_change(&mut self, now: SimTime, call_type: CallTypeId, of_type: usize, total: usize) {
+        self.0.on_queue_change(now, call_type, of_type, total);
+        self.1.on_queue_change(now, call_type, of_type, total);
+    }
+    #[inline]
+    fn on_agent_released(&mut self, now: SimTime, call_type: CallTypeId, group: GroupId, busy_since: SimTime) {
+        self.0.on_agent_released(now, call_type, group, busy_since);
+        self.1.on_agent_released(now, call_type, group, busy_since);
+    }
+    fn on_balk(&mut self, now: SimTime, call_type: CallTypeId) {
+        self.0.on_balk(now, call_type);
+        self.1.on_balk(now, call_type);
+    }
+    fn on_disconnect(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime) {
+        self.0.on_disconnect(now, call_type, arrived);
+        self.1.on_disconnect(now, call_type, arrived);
+    }
+    fn on_log_on(&mut self, now: SimTime, group: GroupId) {
+        self.0.on_log_on(now, group);
+        self.1.on_log_on(now, group);
+    }
+    fn on_log_off(&mut self, now: SimTime, group: GroupId, scheduled: SimTime) {
+        self.0.on_log_off(now, group, scheduled);
+        self.1.on_log_off(now, group, scheduled);
+    }
+    fn on_finish(&mut self, now: SimTime) {
+        self.0.on_finish(now);
+        self.1.on_finish(now);
+    }
+}
+
+/// Runs replication `replication` of `scenario` with the standard collector (service-level variants filled in).
 pub fn simulate_replication(scenario: &Scenario, replication: u32) -> ReplicationMetrics {
-    let mut collector = Collector::new(scenario);
-    simulate(scenario, replication, &mut collector);
-    collector.finish()
+    let mut observer = Both(Collector::new(scenario), DayCounter::new(scenario));
+    simulate(scenario, replication, &mut observer);
+    let mut metrics = observer.0.finish();
+    observer.1.finish().fill_variants(&mut metrics);
+    metrics
+}
+
+/// Runs replication `replication` with the standard collector and the [`IntervalCollector`].
+pub fn simulate_day(scenario: &Scenario, replication: u32) -> (ReplicationMetrics, DayResult) {
+    let mut observer = Both(Collector::new(scenario), IntervalCollector::new(scenario));
+    simulate(scenario, replication, &mut observer);
+    let mut metrics = observer.0.finish();
+    let day = observer.1.finish();
+    day.record.fill_variants(&mut metrics);
+    (metrics, day)
 }
 
 /// Runs every replication of `scenario` on the current rayon pool; `on_done` is called once per finished
@@ -32,4 +105,23 @@ pub fn run_replications(scenario: &Scenario, on_done: &(dyn Fn() + Sync)) -> Vec
 /// Runs every replication and combines them.
 pub fn run_scenario(scenario: &Scenario, on_done: &(dyn Fn() + Sync)) -> Summary {
     Summary::from_replications(scenario, &run_replications(scenario, on_done))
+}
+
+/// Runs every replication with the per-interval collector too, and combines them: the summary and the
+/// per-interval and per-day results.
+pub fn run_day(scenario: &Scenario, on_done: &(dyn Fn() + Sync)) -> (Summary, DayResults) {
+    let (replications, days): (Vec<ReplicationMetrics>, Vec<DayResult>) = (0..scenario.replications)
+        .into_par_iter()
+        .map(|replication| {
+            let result = simulate_day(scenario, replication);
+            on_done();
+            result
+        })
+        .unzip();
+    let summary = Summary::from_replications(scenario, &replications);
+    let metrics: Vec<Vec<MetricValues>> = replications
+        .into_iter()
+        .map(|r| r.call_types.into_iter().chain([r.total]).collect())
+        .collect();
+    (summary, DayResults::from_days(scenario, days, metrics))
 }

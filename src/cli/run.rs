@@ -5,17 +5,20 @@ use std::path::PathBuf;
 
 use callsim::report::output::{FileSet, Staging};
 use callsim::report::{self, output};
-use callsim::run::run_scenario;
+use callsim::run::run_day;
 use callsim::scenario::Scenario;
-use callsim::stats::Summary;
+use callsim::stats::{DayResults, Summary};
 use callsim::theory::theory_for;
 
 /// Simulate a scenario file and report every metric with 95% confidence intervals.
 ///
 /// Prints a table per call type and in total, with Erlang C / A or M/M/c/K values beside the
-/// simulation when theory covers the scenario, and per agent group; writes summary.csv and
-/// groups.csv (together: both are replaced or neither). With --json, files are written only
-/// when --out is given. Warnings go to stderr.
+/// simulation when theory covers the scenario, per agent group, and per planning interval (with
+/// the stationary Erlang service level of each interval alone, and the share of days meeting
+/// the target); writes summary.csv, groups.csv, intervals.csv, replications.csv and the
+/// intraday chart (intraday.svg/.png; daily_service_level.svg/.png too when busyness or
+/// absenteeism is on), all together: replaced together or not at all. With --json, files are
+/// written only when --out is given. Warnings go to stderr.
 ///
 /// Example:
 ///   callsim run scenarios/erlang_c_textbook.toml --replications 20 --json
@@ -33,7 +36,7 @@ pub struct RunArgs {
     /// Print exactly one JSON object on stdout instead of the table.
     #[arg(long)]
     json: bool,
-    /// Directory for summary.csv and groups.csv [default: output/<scenario file stem>/, or none with --json].
+    /// Directory for the CSV files and charts [default: output/<scenario file stem>/, or none with --json].
     #[arg(long)]
     out: Option<PathBuf>,
     /// Worker threads, 1 to 256 [default: all cores]; results do not depend on it.
@@ -64,21 +67,30 @@ pub fn execute(args: RunArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     };
     let pool = super::thread_pool(args.threads)?;
     let bar = super::progress::bar(scenario.replications as u64, "replications");
-    let summary = pool.install(|| run_scenario(&scenario, &|| bar.inc(1)));
+    let (summary, day) = pool.install(|| run_day(&scenario, &|| bar.inc(1)));
     bar.finish_and_clear();
     let theory = theory_for(&scenario);
     let warnings = scenario.warnings();
 
-    let written = staging.map(|staging| write_files(staging, &summary)).transpose();
+    let written = staging
+        .map(|staging| write_files(staging, &scenario, &summary, &day))
+        .transpose();
 
     for warning in &warnings {
         super::warn(warning);
     }
     if args.json {
-        let json = report::json::summary_json(&summary, theory.as_ref(), &warnings);
+        let mut json = report::json::summary_json(&summary, theory.as_ref(), &warnings);
+        report::json::add_day_json(&mut json, &summary, &day);
         writeln!(out, "{}", serde_json::to_string_pretty(&json)?)?;
     } else {
         write!(out, "{}", report::table::summary_table(&summary, theory.as_ref(), &[]))?;
+        writeln!(out)?;
+        write!(
+            out,
+            "{}",
+            report::table::interval_table(&summary, &day, scenario.service_level_target, scenario.answer_within)
+        )?;
     }
     let files = written?.unwrap_or_default();
     if !args.json {
@@ -90,11 +102,32 @@ pub fn execute(args: RunArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes summary.csv and groups.csv into the staging folder and publishes them together.
-fn write_files(staging: Staging, summary: &Summary) -> callsim::Result<Vec<PathBuf>> {
+/// Writes summary.csv, groups.csv, intervals.csv, replications.csv and the charts into the staging folder and
+/// publishes them together.
+fn write_files(
+    staging: Staging,
+    scenario: &Scenario,
+    summary: &Summary,
+    day: &DayResults,
+) -> callsim::Result<Vec<PathBuf>> {
     let (header, rows) = report::summary_csv(summary);
     output::write_csv(&staging.path("summary.csv"), &header, &rows)?;
     let (header, rows) = report::groups_csv(summary);
     output::write_csv(&staging.path("groups.csv"), &header, &rows)?;
+    report::write_rows(&staging.path("intervals.csv"), &report::interval_rows(summary, day))?;
+    report::write_rows(
+        &staging.path("replications.csv"),
+        &report::replication_rows(summary, day),
+    )?;
+    callsim::plot::panel_chart(
+        &report::intraday::intraday_panels(scenario, day),
+        &staging.path("intraday"),
+    )?;
+    if report::intraday::days_vary(scenario) {
+        callsim::plot::histogram_chart(
+            &report::intraday::daily_service_level_histogram(scenario, day),
+            &staging.path("daily_service_level"),
+        )?;
+    }
     staging.publish()
 }

@@ -3,7 +3,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::scenario::Warning;
-use crate::stats::{Estimate, Metric, MetricEstimates, Summary};
+use crate::stats::{DayResults, Estimate, IntervalMetric, Metric, MetricEstimates, Summary};
 use crate::theory::Theory;
 
 fn number(value: Option<f64>) -> Value {
@@ -71,4 +71,50 @@ pub fn summary_json(summary: &Summary, theory: Option<&Theory>, warnings: &[Warn
             json!({ "model": theory.model, "exact": theory.exact, "values": values, "note": theory.note });
     }
     object
+}
+
+/// One interval's estimates of one scope, keyed by [`IntervalMetric::name`].
+fn interval_metrics_json(estimates: &[Estimate; IntervalMetric::COUNT]) -> Value {
+    let mut map = Map::new();
+    for metric in IntervalMetric::ALL {
+        map.insert(metric.name().into(), estimate_json(&estimates[metric.index()]));
+    }
+    Value::Object(map)
+}
+
+/// Adds the per-interval and per-day results to a [`summary_json`] object: `days_meeting_target` and
+/// `intervals_meeting_target` (estimates), and `intervals`, one object per interval with `interval_start`,
+/// `total` and `call_types` (per-interval metrics keyed by name), and `theory`: the stationary Erlang C / A
+/// figures of the interval taken alone (`model`, `erlang_service_level`, `required_agents`,
+/// `agents_on_duty_rostered`; an approximation, as the queue carries over).
+pub fn add_day_json(object: &mut Value, summary: &Summary, day: &DayResults) {
+    let names: Vec<&str> = summary.scopes().map(|(name, _)| name).collect();
+    let intervals: Vec<Value> = day
+        .intervals
+        .iter()
+        .zip(&day.theory)
+        .map(|(interval, theory)| {
+            let (total, types) = interval.scopes.split_last().expect("the total scope");
+            let call_types: Map<String, Value> = types
+                .iter()
+                .zip(&names)
+                .map(|(e, name)| (name.to_string(), interval_metrics_json(e)))
+                .collect();
+            json!({
+                "interval_start": interval.interval_start,
+                "total": interval_metrics_json(total),
+                "call_types": call_types,
+                "theory": {
+                    "model": format!("{} approx.", day.theory_model),
+                    "erlang_service_level": number(Some(theory.erlang_service_level)),
+                    "required_agents": theory.required_agents,
+                    "agents_on_duty_rostered": number(Some(theory.agents_on_duty)),
+                    "expected_calls": number(Some(theory.calls)),
+                },
+            })
+        })
+        .collect();
+    object["days_meeting_target"] = estimate_json(&day.days_meeting_target);
+    object["intervals_meeting_target"] = estimate_json(&day.intervals_meeting_target);
+    object["intervals"] = Value::Array(intervals);
 }

@@ -1,5 +1,6 @@
 //! Turning results into what people read: text tables, JSON, CSV rows. Only [`output`] touches the disk.
 
+pub mod intraday;
 pub mod json;
 pub mod output;
 pub mod rows;
@@ -9,7 +10,10 @@ use std::path::Path;
 
 use serde::Serialize;
 
-pub use rows::{GroupRow, Number, SummaryRow, SweepRow, group_rows, summary_rows, sweep_rows};
+pub use rows::{
+    GroupRow, IntervalRow, Number, ReplicationRow, SummaryRow, SweepRow, group_rows, interval_rows, replication_rows,
+    summary_rows, sweep_rows,
+};
 
 use crate::error::{Error, Result};
 use crate::stats::{Estimate, Metric, Summary};

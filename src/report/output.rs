@@ -49,10 +49,11 @@ pub struct FileSet {
 }
 
 impl FileSet {
-    /// `callsim run`: summary.csv and groups.csv.
+    /// `callsim run`: summary.csv, groups.csv, intervals.csv, replications.csv, the intraday chart and the
+    /// histogram of daily service level.
     pub const RUN: FileSet = FileSet {
-        names: &["summary.csv", "groups.csv"],
-        chart_prefixes: &[],
+        names: &["summary.csv", "groups.csv", "intervals.csv", "replications.csv"],
+        chart_prefixes: &["intraday", "daily_service_level"],
     };
     /// `callsim sweep`: sweep.csv and the sweep_* charts.
     pub const SWEEP: FileSet = FileSet {

@@ -11,7 +11,7 @@ use std::sync::{Mutex, OnceLock};
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
-use crate::stats::{Estimate, Metric, MetricEstimates, Summary};
+use crate::stats::{DayCounts, DayResults, Estimate, IntervalMetric, Metric, MetricEstimates, MetricValues, Summary};
 
 /// A CSV number: full precision, an empty cell when undefined (spreadsheets read an empty cell as missing).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -203,6 +203,144 @@ pub fn sweep_rows<'a>(
                 axes: values.clone(),
                 summary,
             })
+        })
+        .collect()
+}
+
+/// The three column names (`<metric>`, `<metric>_lo`, `<metric>_hi`) of every per-interval metric.
+fn interval_columns() -> &'static [[&'static str; 3]; IntervalMetric::COUNT] {
+    static COLUMNS: OnceLock<[[&'static str; 3]; IntervalMetric::COUNT]> = OnceLock::new();
+    COLUMNS.get_or_init(|| {
+        std::array::from_fn(|i| {
+            let name = IntervalMetric::ALL[i].name();
+            [name, leak(format!("{name}_lo")), leak(format!("{name}_hi"))]
+        })
+    })
+}
+
+/// A row of `intervals.csv`: one planning interval and one call type (or `total`).
+///
+/// Columns: `interval_start` (clock time, e.g. `08:00`), `call_type`, then for every [`IntervalMetric`] its mean
+/// `<metric>`, and the ends of its 95% interval `<metric>_lo` and `<metric>_hi`; last `erlang_service_level`, the
+/// stationary Erlang C / A service level of the interval taken alone (an approximation: the queue carries over
+/// between intervals; empty in call-type rows when there are several call types, and where the model is unstable).
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntervalRow {
+    /// Clock time of the interval's start.
+    pub interval_start: String,
+    /// Call type name, or `total`.
+    pub call_type: String,
+    /// Its estimates, indexed by [`IntervalMetric::index`].
+    pub metrics: [Estimate; IntervalMetric::COUNT],
+    /// Per-interval Erlang service level (NaN: empty cell).
+    pub erlang_service_level: f64,
+}
+
+impl Serialize for IntervalRow {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("IntervalRow", 3 + 3 * IntervalMetric::COUNT)?;
+        state.serialize_field("interval_start", &self.interval_start)?;
+        state.serialize_field("call_type", &self.call_type)?;
+        for (e, columns) in self.metrics.iter().zip(interval_columns()) {
+            state.serialize_field(columns[0], &Number(e.value()))?;
+            state.serialize_field(columns[1], &Number(e.low()))?;
+            state.serialize_field(columns[2], &Number(e.high()))?;
+        }
+        state.serialize_field("erlang_service_level", &Number(self.erlang_service_level))?;
+        state.end()
+    }
+}
+
+/// The rows of `intervals.csv`: per interval in order, each call type in scenario order then `total`.
+pub fn interval_rows(summary: &Summary, day: &DayResults) -> Vec<IntervalRow> {
+    let names: Vec<&str> = summary.scopes().map(|(name, _)| name).collect();
+    let single = names.len() == 2;
+    day.intervals
+        .iter()
+        .zip(&day.theory)
+        .flat_map(|(interval, theory)| {
+            let names = &names;
+            interval.scopes.iter().enumerate().map(move |(s, metrics)| {
+                let is_total = s + 1 == names.len();
+                IntervalRow {
+                    interval_start: interval.interval_start.clone(),
+                    call_type: names[s].to_string(),
+                    metrics: *metrics,
+                    erlang_service_level: if is_total || single {
+                        theory.erlang_service_level
+                    } else {
+                        f64::NAN
+                    },
+                }
+            })
+        })
+        .collect()
+}
+
+/// A row of `replications.csv`: one replication (day) and one call type (or `total`).
+///
+/// Columns: `replication`, `call_type`, the raw counts and sums of [`DayCounts`] (`offered`, `answered`,
+/// `abandoned`, `blocked`, `disconnected`, `answered_within`, `abandoned_within`, `short_abandoned`,
+/// `wait_sum_s`), then that day's value of every [`Metric`] under the metric's name prefixed `day_`
+/// (`day_service_level`, `day_asa_s`, ..., the service-level variants last).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplicationRow {
+    /// Replication index, from 0.
+    pub replication: u32,
+    /// Call type name, or `total`.
+    pub call_type: String,
+    /// The day's counts.
+    pub counts: DayCounts,
+    /// The day's metrics.
+    pub metrics: MetricValues,
+}
+
+/// The `day_<metric>` column names of [`ReplicationRow`].
+fn day_columns() -> &'static [&'static str; Metric::COUNT] {
+    static COLUMNS: OnceLock<[&'static str; Metric::COUNT]> = OnceLock::new();
+    COLUMNS.get_or_init(|| std::array::from_fn(|i| leak(format!("day_{}", Metric::ALL[i].name()))))
+}
+
+impl Serialize for ReplicationRow {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("ReplicationRow", 11 + Metric::COUNT)?;
+        let c = &self.counts;
+        state.serialize_field("replication", &self.replication)?;
+        state.serialize_field("call_type", &self.call_type)?;
+        state.serialize_field("offered", &c.offered)?;
+        state.serialize_field("answered", &c.answered)?;
+        state.serialize_field("abandoned", &c.abandoned)?;
+        state.serialize_field("blocked", &c.blocked)?;
+        state.serialize_field("disconnected", &c.disconnected)?;
+        state.serialize_field("answered_within", &c.answered_within)?;
+        state.serialize_field("abandoned_within", &c.abandoned_within)?;
+        state.serialize_field("short_abandoned", &c.short_abandoned)?;
+        state.serialize_field("wait_sum_s", &Number(c.wait_sum_s))?;
+        for (value, column) in self.metrics.iter().zip(day_columns()) {
+            state.serialize_field(column, &Number(*value))?;
+        }
+        state.end()
+    }
+}
+
+/// The rows of `replications.csv`: per replication in order, each call type in scenario order then `total`.
+pub fn replication_rows(summary: &Summary, day: &DayResults) -> Vec<ReplicationRow> {
+    let names: Vec<&str> = summary.scopes().map(|(name, _)| name).collect();
+    day.days
+        .iter()
+        .enumerate()
+        .flat_map(|(r, (record, metrics))| {
+            let names = &names;
+            record
+                .scopes()
+                .zip(metrics)
+                .enumerate()
+                .map(move |(s, (counts, metrics))| ReplicationRow {
+                    replication: r as u32,
+                    call_type: names[s].to_string(),
+                    counts: *counts,
+                    metrics: *metrics,
+                })
         })
         .collect()
 }

@@ -2,9 +2,9 @@
 
 use std::fmt::Write;
 
-use crate::report::{format_estimate_of, format_value};
+use crate::report::{format_estimate, format_estimate_of, format_value};
 use crate::scenario::Warning;
-use crate::stats::{Metric, Summary};
+use crate::stats::{DayResults, IntervalMetric, Metric, Summary};
 use crate::theory::Theory;
 
 /// Lays out rows of cells in aligned columns. The first row is the header. A column whose cells all start with a
@@ -126,5 +126,76 @@ pub fn summary_table(summary: &Summary, theory: Option<&Theory>, warnings: &[War
     for warning in warnings {
         let _ = writeln!(out, "\nwarning: {warning}");
     }
+    out
+}
+
+/// The per-interval table of `callsim run` (all call types together, one row per interval, fits 100 columns):
+/// offered calls, agents on duty, service level with its 95% interval, the stationary Erlang service level of the
+/// interval alone, ASA, abandonment rate, occupancy and the share of days the interval met the target; then the
+/// share of days and of intervals meeting the target.
+pub fn interval_table(summary: &Summary, day: &DayResults, target: f64, answer_within: f64) -> String {
+    let mut out = String::new();
+    let mut rows = vec![
+        [
+            "interval",
+            "offered",
+            "agents",
+            "service level",
+            &format!("{} approx.", day.theory_model),
+            "ASA (s)",
+            "abandoned",
+            "occupancy",
+            "days met",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    let value = |m: IntervalMetric, e: &crate::stats::Estimate| match m.metric() {
+        Some(metric) => format_value(metric, e.value()),
+        None if m.is_share() => format_value(Metric::ServiceLevel, e.value()),
+        None => format!("{:.1}", e.value()),
+    };
+    for (interval, theory) in day.intervals.iter().zip(&day.theory) {
+        let total = interval.scopes.last().expect("the total scope");
+        let e = |m: IntervalMetric| &total[m.index()];
+        rows.push(vec![
+            interval.interval_start.clone(),
+            value(IntervalMetric::Offered, e(IntervalMetric::Offered)),
+            value(IntervalMetric::AgentsOnDuty, e(IntervalMetric::AgentsOnDuty)),
+            format_estimate(Metric::ServiceLevel, e(IntervalMetric::ServiceLevel)),
+            format_value(Metric::ServiceLevel, theory.erlang_service_level),
+            value(IntervalMetric::AsaS, e(IntervalMetric::AsaS)),
+            value(IntervalMetric::AbandonmentRate, e(IntervalMetric::AbandonmentRate)),
+            value(IntervalMetric::Occupancy, e(IntervalMetric::Occupancy)),
+            value(IntervalMetric::DaysMeetingTarget, e(IntervalMetric::DaysMeetingTarget)),
+        ]);
+    }
+    let _ = writeln!(
+        out,
+        "per interval (calls by the interval they arrived in; all call types; {}):",
+        interval_legend(summary.replications)
+    );
+    out.push_str(&layout(&rows));
+    let _ = writeln!(
+        out,
+        "\n{} approx.: each interval alone in steady state with its rostered agents (the queue carries over, so \
+         this is only a guide)",
+        day.theory_model
+    );
+    let target_text = format!(
+        "{:.0}% answered within {}",
+        target * 100.0,
+        crate::time::format_duration(answer_within)
+    );
+    let _ = writeln!(
+        out,
+        "days meeting the target ({target_text}): {}",
+        format_estimate(Metric::ServiceLevel, &day.days_meeting_target)
+    );
+    let _ = writeln!(
+        out,
+        "intervals meeting the target: {}",
+        format_estimate(Metric::ServiceLevel, &day.intervals_meeting_target)
+    );
     out
 }

@@ -228,6 +228,10 @@ fn metric_values(t: &CallTally, window: f64, staffed_time: f64, end: f64) -> Met
             Metric::MeanQueueLength => t.queue_area / window,
             Metric::MaxQueueLength => t.queue_peak.max_in_window(end) as f64,
             Metric::Occupancy => ratio(t.busy_area, staffed_time),
+            // Need abandon waits this collector does not keep: filled from `stats::day` (see `run`).
+            Metric::ServiceLevelOfAnswered
+            | Metric::ServiceLevelShortAbandonsExcluded
+            | Metric::ServiceLevelAbandonsWithinCounted => f64::NAN,
         };
     }
     values

@@ -43,11 +43,21 @@ pub enum Metric {
     MaxQueueLength,
     /// Share of staffed agent time spent on these calls (talk plus after-call work).
     Occupancy,
+    /// Calls answered within `answer_within`, divided by **answered** calls: the service of those who got through
+    /// (abandoned and disconnected callers left out of both sides).
+    ServiceLevelOfAnswered,
+    /// Calls answered within `answer_within`, divided by offered calls less short abandons (callers who hung up,
+    /// or balked, after waiting less than [`crate::stats::day::SHORT_ABANDON_S`]): a caller who gives up in the
+    /// first seconds is not held against the center.
+    ServiceLevelShortAbandonsExcluded,
+    /// Calls answered within `answer_within` plus calls abandoned within it (balked callers included), divided by
+    /// offered calls: a caller who gives up before the threshold counts as served in time.
+    ServiceLevelAbandonsWithinCounted,
 }
 
 impl Metric {
     /// Every metric, in report order.
-    pub const ALL: [Metric; 19] = [
+    pub const ALL: [Metric; 22] = [
         Metric::Offered,
         Metric::Answered,
         Metric::Abandoned,
@@ -67,6 +77,9 @@ impl Metric {
         Metric::MeanQueueLength,
         Metric::MaxQueueLength,
         Metric::Occupancy,
+        Metric::ServiceLevelOfAnswered,
+        Metric::ServiceLevelShortAbandonsExcluded,
+        Metric::ServiceLevelAbandonsWithinCounted,
     ];
 
     /// Number of metrics.
@@ -94,6 +107,9 @@ impl Metric {
             Metric::MeanQueueLength => "mean_queue_length",
             Metric::MaxQueueLength => "max_queue_length",
             Metric::Occupancy => "occupancy",
+            Metric::ServiceLevelOfAnswered => "service_level_of_answered",
+            Metric::ServiceLevelShortAbandonsExcluded => "service_level_short_abandons_excluded",
+            Metric::ServiceLevelAbandonsWithinCounted => "service_level_abandons_within_counted",
         }
     }
 
@@ -111,7 +127,14 @@ impl Metric {
     pub fn is_share(self) -> bool {
         matches!(
             self,
-            Metric::ServiceLevel | Metric::PWait | Metric::AbandonmentRate | Metric::BlockingRate | Metric::Occupancy
+            Metric::ServiceLevel
+                | Metric::PWait
+                | Metric::AbandonmentRate
+                | Metric::BlockingRate
+                | Metric::Occupancy
+                | Metric::ServiceLevelOfAnswered
+                | Metric::ServiceLevelShortAbandonsExcluded
+                | Metric::ServiceLevelAbandonsWithinCounted
         )
     }
 
@@ -166,6 +189,9 @@ impl Metric {
             Metric::MeanQueueLength => "mean calls on hold",
             Metric::MaxQueueLength => "max calls on hold",
             Metric::Occupancy => "occupancy",
+            Metric::ServiceLevelOfAnswered => "service level of answered calls",
+            Metric::ServiceLevelShortAbandonsExcluded => "service level, short abandons excluded",
+            Metric::ServiceLevelAbandonsWithinCounted => "service level, abandons within T counted",
         }
     }
 }
