@@ -208,6 +208,10 @@ pub struct ServiceLevelFile {
     /// Target share of calls answered in time (shown on plots and in warnings).
     #[serde(default = "default_target")]
     pub target: f64,
+    /// Callers who hang up (or balk) after waiting less than this are short abandons, left out of
+    /// `service_level_short_abandons_excluded`; `"0s"` leaves nobody out.
+    #[serde(default = "default_short_abandon")]
+    pub short_abandon: DurationText,
 }
 
 impl Default for ServiceLevelFile {
@@ -215,6 +219,7 @@ impl Default for ServiceLevelFile {
         ServiceLevelFile {
             answer_within: default_answer_within(),
             target: default_target(),
+            short_abandon: default_short_abandon(),
         }
     }
 }
@@ -225,6 +230,10 @@ fn default_answer_within() -> DurationText {
 
 fn default_target() -> f64 {
     0.8
+}
+
+fn default_short_abandon() -> DurationText {
+    DurationText(crate::stats::SHORT_ABANDON_S)
 }
 
 /// `[[call_types]]`

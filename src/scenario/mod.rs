@@ -161,6 +161,9 @@ pub struct Scenario {
     pub answer_within: f64,
     /// Service-level target (share of calls).
     pub service_level_target: f64,
+    /// Short-abandon threshold in seconds: callers who give up sooner are left out of
+    /// `service_level_short_abandons_excluded` (`[service_level] short_abandon`, default 5 s).
+    pub short_abandon: f64,
     /// Trunk lines (calls in the system at once), if limited.
     pub lines: Option<u32>,
     /// Call types.
@@ -243,7 +246,7 @@ impl Scenario {
         }
         let (horizon, warmup) = at.horizon(&raw.horizon)?;
         let day = at.day(&raw.horizon, horizon, raw.busyness.as_ref())?;
-        let (answer_within, service_level_target) = at.service_level(&raw.service_level)?;
+        let (answer_within, service_level_target, short_abandon) = at.service_level(&raw.service_level)?;
         at.lines(raw.lines)?;
         let call_types = at.call_types(&raw.call_types, &day)?;
         let agent_groups = at.agent_groups(&raw.agent_groups, &call_types, &day.intervals)?;
@@ -256,6 +259,7 @@ impl Scenario {
             warmup,
             answer_within,
             service_level_target,
+            short_abandon,
             lines: raw.lines,
             call_types,
             agent_groups,

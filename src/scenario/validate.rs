@@ -44,8 +44,8 @@ impl Fields<'_> {
         Ok((horizon, warmup))
     }
 
-    /// `[service_level]`: the threshold in seconds and the target share.
-    pub(super) fn service_level(&self, raw: &file::ServiceLevelFile) -> Result<(f64, f64)> {
+    /// `[service_level]`: the threshold in seconds, the target share and the short-abandon threshold in seconds.
+    pub(super) fn service_level(&self, raw: &file::ServiceLevelFile) -> Result<(f64, f64, f64)> {
         let target = raw.target;
         if !(target > 0.0 && target <= 1.0) {
             return Err(self.fail(
@@ -53,7 +53,7 @@ impl Fields<'_> {
                 format!("must be greater than 0 and at most 1, got {target}"),
             ));
         }
-        Ok((raw.answer_within.0, target))
+        Ok((raw.answer_within.0, target, raw.short_abandon.0))
     }
 
     /// `lines`: from 1 to [`MAX_LINES`] when given.

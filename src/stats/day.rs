@@ -14,9 +14,9 @@ use crate::scenario::Scenario;
 use crate::stats::metric::{Metric, MetricValues};
 use crate::time::SimTime;
 
-/// The short-abandon threshold in seconds: a caller who hangs up (or balks) after waiting **less** than this is a
-/// short abandon, left out of [`Metric::ServiceLevelShortAbandonsExcluded`]. A constant for now (the scenario key
-/// `[service_level] short_abandon` is not read yet); 5 s is the usual industry convention.
+/// The default short-abandon threshold in seconds (`[service_level] short_abandon`): a caller who hangs up (or
+/// balks) after waiting **less** than the threshold is a short abandon, left out of
+/// [`Metric::ServiceLevelShortAbandonsExcluded`]; 5 s is the usual industry convention.
 pub const SHORT_ABANDON_S: f64 = 5.0;
 
 /// One day's raw counts and sums for one call type (or all together).
@@ -36,7 +36,8 @@ pub struct DayCounts {
     pub answered_within: u64,
     /// Abandoned calls whose caller waited at most `answer_within`, balked callers included.
     pub abandoned_within: u64,
-    /// Abandoned calls whose caller waited less than [`SHORT_ABANDON_S`], balked callers included.
+    /// Abandoned calls whose caller waited less than the scenario's `short_abandon` (default [`SHORT_ABANDON_S`]),
+    /// balked callers included.
     pub short_abandoned: u64,
     /// Waits of all offered calls in seconds: answered ones until answered, abandoned ones until hanging up,
     /// disconnected ones until closing.
@@ -128,6 +129,7 @@ impl DayRecord {
 pub struct DayCounter {
     warmup: f64,
     answer_within: f64,
+    short_abandon: f64,
     call_types: Vec<DayCounts>,
 }
 
@@ -137,6 +139,7 @@ impl DayCounter {
         DayCounter {
             warmup: scenario.warmup,
             answer_within: scenario.answer_within,
+            short_abandon: scenario.short_abandon,
             call_types: vec![DayCounts::default(); scenario.call_types.len()],
         }
     }
@@ -149,14 +152,14 @@ impl DayCounter {
     /// An abandon (or balk, `wait` 0) of an offered call.
     #[inline]
     fn abandon(&mut self, call_type: CallTypeId, wait: f64) {
-        let answer_within = self.answer_within;
+        let (answer_within, short_abandon) = (self.answer_within, self.short_abandon);
         let c = &mut self.call_types[call_type.index()];
         c.abandoned += 1;
         c.wait_sum_s += wait;
         if wait <= answer_within {
             c.abandoned_within += 1;
         }
-        if wait < SHORT_ABANDON_S {
+        if wait < short_abandon {
             c.short_abandoned += 1;
         }
     }

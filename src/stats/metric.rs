@@ -47,8 +47,9 @@ pub enum Metric {
     /// (abandoned and disconnected callers left out of both sides).
     ServiceLevelOfAnswered,
     /// Calls answered within `answer_within`, divided by offered calls less short abandons (callers who hung up,
-    /// or balked, after waiting less than [`crate::stats::day::SHORT_ABANDON_S`]): a caller who gives up in the
-    /// first seconds is not held against the center.
+    /// or balked, after waiting less than `[service_level] short_abandon`, default
+    /// [`crate::stats::day::SHORT_ABANDON_S`]): a caller who gives up in the first seconds is not held against the
+    /// center.
     ServiceLevelShortAbandonsExcluded,
     /// Calls answered within `answer_within` plus calls abandoned within it (balked callers included), divided by
     /// offered calls: a caller who gives up before the threshold counts as served in time.

@@ -4,7 +4,7 @@
 //! JSON keys and thread-count determinism. Behaviour tests, not validation: every figure is checked exactly.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use callsim::engine::Observer;
 use callsim::report::{interval_rows, replication_rows};
@@ -13,7 +13,7 @@ use callsim::run::run_day;
 use callsim::stats::{IntervalCollector, IntervalMetric, Metric, SHORT_ABANDON_S};
 use callsim::time::SimTime;
 
-use crate::common::scenario;
+use crate::common::{callsim, scenario};
 
 /// One call type, two agents, one hour in two 30-minute intervals, no warm-up.
 const TINY: &str = r#"
@@ -267,21 +267,8 @@ fn replication_counts_add_up_and_give_the_variants_exactly() {
     assert!((offered - summary.total[Metric::Offered.index()].value()).abs() < 1e-9);
 }
 
-fn callsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_callsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
-
 fn ok(output: Output) -> String {
-    assert!(
-        output.status.success(),
-        "failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
+    crate::common::stdout(&output)
 }
 
 #[test]
@@ -355,4 +342,35 @@ fn run_json_has_intervals_and_days_meeting_target() {
     ] {
         assert!(value["total"][key]["mean"].is_number(), "{key}");
     }
+}
+
+/// `[service_level] short_abandon` sets who counts as a short abandon: at `0s` nobody is left out, so the variant
+/// equals `service_level` exactly; at a threshold longer than any patience every abandon is left out, so with no
+/// disconnection it equals answered within T over answered, exactly.
+#[test]
+fn the_short_abandon_threshold_is_read_from_the_scenario() {
+    let with = |threshold: &str| {
+        let text = TWO_TYPES.replace(
+            "target = 0.7",
+            &format!("target = 0.7\nshort_abandon = \"{threshold}\""),
+        );
+        let s = scenario(&text);
+        assert_eq!(s.short_abandon, callsim::time::parse_duration(threshold).unwrap());
+        run_day(&s, &|| {}).1
+    };
+    for (record, _) in &with("0s").days {
+        let t = &record.total;
+        assert_eq!(t.short_abandoned, 0);
+        assert_eq!(
+            t.service_level_short_abandons_excluded(),
+            t.answered_within as f64 / t.offered as f64
+        );
+    }
+    for (record, _) in &with("1000h").days {
+        let t = &record.total;
+        assert_eq!(t.short_abandoned, t.abandoned);
+        assert_eq!(t.disconnected, 0);
+        assert_eq!(t.service_level_short_abandons_excluded(), t.service_level_of_answered());
+    }
+    assert_eq!(scenario(TWO_TYPES).short_abandon, SHORT_ABANDON_S, "the default");
 }
