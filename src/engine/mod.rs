@@ -600,7 +600,11 @@ fn staffing(scenario: &Scenario, replication: u32) -> (Router<CallHandle>, Vec<(
             }
             None => &group.roster,
         };
-        debug_assert_eq!(roster.agents(), group.count as usize, "the router allocates every rostered agent");
+        debug_assert_eq!(
+            roster.agents(),
+            group.count as usize,
+            "the router allocates every rostered agent"
+        );
         for agent in 0..roster.agents() {
             if roster.on_at_opening(agent) {
                 let assigned = router.on_log_on(SimTime::ZERO, AgentId(first + agent as u32));

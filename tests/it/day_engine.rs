@@ -71,7 +71,10 @@ fn constant_day_keys_reproduce_the_stationary_run_byte_for_byte() {
     for edits in [
         vec![("per_hour = 120", "per_hour = [120, 120, 120, 120]")],
         vec![("count = 5", "count = [5, 5, 5, 5]")],
-        vec![("count = 5", "shifts = [ { start = \"00:00\", length = \"4h\", count = 5 } ]")],
+        vec![(
+            "count = 5",
+            "shifts = [ { start = \"00:00\", length = \"4h\", count = 5 } ]",
+        )],
         vec![("after_call_work", "balk = 0\nafter_call_work")],
         vec![("count = 5", "count = 5\nabsenteeism = 0")],
         vec![("interval = \"1h\"", "interval = \"1h\"\nat_close = \"finish\"")],
@@ -119,8 +122,9 @@ skills = ["general"]
 /// Paired comparison over 3,000 days (common random numbers: the same callers on both rosters): the mean
 /// difference of service level, ASA and abandonment rate must be 0 within simultaneous intervals, false-alarm
 /// rate <= 0.1% (Bonferroni over k = 3). The differences are tiny (the two rosters differ only in which agents
-/// leave at 03:00), so the intervals are narrow: half-widths 0.05% of the service level, 0.3% of the ASA and 0.4%
-/// of the abandonment rate, far below a 2% bias.
+/// leave at 03:00), so the intervals are narrow: half-widths 0.03% of the service level, 0.17% of the ASA and
+/// 0.19% of the abandonment rate; a difference of 2% in any of them fails (the test also asserts each half-width
+/// is below 2% of its figure).
 #[test]
 fn a_count_list_and_the_equivalent_shifts_agree() {
     let counts = scenario(STEPPED);
@@ -172,6 +176,11 @@ fn a_count_list_and_the_equivalent_shifts_agree() {
         let mean = d.iter().sum::<f64>() / n;
         let sd = (d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
         let half = z * sd / n.sqrt();
+        eprintln!(
+            "{}: difference {mean:.3e} +- {half:.3e}, {:.3}% of {mean_a:.4}",
+            metric.name(),
+            100.0 * half / mean_a
+        );
         assert!(
             mean.abs() <= half,
             "{}: count list minus shifts = {mean:.3e} +- {half:.3e} (mean {mean_a:.4})",
@@ -238,9 +247,9 @@ skills = ["a"]
 /// Mean: `z = (mean - Λ) / sqrt(Λ / n)`; variance: `z = (s² - Λ) / sqrt((Λ + 2Λ²) / n)` (the sample variance of a
 /// Poisson count has variance `(μ₄ - σ⁴) / n` with `μ₄ = Λ + 3Λ²`), both normal at this size. False-alarm rate <=
 /// 0.1% (Bonferroni over k = 10: two per non-empty interval, |z| <= 3.89). A 2% bias in any interval's mean is
-/// caught (half-widths 1.9% of Λ = 60 down to 0.4% of Λ = 400 calls, so a 2% bias in the hourly 60 is caught about
-/// half the time and in every other hour always); the variance's half-widths are 8.7% to 8.8% (the smallest bias
-/// in the variance caught reliably is about 12%).
+/// caught (half-widths 0.79% of Λ = 60 down to 0.31% of Λ = 400 calls); the variance's half-widths are 8.7% of
+/// it in every interval, so the smallest bias in a variance caught reliably is about 12% (the busyness test below
+/// pins the variance of the day's total to 2.6%).
 #[test]
 fn interval_counts_are_poisson() {
     let s = scenario(POISSON);
@@ -265,6 +274,7 @@ fn interval_counts_are_poisson() {
             "interval {i}: expected {lambda}, mean {mean:.3} (z {z_mean:.2}), variance {variance:.2} (z {z_var:.2})"
         ));
     }
+    eprintln!("{}", report.join("\n"));
     assert!(pass, "|z| must be at most {z:.2}:\n{}", report.join("\n"));
 }
 
@@ -274,7 +284,7 @@ fn interval_counts_are_poisson() {
 /// 40,000 days of `M = 200` calls with `cv = 0.2` (variance 1,800, of which the busyness term is 89%). Mean:
 /// normal interval with the exact variance; variance: normal interval with the sample variance's variance
 /// `σ⁴ (2 / (n - 1) + κ / n)` (κ the excess kurtosis of the count, from its cumulants). False-alarm rate <= 0.1%
-/// (Bonferroni over k = 2). Half-widths: 0.24% of the mean and 2.6% of the variance, so a 2% bias in the mean is
+/// (Bonferroni over k = 2). Half-widths: 0.37% of the mean and 2.6% of the variance, so a 2% bias in the mean is
 /// always caught and a 4% bias in the variance (the variance without busyness is 11% of it) most of the time.
 #[test]
 fn busyness_makes_daily_counts_poisson_gamma() {
@@ -302,6 +312,11 @@ fn busyness_makes_daily_counts_poisson_gamma() {
     let z = z_simultaneous(2);
     let half_mean = z * (variance / n).sqrt();
     let half_variance = z * variance * (2.0 / (n - 1.0) + excess_kurtosis / n).sqrt();
+    eprintln!(
+        "mean {mean:.3} +- {half_mean:.3} ({:.2}%), variance {sample_variance:.1} +- {half_variance:.1} ({:.2}%)",
+        100.0 * half_mean / m,
+        100.0 * half_variance / variance
+    );
     assert!(
         (mean - m).abs() <= half_mean && (sample_variance - variance).abs() <= half_variance,
         "mean {mean:.3} (expected {m} +- {half_mean:.3}), variance {sample_variance:.1} (expected {variance} +- \
@@ -330,16 +345,16 @@ impl Observer for WindowWaits {
     }
 }
 
-/// Two intervals of 20 h, 100 then 200 calls per hour of 3 minutes (5 then 10 erlangs), 7 then 12 agents (five
+/// Two intervals of 50 h, 100 then 200 calls per hour of 3 minutes (5 then 10 erlangs), 7 then 12 agents (five
 /// log on at the step, free, and take waiting calls at once); no abandonment.
 fn step_case(seed: u64) -> Checks {
     let mut s = scenario(
         r#"
 name = "step"
-replications = 2500
+replications = 5000
 [horizon]
-duration = "40h"
-interval = "20h"
+duration = "100h"
+interval = "50h"
 [[call_types]]
 name = "only"
 arrivals = { per_hour = [100, 200] }
@@ -353,7 +368,7 @@ skills = ["only"]
     s.seed = seed;
     let hour = 3600.0;
     // Away from the step: two hours after it (and after opening) to settle, one hour before it.
-    let windows = vec![(2.0 * hour, 19.0 * hour), (22.0 * hour, 40.0 * hour)];
+    let windows = vec![(2.0 * hour, 49.0 * hour), (52.0 * hour, 100.0 * hour)];
     let days: Vec<WindowWaits> = (0..s.replications)
         .into_par_iter()
         .map(|r| {
@@ -388,10 +403,9 @@ skills = ["only"]
 /// A step in demand and staffing: each 20-hour interval, away from the step, converges to its own stationary
 /// Erlang C (P(wait) and ASA of the calls arriving in it).
 ///
-/// Sizing: 2,500 days of 2 x 20 h, measured from 2 h after opening to 1 h before the step and from 2 h after the
-/// step to closing. False-alarm rate <= 0.1% (Bonferroni over k = 4). Half-widths: P(wait) 0.9% and 0.5%, ASA
-/// 1.9% and 1.2% (first and second interval): a 2% bias in any of them is caught (the first interval's ASA about
-/// half the time, the rest nearly always).
+/// Sizing: 5,000 days of 2 x 50 h, measured from 2 h after opening to 1 h before the step and from 2 h after the
+/// step to closing. False-alarm rate <= 0.1% (Bonferroni over k = 4). Half-widths: P(wait) 0.46% and 0.38%, ASA
+/// 1.14% in both intervals: a 2% bias in any of them fails the test (for the ASA with probability 0.997).
 #[test]
 fn each_long_interval_converges_to_its_erlang_c() {
     let checks = step_case(2024);
@@ -507,7 +521,10 @@ fn clear_disconnects_exactly_the_callers_waiting_at_closing_and_finish_answers_t
         answers_after_closing += (day.last_answer > finish.horizon) as u32;
         assert_eq!(simulate_replication(&finish, r).disconnected, [0, 0, 0]);
     }
-    assert_eq!(answers_after_closing, finish.replications, "callers waiting at closing are answered after it");
+    assert_eq!(
+        answers_after_closing, finish.replications,
+        "callers waiting at closing are answered after it"
+    );
 }
 
 /// Balking with probability 1 on `agents` agents: a loss system whose balk share is Erlang B.
@@ -543,7 +560,11 @@ skills = ["only"]
     let total = |metric: Metric| runs.iter().map(move |m| m.total[metric.index()]);
     let mut checks = Checks::new();
     checks
-        .mean("balk share (abandonment rate)", total(Metric::AbandonmentRate), blocking)
+        .mean(
+            "balk share (abandonment rate)",
+            total(Metric::AbandonmentRate),
+            blocking,
+        )
         .mean("occupancy", total(Metric::Occupancy), 8.0 * (1.0 - blocking) / 10.0);
     checks
 }
@@ -552,7 +573,8 @@ skills = ["only"]
 /// agents: 12.2%), and occupancy is the carried load per agent.
 ///
 /// Sizing: 1,000 days of 20 h after a 1 h warm-up. False-alarm rate <= 0.1% (Bonferroni over k = 2).
-/// Half-widths: 0.9% of the balk share, 0.1% of occupancy: a 2% bias in either is caught.
+/// Half-widths: 0.98% of the balk share, 0.18% of occupancy: a 2% bias in either fails the test (probability
+/// above 0.999).
 #[test]
 fn balking_always_is_erlang_b() {
     let checks = erlang_b_case(2024);
@@ -703,5 +725,8 @@ fn balked_callers_are_offered_and_abandoned_at_once() {
     }
     let m = simulate_replication(&s, 0);
     let total = |metric: Metric| m.total[metric.index()];
-    assert_eq!(total(Metric::Offered), total(Metric::Answered) + total(Metric::Abandoned));
+    assert_eq!(
+        total(Metric::Offered),
+        total(Metric::Answered) + total(Metric::Abandoned)
+    );
 }

@@ -122,7 +122,11 @@ fn a_forecast_beside_the_scenario_gives_per_interval_rates_scaled() {
     );
     assert!(matches!(&s.call_types[0].arrival_source, ArrivalSource::Forecast { scale, .. } if *scale == 1.1));
     let simulated = Scenario::from_path(&path).unwrap();
-    assert_eq!(simulated.calls_per_interval(0), calls, "run reads the forecast as check does");
+    assert_eq!(
+        simulated.calls_per_interval(0),
+        calls,
+        "run reads the forecast as check does"
+    );
 }
 
 #[test]
@@ -478,12 +482,7 @@ fn bundled_day_scenarios_pass_check_and_run() {
         assert!(text.contains(first_row) && text.contains(last_row), "{text}");
         let run = callsim(&["run", file, "--replications", "2", "--json"]);
         if DAY_MODEL_SIMULATED {
-            assert_eq!(
-                run.status.code(),
-                Some(0),
-                "{}",
-                String::from_utf8_lossy(&run.stderr)
-            );
+            assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
         } else {
             let error = String::from_utf8_lossy(&run.stderr);
             assert_eq!(run.status.code(), Some(2));
