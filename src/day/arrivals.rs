@@ -153,6 +153,23 @@ impl PiecewiseRate {
     /// day's arrivals asked in order find their segment in O(1) (any other `now` falls back to a binary search).
     #[inline]
     pub fn next_after(&mut self, now: f64, unit_exponential: f64) -> Option<f64> {
+        // The common case first: the next arrival falls in the segment of the last one (a zero rate has an infinite
+        // mean gap, so its candidate is never inside and it takes the general path).
+        if let Some(segment) = self.segments.get(self.hint)
+            && segment.start <= now
+            && now < segment.end
+        {
+            let candidate = now + unit_exponential * segment.mean_gap;
+            if candidate < segment.end {
+                return Some(candidate);
+            }
+        }
+        self.next_after_slow(now, unit_exponential)
+    }
+
+    /// [`PiecewiseRate::next_after`] across segment boundaries (or from an instant outside the hint's segment).
+    #[inline(never)]
+    fn next_after_slow(&mut self, now: f64, unit_exponential: f64) -> Option<f64> {
         let mut at = now.max(0.0);
         let mut index = match self.segments.get(self.hint) {
             Some(s) if s.start <= at && at < s.end => self.hint,

@@ -258,12 +258,26 @@ struct PendingChanges {
     /// `(instant, LogOn or LogOff)`, sorted by instant, then log-offs first, then agent.
     changes: Vec<(f64, Event)>,
     next: usize,
+    /// The instant of `changes[next]`, infinite when none is left (one comparison per event when there is none).
+    soonest: f64,
 }
 
 impl PendingChanges {
-    #[inline]
-    fn soonest(&self) -> Option<(f64, Event)> {
-        self.changes.get(self.next).copied()
+    fn new(changes: Vec<(f64, Event)>) -> PendingChanges {
+        let soonest = changes.first().map_or(f64::INFINITY, |&(time, _)| time);
+        PendingChanges {
+            changes,
+            next: 0,
+            soonest,
+        }
+    }
+
+    /// The next change, taken off the list.
+    fn take(&mut self) -> Event {
+        let (_, event) = self.changes[self.next];
+        self.next += 1;
+        self.soonest = self.changes.get(self.next).map_or(f64::INFINITY, |&(time, _)| time);
+        event
     }
 }
 
@@ -318,7 +332,7 @@ impl<'a> Simulation<'a> {
             events,
             arrivals: PendingArrivals::new(types),
             rates,
-            changes: PendingChanges { changes, next: 0 },
+            changes: PendingChanges::new(changes),
             leaving_at: vec![NOT_LEAVING; agents],
             calls: CallSlab::default(),
             work: vec![
@@ -357,42 +371,46 @@ impl<'a> Simulation<'a> {
         loop {
             // The next roster change, if it is no later than the next scheduled event (changes were "scheduled"
             // before everything else, so they go first at a tie).
+            // (Instants here are finite and non-negative, or infinite for "none", so the plain float comparisons
+            // agree with SimTime's total order and are cheaper.)
             let next_event = self.events.peek_time().map_or(f64::INFINITY, |t| t.seconds());
-            let change = self.changes.soonest().filter(|&(time, _)| time <= next_event);
-            let before = change.map_or(next_event, |(time, _)| time);
-            // An arrival goes first only if strictly earlier than the next change or scheduled event. (Instants here
-            // are finite and non-negative, so the plain float comparison agrees with SimTime's total order and is
-            // cheaper.)
+            let next_change = self.changes.soonest;
+            // An arrival goes first only if strictly earlier than the next change and the next scheduled event.
             if let Some((time, call_type)) = self.arrivals.soonest()
-                && time.seconds() < before
+                && time.seconds() < next_event.min(next_change)
             {
                 debug_assert!(time >= now, "the clock never runs backwards");
                 now = time;
                 self.arrive(now, call_type, observer);
                 continue;
             }
-            let (time, timer, event) = match change {
-                Some((time, event)) => {
-                    self.changes.next += 1;
-                    (SimTime(time), None, event)
+            // A roster change goes before a scheduled event at the same instant (changes were known first).
+            if next_change <= next_event {
+                if next_change == f64::INFINITY {
+                    break; // nothing left at all
                 }
-                None => match self.events.pop() {
-                    Some((time, timer, event)) => (time, Some(timer), event),
-                    None => break,
-                },
+                debug_assert!(next_change >= now.seconds(), "the clock never runs backwards");
+                now = SimTime(next_change);
+                match self.changes.take() {
+                    Event::LogOn { agent } => self.log_on(now, agent, observer),
+                    Event::LogOff { agent } => self.log_off(now, agent, observer),
+                    other => unreachable!("only roster changes wait beside the heap: {other:?}"),
+                }
+                continue;
+            }
+            let Some((time, timer, event)) = self.events.pop() else {
+                break;
             };
             debug_assert!(time >= now, "the clock never runs backwards");
             now = time;
             match event {
-                Event::PatienceEnds { slot } => {
-                    let timer = timer.expect("patience timers live in the heap");
-                    self.patience_ends(now, slot, timer, observer)
-                }
+                Event::PatienceEnds { slot } => self.patience_ends(now, slot, timer, observer),
                 Event::HangUp { agent } => self.hang_up(now, agent, observer),
                 Event::WrapUpEnds { agent } => self.release_agent(now, agent, observer),
-                Event::LogOn { agent } => self.log_on(now, agent, observer),
-                Event::LogOff { agent } => self.log_off(now, agent, observer),
                 Event::Close => self.close(now, observer),
+                Event::LogOn { .. } | Event::LogOff { .. } => {
+                    unreachable!("roster changes wait beside the heap, never in it")
+                }
             }
         }
         observer.on_finish(now);
