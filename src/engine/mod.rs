@@ -377,7 +377,8 @@ impl<'a> Simulation<'a> {
             let next_change = self.changes.soonest;
             // An arrival goes first only if strictly earlier than the next change and the next scheduled event.
             if let Some((time, call_type)) = self.arrivals.soonest()
-                && time.seconds() < next_event.min(next_change)
+                && time.seconds() < next_event
+                && time.seconds() < next_change
             {
                 debug_assert!(time >= now, "the clock never runs backwards");
                 now = time;
@@ -545,6 +546,9 @@ impl<'a> Simulation<'a> {
         }
     }
 
+    // Rare (a few per agent and day): kept out of the event loop so the hot path is laid out as before.
+    #[cold]
+    #[inline(never)]
     fn log_on<O: Observer>(&mut self, now: SimTime, agent: AgentId, observer: &mut O) {
         let index = agent.0 as usize;
         let returned = self.router.on_log_on(now, agent);
@@ -561,6 +565,9 @@ impl<'a> Simulation<'a> {
         }
     }
 
+    // Rare (a few per agent and day): kept out of the event loop so the hot path is laid out as before.
+    #[cold]
+    #[inline(never)]
     fn log_off<O: Observer>(&mut self, now: SimTime, agent: AgentId, observer: &mut O) {
         let group = self.router.group_of(agent);
         let free_before = self.router.free_agents_in(group);
@@ -575,6 +582,9 @@ impl<'a> Simulation<'a> {
     }
 
     /// `at_close = "clear"`: withdraws every caller still waiting, in slot order, and reports each disconnected.
+    // Rare (a few per agent and day): kept out of the event loop so the hot path is laid out as before.
+    #[cold]
+    #[inline(never)]
     fn close<O: Observer>(&mut self, now: SimTime, observer: &mut O) {
         for slot in 0..self.calls.records.len() {
             let record = self.calls.records[slot];

@@ -340,6 +340,9 @@ impl<C: Copy> Router<C> {
         }
     }
 
+    // Inlined into both callers: `on_agent_free` runs once per call, and a second caller (`on_log_on`, used by
+    // rosters) would otherwise make the compiler outline it from the hot path (about 2% more instructions per call).
+    #[inline(always)]
     fn offer_waiting_call_or_free(&mut self, now: SimTime, index: usize) -> Option<Assignment<C>> {
         match self.best_waiting_call(now, self.agents[index].group as usize) {
             Some(call_type) => {
