@@ -457,11 +457,7 @@ impl<'a> Simulation<'a> {
             }
             ArrivalDecision::Queue(ticket) => {
                 observer.on_arrival(now, call_type);
-                if spec.balk > 0.0 && self.streams.balk[index].random::<f64>() < spec.balk {
-                    let withdrawn = self.router.on_abandon(ticket);
-                    debug_assert_eq!(withdrawn, Some(call_type), "a caller just queued is withdrawn");
-                    self.calls.remove(call);
-                    observer.on_balk(now, call_type);
+                if spec.balk > 0.0 && self.balks(now, call, ticket, call_type, observer) {
                     return;
                 }
                 self.calls.get_mut(call).ticket = Some(ticket);
@@ -474,6 +470,29 @@ impl<'a> Simulation<'a> {
                 }
             }
         }
+    }
+
+    /// Draws whether a caller who just queued balks (its call type's `balk` is positive); if so, withdraws it
+    /// and reports it. Kept out of line: a scenario without balking only pays the test of `balk`.
+    #[cold]
+    #[inline(never)]
+    fn balks<O: Observer>(
+        &mut self,
+        now: SimTime,
+        call: CallHandle,
+        ticket: QueueTicket,
+        call_type: CallTypeId,
+        observer: &mut O,
+    ) -> bool {
+        let index = call_type.index();
+        if self.streams.balk[index].random::<f64>() >= self.scenario.call_types[index].balk {
+            return false;
+        }
+        let withdrawn = self.router.on_abandon(ticket);
+        debug_assert_eq!(withdrawn, Some(call_type), "a caller just queued is withdrawn");
+        self.calls.remove(call);
+        observer.on_balk(now, call_type);
+        true
     }
 
     /// Tells the observer the queue lengths after a call of `call_type` joined or left its line.
@@ -540,10 +559,16 @@ impl<'a> Simulation<'a> {
             self.report_queue(now, assignment.call_type, observer);
             self.start_talking(now, agent, assignment.call, observer);
         } else if !self.leaving_at[index].is_nan() {
-            // Logged off during the call: the router has taken it offline.
-            let scheduled = std::mem::replace(&mut self.leaving_at[index], NOT_LEAVING);
-            observer.on_log_off(now, self.router.group_of(agent), SimTime(scheduled));
+            self.leave(now, agent, observer);
         }
+    }
+
+    /// An agent logged off during its call has finished it: the router has taken it offline; report it.
+    #[cold]
+    #[inline(never)]
+    fn leave<O: Observer>(&mut self, now: SimTime, agent: AgentId, observer: &mut O) {
+        let scheduled = std::mem::replace(&mut self.leaving_at[agent.0 as usize], NOT_LEAVING);
+        observer.on_log_off(now, self.router.group_of(agent), SimTime(scheduled));
     }
 
     // Rare (a few per agent and day): kept out of the event loop so the hot path is laid out as before.
