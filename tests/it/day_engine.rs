@@ -347,7 +347,7 @@ impl Observer for WindowWaits {
 
 /// Two intervals of 50 h, 100 then 200 calls per hour of 3 minutes (5 then 10 erlangs), 7 then 12 agents (five
 /// log on at the step, free, and take waiting calls at once); no abandonment.
-fn step_case(seed: u64) -> Checks {
+pub(crate) fn step_case(seed: u64) -> Checks {
     let mut s = scenario(
         r#"
 name = "step"
@@ -528,7 +528,7 @@ fn clear_disconnects_exactly_the_callers_waiting_at_closing_and_finish_answers_t
 }
 
 /// Balking with probability 1 on `agents` agents: a loss system whose balk share is Erlang B.
-fn erlang_b_case(seed: u64) -> Checks {
+pub(crate) fn erlang_b_case(seed: u64) -> Checks {
     let mut s = scenario(
         r#"
 name = "erlang b"
