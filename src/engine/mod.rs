@@ -106,7 +106,8 @@ const CLOSE: u64 = 5;
 /// Kinds in use.
 const KINDS: u64 = 6;
 
-/// Most events one call can cause to be scheduled: its patience timer, its hang-up, its agent's wrap-up.
+/// Most events one call can cause to be scheduled: its patience timer, its hang-up, its agent's wrap-up. (Roster
+/// changes wait beside the heap and take no sequence number; closing with `"clear"` takes one per replication.)
 const SCHEDULES_PER_CALL: f64 = 3.0;
 
 /// Calls simulated in one replication are Poisson around the expected count that `limits` caps; the realised count

@@ -124,7 +124,7 @@ skills = ["general"]
 /// rate <= 0.1% (Bonferroni over k = 3). The differences are tiny (the two rosters differ only in which agents
 /// leave at 03:00), so the intervals are narrow: half-widths 0.03% of the service level, 0.17% of the ASA and
 /// 0.19% of the abandonment rate; a difference of 2% in any of them fails (the test also asserts each half-width
-/// is below 2% of its figure).
+/// is below 2% of its figure; checked by hand: scaling one side by 1.02 fails it).
 #[test]
 fn a_count_list_and_the_equivalent_shifts_agree() {
     let counts = scenario(STEPPED);
@@ -249,7 +249,7 @@ skills = ["a"]
 /// 0.1% (Bonferroni over k = 10: two per non-empty interval, |z| <= 3.89). A 2% bias in any interval's mean is
 /// caught (half-widths 0.79% of Λ = 60 down to 0.31% of Λ = 400 calls); the variance's half-widths are 8.7% of
 /// it in every interval, so the smallest bias in a variance caught reliably is about 12% (the busyness test below
-/// pins the variance of the day's total to 2.6%).
+/// pins the variance of the day's total to 2.6%). Checked by hand: expected calls scaled by 1.02 fail it.
 #[test]
 fn interval_counts_are_poisson() {
     let s = scenario(POISSON);
@@ -285,7 +285,8 @@ fn interval_counts_are_poisson() {
 /// normal interval with the exact variance; variance: normal interval with the sample variance's variance
 /// `σ⁴ (2 / (n - 1) + κ / n)` (κ the excess kurtosis of the count, from its cumulants). False-alarm rate <= 0.1%
 /// (Bonferroni over k = 2). Half-widths: 0.37% of the mean and 2.6% of the variance, so a 2% bias in the mean is
-/// always caught and a 4% bias in the variance (the variance without busyness is 11% of it) most of the time.
+/// always caught and a 4% bias in the variance (the variance without busyness is 11% of it) most of the time
+/// (checked by hand: the exact variance scaled by 1.04 fails it).
 #[test]
 fn busyness_makes_daily_counts_poisson_gamma() {
     let mut s = scenario(&with(
@@ -405,7 +406,8 @@ skills = ["only"]
 ///
 /// Sizing: 5,000 days of 2 x 50 h, measured from 2 h after opening to 1 h before the step and from 2 h after the
 /// step to closing. False-alarm rate <= 0.1% (Bonferroni over k = 4). Half-widths: P(wait) 0.46% and 0.38%, ASA
-/// 1.14% in both intervals: a 2% bias in any of them fails the test (for the ASA with probability 0.997).
+/// 1.14% in both intervals: a 2% bias in any of them fails the test (for the ASA with probability 0.997). Over
+/// seeds 1 to 8 it passed 8 times, and failed all 8 with the exact values scaled by 1.02 and by 0.98.
 #[test]
 fn each_long_interval_converges_to_its_erlang_c() {
     let checks = step_case(2024);
@@ -574,7 +576,8 @@ skills = ["only"]
 ///
 /// Sizing: 1,000 days of 20 h after a 1 h warm-up. False-alarm rate <= 0.1% (Bonferroni over k = 2).
 /// Half-widths: 0.98% of the balk share, 0.18% of occupancy: a 2% bias in either fails the test (probability
-/// above 0.999).
+/// above 0.999). Over seeds 1 to 8 it passed 8 times, and failed all 8 with the exact values scaled by 1.02 and by
+/// 0.98.
 #[test]
 fn balking_always_is_erlang_b() {
     let checks = erlang_b_case(2024);
@@ -699,8 +702,15 @@ skills = ["only"]
             duty.overtime
         );
         let metrics = simulate_replication(&s, r);
-        let occupancy = metrics.groups[0].occupancy;
-        assert!(occupancy > 0.98 && occupancy <= 1.0, "occupancy {occupancy}");
+        let occupancy = [
+            metrics.groups[0].occupancy,
+            metrics.groups[1].occupancy,
+            metrics.total[Metric::Occupancy.index()],
+        ];
+        assert!(
+            occupancy.iter().all(|&o| o > 0.98 && o <= 1.0),
+            "occupancy of the dropping group, the group with breaks, all agents: {occupancy:?}"
+        );
     }
 }
 
