@@ -3,7 +3,9 @@
 //! One replication is [`simulate`]: one day. Each call type's arrivals follow its piecewise-constant Poisson rate
 //! ([`PiecewiseRate`], times the day's busyness factor) until the horizon; then, with `at_close = "finish"`, the calls
 //! still in the system finish, so every counted call has an outcome, and with `"clear"` the callers still waiting at
-//! the horizon are disconnected ([`Observer::on_disconnect`]). Each caller's handle time and patience are drawn at
+//! the horizon are disconnected ([`Observer::on_disconnect`]). With `"finish"`, callers who never hang up and whom
+//! no agent is left to answer (every eligible agent off duty at closing, or absent) are disconnected at closing
+//! too, when nothing else is left to happen; a stationary scenario never has such callers. Each caller's handle time and patience are drawn at
 //! arrival from the call type's own streams, so a caller is the same person under every policy (common random
 //! numbers). Abandonment timers are cancelled lazily: a timer acts only if its call still waits and the timer is that
 //! call's own (by [`TimerId`], which never repeats), so a timer whose call was answered, or whose slot was reused
@@ -414,6 +416,12 @@ impl<'a> Simulation<'a> {
                     unreachable!("roster changes wait beside the heap, never in it")
                 }
             }
+        }
+        if self.router.total_queue_length() > 0 {
+            // Nobody is left to answer these callers (every eligible agent went off duty before closing, or was
+            // absent) and they never hang up: they are disconnected at closing, so every call has an outcome.
+            now = SimTime(now.seconds().max(self.scenario.horizon));
+            self.close(now, observer);
         }
         observer.on_finish(now);
     }

@@ -740,3 +740,59 @@ fn balked_callers_are_offered_and_abandoned_at_once() {
         total(Metric::Answered) + total(Metric::Abandoned)
     );
 }
+
+/// With `at_close = "finish"`, callers whom nobody is left to answer (the last agents went off duty, or every
+/// agent is absent) and who never hang up are disconnected at closing: every offered call still has an outcome.
+#[test]
+fn callers_nobody_is_left_to_answer_are_disconnected_at_closing() {
+    let nobody_late = scenario(
+        r#"
+name = "nobody late"
+seed = 4
+replications = 10
+[horizon]
+duration = "2h"
+interval = "1h"
+[[call_types]]
+name = "only"
+arrivals = { per_hour = [100, 50] }
+service = { distribution = "exponential", mean = "1m" }
+[[agent_groups]]
+name = "agents"
+count = [3, 0]
+skills = ["only"]
+"#,
+    );
+    let everyone_absent = scenario(&with(
+        BASE,
+        &[
+            ("count = 5", "count = 5\nabsenteeism = 1"),
+            ("patience = { distribution = \"exponential\", mean = \"3m\" }\n", ""),
+        ],
+    ));
+    for s in [&nobody_late, &everyone_absent] {
+        for r in 0..s.replications {
+            let mut day = Ledger {
+                horizon: s.horizon,
+                ..Ledger::default()
+            };
+            simulate(s, r, &mut day);
+            assert!(
+                day.disconnected > 0 && !day.disconnected_after_close,
+                "{}: day {r}",
+                s.name
+            );
+            assert_eq!(
+                day.disconnected as usize, day.waiting_before_close,
+                "{}: day {r}",
+                s.name
+            );
+            assert_eq!(
+                day.offered,
+                day.answered + day.abandoned + day.balked + day.disconnected,
+                "{}: day {r}",
+                s.name
+            );
+        }
+    }
+}
