@@ -11,8 +11,9 @@
 //! stationary figure bit for bit: the log-ons at `t = 0` add `0.0` and the finish adds `agents x window` once.
 //!
 //! A balked caller (`on_balk`) counts as offered and abandoned with a wait of 0; a caller disconnected at closing
-//! (`on_disconnect`, `at_close = "clear"`) is offered, neither answered nor abandoned, and counted in
-//! [`ReplicationMetrics::disconnected`].
+//! (`on_disconnect`: `at_close = "clear"`, or a caller nobody is left to answer) is offered, neither answered nor
+//! abandoned, and counted in [`ReplicationMetrics::disconnected`]; its wait up to closing counts in the queue
+//! length.
 
 use crate::engine::Observer;
 use crate::routing::{CallTypeId, GroupId};
@@ -143,8 +144,9 @@ pub struct ReplicationMetrics {
     /// Waits of answered calls per call type, then all types together (last): for pooled percentiles across
     /// replications. Emptied by [`ReplicationMetrics::drop_histograms`] once a summary has used them.
     pub waits: Vec<WaitHistogram>,
-    /// Counted callers still waiting at closing and disconnected (`at_close = "clear"`; always 0 with
-    /// `"finish"`), per call type, then all types together (last). They are offered, neither answered nor abandoned.
+    /// Counted callers still waiting at closing and disconnected (`at_close = "clear"`; with `"finish"` only callers
+    /// who never hang up and whom no agent is left to answer), per call type, then all types together (last). They
+    /// are offered, neither answered nor abandoned.
     pub disconnected: Vec<u64>,
 }
 
