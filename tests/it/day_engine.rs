@@ -796,3 +796,26 @@ skills = ["only"]
         }
     }
 }
+
+/// A day with every feature on (busyness, a forecast list, shifts with breaks, absenteeism, balking, clearing at
+/// closing) gives the same figures at one and two threads.
+#[test]
+fn a_full_day_is_identical_at_one_and_two_threads() {
+    let s = scenario(&with(
+        CLOSING,
+        &[
+            ("name = \"closing\"", "name = \"closing\"\nbusyness = { cv = 0.1 }"),
+            ("replications = 20", "replications = 40"),
+            (
+                "count = 10",
+                "shifts = [ { start = \"00:00\", length = \"2h\", count = 8, breaks = [ { start = \"00:45\", length = \
+                 \"15m\" } ] },\n{ start = \"00:30\", length = \"1h\", count = 4 } ]\nabsenteeism = 0.1",
+            ),
+        ],
+    ));
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| format!("{:?}", callsim::run::run_replications(&s, &|| {})))
+    };
+    assert_eq!(run(1), run(2));
+}
