@@ -48,6 +48,8 @@ pub struct PiecewiseRate {
     busyness: f64,
     /// The segment of the last instant returned: where the next call almost always starts.
     hint: usize,
+    /// That segment's `start`, `end` and `mean_gap`, kept inline so the common case reads no slice.
+    current: (f64, f64, f64),
 }
 
 impl PiecewiseRate {
@@ -80,11 +82,26 @@ impl PiecewiseRate {
                 }),
             }
         }
-        Ok(PiecewiseRate {
+        let mut process = PiecewiseRate {
             segments,
             busyness: 1.0,
             hint: 0,
-        })
+            current: (f64::INFINITY, f64::INFINITY, f64::INFINITY),
+        };
+        process.set_hint(0);
+        Ok(process)
+    }
+
+    /// Makes segment `index` the hint (a segment that does not exist matches no instant).
+    #[inline]
+    fn set_hint(&mut self, index: usize) {
+        self.hint = index;
+        self.current = self
+            .segments
+            .get(index)
+            .map_or((f64::INFINITY, f64::INFINITY, f64::INFINITY), |s| {
+                (s.start, s.end, s.mean_gap)
+            });
     }
 
     /// Multiplies every forecast rate by `factor` (a day's busyness, see [`Busyness::sample`]); replaces the
@@ -97,6 +114,7 @@ impl PiecewiseRate {
             segment.rate = segment.base_rate * factor;
             segment.mean_gap = 1.0 / segment.rate;
         }
+        self.set_hint(self.hint);
     }
 
     /// The current busyness factor (1 unless set).
@@ -153,6 +171,21 @@ impl PiecewiseRate {
     /// day's arrivals asked in order find their segment in O(1) (any other `now` falls back to a binary search).
     #[inline]
     pub fn next_after(&mut self, now: f64, unit_exponential: f64) -> Option<f64> {
+        // The common case first: the next arrival falls in the segment of the last one (a zero rate has an infinite
+        // mean gap, so its candidate is never inside and it takes the general path).
+        let (start, end, mean_gap) = self.current;
+        if start <= now && now < end {
+            let candidate = now + unit_exponential * mean_gap;
+            if candidate < end {
+                return Some(candidate);
+            }
+        }
+        self.next_after_slow(now, unit_exponential)
+    }
+
+    /// [`PiecewiseRate::next_after`] across segment boundaries (or from an instant outside the hint's segment).
+    #[inline(never)]
+    fn next_after_slow(&mut self, now: f64, unit_exponential: f64) -> Option<f64> {
         let mut at = now.max(0.0);
         let mut index = match self.segments.get(self.hint) {
             Some(s) if s.start <= at && at < s.end => self.hint,
@@ -163,7 +196,7 @@ impl PiecewiseRate {
             if segment.rate > 0.0 {
                 let candidate = at + remaining * segment.mean_gap;
                 if candidate < segment.end {
-                    self.hint = index;
+                    self.set_hint(index);
                     return Some(candidate);
                 }
                 remaining = (remaining - (segment.end - at) * segment.rate).max(0.0);

@@ -2,7 +2,8 @@
 //!
 //! Each call type has at most one pending arrival; arrivals are a third of all events, so keeping them out of the
 //! heap (and finding the soonest by a scan over the few call types only when one is consumed) saves a heap push
-//! and pop per call. Time-varying arrival processes would replace how the next instant is drawn, not this.
+//! and pop per call. Time-varying rates change how the next instant is drawn
+//! ([`PiecewiseRate::next_after`](crate::day::arrivals::PiecewiseRate::next_after)), not this.
 
 use crate::time::SimTime;
 

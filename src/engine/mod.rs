@@ -1,17 +1,39 @@
 //! The discrete-event engine: draws callers, asks the router what to do, keeps the clock.
 //!
-//! One replication is [`simulate`]: Poisson arrivals per call type until the horizon, then the calls still in the
-//! system finish, so every counted call has an outcome. Each caller's handle time and patience are drawn at
+//! One replication is [`simulate`]: one day. Each call type's arrivals follow its piecewise-constant Poisson rate
+//! ([`PiecewiseRate`], times the day's busyness factor) until the horizon; then, with `at_close = "finish"`, the calls
+//! still in the system finish, so every counted call has an outcome, and with `"clear"` the callers still waiting at
+//! the horizon are disconnected ([`Observer::on_disconnect`]). With `"finish"`, callers who never hang up and whom
+//! no agent is left to answer (every eligible agent off duty at closing, or absent) are disconnected at closing
+//! too, when nothing else is left to happen; a stationary scenario never has such callers. Each caller's handle time and patience are drawn at
 //! arrival from the call type's own streams, so a caller is the same person under every policy (common random
 //! numbers). Abandonment timers are cancelled lazily: a timer acts only if its call still waits and the timer is that
 //! call's own (by [`TimerId`], which never repeats), so a timer whose call was answered, or whose slot was reused
 //! since, is skipped.
 //!
+//! **Staffing.** Agents on duty at opening log on at `t = 0` ([`Observer::on_log_on`] for each); the others start
+//! offline. The rosters' [`Change`]s (after absenteeism: absent agents never log on) drive `Router::on_log_on` and
+//! `Router::on_log_off`. Like arrivals, they are known in advance, so they wait in a sorted list beside the heap
+//! rather than in it (they cost no heap entry and no event sequence number); at one instant they go before heap
+//! events, and arrivals go first only if strictly earlier than both. An agent logged off while on a call finishes it
+//! and its wrap-up, then leaves ([`Observer::on_log_off`] with the scheduled instant, so overtime is `now -
+//! scheduled`); one logged on again before that simply stays (neither hook is called). An agent logging on starts
+//! free and takes a waiting call at once. A scenario whose every roster is all day with no absenteeism starts from
+//! `Router::new` and schedules no change: the stationary engine, bit for bit.
+//!
+//! **Balking.** A caller who would queue (every eligible agent busy) hangs up at once with its call type's `balk`
+//! probability: one uniform from [`Stream::Balk`] per such caller, none when `balk = 0`. It is offered
+//! ([`Observer::on_arrival`]), then balks ([`Observer::on_balk`]).
+//!
+//! **Random streams of the day** (each new, so none of the older streams shifts): [`Stream::Busyness`] (one Gamma
+//! draw per day, only when `busyness.cv > 0`), [`Stream::Absence`] (one uniform per rostered agent, in agent order
+//! across groups, whatever each group's probability, whenever any group has absenteeism) and [`Stream::Balk`].
+//!
 //! The engine owns no statistics; it reports to an [`Observer`]. It cannot fail on a validated scenario.
 //!
 //! Events other than arrivals live in the closed [`Event`] enum, packed into [`CODE_BITS`] bits of a heap
-//! entry: a 4-bit kind tag (3 used; 13 free for shift changes, redials, transfers, consults, dials) above a 29-bit
-//! agent or slot index. Compile-time assertions tie the encoding to `crate::limits`: every agent and every call a
+//! entry: a 4-bit kind tag (6 used; 10 free for redials, transfers, consults, dials) above a 29-bit agent or slot
+//! index. Compile-time assertions tie the encoding to `crate::limits`: every agent and every call a
 //! replication may hold at once has an index, the tags leave room for eight more kinds, and a replication cannot
 //! exhaust the never-wrapping event sequence.
 
@@ -25,8 +47,12 @@ pub use observer::Observer;
 pub use queue::{CODE_BITS, EventCode, EventQueue, MAX_SCHEDULES, SEQUENCE_BITS, TimerId};
 pub use streams::{Stream, StreamRng, stream_rng};
 
-use crate::routing::{AgentId, ArrivalDecision, CallTypeId, QueueTicket, Router};
-use crate::scenario::Scenario;
+use rand::RngExt;
+
+use crate::day::arrivals::PiecewiseRate;
+use crate::day::roster::{Change, ChangeKind, draw_absent};
+use crate::routing::{AgentId, ArrivalDecision, CallTypeId, GroupId, QueueTicket, Router};
+use crate::scenario::{AtClose, Scenario};
 use crate::time::SimTime;
 
 /// Everything that can happen, apart from arrivals (one pending per call type, see [`PendingArrivals`]).
@@ -48,6 +74,19 @@ pub enum Event {
         /// The agent.
         agent: AgentId,
     },
+    /// An offline agent comes on duty (a shift starts, a break ends, the count rises): it starts free.
+    LogOn {
+        /// The agent.
+        agent: AgentId,
+    },
+    /// An agent goes off duty (a shift or the count ends, a break starts): at once if free, otherwise after its
+    /// call and wrap-up.
+    LogOff {
+        /// The agent.
+        agent: AgentId,
+    },
+    /// Closing with `at_close = "clear"`: every caller still waiting is disconnected.
+    Close,
 }
 
 // The packed event: a kind tag above an agent or slot index, in `queue::CODE_BITS` bits.
@@ -63,10 +102,14 @@ pub const MAX_INDEX: u32 = INDEX_MASK as u32;
 const PATIENCE_ENDS: u64 = 0;
 const HANG_UP: u64 = 1;
 const WRAP_UP_ENDS: u64 = 2;
+const LOG_ON: u64 = 3;
+const LOG_OFF: u64 = 4;
+const CLOSE: u64 = 5;
 /// Kinds in use.
-const KINDS: u64 = 3;
+const KINDS: u64 = 6;
 
-/// Most events one call can cause to be scheduled: its patience timer, its hang-up, its agent's wrap-up.
+/// Most events one call can cause to be scheduled: its patience timer, its hang-up, its agent's wrap-up. (Roster
+/// changes wait beside the heap and take no sequence number; closing with `"clear"` takes one per replication.)
 const SCHEDULES_PER_CALL: f64 = 3.0;
 
 /// Calls simulated in one replication are Poisson around the expected count that `limits` caps; the realised count
@@ -100,6 +143,9 @@ impl EventCode for Event {
             Event::PatienceEnds { slot } => (PATIENCE_ENDS, slot),
             Event::HangUp { agent } => (HANG_UP, agent.0),
             Event::WrapUpEnds { agent } => (WRAP_UP_ENDS, agent.0),
+            Event::LogOn { agent } => (LOG_ON, agent.0),
+            Event::LogOff { agent } => (LOG_OFF, agent.0),
+            Event::Close => (CLOSE, 0),
         };
         debug_assert!(index <= MAX_INDEX, "agent and slot indices fit the encoding");
         (kind << INDEX_BITS) | index as u64
@@ -113,6 +159,9 @@ impl EventCode for Event {
             PATIENCE_ENDS => Event::PatienceEnds { slot: index },
             HANG_UP => Event::HangUp { agent: AgentId(index) },
             WRAP_UP_ENDS => Event::WrapUpEnds { agent: AgentId(index) },
+            LOG_ON => Event::LogOn { agent: AgentId(index) },
+            LOG_OFF => Event::LogOff { agent: AgentId(index) },
+            CLOSE => Event::Close,
             kind => unreachable!("event kind {kind} is never encoded"),
         }
     }
@@ -203,7 +252,40 @@ struct Streams {
     service: Vec<StreamRng>,
     patience: Vec<StreamRng>,
     routing: StreamRng,
+    /// Per call type; drawn only when its `balk > 0`.
+    balk: Vec<StreamRng>,
 }
+
+/// The day's log-on and log-off changes of every group, in the order they happen, beside the event heap.
+struct PendingChanges {
+    /// `(instant, LogOn or LogOff)`, sorted by instant, then log-offs first, then agent.
+    changes: Vec<(f64, Event)>,
+    next: usize,
+    /// The instant of `changes[next]`, infinite when none is left (one comparison per event when there is none).
+    soonest: f64,
+}
+
+impl PendingChanges {
+    fn new(changes: Vec<(f64, Event)>) -> PendingChanges {
+        let soonest = changes.first().map_or(f64::INFINITY, |&(time, _)| time);
+        PendingChanges {
+            changes,
+            next: 0,
+            soonest,
+        }
+    }
+
+    /// The next change, taken off the list.
+    fn take(&mut self) -> Event {
+        let (_, event) = self.changes[self.next];
+        self.next += 1;
+        self.soonest = self.changes.get(self.next).map_or(f64::INFINITY, |&(time, _)| time);
+        event
+    }
+}
+
+/// Marks "no log-off pending" in [`Simulation::leaving_at`].
+const NOT_LEAVING: f64 = f64::NAN;
 
 /// Runs replication `replication` of `scenario`, reporting to `observer`.
 pub fn simulate<O: Observer>(scenario: &Scenario, replication: u32, observer: &mut O) {
@@ -215,8 +297,13 @@ struct Simulation<'a> {
     router: Router<CallHandle>,
     events: EventQueue<Event>,
     arrivals: PendingArrivals,
-    /// Mean seconds between arrivals of each call type (1 / rate).
-    mean_gaps: Vec<f64>,
+    /// Each call type's arrival rate through this day (busyness applied).
+    rates: Vec<PiecewiseRate>,
+    /// Roster changes still to come.
+    changes: PendingChanges,
+    /// Per agent, the instant the roster logged it off while it was busy (it leaves when its call and wrap-up
+    /// end), or [`NOT_LEAVING`].
+    leaving_at: Vec<f64>,
     calls: CallSlab,
     /// What each agent is handling (talking or wrapping up), indexed by agent.
     work: Vec<AgentWork>,
@@ -227,13 +314,29 @@ impl<'a> Simulation<'a> {
     fn new(scenario: &'a Scenario, replication: u32) -> Simulation<'a> {
         let seed = scenario.seed;
         let types = scenario.call_types.len();
-        let router = Router::new(scenario.router_config());
+        let mut rates: Vec<PiecewiseRate> = scenario.call_types.iter().map(|c| c.arrivals.clone()).collect();
+        if scenario.day.busyness.cv() > 0.0 {
+            let factor = scenario
+                .day
+                .busyness
+                .sample(&mut stream_rng(seed, replication, Stream::Busyness));
+            for rate in &mut rates {
+                rate.set_busyness(factor);
+            }
+        }
+        let (router, changes) = staffing(scenario, replication);
         let agents = router.agent_count();
+        let mut events = EventQueue::with_capacity(2 * agents + 64);
+        if scenario.day.at_close == AtClose::Clear {
+            events.schedule(SimTime(scenario.horizon), Event::Close);
+        }
         Simulation {
             scenario,
-            events: EventQueue::with_capacity(2 * agents + 64),
+            events,
             arrivals: PendingArrivals::new(types),
-            mean_gaps: scenario.call_types.iter().map(|c| 1.0 / c.arrival_rate).collect(),
+            rates,
+            changes: PendingChanges::new(changes),
+            leaving_at: vec![NOT_LEAVING; agents],
             calls: CallSlab::default(),
             work: vec![
                 AgentWork {
@@ -254,28 +357,49 @@ impl<'a> Simulation<'a> {
                     .map(|t| stream_rng(seed, replication, Stream::Patience(t)))
                     .collect(),
                 routing: stream_rng(seed, replication, Stream::Routing),
+                balk: (0..types)
+                    .map(|t| stream_rng(seed, replication, Stream::Balk(t)))
+                    .collect(),
             },
             router,
         }
     }
 
     fn run<O: Observer>(mut self, observer: &mut O) {
+        self.log_on_at_opening(observer);
         for call_type in 0..self.scenario.call_types.len() {
             self.schedule_next_arrival(SimTime::ZERO, call_type);
         }
         let mut now = SimTime::ZERO;
         loop {
-            // An arrival goes first only if strictly earlier than the next scheduled event. (Instants here are finite
-            // and non-negative, so the plain float comparison agrees with SimTime's total order and is cheaper.)
+            // The next roster change, if it is no later than the next scheduled event (changes were "scheduled"
+            // before everything else, so they go first at a tie).
+            // (Instants here are finite and non-negative, or infinite for "none", so the plain float comparisons
+            // agree with SimTime's total order and are cheaper.)
+            let next_event = self.events.peek_time().map_or(f64::INFINITY, |t| t.seconds());
+            let next_change = self.changes.soonest;
+            // An arrival goes first only if strictly earlier than the next change and the next scheduled event.
             if let Some((time, call_type)) = self.arrivals.soonest()
-                && self
-                    .events
-                    .peek_time()
-                    .is_none_or(|next| time.seconds() < next.seconds())
+                && time.seconds() < next_event
+                && time.seconds() < next_change
             {
                 debug_assert!(time >= now, "the clock never runs backwards");
                 now = time;
                 self.arrive(now, call_type, observer);
+                continue;
+            }
+            // A roster change goes before a scheduled event at the same instant (changes were known first).
+            if next_change <= next_event {
+                if next_change == f64::INFINITY {
+                    break; // nothing left at all
+                }
+                debug_assert!(next_change >= now.seconds(), "the clock never runs backwards");
+                now = SimTime(next_change);
+                match self.changes.take() {
+                    Event::LogOn { agent } => self.log_on(now, agent, observer),
+                    Event::LogOff { agent } => self.log_off(now, agent, observer),
+                    other => unreachable!("only roster changes wait beside the heap: {other:?}"),
+                }
                 continue;
             }
             let Some((time, timer, event)) = self.events.pop() else {
@@ -287,17 +411,37 @@ impl<'a> Simulation<'a> {
                 Event::PatienceEnds { slot } => self.patience_ends(now, slot, timer, observer),
                 Event::HangUp { agent } => self.hang_up(now, agent, observer),
                 Event::WrapUpEnds { agent } => self.release_agent(now, agent, observer),
+                Event::Close => self.close(now, observer),
+                Event::LogOn { .. } | Event::LogOff { .. } => {
+                    unreachable!("roster changes wait beside the heap, never in it")
+                }
             }
+        }
+        if self.router.total_queue_length() > 0 {
+            // Nobody is left to answer these callers (every eligible agent went off duty before closing, or was
+            // absent) and they never hang up: they are disconnected at closing, so every call has an outcome.
+            now = SimTime(now.seconds().max(self.scenario.horizon));
+            self.close(now, observer);
         }
         observer.on_finish(now);
     }
 
+    /// Tells the observer about every agent the router has on duty at opening, in agent order.
+    fn log_on_at_opening<O: Observer>(&mut self, observer: &mut O) {
+        for group in 0..self.scenario.agent_groups.len() {
+            let group = GroupId(group as u32);
+            // The agents on duty at opening are exactly the free ones (see `staffing`).
+            for _ in 0..self.router.free_agents_in(group) {
+                observer.on_log_on(SimTime::ZERO, group);
+            }
+        }
+    }
+
     fn schedule_next_arrival(&mut self, now: SimTime, call_type: usize) {
-        let mean_gap = self.mean_gaps[call_type];
         let gap: f64 = rand_distr::Distribution::sample(&rand_distr::Exp1, &mut self.streams.arrivals[call_type]);
-        let next = now.after(gap * mean_gap);
-        self.arrivals
-            .set(call_type, (next.seconds() < self.scenario.horizon).then_some(next));
+        // Within a constant-rate segment this is `now + gap * mean_gap`, the stationary formula bit for bit.
+        let next = self.rates[call_type].next_after(now.seconds(), gap);
+        self.arrivals.set(call_type, next.map(SimTime));
     }
 
     fn arrive<O: Observer>(&mut self, now: SimTime, index: usize, observer: &mut O) {
@@ -322,6 +466,9 @@ impl<'a> Simulation<'a> {
             }
             ArrivalDecision::Queue(ticket) => {
                 observer.on_arrival(now, call_type);
+                if spec.balk > 0.0 && self.balks(now, call, ticket, call_type, observer) {
+                    return;
+                }
                 self.calls.get_mut(call).ticket = Some(ticket);
                 self.report_queue(now, call_type, observer);
                 if let Some(patience) = patience {
@@ -332,6 +479,29 @@ impl<'a> Simulation<'a> {
                 }
             }
         }
+    }
+
+    /// Draws whether a caller who just queued balks (its call type's `balk` is positive); if so, withdraws it
+    /// and reports it. Kept out of line: a scenario without balking only pays the test of `balk`.
+    #[cold]
+    #[inline(never)]
+    fn balks<O: Observer>(
+        &mut self,
+        now: SimTime,
+        call: CallHandle,
+        ticket: QueueTicket,
+        call_type: CallTypeId,
+        observer: &mut O,
+    ) -> bool {
+        let index = call_type.index();
+        if self.streams.balk[index].random::<f64>() >= self.scenario.call_types[index].balk {
+            return false;
+        }
+        let withdrawn = self.router.on_abandon(ticket);
+        debug_assert_eq!(withdrawn, Some(call_type), "a caller just queued is withdrawn");
+        self.calls.remove(call);
+        observer.on_balk(now, call_type);
+        true
     }
 
     /// Tells the observer the queue lengths after a call of `call_type` joined or left its line.
@@ -397,8 +567,133 @@ impl<'a> Simulation<'a> {
         if let Some(assignment) = self.router.on_agent_free(now, agent) {
             self.report_queue(now, assignment.call_type, observer);
             self.start_talking(now, agent, assignment.call, observer);
+        } else if !self.leaving_at[index].is_nan() {
+            self.leave(now, agent, observer);
         }
     }
+
+    /// An agent logged off during its call has finished it: the router has taken it offline; report it.
+    #[cold]
+    #[inline(never)]
+    fn leave<O: Observer>(&mut self, now: SimTime, agent: AgentId, observer: &mut O) {
+        let scheduled = std::mem::replace(&mut self.leaving_at[agent.0 as usize], NOT_LEAVING);
+        observer.on_log_off(now, self.router.group_of(agent), SimTime(scheduled));
+    }
+
+    // Rare (a few per agent and day): kept out of the event loop so the hot path is laid out as before.
+    #[cold]
+    #[inline(never)]
+    fn log_on<O: Observer>(&mut self, now: SimTime, agent: AgentId, observer: &mut O) {
+        let index = agent.0 as usize;
+        let returned = self.router.on_log_on(now, agent);
+        if !self.leaving_at[index].is_nan() {
+            // Still finishing the call it had when logged off: it never left, so it simply stays on duty.
+            debug_assert!(returned.is_none(), "a busy agent takes no call at log-on");
+            self.leaving_at[index] = NOT_LEAVING;
+            return;
+        }
+        observer.on_log_on(now, self.router.group_of(agent));
+        if let Some(assignment) = returned {
+            self.report_queue(now, assignment.call_type, observer);
+            self.start_talking(now, agent, assignment.call, observer);
+        }
+    }
+
+    // Rare (a few per agent and day): kept out of the event loop so the hot path is laid out as before.
+    #[cold]
+    #[inline(never)]
+    fn log_off<O: Observer>(&mut self, now: SimTime, agent: AgentId, observer: &mut O) {
+        let group = self.router.group_of(agent);
+        let free_before = self.router.free_agents_in(group);
+        self.router.on_log_off(agent);
+        if self.router.free_agents_in(group) < free_before {
+            // It was free: it leaves at once.
+            observer.on_log_off(now, group, now);
+        } else {
+            // On a call or wrapping up: it leaves when that ends (see `release_agent`).
+            self.leaving_at[agent.0 as usize] = now.seconds();
+        }
+    }
+
+    /// `at_close = "clear"`: withdraws every caller still waiting, in slot order, and reports each disconnected.
+    // Rare (a few per agent and day): kept out of the event loop so the hot path is laid out as before.
+    #[cold]
+    #[inline(never)]
+    fn close<O: Observer>(&mut self, now: SimTime, observer: &mut O) {
+        for slot in 0..self.calls.records.len() {
+            let record = self.calls.records[slot];
+            let Some(ticket) = record.ticket else {
+                continue;
+            };
+            if let Some(call_type) = self.router.on_abandon(ticket) {
+                self.calls.remove(CallHandle { slot: slot as u32 });
+                observer.on_disconnect(now, call_type, record.arrived);
+                self.report_queue(now, call_type, observer);
+            }
+        }
+    }
+}
+
+/// The router of one day and the day's roster changes (sorted, as `Event::LogOn` and `Event::LogOff` of agents
+/// numbered across groups).
+///
+/// When every group is on duty all day without absenteeism this is `Router::new` (every agent free, as the
+/// stationary engine always started) and no change. Otherwise absenteeism is drawn first (one uniform per agent of
+/// every group, in agent order, from [`Stream::Absence`], whatever each group's probability), the router starts
+/// offline, and the agents on duty at opening log on at `t = 0` in agent order.
+fn staffing(scenario: &Scenario, replication: u32) -> (Router<CallHandle>, Vec<(f64, Event)>) {
+    let groups = &scenario.agent_groups;
+    let any_absence = groups.iter().any(|g| g.absenteeism > 0.0);
+    if !any_absence && groups.iter().all(|g| g.roster.is_constant()) {
+        return (Router::new(scenario.router_config()), Vec::new());
+    }
+    let mut router = Router::new_offline(scenario.router_config());
+    let mut absence = any_absence.then(|| stream_rng(scenario.seed, replication, Stream::Absence));
+    let mut absent = Vec::new();
+    let mut changes = Vec::new();
+    let mut first = 0u32;
+    for group in groups {
+        let drawn;
+        let roster = match absence.as_mut() {
+            Some(rng) => {
+                draw_absent(group.absenteeism, group.roster.agents(), rng, &mut absent);
+                drawn = group.roster.with_absent(&absent);
+                &drawn
+            }
+            None => &group.roster,
+        };
+        debug_assert_eq!(
+            roster.agents(),
+            group.count as usize,
+            "the router allocates every rostered agent"
+        );
+        for agent in 0..roster.agents() {
+            if roster.on_at_opening(agent) {
+                let assigned = router.on_log_on(SimTime::ZERO, AgentId(first + agent as u32));
+                debug_assert!(assigned.is_none(), "nobody waits at opening");
+            }
+        }
+        changes.extend(roster.changes().into_iter().map(|Change { time, agent, kind }| {
+            let agent = AgentId(first + agent);
+            let event = match kind {
+                ChangeKind::LogOn => Event::LogOn { agent },
+                ChangeKind::LogOff => Event::LogOff { agent },
+            };
+            (time, event)
+        }));
+        first += group.count;
+    }
+    // Each group's changes are sorted; merge them by instant, log-offs first, then agent (numbered across groups).
+    changes.sort_by(|a, b| {
+        let key = |(time, event): &(f64, Event)| match *event {
+            Event::LogOff { agent } => (*time, 0, agent.0),
+            Event::LogOn { agent } => (*time, 1, agent.0),
+            _ => unreachable!("only roster changes"),
+        };
+        let (ka, kb) = (key(a), key(b));
+        ka.0.total_cmp(&kb.0).then(ka.1.cmp(&kb.1)).then(ka.2.cmp(&kb.2))
+    });
+    (router, changes)
 }
 
 #[cfg(test)]
@@ -412,6 +707,9 @@ mod tests {
                 Event::PatienceEnds { slot: index },
                 Event::HangUp { agent: AgentId(index) },
                 Event::WrapUpEnds { agent: AgentId(index) },
+                Event::LogOn { agent: AgentId(index) },
+                Event::LogOff { agent: AgentId(index) },
+                Event::Close,
             ] {
                 let code = event.encode();
                 assert!(code < 1 << queue::CODE_BITS, "{event:?} fits the code bits");
@@ -421,7 +719,7 @@ mod tests {
     }
 
     #[test]
-    #[should_panic(expected = "event kind 3 is never encoded")]
+    #[should_panic(expected = "event kind 6 is never encoded")]
     fn an_unknown_kind_is_not_decoded_as_another() {
         Event::decode(KINDS << INDEX_BITS);
     }

@@ -22,6 +22,12 @@ pub enum Stream {
     Patience(usize),
     /// Random choices made by the router (agent selection `random`).
     Routing,
+    /// The day's busyness factor (one Gamma draw per replication, when `busyness.cv > 0`).
+    Busyness,
+    /// Absenteeism: one uniform per rostered agent, in agent order across groups (when any group has absenteeism).
+    Absence,
+    /// Balking of a call type's callers: one uniform per caller who would queue (when its `balk > 0`).
+    Balk(usize),
 }
 
 impl Stream {
@@ -31,6 +37,9 @@ impl Stream {
             Stream::Service(t) => (2 << 32) | t as u64,
             Stream::Patience(t) => (3 << 32) | t as u64,
             Stream::Routing => 4 << 32,
+            Stream::Busyness => 5 << 32,
+            Stream::Absence => 6 << 32,
+            Stream::Balk(t) => (7 << 32) | t as u64,
         }
     }
 }

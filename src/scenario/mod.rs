@@ -8,10 +8,9 @@
 //! **The planner's day (issue 8).** Every scenario has a [`Day`] (planning intervals, opening time, what happens at
 //! closing, day-level busyness); each call type a [`PiecewiseRate`] per interval and each group a [`Roster`]. A
 //! scenario written before issue 8 gets a constant rate and an all-day roster, and exactly the scalar fields it
-//! had (`arrival_rate`, `count`). Until the engine simulates the day ([`DAY_MODEL_SIMULATED`]), the `from_*`
-//! constructors refuse a scenario the engine would simulate as something else (see
-//! [`Scenario::unsupported_by_engine`]); the `describe_*` constructors validate it the same way and accept it, for
-//! `callsim check`.
+//! had (`arrival_rate`, `count`). The engine simulates the whole day ([`DAY_MODEL_SIMULATED`]);
+//! [`Scenario::unsupported_by_engine`] stays as the hook through which the `from_*` constructors refuse a key a
+//! later issue reads before the engine simulates it (the `describe_*` constructors accept it, for `callsim check`).
 
 pub mod axis;
 pub mod file;
@@ -37,10 +36,10 @@ pub use crate::limits::MAX_CALLS_PER_REPLICATION;
 use crate::limits::MAX_REPLICATIONS;
 
 /// Whether the engine simulates the day keys of issue 8 (rates and staffing that change through the day,
-/// forecasts, shifts, busyness, absenteeism, balking, `at_close = "clear"`). While `false`, [`Scenario::from_file`]
-/// and the constructors built on it refuse a scenario that needs them ([`Scenario::unsupported_by_engine`]), so it
-/// is never simulated as something else; the engine wiring flips it.
-pub const DAY_MODEL_SIMULATED: bool = false;
+/// forecasts, shifts, busyness, absenteeism, balking, `at_close = "clear"`): it does. While it was `false`,
+/// [`Scenario::from_file`] and the constructors built on it refused a scenario that needed them
+/// ([`Scenario::unsupported_by_engine`]), so it was never simulated as something else.
+pub const DAY_MODEL_SIMULATED: bool = true;
 
 /// The planner's day: planning intervals (with the clock), what happens at closing, and the day-level forecast
 /// error.
@@ -270,46 +269,15 @@ impl Scenario {
     }
 
     /// The first key this scenario uses that the engine cannot simulate yet, as `"field: what"` (e.g.
-    /// `"call_types[general].arrivals.per_hour: calls per hour that change through the day"`), or `None` when
-    /// the scenario reduces to the stationary model: constant rates (a single number, a list of equal values,
-    /// or a forecast equal in every interval), every agent on duty all day, busyness cv 0, absenteeism 0, balk 0
-    /// and `at_close = "finish"`.
+    /// `"call_types[general].arrivals.per_hour: calls per hour that change through the day"`), or `None` when the
+    /// engine simulates everything the scenario asks for.
+    ///
+    /// Since the engine simulates the whole day of issue 8 ([`DAY_MODEL_SIMULATED`]: time-varying rates and
+    /// forecasts, busyness, count lists, shifts and breaks, absenteeism, balking, `at_close = "clear"`), this is
+    /// always `None`. It stays as the one place where a later issue lists a key it reads and checks before the
+    /// engine simulates it; [`Scenario::from_file`] then refuses that key while the issue's flag is off, and
+    /// `callsim check` says so.
     pub fn unsupported_by_engine(&self) -> Option<String> {
-        if self.day.busyness.cv() > 0.0 {
-            return Some(format!(
-                "busyness.cv: a day-level forecast error (cv {})",
-                self.day.busyness.cv()
-            ));
-        }
-        if self.day.at_close == AtClose::Clear {
-            return Some("horizon.at_close: \"clear\" (disconnecting callers still waiting at closing)".into());
-        }
-        for c in &self.call_types {
-            let at = format!("call_types[{}]", crate::limits::quote(&c.name));
-            if c.arrivals.segment_count() > 1 {
-                return Some(match c.arrival_source {
-                    ArrivalSource::Forecast { .. } => {
-                        format!("{at}.arrivals.forecast: a forecast that changes through the day")
-                    }
-                    _ => format!("{at}.arrivals.per_hour: calls per hour that change through the day"),
-                });
-            }
-            if c.balk > 0.0 {
-                return Some(format!("{at}.balk: balking ({})", c.balk));
-            }
-        }
-        for g in &self.agent_groups {
-            let at = format!("agent_groups[{}]", crate::limits::quote(&g.name));
-            if !g.roster.is_constant() {
-                return Some(match g.staffing {
-                    Staffing::Shifts => format!("{at}.shifts: shifts and breaks that change staffing through the day"),
-                    _ => format!("{at}.count: staffing that changes through the day"),
-                });
-            }
-            if g.absenteeism > 0.0 {
-                return Some(format!("{at}.absenteeism: absenteeism ({})", g.absenteeism));
-            }
-        }
         None
     }
 

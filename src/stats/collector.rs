@@ -3,6 +3,17 @@
 //! Memory does not grow with the number of calls: counts and sums, time-weighted areas, and one
 //! [`WaitHistogram`] per call type. Call-based figures count calls that *arrived* in the measured window
 //! `[warmup, horizon)`; time-based figures (queue length, occupancy) integrate over that window.
+//!
+//! **Occupancy** is busy time (talk plus after-call work) over time on duty, both within the window. Time on duty
+//! integrates the number of agents on duty, per group and in total, from the engine's `on_log_on` and `on_log_off`
+//! hooks (every agent on duty at opening logs on at `t = 0`; an agent finishing a call past its log-off counts on
+//! duty until it leaves). When nobody logs on or off after opening this is exactly the agents times the window, the
+//! stationary figure bit for bit: the log-ons at `t = 0` add `0.0` and the finish adds `agents x window` once.
+//!
+//! A balked caller (`on_balk`) counts as offered and abandoned with a wait of 0; a caller disconnected at closing
+//! (`on_disconnect`: `at_close = "clear"`, or a caller nobody is left to answer) is offered, neither answered nor
+//! abandoned, and counted in [`ReplicationMetrics::disconnected`]; its wait up to closing counts in the queue
+//! length.
 
 use crate::engine::Observer;
 use crate::routing::{CallTypeId, GroupId};
@@ -15,6 +26,30 @@ use crate::time::SimTime;
 #[inline]
 fn clipped(from: f64, to: f64, start: f64, end: f64) -> f64 {
     (to.min(end) - from.max(start)).max(0.0)
+}
+
+/// The number of agents on duty and its integral over the window `[start, end]`.
+#[derive(Debug, Clone, Copy, Default)]
+struct OnDuty {
+    agents: u32,
+    since: f64,
+    /// Agent-seconds on duty inside the window up to `since`.
+    area: f64,
+}
+
+impl OnDuty {
+    /// The count changes by `delta` at `now`; the window is `[start, end]`.
+    #[inline]
+    fn change(&mut self, now: f64, delta: i32, start: f64, end: f64) {
+        self.area += self.agents as f64 * clipped(self.since, now, start, end);
+        self.since = now;
+        self.agents = self.agents.checked_add_signed(delta).expect("no agent leaves twice");
+    }
+
+    /// Agent-seconds on duty inside the window, counting the agents still on duty at the end of the run.
+    fn area(&self, start: f64, end: f64) -> f64 {
+        self.area + self.agents as f64 * clipped(self.since, end, start, end)
+    }
 }
 
 /// The largest value of a count during the measured window: the peak of a step function over `[start, end]`.
@@ -59,6 +94,7 @@ struct CallTally {
     answered_in_time: u64,
     abandoned: u64,
     blocked: u64,
+    disconnected: u64,
     answered_wait_sum: f64,
     abandon_time_sum: f64,
     waits: WaitHistogram,
@@ -78,6 +114,7 @@ impl CallTally {
         self.answered_in_time += other.answered_in_time;
         self.abandoned += other.abandoned;
         self.blocked += other.blocked;
+        self.disconnected += other.disconnected;
         self.answered_wait_sum += other.answered_wait_sum;
         self.abandon_time_sum += other.abandon_time_sum;
         self.busy_area += other.busy_area;
@@ -89,7 +126,7 @@ impl CallTally {
 /// One agent group's figures for one replication.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct GroupValues {
-    /// Busy time (talk plus after-call work) divided by staffed time over the measured window.
+    /// Busy time (talk plus after-call work) divided by time on duty over the measured window.
     pub occupancy: f64,
     /// Counted calls answered by the group.
     pub calls_handled: f64,
@@ -107,6 +144,10 @@ pub struct ReplicationMetrics {
     /// Waits of answered calls per call type, then all types together (last): for pooled percentiles across
     /// replications. Emptied by [`ReplicationMetrics::drop_histograms`] once a summary has used them.
     pub waits: Vec<WaitHistogram>,
+    /// Counted callers still waiting at closing and disconnected (`at_close = "clear"`; with `"finish"` only callers
+    /// who never hang up and whom no agent is left to answer), per call type, then all types together (last). They
+    /// are offered, neither answered nor abandoned.
+    pub disconnected: Vec<u64>,
 }
 
 impl ReplicationMetrics {
@@ -122,9 +163,10 @@ pub struct Collector {
     warmup: f64,
     horizon: f64,
     answer_within: f64,
-    group_sizes: Vec<u32>,
     call_types: Vec<CallTally>,
     total_queue_peak: Peak,
+    /// Agents on duty per group, then all groups together (last).
+    on_duty: Vec<OnDuty>,
     group_busy_area: Vec<f64>,
     group_handled: Vec<u64>,
 }
@@ -136,12 +178,19 @@ impl Collector {
             warmup: scenario.warmup,
             horizon: scenario.horizon,
             answer_within: scenario.answer_within,
-            group_sizes: scenario.agent_groups.iter().map(|g| g.count).collect(),
             call_types: vec![CallTally::default(); scenario.call_types.len()],
             total_queue_peak: Peak::default(),
+            on_duty: vec![OnDuty::default(); scenario.agent_groups.len() + 1],
             group_busy_area: vec![0.0; scenario.agent_groups.len()],
             group_handled: vec![0; scenario.agent_groups.len()],
         }
+    }
+
+    fn change_on_duty(&mut self, now: SimTime, group: GroupId, delta: i32) {
+        let (start, end) = (self.warmup, self.horizon);
+        let total = self.on_duty.len() - 1;
+        self.on_duty[group.index()].change(now.seconds(), delta, start, end);
+        self.on_duty[total].change(now.seconds(), delta, start, end);
     }
 
     #[inline]
@@ -152,8 +201,8 @@ impl Collector {
     /// The figures, once the replication has finished.
     pub fn finish(&self) -> ReplicationMetrics {
         let window = self.horizon - self.warmup;
-        let staffed: u32 = self.group_sizes.iter().sum();
-        let staffed_time = staffed as f64 * window;
+        let (groups_on_duty, all_on_duty) = self.on_duty.split_at(self.on_duty.len() - 1);
+        let staffed_time = all_on_duty[0].area(self.warmup, self.horizon);
         let call_types: Vec<MetricValues> = self
             .call_types
             .iter()
@@ -175,22 +224,25 @@ impl Collector {
         let groups = self
             .group_busy_area
             .iter()
-            .zip(&self.group_sizes)
+            .zip(groups_on_duty)
             .zip(&self.group_handled)
-            .map(|((busy, &size), &handled)| GroupValues {
-                occupancy: if size == 0 {
-                    f64::NAN
-                } else {
-                    busy / (size as f64 * window)
-                },
+            .map(|((&busy, on_duty), &handled)| GroupValues {
+                occupancy: ratio(busy, on_duty.area(self.warmup, self.horizon)),
                 calls_handled: handled as f64,
             })
+            .collect();
+        let disconnected = self
+            .call_types
+            .iter()
+            .map(|t| t.disconnected)
+            .chain([all.disconnected])
             .collect();
         ReplicationMetrics {
             call_types,
             total,
             waits,
             groups,
+            disconnected,
         }
     }
 }
@@ -288,6 +340,29 @@ impl Observer for Collector {
             .queue_peak
             .set(now.seconds(), of_type, start, end);
         self.total_queue_peak.set(now.seconds(), total, start, end);
+    }
+
+    fn on_balk(&mut self, now: SimTime, call_type: CallTypeId) {
+        if self.counts(now) {
+            self.call_types[call_type.index()].abandoned += 1;
+        }
+    }
+
+    fn on_disconnect(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime) {
+        let counted = self.counts(arrived);
+        let tally = &mut self.call_types[call_type.index()];
+        tally.queue_area += clipped(arrived.seconds(), now.seconds(), self.warmup, self.horizon);
+        if counted {
+            tally.disconnected += 1;
+        }
+    }
+
+    fn on_log_on(&mut self, now: SimTime, group: GroupId) {
+        self.change_on_duty(now, group, 1);
+    }
+
+    fn on_log_off(&mut self, now: SimTime, group: GroupId, _scheduled: SimTime) {
+        self.change_on_duty(now, group, -1);
     }
 
     #[inline]

@@ -1,7 +1,7 @@
 //! The scenario layer of the planner's day (issue 8): every day key parses into validated day structures with
 //! its defaults, constant lists give exactly the scalar scenario, bad input is refused naming file, line and
-//! field, sweep paths reach the new keys and list elements, and the bundled `scenarios/day_*.toml` pass `check`
-//! while `run` refuses what the engine cannot simulate yet (while `DAY_MODEL_SIMULATED` is off).
+//! field, sweep paths reach the new keys and list elements, the bundled `scenarios/day_*.toml` pass `check`, and
+//! the engine simulates every day key (`DAY_MODEL_SIMULATED`; `unsupported_by_engine` names none).
 
 use std::path::Path;
 use std::process::Command;
@@ -121,13 +121,11 @@ fn a_forecast_beside_the_scenario_gives_per_interval_rates_scaled() {
         "{calls:?}"
     );
     assert!(matches!(&s.call_types[0].arrival_source, ArrivalSource::Forecast { scale, .. } if *scale == 1.1));
-    let message = Scenario::from_path(&path).unwrap_err().to_string();
-    assert!(
-        message.ends_with(
-            "call_types[general].arrivals.forecast: a forecast that changes through the day is read and checked but \
-             not simulated yet (issue 8); `callsim check` describes the day"
-        ) || DAY_MODEL_SIMULATED,
-        "{message}"
+    let simulated = Scenario::from_path(&path).unwrap();
+    assert_eq!(
+        simulated.calls_per_interval(0),
+        calls,
+        "run reads the forecast as check does"
     );
 }
 
@@ -296,7 +294,7 @@ fn bad_day_values_are_refused_naming_the_field() {
 }
 
 #[test]
-fn the_engine_refuses_each_day_feature_it_cannot_simulate_yet_naming_its_key() {
+fn the_engine_simulates_each_day_feature() {
     for (replacements, key) in [
         (
             vec![("name = \"day\"\n", "name = \"day\"\nbusyness = { cv = 0.05 }\n")],
@@ -331,19 +329,13 @@ fn the_engine_refuses_each_day_feature_it_cannot_simulate_yet_naming_its_key() {
         ),
     ] {
         let text = with(&replacements);
-        assert_eq!(describe(&text).unsupported_by_engine(), Some(key.to_string()));
-        let strict = Scenario::from_toml_str(&text, "day.toml");
-        if DAY_MODEL_SIMULATED {
-            assert!(strict.is_ok(), "{key}");
-        } else {
-            assert_eq!(
-                strict.unwrap_err().to_string(),
-                format!(
-                    "day.toml: {key} is read and checked but not simulated yet (issue 8); `callsim check` describes \
-                     the day"
-                )
-            );
-        }
+        assert_eq!(describe(&text).unsupported_by_engine(), None, "{key}");
+        let strict = Scenario::from_toml_str(&text, "day.toml").unwrap_or_else(|e| panic!("{key}: {e}"));
+        let metrics = callsim::run::simulate_replication(&strict, 0);
+        assert!(
+            metrics.total[callsim::stats::Metric::Offered.index()] > 0.0,
+            "{key}: the day is simulated"
+        );
     }
     // Shifts that cover the whole day with no break are the stationary model.
     let whole_day = with(&[(
@@ -465,7 +457,7 @@ fn callsim(args: &[&str]) -> std::process::Output {
 }
 
 #[test]
-fn bundled_day_scenarios_pass_check_and_run_says_what_is_not_simulated_yet() {
+fn bundled_day_scenarios_pass_check_and_run() {
     for (file, first_row, last_row) in [
         (
             "scenarios/day_inbound.toml",
@@ -488,8 +480,10 @@ fn bundled_day_scenarios_pass_check_and_run_says_what_is_not_simulated_yet() {
             String::from_utf8_lossy(&output.stderr)
         );
         assert!(text.contains(first_row) && text.contains(last_row), "{text}");
-        if !DAY_MODEL_SIMULATED {
-            let run = callsim(&["run", file, "--replications", "1", "--json"]);
+        let run = callsim(&["run", file, "--replications", "2", "--json"]);
+        if DAY_MODEL_SIMULATED {
+            assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+        } else {
             let error = String::from_utf8_lossy(&run.stderr);
             assert_eq!(run.status.code(), Some(2));
             assert!(

@@ -8,6 +8,7 @@ mod calibration;
 mod cli;
 mod common;
 mod day_arrivals;
+mod day_engine;
 mod day_results;
 mod day_roster;
 mod day_scenario;

@@ -374,6 +374,10 @@ impl<C: Copy> Router<C> {
         }
     }
 
+    // This and the two helpers it calls are inlined into both callers: `on_agent_free` runs once per call, and the
+    // second caller (`on_log_on`, used by rosters) would otherwise make the compiler outline them from the hot path
+    // (measured: 4.5% more instructions per call at high load).
+    #[inline(always)]
     fn offer_waiting_call_or_free(&mut self, now: SimTime, index: usize) -> Option<Assignment<C>> {
         match self.best_waiting_call(now, self.agents[index].group as usize) {
             Some(call_type) => {
@@ -393,6 +397,7 @@ impl<C: Copy> Router<C> {
     }
 
     /// The call type whose head call the group should take next under the queue discipline.
+    #[inline(always)]
     fn best_waiting_call(&mut self, now: SimTime, group: usize) -> Option<usize> {
         if self.waiting.total() == 0 {
             return None;

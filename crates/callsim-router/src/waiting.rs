@@ -115,6 +115,7 @@ impl<C: Copy> WaitingLines<C> {
     }
 
     /// Removes the head of a type's line (which `head` has just returned).
+    #[inline(always)] // on the per-call path of `Router::on_agent_free` (see `offer_waiting_call_or_free`)
     pub fn pop_head(&mut self, call_type: usize) -> Option<WaitingCall<C>> {
         let head = self.head(call_type)?;
         self.lines[call_type].pop_front();
