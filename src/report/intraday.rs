@@ -102,8 +102,7 @@ pub fn daily_service_level_histogram(scenario: &Scenario, day: &DayResults) -> H
     let low = (((worst - 0.05) * 20.0).floor() / 20.0).clamp(0.0, 0.9);
     Histogram {
         title: format!(
-            "{}: daily service level over {} days (meeting the target: {:.0}%)",
-            scenario.name,
+            "Daily service level over {} days (target met on {:.0}% of days)",
             day.days.len(),
             day.days_meeting_target.value() * 100.0
         ),
