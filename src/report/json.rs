@@ -49,6 +49,7 @@ pub fn summary_json(summary: &Summary, theory: Option<&Theory>, warnings: &[Warn
                     "agents": g.agents,
                     "occupancy": estimate_json(&g.occupancy),
                     "calls_handled": estimate_json(&g.calls_handled),
+                    "overtime_s": estimate_json(&g.overtime_s),
                 }),
             )
         })

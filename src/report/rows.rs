@@ -130,6 +130,16 @@ pub struct GroupRow {
     pub calls_handled_hi: Number,
     /// Replications in which it was defined.
     pub calls_handled_n: u32,
+    /// Mean overtime per replication in agent-seconds (finishing calls after a scheduled log-off).
+    pub overtime_s: Number,
+    /// Its 95% half-width.
+    pub overtime_s_ci95: Number,
+    /// Lower end of its 95% interval.
+    pub overtime_s_lo: Number,
+    /// Upper end of its 95% interval.
+    pub overtime_s_hi: Number,
+    /// Replications in which it was defined.
+    pub overtime_s_n: u32,
 }
 
 /// The rows of `groups.csv`, in scenario order.
@@ -150,6 +160,7 @@ pub fn group_rows(summary: &Summary) -> Vec<GroupRow> {
             let (occupancy, occupancy_ci95, occupancy_lo, occupancy_hi, occupancy_n) = cells(&g.occupancy);
             let (calls_handled, calls_handled_ci95, calls_handled_lo, calls_handled_hi, calls_handled_n) =
                 cells(&g.calls_handled);
+            let (overtime_s, overtime_s_ci95, overtime_s_lo, overtime_s_hi, overtime_s_n) = cells(&g.overtime_s);
             GroupRow {
                 agent_group: g.name.clone(),
                 agents: g.agents,
@@ -163,6 +174,11 @@ pub fn group_rows(summary: &Summary) -> Vec<GroupRow> {
                 calls_handled_lo,
                 calls_handled_hi,
                 calls_handled_n,
+                overtime_s,
+                overtime_s_ci95,
+                overtime_s_lo,
+                overtime_s_hi,
+                overtime_s_n,
             }
         })
         .collect()

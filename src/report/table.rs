@@ -104,12 +104,17 @@ pub fn summary_table(summary: &Summary, theory: Option<&Theory>, warnings: &[War
         let _ = writeln!(out, "\n{}: {}", t.model, t.note);
     }
     let _ = writeln!(out);
+    // Overtime (finishing calls after a scheduled log-off) exists only when staffing changes through the day.
+    let overtime = summary.groups.iter().any(|g| g.overtime_s.value() > 0.0);
     let mut groups = vec![vec![
         "agent group".to_string(),
         "agents".into(),
         "occupancy".into(),
         "calls handled".into(),
     ]];
+    if overtime {
+        groups[0].push("overtime (agent-min/day)".into());
+    }
     for g in &summary.groups {
         groups.push(vec![
             g.name.clone(),
@@ -117,6 +122,13 @@ pub fn summary_table(summary: &Summary, theory: Option<&Theory>, warnings: &[War
             format_estimate_of(Metric::Occupancy, &g.occupancy, summary.replications),
             format_estimate_of(Metric::Offered, &g.calls_handled, summary.replications),
         ]);
+        if overtime {
+            groups.last_mut().expect("just pushed").push(format_estimate_of(
+                Metric::AsaS,
+                &in_minutes(&g.overtime_s),
+                summary.replications,
+            ));
+        }
     }
     let note = note || partial(&groups);
     out.push_str(&layout(&groups));
@@ -198,4 +210,16 @@ pub fn interval_table(summary: &Summary, day: &DayResults, target: f64, answer_w
         format_estimate(Metric::ServiceLevel, &day.intervals_meeting_target)
     );
     out
+}
+
+/// An estimate in seconds, in minutes.
+fn in_minutes(seconds: &crate::stats::Estimate) -> crate::stats::Estimate {
+    let minutes = |v: Option<f64>| v.map(|v| v / 60.0);
+    crate::stats::Estimate {
+        mean: minutes(seconds.mean),
+        ci95: minutes(seconds.ci95),
+        lo: minutes(seconds.lo),
+        hi: minutes(seconds.hi),
+        n: seconds.n,
+    }
 }

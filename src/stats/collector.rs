@@ -130,6 +130,9 @@ pub struct GroupValues {
     pub occupancy: f64,
     /// Counted calls answered by the group.
     pub calls_handled: f64,
+    /// Overtime in agent-seconds: time the group's agents spent finishing a call after the roster logged them off
+    /// (a staffing drop, a break or a shift end), over the whole replication.
+    pub overtime_s: f64,
 }
 
 /// Every figure of one replication.
@@ -169,6 +172,7 @@ pub struct Collector {
     on_duty: Vec<OnDuty>,
     group_busy_area: Vec<f64>,
     group_handled: Vec<u64>,
+    group_overtime: Vec<f64>,
 }
 
 impl Collector {
@@ -183,6 +187,7 @@ impl Collector {
             on_duty: vec![OnDuty::default(); scenario.agent_groups.len() + 1],
             group_busy_area: vec![0.0; scenario.agent_groups.len()],
             group_handled: vec![0; scenario.agent_groups.len()],
+            group_overtime: vec![0.0; scenario.agent_groups.len()],
         }
     }
 
@@ -226,9 +231,11 @@ impl Collector {
             .iter()
             .zip(groups_on_duty)
             .zip(&self.group_handled)
-            .map(|((&busy, on_duty), &handled)| GroupValues {
+            .zip(&self.group_overtime)
+            .map(|(((&busy, on_duty), &handled), &overtime)| GroupValues {
                 occupancy: ratio(busy, on_duty.area(self.warmup, self.horizon)),
                 calls_handled: handled as f64,
+                overtime_s: overtime,
             })
             .collect();
         let disconnected = self
@@ -361,8 +368,9 @@ impl Observer for Collector {
         self.change_on_duty(now, group, 1);
     }
 
-    fn on_log_off(&mut self, now: SimTime, group: GroupId, _scheduled: SimTime) {
+    fn on_log_off(&mut self, now: SimTime, group: GroupId, scheduled: SimTime) {
         self.change_on_duty(now, group, -1);
+        self.group_overtime[group.index()] += now.since(scheduled).max(0.0);
     }
 
     #[inline]

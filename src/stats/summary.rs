@@ -20,6 +20,8 @@ pub struct GroupSummary {
     pub occupancy: Estimate,
     /// Counted calls answered by the group per replication.
     pub calls_handled: Estimate,
+    /// Overtime per replication in agent-seconds (finishing calls after a scheduled log-off).
+    pub overtime_s: Estimate,
 }
 
 /// A scenario's results across replications.
@@ -89,6 +91,8 @@ impl Summary {
                 agents: group.count,
                 occupancy: Estimate::from_samples(replications.iter().map(|r| r.groups[g].occupancy)).bounded(0.0, 1.0),
                 calls_handled: Estimate::from_samples(replications.iter().map(|r| r.groups[g].calls_handled))
+                    .bounded(0.0, f64::INFINITY),
+                overtime_s: Estimate::from_samples(replications.iter().map(|r| r.groups[g].overtime_s))
                     .bounded(0.0, f64::INFINITY),
             })
             .collect();

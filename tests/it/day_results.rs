@@ -374,3 +374,50 @@ fn the_short_abandon_threshold_is_read_from_the_scenario() {
     }
     assert_eq!(scenario(TWO_TYPES).short_abandon, SHORT_ABANDON_S, "the default");
 }
+
+/// Overtime: one agent of two leaves at 09:00 and, if busy, finishes its call first. With constant 10-minute calls
+/// every day's overtime lies in [0, 600] agent-seconds, some days have some, and a day whose staffing never drops
+/// has none; `groups.csv` carries it.
+#[test]
+fn overtime_is_the_time_spent_finishing_calls_after_a_scheduled_log_off() {
+    let text = r#"
+name = "one agent leaves"
+replications = 200
+seed = 3
+[horizon]
+duration = "2h"
+interval = "1h"
+opens_at = "08:00"
+[[call_types]]
+name = "general"
+arrivals = { per_hour = 9 }
+service = { distribution = "constant", mean = "10m" }
+[[agent_groups]]
+name = "agents"
+count = [2, 1]
+skills = ["general"]
+"#;
+    let s = scenario(text);
+    let runs = callsim::run::run_replications(&s, &|| {});
+    let overtime: Vec<f64> = runs.iter().map(|r| r.groups[0].overtime_s).collect();
+    assert!(overtime.iter().all(|&o| (0.0..=600.0).contains(&o)), "{overtime:?}");
+    assert!(overtime.iter().filter(|&&o| o > 0.0).count() > 20, "{overtime:?}");
+    let steady = scenario(&text.replace("count = [2, 1]", "count = [2, 2]"));
+    let runs = callsim::run::run_replications(&steady, &|| {});
+    assert!(runs.iter().all(|r| r.groups[0].overtime_s == 0.0));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("leave.toml");
+    std::fs::write(&path, text).unwrap();
+    let out = dir.path().join("out");
+    ok(callsim(&[
+        "run",
+        path.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    let groups = std::fs::read_to_string(out.join("groups.csv")).unwrap();
+    assert!(
+        groups.lines().next().unwrap().contains(",overtime_s,overtime_s_ci95"),
+        "{groups}"
+    );
+}
