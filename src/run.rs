@@ -1,18 +1,15 @@
 //! Running the replications of one scenario, in parallel and yet reproducibly.
 //!
 //! Replications are independent jobs on rayon's pool, collected in replication order, so the result is identical
-//! whatever the number of threads. Every replication runs the standard [`Collector`] beside a
-//! [`DayCounter`] (for the service-level variants); [`run_day`] runs the [`IntervalCollector`] instead of the
-//! counter, for the per-interval and per-day results.
+//! whatever the number of threads. Every replication runs the standard [`Collector`]; [`run_day`] runs the
+//! [`IntervalCollector`] beside it, for the per-interval and per-day results.
 
 use rayon::prelude::*;
 
 use crate::engine::{Observer, simulate};
 use crate::routing::{CallTypeId, GroupId};
 use crate::scenario::Scenario;
-use crate::stats::{
-    Collector, DayCounter, DayResult, DayResults, IntervalCollector, MetricValues, ReplicationMetrics, Summary,
-};
+use crate::stats::{Collector, DayResult, DayResults, IntervalCollector, MetricValues, ReplicationMetrics, Summary};
 use crate::time::SimTime;
 
 /// Two observers fed the same events, the first first.
@@ -70,23 +67,18 @@ impl<A: Observer, B: Observer> Observer for Both<A, B> {
     }
 }
 
-/// Runs replication `replication` of `scenario` with the standard collector (service-level variants filled in).
+/// Runs replication `replication` of `scenario` with the standard collector.
 pub fn simulate_replication(scenario: &Scenario, replication: u32) -> ReplicationMetrics {
-    let mut observer = Both(Collector::new(scenario), DayCounter::new(scenario));
-    simulate(scenario, replication, &mut observer);
-    let mut metrics = observer.0.finish();
-    observer.1.finish().fill_variants(&mut metrics);
-    metrics
+    let mut collector = Collector::new(scenario);
+    simulate(scenario, replication, &mut collector);
+    collector.finish()
 }
 
 /// Runs replication `replication` with the standard collector and the [`IntervalCollector`].
 pub fn simulate_day(scenario: &Scenario, replication: u32) -> (ReplicationMetrics, DayResult) {
     let mut observer = Both(Collector::new(scenario), IntervalCollector::new(scenario));
     simulate(scenario, replication, &mut observer);
-    let mut metrics = observer.0.finish();
-    let day = observer.1.finish();
-    day.record.fill_variants(&mut metrics);
-    (metrics, day)
+    (observer.0.finish(), observer.1.finish())
 }
 
 /// Runs every replication of `scenario` on the current rayon pool; `on_done` is called once per finished

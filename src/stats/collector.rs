@@ -93,6 +93,10 @@ struct CallTally {
     answered_at_once: u64,
     answered_in_time: u64,
     abandoned: u64,
+    /// Abandoned (or balked) after waiting at most `answer_within`.
+    abandoned_within: u64,
+    /// Abandoned (or balked) after waiting less than `short_abandon`.
+    short_abandoned: u64,
     blocked: u64,
     disconnected: u64,
     answered_wait_sum: f64,
@@ -113,6 +117,8 @@ impl CallTally {
         self.answered_at_once += other.answered_at_once;
         self.answered_in_time += other.answered_in_time;
         self.abandoned += other.abandoned;
+        self.abandoned_within += other.abandoned_within;
+        self.short_abandoned += other.short_abandoned;
         self.blocked += other.blocked;
         self.disconnected += other.disconnected;
         self.answered_wait_sum += other.answered_wait_sum;
@@ -166,6 +172,7 @@ pub struct Collector {
     warmup: f64,
     horizon: f64,
     answer_within: f64,
+    short_abandon: f64,
     call_types: Vec<CallTally>,
     total_queue_peak: Peak,
     /// Agents on duty per group, then all groups together (last).
@@ -182,6 +189,7 @@ impl Collector {
             warmup: scenario.warmup,
             horizon: scenario.horizon,
             answer_within: scenario.answer_within,
+            short_abandon: scenario.short_abandon,
             call_types: vec![CallTally::default(); scenario.call_types.len()],
             total_queue_peak: Peak::default(),
             on_duty: vec![OnDuty::default(); scenario.agent_groups.len() + 1],
@@ -288,9 +296,14 @@ fn metric_values(t: &CallTally, window: f64, staffed_time: f64, end: f64) -> Met
             Metric::MaxQueueLength => t.queue_peak.max_in_window(end) as f64,
             Metric::Occupancy => ratio(t.busy_area, staffed_time),
             // Need abandon waits this collector does not keep: filled from `stats::day` (see `run`).
-            Metric::ServiceLevelOfAnswered
-            | Metric::ServiceLevelShortAbandonsExcluded
-            | Metric::ServiceLevelAbandonsWithinCounted => f64::NAN,
+            Metric::ServiceLevelOfAnswered => ratio(t.answered_in_time as f64, answered),
+            Metric::ServiceLevelShortAbandonsExcluded => ratio(
+                t.answered_in_time as f64,
+                (t.offered - t.short_abandoned.min(t.offered)) as f64,
+            ),
+            Metric::ServiceLevelAbandonsWithinCounted => {
+                ratio((t.answered_in_time + t.abandoned_within) as f64, offered)
+            }
         };
     }
     values
@@ -335,8 +348,11 @@ impl Observer for Collector {
         let tally = &mut self.call_types[call_type.index()];
         tally.queue_area += clipped(arrived.seconds(), now.seconds(), self.warmup, self.horizon);
         if arrived.seconds() >= self.warmup {
+            let wait = now.since(arrived);
             tally.abandoned += 1;
-            tally.abandon_time_sum += now.since(arrived);
+            tally.abandon_time_sum += wait;
+            tally.abandoned_within += (wait <= self.answer_within) as u64;
+            tally.short_abandoned += (wait < self.short_abandon) as u64;
         }
     }
 
@@ -351,7 +367,10 @@ impl Observer for Collector {
 
     fn on_balk(&mut self, now: SimTime, call_type: CallTypeId) {
         if self.counts(now) {
-            self.call_types[call_type.index()].abandoned += 1;
+            let tally = &mut self.call_types[call_type.index()];
+            tally.abandoned += 1;
+            tally.abandoned_within += 1;
+            tally.short_abandoned += (0.0 < self.short_abandon) as u64;
         }
     }
 

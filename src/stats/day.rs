@@ -1,22 +1,22 @@
 //! Per-day records: the raw counts and sums of one replication (one day) behind every ratio, per call type and in
 //! total, and the service-level variants computed from them.
 //!
-//! [`DayCounter`] is an [`Observer`] that keeps only these counts (a few integers per call type), so every run can
-//! afford it; the standard [`crate::stats::Collector`] cannot compute the variants (it keeps no abandon waits), so
-//! [`DayCounts::fill_variants`] writes them into its [`MetricValues`]. Like the standard collector it counts calls
-//! that *arrived* at or after the warm-up. It owns no time-based figure (see [`crate::stats::interval`]).
+//! [`DayCounter`] is an [`Observer`] that keeps only these counts (a few integers per call type), for
+//! `replications.csv` and the per-day risk figures; the standard [`crate::stats::Collector`] computes the same
+//! service-level variants from its own tallies (a test holds the two to exact agreement). Like the standard
+//! collector it counts calls that *arrived* at or after the warm-up. It owns no time-based figure (see
+//! [`crate::stats::interval`]).
 
 use serde::Serialize;
 
 use crate::engine::Observer;
 use crate::routing::{CallTypeId, GroupId};
 use crate::scenario::Scenario;
-use crate::stats::metric::{Metric, MetricValues};
 use crate::time::SimTime;
 
 /// The default short-abandon threshold in seconds (`[service_level] short_abandon`): a caller who hangs up (or
 /// balks) after waiting **less** than the threshold is a short abandon, left out of
-/// [`Metric::ServiceLevelShortAbandonsExcluded`]; 5 s is the usual industry convention.
+/// [`crate::stats::Metric::ServiceLevelShortAbandonsExcluded`]; 5 s is the usual industry convention.
 pub const SHORT_ABANDON_S: f64 = 5.0;
 
 /// One day's raw counts and sums for one call type (or all together).
@@ -71,12 +71,12 @@ impl DayCounts {
         ratio(self.answered_within as f64, self.offered as f64)
     }
 
-    /// `answered_within / answered` ([`Metric::ServiceLevelOfAnswered`]).
+    /// `answered_within / answered` ([`crate::stats::Metric::ServiceLevelOfAnswered`]).
     pub fn service_level_of_answered(&self) -> f64 {
         ratio(self.answered_within as f64, self.answered as f64)
     }
 
-    /// `answered_within / (offered - short_abandoned)` ([`Metric::ServiceLevelShortAbandonsExcluded`]).
+    /// `answered_within / (offered - short_abandoned)` ([`crate::stats::Metric::ServiceLevelShortAbandonsExcluded`]).
     pub fn service_level_short_abandons_excluded(&self) -> f64 {
         ratio(
             self.answered_within as f64,
@@ -84,19 +84,12 @@ impl DayCounts {
         )
     }
 
-    /// `(answered_within + abandoned_within) / offered` ([`Metric::ServiceLevelAbandonsWithinCounted`]).
+    /// `(answered_within + abandoned_within) / offered` ([`crate::stats::Metric::ServiceLevelAbandonsWithinCounted`]).
     pub fn service_level_abandons_within_counted(&self) -> f64 {
         ratio(
             (self.answered_within + self.abandoned_within) as f64,
             self.offered as f64,
         )
-    }
-
-    /// Writes the three service-level variants into `values` (the standard collector leaves them NaN).
-    pub fn fill_variants(&self, values: &mut MetricValues) {
-        values[Metric::ServiceLevelOfAnswered.index()] = self.service_level_of_answered();
-        values[Metric::ServiceLevelShortAbandonsExcluded.index()] = self.service_level_short_abandons_excluded();
-        values[Metric::ServiceLevelAbandonsWithinCounted.index()] = self.service_level_abandons_within_counted();
     }
 }
 
@@ -113,14 +106,6 @@ impl DayRecord {
     /// Every call type's counts, then the total (the order of [`crate::stats::ReplicationMetrics::waits`]).
     pub fn scopes(&self) -> impl Iterator<Item = &DayCounts> {
         self.call_types.iter().chain([&self.total])
-    }
-
-    /// Fills the service-level variants of `metrics` from these counts.
-    pub fn fill_variants(&self, metrics: &mut crate::stats::ReplicationMetrics) {
-        for (counts, values) in self.call_types.iter().zip(metrics.call_types.iter_mut()) {
-            counts.fill_variants(values);
-        }
-        self.total.fill_variants(&mut metrics.total);
     }
 }
 
