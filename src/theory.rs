@@ -30,11 +30,16 @@ impl Theory {
     }
 }
 
-/// The textbook figures for `scenario`, or `None` when it has several call types, or both lines and patience.
+/// The textbook figures for `scenario`, or `None` when it has several call types, both lines and patience, or
+/// demand or staffing that change through the day (then each interval has its own stationary figures, see
+/// [`crate::stats::interval`]: never one number for the whole day).
 pub fn theory_for(scenario: &Scenario) -> Option<Theory> {
     let [call_type] = scenario.call_types.as_slice() else {
         return None;
     };
+    if !scenario.is_stationary() {
+        return None;
+    }
     let agents = scenario.total_agents();
     let rate = call_type.arrival_rate;
     let aht = call_type.service.mean() + call_type.after_call_work;
@@ -52,6 +57,15 @@ pub fn theory_for(scenario: &Scenario) -> Option<Theory> {
     }
     if let Some(p) = call_type.patience.as_ref().filter(|p| !p.is_exponential()) {
         departures.push(format!("patience is {}, not exponential", p.family()));
+    }
+    if scenario.day.busyness.cv() > 0.0 {
+        departures.push("each day's rate varies (busyness)".to_string());
+    }
+    if scenario.agent_groups.iter().any(|g| g.absenteeism > 0.0) {
+        departures.push("absent agents make the staff level vary from day to day".to_string());
+    }
+    if call_type.balk > 0.0 {
+        departures.push("callers who balk are not in the model".to_string());
     }
     let exact = departures.is_empty();
     let note = if exact {

@@ -421,3 +421,42 @@ skills = ["general"]
         "{groups}"
     );
 }
+
+/// A day whose demand or staffing changes gets no whole-day theory column (each interval has its own, in the
+/// interval table); a stationary day with busyness, absenteeism or balking keeps it, marked as an approximation.
+#[test]
+fn a_varying_day_has_no_whole_day_theory() {
+    let inbound = callsim::scenario::Scenario::from_path(Path::new("scenarios/day_inbound.toml")).unwrap();
+    assert!(callsim::theory::theory_for(&inbound).is_none());
+    let base = r#"
+name = "steady"
+[horizon]
+duration = "8h"
+warmup = "1h"
+[[call_types]]
+name = "general"
+arrivals = { per_hour = 200 }
+service = { distribution = "exponential", mean = "3m" }
+patience = { distribution = "exponential", mean = "2m" }
+[[agent_groups]]
+name = "agents"
+count = 12
+skills = ["general"]
+"#;
+    let exact = callsim::theory::theory_for(&scenario(base)).unwrap();
+    assert!(exact.exact, "{exact:?}");
+    for (variant, word) in [
+        (
+            base.replace("name = \"steady\"", "name = \"steady\"\nbusyness = { cv = 0.1 }"),
+            "busyness",
+        ),
+        (base.replace("count = 12", "count = 12\nabsenteeism = 0.1"), "absent"),
+        (
+            base.replace("name = \"general\"", "name = \"general\"\nbalk = 0.2"),
+            "balk",
+        ),
+    ] {
+        let theory = callsim::theory::theory_for(&scenario(&variant)).unwrap();
+        assert!(!theory.exact && theory.note.contains(word), "{theory:?}");
+    }
+}
