@@ -186,9 +186,9 @@ pub fn sweep(args: SweepArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     }
     writeln!(
         out,
-        "{} points x {} replications, all calls (mean ± 95% half-width)\n",
+        "{} points x {}, all calls\n",
         results.len(),
-        grid.points[0].scenario.replications
+        callsim::report::table::interval_legend(grid.points[0].scenario.replications)
     )?;
     write!(out, "{}", layout(&table))?;
     writeln!(out)?;
