@@ -36,6 +36,11 @@ const CASES: &[Case] = &[
         "disjoint_groups_are_independent_erlang_c_queues",
         v::disjoint_groups_case,
     ),
+    (
+        "each_long_interval_converges_to_its_erlang_c",
+        crate::day_engine::step_case,
+    ),
+    ("balking_always_is_erlang_b", crate::day_engine::erlang_b_case),
 ];
 
 /// Pass rate over seeds, and power under a 2% mutation of the exact values, for every validation test; prints
