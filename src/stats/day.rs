@@ -36,12 +36,12 @@ pub struct DayCounts {
     pub answered_within: u64,
     /// Abandoned calls whose caller waited at most `answer_within`, balked callers included.
     pub abandoned_within: u64,
-    /// Abandoned calls whose caller waited less than the scenario's `short_abandon` (default [`SHORT_ABANDON_S`]),
-    /// balked callers included.
-    pub short_abandoned: u64,
     /// Waits of all offered calls in seconds: answered ones until answered, abandoned ones until hanging up,
     /// disconnected ones until closing.
     pub wait_sum_s: f64,
+    /// Abandoned calls whose caller waited less than the scenario's `short_abandon` (default [`SHORT_ABANDON_S`]),
+    /// balked callers included.
+    pub short_abandoned: u64,
 }
 
 fn ratio(numerator: f64, denominator: f64) -> f64 {

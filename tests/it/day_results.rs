@@ -308,7 +308,7 @@ fn run_writes_interval_and_day_files_identically_at_any_thread_count() {
     let replications = std::fs::read_to_string(outs[0].join("replications.csv")).unwrap();
     assert!(replications.starts_with(
         "replication,call_type,offered,answered,abandoned,blocked,disconnected,answered_within,abandoned_within,\
-         short_abandoned,wait_sum_s,day_offered,"
+         wait_sum_s,short_abandoned,day_offered,"
     ));
     assert_eq!(replications.lines().count(), 1 + 6 * 2);
 }
