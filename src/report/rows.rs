@@ -330,8 +330,8 @@ impl Serialize for ReplicationRow {
         state.serialize_field("disconnected", &c.disconnected)?;
         state.serialize_field("answered_within", &c.answered_within)?;
         state.serialize_field("abandoned_within", &c.abandoned_within)?;
-        state.serialize_field("short_abandoned", &c.short_abandoned)?;
         state.serialize_field("wait_sum_s", &Number(c.wait_sum_s))?;
+        state.serialize_field("short_abandoned", &c.short_abandoned)?;
         for (value, column) in self.metrics.iter().zip(day_columns()) {
             state.serialize_field(column, &Number(*value))?;
         }
