@@ -66,6 +66,12 @@ impl FileSet {
         chart_prefixes: &["compare"],
     };
 
+    /// `callsim staff`: staffing.csv, staffing_counts.toml and the staffing chart.
+    pub const STAFF: FileSet = FileSet {
+        names: &["staffing.csv", "staffing_counts.toml"],
+        chart_prefixes: &["staffing"],
+    };
+
     /// True when a file of this name belongs to the set.
     pub fn contains(&self, name: &str) -> bool {
         self.names.contains(&name)
