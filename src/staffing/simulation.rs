@@ -49,7 +49,8 @@ pub fn staffed(scenario: &Scenario, counts: &[Vec<u32>]) -> Scenario {
 /// Whether one day's interval meets every target; `None` when the interval had no calls that day.
 fn day_meets(day: &DayResult, interval: usize, targets: &Targets) -> Option<bool> {
     let total = day.intervals[interval].scopes.last()?;
-    if !(total[IntervalMetric::Offered.index()] > 0.0) {
+    let offered = total[IntervalMetric::Offered.index()];
+    if offered.is_nan() || offered <= 0.0 {
         return None;
     }
     let at_most = |metric: IntervalMetric, max: Option<f64>| {
