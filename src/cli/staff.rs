@@ -210,18 +210,18 @@ pub fn execute(args: StaffArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     } else {
         print_table(&scenario, plan, &rows, &counts, out)?;
     }
-    if let Some(files) = written? {
-        if !args.json {
-            writeln!(
-                out,
-                "wrote {}",
-                files
-                    .iter()
-                    .map(|f| f.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )?;
-        }
+    if let Some(files) = written?
+        && !args.json
+    {
+        writeln!(
+            out,
+            "wrote {}",
+            files
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )?;
     }
     Ok(())
 }
