@@ -19,6 +19,7 @@ pub mod plot;
 pub mod report;
 pub mod run;
 pub mod scenario;
+pub mod schedule;
 pub mod stats;
 pub mod sweep;
 pub mod theory;

@@ -4,6 +4,7 @@ mod check;
 mod erlang;
 mod progress;
 mod run;
+mod schedule;
 mod sweep;
 
 use std::io::Write;
@@ -37,6 +38,7 @@ enum Command {
     Sweep(sweep::SweepArgs),
     Compare(sweep::CompareArgs),
     Check(check::CheckArgs),
+    Schedule(schedule::ScheduleArgs),
 }
 
 /// Runs the chosen command, writing its report to `out`.
@@ -47,6 +49,7 @@ pub fn execute(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Sweep(args) => sweep::sweep(args, out),
         Command::Compare(args) => sweep::compare(args, out),
         Command::Check(args) => check::execute(args, out),
+        Command::Schedule(args) => schedule::execute(args, out),
     }
 }
 
