@@ -28,13 +28,6 @@ struct TemplatesFile {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum StartSpec {
-    At(String),
-    Range(RangeSpec),
-}
-
-#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RangeSpec {
     from: String,
@@ -66,7 +59,7 @@ fn paid_by_default() -> bool {
 #[serde(deny_unknown_fields)]
 struct TemplateSpec {
     name: Spanned<String>,
-    start: Spanned<StartSpec>,
+    start: Spanned<toml::Value>,
     length: Spanned<String>,
     #[serde(default)]
     breaks: Vec<Spanned<BreakSpec>>,
@@ -193,12 +186,22 @@ pub fn parse_templates(text: &str, file: &str, intervals: &Intervals) -> Result<
         }
         let span = spec.start.span();
         let starts = match spec.start.get_ref() {
-            StartSpec::At(at) => vec![clock.offset_of(
+            toml::Value::String(at) => vec![clock.offset_of(
                 file,
                 &format!("line {}: templates[{i}].start", line_of(text, span.start)),
                 at,
             )?],
-            StartSpec::Range(range) => {
+            toml::Value::Table(table) => {
+                let range: RangeSpec = table.clone().try_into().map_err(|e: toml::de::Error| {
+                    fail(
+                        span.clone(),
+                        "start",
+                        format!(
+                            "{} (expected {{ from = \"08:00\", to = \"12:00\", every = \"1h\" }})",
+                            e.message().trim()
+                        ),
+                    )
+                })?;
                 let field = |key: &str| format!("line {}: templates[{i}].start.{key}", line_of(text, span.start));
                 let from = clock.offset_of(file, &field("from"), &range.from)?;
                 let to = clock.offset_of(file, &field("to"), &range.to)?;
@@ -219,6 +222,17 @@ pub fn parse_templates(text: &str, file: &str, intervals: &Intervals) -> Result<
                 }
                 let count = ((to - from) / every + 1e-9).floor() as usize + 1;
                 (0..count).map(|k| from + k as f64 * every).collect()
+            }
+            other => {
+                return Err(fail(
+                    span,
+                    "start",
+                    format!(
+                        "must be a clock time such as \"09:00\" or a range {{ from = \"08:00\", to = \"12:00\", \
+                         every = \"1h\" }}, got {}",
+                        quote(&other.to_string())
+                    ),
+                ));
             }
         };
         if let Some(&late) = starts.iter().find(|&&s| s + length > horizon + 1e-9) {
