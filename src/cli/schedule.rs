@@ -10,17 +10,19 @@ use callsim::schedule::{self, Objective, Request, report, templates};
 
 use super::duration_arg;
 
-/// Choose how many agents work each shift template (start time and break placement included) so that every
-/// interval's requirement is covered at least paid hours or cost, as an integer program solved exactly (good_lp
-/// with the pure-Rust microlp solver).
+/// Choose how many agents work each shift template, from which start and with their
+/// breaks where, so that every interval's requirement is covered at least paid hours
+/// or cost: an integer program, solved exactly (good_lp with the pure-Rust microlp).
 ///
-/// The requirement is the `required` column of a staffing.csv (`callsim staff`) or, without --requirement, the
-/// scenario group's own agents on duty per interval. Coverage is time-weighted: an agent on duty for half an
-/// interval counts as half. Breaks start every 15 minutes inside their window. When a template's `max` makes the
-/// requirement impossible, the roster covers what it can and the unmet intervals are reported (no failure).
+/// The requirement is the `required` column of a staffing.csv (`callsim staff`) or,
+/// without --requirement, the scenario group's own agents on duty per interval.
+/// Coverage is time-weighted: an agent on duty for half an interval counts as half.
+/// Breaks start every 15 minutes inside their window. When a template's `max` makes
+/// the requirement impossible, the roster covers what it can and the unmet intervals
+/// are reported (not an error).
 ///
-/// Writes roster.csv, roster.toml (the scenario's `shifts` key, ready to paste), coverage.csv and
-/// coverage.svg/png. With --json, files are written only when --out is given.
+/// Writes roster.csv, roster.toml (the scenario's `shifts` key, ready to paste),
+/// coverage.csv and coverage.svg/png. With --json, files only when --out is given.
 ///
 /// Example:
 ///   callsim schedule scenarios/day_shifts.toml --shifts scenarios/shift_templates.toml
