@@ -85,10 +85,12 @@ pub fn schedule(
     request: &Request,
 ) -> Result<Schedule> {
     intervals.check_len("requirement", "required", &request.requirement)?;
+    let seconds: Vec<f64> = intervals.iter().map(|i| i.length()).collect();
     let solved = model::solve(
         &templates,
         columns,
         &request.requirement,
+        &seconds,
         request.objective,
         request.time_limit,
     )?;

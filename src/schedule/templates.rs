@@ -87,7 +87,8 @@ pub struct BreakRule {
 pub struct Template {
     /// Unique name.
     pub name: String,
-    /// Allowed start times, seconds since opening, ascending.
+    /// Allowed start times, seconds since opening, ascending (those of a range whose shift would end after closing
+    /// are left out).
     pub starts: Vec<f64>,
     /// Shift length in seconds, breaks included.
     pub length: f64,
@@ -235,14 +236,18 @@ pub fn parse_templates(text: &str, file: &str, intervals: &Intervals) -> Result<
                 ));
             }
         };
-        if let Some(&late) = starts.iter().find(|&&s| s + length > horizon + 1e-9) {
+        // Starts of a range whose shift would end after closing are left out (one template file serves days of
+        // different lengths); a template none of whose starts fits is an error.
+        let first = starts[0];
+        let starts: Vec<f64> = starts.into_iter().filter(|&s| s + length <= horizon + 1e-9).collect();
+        if starts.is_empty() {
             return Err(fail(
                 span,
                 "start",
                 format!(
                     "a shift from {} lasting {} ends after closing; the day runs from {day} and a shift must end by \
                      closing",
-                    clock.label(late),
+                    clock.label(first),
                     spec.length.get_ref()
                 ),
             ));

@@ -220,7 +220,7 @@ fn bad_templates_are_refused_naming_file_line_and_field() {
          is outside its shift of 8h; a window runs forward within the shift"
     );
     let message = template_error(
-        "[[templates]]\nname = \"day\"\nstart = { from = \"08:00\", to = \"14:00\", every = \"1h\" }\nlength = \"8h\"\n",
+        "[[templates]]\nname = \"day\"\nstart = { from = \"13:00\", to = \"14:00\", every = \"1h\" }\nlength = \"8h\"\n",
     );
     assert!(
         message
