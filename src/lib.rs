@@ -19,6 +19,7 @@ pub mod plot;
 pub mod report;
 pub mod run;
 pub mod scenario;
+pub mod schedule;
 pub mod staffing;
 pub mod stats;
 pub mod sweep;

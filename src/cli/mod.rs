@@ -4,6 +4,7 @@ mod check;
 mod erlang;
 mod progress;
 mod run;
+mod schedule;
 mod staff;
 mod sweep;
 
@@ -39,6 +40,7 @@ enum Command {
     Compare(sweep::CompareArgs),
     Check(check::CheckArgs),
     Staff(staff::StaffArgs),
+    Schedule(schedule::ScheduleArgs),
 }
 
 /// Runs the chosen command, writing its report to `out`.
@@ -50,6 +52,7 @@ pub fn execute(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Compare(args) => sweep::compare(args, out),
         Command::Check(args) => check::execute(args, out),
         Command::Staff(args) => staff::execute(args, out),
+        Command::Schedule(args) => schedule::execute(args, out),
     }
 }
 

@@ -65,6 +65,11 @@ impl FileSet {
         names: &["compare.csv"],
         chart_prefixes: &["compare"],
     };
+    /// `callsim schedule`: roster.csv, roster.toml, coverage.csv and the coverage chart.
+    pub const SCHEDULE: FileSet = FileSet {
+        names: &["roster.csv", "roster.toml", "coverage.csv"],
+        chart_prefixes: &["coverage"],
+    };
 
     /// `callsim staff`: staffing.csv, staffing_counts.toml and the staffing chart.
     pub const STAFF: FileSet = FileSet {

@@ -21,6 +21,7 @@ mod router_fuzz;
 mod scenario_errors;
 mod scenario_fuzz;
 mod scenario_warnings;
+mod schedule;
 mod staff;
 mod statistics_presentation;
 mod sweep_axes;
