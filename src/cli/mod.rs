@@ -25,6 +25,11 @@ use clap::{Parser, Subcommand};
 ///   callsim sweep scenarios/vip_priority.toml --vary agent_groups.operators.count=12:22
 /// Compare policies on the same callers:
 ///   callsim compare scenarios/vip_priority.toml --vary routing.queue=fifo,priority
+/// Simulate a planner's day (per-interval results, intraday chart):
+///   callsim run scenarios/day_inbound.toml
+/// Agents needed per interval, then the shifts that cover them:
+///   callsim staff scenarios/day_inbound.toml
+///   callsim schedule scenarios/day_inbound.toml --shifts scenarios/shift_templates.toml
 #[derive(Debug, Parser)]
 #[command(name = "callsim", version, about, long_about, verbatim_doc_comment)]
 pub struct Cli {
