@@ -10,44 +10,7 @@ use super::{Achieved, IntervalPlan, Method, StaffPlan, group_shares, split};
 use crate::erlang::{StaffingModel, Targets, evaluate, required_agents};
 use crate::scenario::Scenario;
 use crate::stats::interval::interval_model;
-
-/// One interval's pooled traffic.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Traffic {
-    /// Expected calls in the interval, all call types.
-    pub calls: f64,
-    /// Calls per second.
-    pub rate: f64,
-    /// Calls-weighted mean handle time plus after-call work, in seconds (1 when there are no calls).
-    pub aht: f64,
-}
-
-/// Every interval's pooled traffic, in order.
-pub fn traffic(scenario: &Scenario) -> Vec<Traffic> {
-    let per_type: Vec<Vec<f64>> = (0..scenario.call_types.len())
-        .map(|t| scenario.calls_per_interval(t))
-        .collect();
-    scenario
-        .day
-        .intervals
-        .iter()
-        .map(|interval| {
-            let i = interval.index;
-            let calls: f64 = per_type.iter().map(|c| c[i]).sum();
-            let work: f64 = scenario
-                .call_types
-                .iter()
-                .zip(&per_type)
-                .map(|(c, n)| n[i] * (c.service.mean() + c.after_call_work))
-                .sum();
-            Traffic {
-                calls,
-                rate: calls / interval.length(),
-                aht: if calls > 0.0 { work / calls } else { 1.0 },
-            }
-        })
-        .collect()
-}
+pub use crate::stats::interval::{Traffic, traffic};
 
 /// The Erlang figures of `agents` on `traffic` (all `None` without calls or when the model has no steady state).
 pub fn achieved(model: StaffingModel, agents: u32, traffic: &Traffic, within: f64) -> Achieved {

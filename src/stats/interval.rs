@@ -408,17 +408,23 @@ pub fn interval_model(scenario: &Scenario) -> StaffingModel {
     }
 }
 
-/// Per interval, the stationary Erlang figures of that interval taken alone (see [`IntervalTheory`]).
-pub fn interval_theory(scenario: &Scenario) -> Vec<IntervalTheory> {
-    let model = interval_model(scenario);
+/// One interval's pooled traffic.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Traffic {
+    /// Expected calls in the interval, all call types.
+    pub calls: f64,
+    /// Calls per second.
+    pub rate: f64,
+    /// Calls-weighted mean handle time plus after-call work, in seconds (1 when there are no calls).
+    pub aht: f64,
+}
+
+/// Every interval's pooled traffic, in order: the call types of an interval pooled into one queue (rate =
+/// expected calls / interval length, handle time = the calls-weighted mean of handle time plus after-call work).
+pub fn traffic(scenario: &Scenario) -> Vec<Traffic> {
     let per_type: Vec<Vec<f64>> = (0..scenario.call_types.len())
         .map(|t| scenario.calls_per_interval(t))
         .collect();
-    let on_duty = scenario.on_duty_per_interval();
-    let targets = Targets {
-        service_level: Some((scenario.service_level_target, scenario.answer_within)),
-        ..Targets::default()
-    };
     scenario
         .day
         .intervals
@@ -432,19 +438,38 @@ pub fn interval_theory(scenario: &Scenario) -> Vec<IntervalTheory> {
                 .zip(&per_type)
                 .map(|(c, n)| n[i] * (c.service.mean() + c.after_call_work))
                 .sum();
-            let rate = calls / interval.length();
-            let aht = if calls > 0.0 { work / calls } else { 1.0 };
+            Traffic {
+                calls,
+                rate: calls / interval.length(),
+                aht: if calls > 0.0 { work / calls } else { 1.0 },
+            }
+        })
+        .collect()
+}
+
+/// Per interval, the stationary Erlang figures of that interval taken alone (see [`IntervalTheory`]).
+pub fn interval_theory(scenario: &Scenario) -> Vec<IntervalTheory> {
+    let model = interval_model(scenario);
+    let on_duty = scenario.on_duty_per_interval();
+    let targets = Targets {
+        service_level: Some((scenario.service_level_target, scenario.answer_within)),
+        ..Targets::default()
+    };
+    traffic(scenario)
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
             let agents = (on_duty[i] + 1e-9).floor() as u32;
-            let erlang_service_level = if calls == 0.0 {
+            let erlang_service_level = if t.calls == 0.0 {
                 f64::NAN
             } else {
-                evaluate(model, agents, rate, aht, scenario.answer_within).map_or(f64::NAN, |l| l.service_level)
+                evaluate(model, agents, t.rate, t.aht, scenario.answer_within).map_or(f64::NAN, |l| l.service_level)
             };
             IntervalTheory {
-                calls,
+                calls: t.calls,
                 agents_on_duty: on_duty[i],
                 erlang_service_level,
-                required_agents: required_agents(model, rate, aht, &targets),
+                required_agents: required_agents(model, t.rate, t.aht, &targets),
             }
         })
         .collect()
