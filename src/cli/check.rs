@@ -1,10 +1,12 @@
 //! `callsim check`: validate a scenario file and describe it, without simulating.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use callsim::day::{ClockTime, DayClock, intervals::Intervals};
 use callsim::report::table::layout;
 use callsim::scenario::{Scenario, Staffing};
+use callsim::schedule::templates::parse_templates;
 use callsim::time::format_duration;
 
 /// Check a scenario file and summarise it (load, staffing, routing) without simulating.
@@ -13,19 +15,24 @@ use callsim::time::format_duration;
 /// what would be simulated; warnings (odd but legal settings) go to stderr. A [sweep] vary list
 /// is checked too, each value of each axis against the rest of the file. A day whose demand
 /// or staffing changes is shown interval by interval (expected calls per call type, agents
-/// on duty per group), also when `run` cannot simulate it yet.
+/// on duty per group). A shift-templates file (`[[templates]]`, for `callsim schedule --shifts`)
+/// is checked against a whole day from 00:00; `schedule` checks it against the scenario's day.
 ///
-/// Example:
+/// Examples:
 ///   callsim check scenarios/multi_skill.toml
+///   callsim check scenarios/shift_templates.toml
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct CheckArgs {
-    /// Scenario file (TOML).
+    /// Scenario file (TOML), or a shift-templates file for `callsim schedule`.
     scenario: PathBuf,
 }
 
-/// Validates the scenario and writes its summary to `out`.
+/// Validates the scenario (or shift-templates file) and writes its summary to `out`.
 pub fn execute(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    if let Some(text) = shift_templates_text(&args.scenario) {
+        return describe_templates(&text, &args.scenario, out);
+    }
     let s = Scenario::describe_path(&args.scenario)?;
     writeln!(
         out,
@@ -170,4 +177,75 @@ fn trimmed(agents: f64) -> String {
     } else {
         format!("{agents:.2}")
     }
+}
+
+/// The file's text when it is a shift-templates file (a `templates` list and no `[horizon]`), else `None` (the
+/// scenario reader then reports whatever is wrong).
+fn shift_templates_text(path: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let table: toml::Table = toml::from_str(&text).ok()?;
+    (table.contains_key("templates") && !table.contains_key("horizon")).then_some(text)
+}
+
+/// Checks shift templates against a whole day from 00:00 in 15-minute intervals and lists them.
+fn describe_templates(text: &str, path: &Path, out: &mut dyn Write) -> anyhow::Result<()> {
+    let label = path.display().to_string();
+    let day = Intervals::new(&label, 24.0 * 3600.0, 900.0, DayClock::new(ClockTime::MIDNIGHT))?;
+    let templates = parse_templates(text, &label, &day)?;
+    let clock = day.clock();
+    writeln!(
+        out,
+        "{label}: {} shift templates for `callsim schedule SCENARIO --shifts {label}` (checked against a whole day; \
+         schedule checks them against the scenario's day)\n",
+        templates.len()
+    )?;
+    let mut rows = vec![
+        ["template", "starts", "length", "breaks", "cost/hour", "agents"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    for t in &templates {
+        let starts = match (t.starts.first(), t.starts.last()) {
+            (Some(&first), Some(&last)) if t.starts.len() > 1 => {
+                format!(
+                    "{} to {} ({} starts)",
+                    clock.label(first),
+                    clock.label(last),
+                    t.starts.len()
+                )
+            }
+            (Some(&only), _) => clock.label(only),
+            _ => "-".to_string(),
+        };
+        let breaks: Vec<String> = t
+            .breaks
+            .iter()
+            .map(|b| {
+                format!(
+                    "{}{} within {}-{}",
+                    format_duration(b.length),
+                    if b.paid { "" } else { " unpaid" },
+                    format_duration(b.from),
+                    format_duration(b.to)
+                )
+            })
+            .collect();
+        rows.push(vec![
+            t.name.clone(),
+            starts,
+            format_duration(t.length),
+            if breaks.is_empty() {
+                "-".into()
+            } else {
+                breaks.join("; ")
+            },
+            format!("{}", t.cost_per_hour),
+            match t.max {
+                Some(max) => format!("{} to {max}", t.min),
+                None => format!("{} or more", t.min),
+            },
+        ]);
+    }
+    write!(out, "{}", layout(&rows))?;
+    Ok(())
 }

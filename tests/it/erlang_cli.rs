@@ -220,3 +220,26 @@ fn check_and_sweep_refuse_a_bad_sweep_list_naming_the_file() {
         );
     }
 }
+
+/// Every bundled file in `scenarios/` passes `check` (the shift-templates file too, described as templates), so a
+/// file added there can never ship broken.
+#[test]
+fn every_bundled_scenario_file_passes_check() {
+    let mut checked = 0;
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let output = callsim(&["check", path.to_str().unwrap()]);
+            assert!(
+                output.status.success(),
+                "{}: {}",
+                path.display(),
+                String::from_utf8_lossy(&output.stderr)
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 8, "only {checked} files checked");
+    let output = callsim(&["check", "scenarios/shift_templates.toml"]);
+    assert!(String::from_utf8_lossy(&output.stdout).contains("shift templates"));
+}
