@@ -3,8 +3,8 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use callsim::report;
 use callsim::report::output::{FileSet, Staging};
-use callsim::report::{self, output};
 use callsim::run::run_day;
 use callsim::scenario::Scenario;
 use callsim::stats::{DayResults, Summary};
@@ -110,10 +110,8 @@ fn write_files(
     summary: &Summary,
     day: &DayResults,
 ) -> callsim::Result<Vec<PathBuf>> {
-    let (header, rows) = report::summary_csv(summary);
-    output::write_csv(&staging.path("summary.csv"), &header, &rows)?;
-    let (header, rows) = report::groups_csv(summary);
-    output::write_csv(&staging.path("groups.csv"), &header, &rows)?;
+    report::write_rows(&staging.path("summary.csv"), &report::summary_rows(summary))?;
+    report::write_rows(&staging.path("groups.csv"), &report::group_rows(summary))?;
     report::write_rows(&staging.path("intervals.csv"), &report::interval_rows(summary, day))?;
     report::write_rows(
         &staging.path("replications.csv"),

@@ -4,13 +4,14 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use callsim::report::output::{FileSet, Staging, write_csv};
+use callsim::report::output::{FileSet, Staging};
 use callsim::report::table::layout;
+use callsim::report::write_rows;
 use callsim::report::{format_estimate, format_estimate_of};
 use callsim::stats::Metric;
 use callsim::sweep::{
     ChartChoice, Grid, PointResult, SIGNIFICANCE_LEVEL, compare_chart, compare_points, compare_rows, sweep_charts,
-    sweep_csv, variant_name,
+    sweep_rows, variant_name,
 };
 
 /// Sweep staffing and policy parameters: every combination of the --vary values, in parallel.
@@ -206,8 +207,7 @@ fn write_sweep(
     args: &SweepArgs,
     metric: Metric,
 ) -> callsim::Result<Vec<PathBuf>> {
-    let (header, rows) = sweep_csv(&grid.axes, results);
-    write_csv(&staging.path("sweep.csv"), &header, &rows)?;
+    write_rows(&staging.path("sweep.csv"), &sweep_rows(&grid.axes, results))?;
     if !args.no_plots {
         let scenario = &grid.points[0].scenario;
         let choice = ChartChoice {
@@ -239,10 +239,9 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     };
     let results = args.variants.run(&grid)?;
     let comparison = compare_points(&results);
-    let (header, rows) = callsim::report::csv_cells(&compare_rows(&comparison))?;
     let written = staging
         .map(|staging| -> callsim::Result<Vec<PathBuf>> {
-            write_csv(&staging.path("compare.csv"), &header, &rows)?;
+            write_rows(&staging.path("compare.csv"), &compare_rows(&comparison))?;
             if !args.no_plots {
                 compare_chart(&grid.axes, &results, &comparison, &staging.path("compare"))?;
             }

@@ -112,25 +112,6 @@ pub fn summary_csv(summary: &Summary) -> (Vec<String>, Vec<Vec<String>>) {
     cells_of(&summary_rows(summary))
 }
 
-/// The header of [`summary_csv`].
-pub fn summary_csv_header() -> Vec<String> {
-    let empty = SummaryRow {
-        call_type: String::new(),
-        metrics: Default::default(),
-    };
-    cells_of(&[empty]).0
-}
-
-/// The cells of [`summary_csv`]: each call type, then `total`.
-pub fn summary_csv_rows(summary: &Summary) -> Vec<Vec<String>> {
-    cells_of(&summary_rows(summary)).1
-}
-
-/// `groups.csv` as header and cells: [`group_rows`] serialized.
-pub fn groups_csv(summary: &Summary) -> (Vec<String>, Vec<Vec<String>>) {
-    cells_of(&group_rows(summary))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -256,24 +256,3 @@ pub fn write_atomically(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::i
     temporary.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
 }
-
-/// Writes CSV rows atomically: `header`, then each row.
-pub fn write_csv(path: &Path, header: &[String], rows: &[Vec<String>]) -> Result<()> {
-    write_atomically(path, |out| {
-        let mut writer = csv::Writer::from_writer(out);
-        writer.write_record(header)?;
-        for row in rows {
-            writer.write_record(row)?;
-        }
-        writer.flush()
-    })
-}
-
-/// Formats a number for CSV: full precision, empty when undefined (spreadsheets read an empty cell as missing).
-pub fn csv_number(value: f64) -> String {
-    if value.is_finite() {
-        format!("{value}")
-    } else {
-        String::new()
-    }
-}
