@@ -737,6 +737,8 @@ mod tests {
             queue: crate::routing::QueueDiscipline::Fifo,
             aging_per_second: 0.0,
             agent_selection: crate::routing::AgentSelection::LongestIdle,
+            queue_capacity: None,
+            call_type_rules: Vec::new(),
             lines: None,
         });
         let mut rng = stream_rng(1, 0, Stream::Routing);
