@@ -1055,6 +1055,8 @@ mod tests {
                 Event::LogOn { agent: AgentId(index) },
                 Event::LogOff { agent: AgentId(index) },
                 Event::Close,
+                Event::WaitLimitReached { slot: index },
+                Event::Retry { slot: index },
             ] {
                 let code = event.encode();
                 assert!(code < 1 << queue::CODE_BITS, "{event:?} fits the code bits");
@@ -1064,7 +1066,7 @@ mod tests {
     }
 
     #[test]
-    #[should_panic(expected = "event kind 6 is never encoded")]
+    #[should_panic(expected = "event kind 8 is never encoded")]
     fn an_unknown_kind_is_not_decoded_as_another() {
         Event::decode(KINDS << INDEX_BITS);
     }
@@ -1091,13 +1093,26 @@ mod tests {
             ArrivalDecision::Queue(ticket) => ticket,
             other => panic!("no agent, so the call waits: {other:?}"),
         };
-        let first = calls.insert(CallTypeId(0), arrived, 1.0);
+        let caller = Caller {
+            call_type: CallTypeId(0),
+            handle_time: 1.0,
+            patience: 60.0,
+            tries: 1,
+            kind: AttemptKind::Fresh,
+            journey: Journey {
+                first_call_type: CallTypeId(0),
+                first_arrival: arrived,
+                attempts: 1,
+                wait_s: 0.0,
+            },
+        };
+        let first = calls.insert(caller, arrived);
         calls.get_mut(first).ticket = Some(ticket(1));
         let stale = events.schedule(deadline, Event::PatienceEnds { slot: first.slot });
         calls.get_mut(first).patience_timer = Some(stale);
         calls.remove(first); // answered
 
-        let second = calls.insert(CallTypeId(0), arrived, 1.0);
+        let second = calls.insert(caller, arrived);
         assert_eq!(second, first, "the slot is reused");
         calls.get_mut(second).ticket = Some(ticket(2));
         let own = events.schedule(deadline, Event::PatienceEnds { slot: second.slot });
