@@ -427,6 +427,20 @@ impl Scenario {
         }
     }
 
+    /// Whether any caller behaviour of issue 10 is modelled: a queue capacity, a wait limit, redials, repeat
+    /// calls or an announced wait.
+    pub fn has_caller_behaviour(&self) -> bool {
+        self.queue_capacity.is_some()
+            || self.call_types.iter().any(|c| {
+                let b = &c.callers;
+                b.queue_capacity.is_some()
+                    || b.max_wait.is_some()
+                    || b.redial.is_some()
+                    || b.resolution.is_some()
+                    || !b.announce_wait.is_empty()
+            })
+    }
+
     /// The routing module's configuration for this scenario.
     pub fn router_config(&self) -> RouterConfig {
         RouterConfig {
