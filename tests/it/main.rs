@@ -26,4 +26,5 @@ mod staff;
 mod statistics_presentation;
 mod sweep_axes;
 mod sweeps;
+mod validation_callers;
 mod validation_queues;
