@@ -5,6 +5,10 @@
 //! patience M/M/c/K. The figures are **exact** when handle times are exponential with no after-call work and
 //! patience (if any) is exponential. Otherwise the same model is shown as an **approximation** with the same means
 //! (handle time plus after-call work; mean patience), so a student sees what the exponential assumption costs.
+//!
+//! A queue capacity (total or the call type's own) is a trunk: `K = agents + capacity` (the smaller with `lines`).
+//! Caller behaviour outside these models (a wait limit, redials, repeat calls, an announced wait) is named in the
+//! note and makes the figures an approximation.
 
 use crate::erlang::{MAX_POSITIONS, erlang_a, erlang_c, mmck};
 use crate::scenario::Scenario;
@@ -67,6 +71,26 @@ pub fn theory_for(scenario: &Scenario) -> Option<Theory> {
     if call_type.balk > 0.0 {
         departures.push("callers who balk are not in the model".to_string());
     }
+    let behaviour = &call_type.callers;
+    if behaviour.max_wait.is_some() {
+        departures.push("the wait limit (max_wait) is not in the model".to_string());
+    }
+    if behaviour.redial.as_ref().is_some_and(|r| r.probability > 0.0) {
+        departures.push("redials are not in the model".to_string());
+    }
+    if behaviour.resolution.as_ref().is_some_and(|r| r.first_contact < 1.0) {
+        departures.push("repeat calls are not in the model".to_string());
+    }
+    if behaviour.announce_wait.iter().any(|b| b.probability > 0.0) {
+        departures.push("callers who balk on the announced wait are not in the model".to_string());
+    }
+    // A queue capacity caps the calls in the system at agents + capacity, like trunk lines.
+    let capacity = [scenario.queue_capacity, behaviour.queue_capacity]
+        .into_iter()
+        .flatten()
+        .min()
+        .map(|q| agents.saturating_add(q));
+    let lines = [scenario.lines, capacity].into_iter().flatten().min();
     let exact = departures.is_empty();
     let note = if exact {
         String::new()
@@ -83,7 +107,7 @@ pub fn theory_for(scenario: &Scenario) -> Option<Theory> {
         values,
         note,
     };
-    match (&call_type.patience, scenario.lines) {
+    match (&call_type.patience, lines) {
         (None, None) => Some(match erlang_c(agents, rate, aht) {
             Ok(c) => model(
                 "Erlang C (M/M/c)",
