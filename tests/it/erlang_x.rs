@@ -315,13 +315,15 @@ fn brute_force(input: &ErlangXInput, cap: usize) -> Vec<Vec<f64>> {
             .unwrap();
         a.swap(p, pivot);
         b.swap(p, pivot);
-        for i in p + 1..size {
-            let f = a[i][p] / a[p][p];
+        let (upper, lower) = a.split_at_mut(p + 1);
+        let pivot_row = &upper[p];
+        for (offset, row) in lower.iter_mut().enumerate() {
+            let f = row[p] / pivot_row[p];
             if f != 0.0 {
-                for j in p..size {
-                    a[i][j] -= f * a[p][j];
+                for (value, above) in row[p..].iter_mut().zip(&pivot_row[p..]) {
+                    *value -= f * above;
                 }
-                b[i] -= f * b[p];
+                b[p + 1 + offset] -= f * b[p];
             }
         }
     }
@@ -392,10 +394,10 @@ fn tiny_instances_match_a_dense_solve_of_the_generator() {
         let attempts: f64 = seen.iter().sum();
         let accepted = attempts - seen[big_n];
         let (mut answered, mut answered_wait) = (seen[..c].iter().sum::<f64>() / accepted, 0.0);
-        for n in c..big_n {
-            let (p_answer, wait) = tagged(n - c + 1, service, theta);
-            answered += seen[n] / accepted * p_answer;
-            answered_wait += seen[n] / accepted * wait;
+        for (j, rate) in seen[c..big_n].iter().enumerate() {
+            let (p_answer, wait) = tagged(j + 1, service, theta);
+            answered += rate / accepted * p_answer;
+            answered_wait += rate / accepted * wait;
         }
         close(
             &format!("{case}: attempt rate"),

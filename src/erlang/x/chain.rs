@@ -191,14 +191,14 @@ pub fn solve(rates: &Rates, top: usize) -> Result<Stationary, Singular> {
         total.add(log_scale);
         log_scales.push(log_scale);
         probs.extend_from_slice(&level);
-        if m < top {
+        if let Some(r_m) = r.get(m) {
             let mut next = vec![0.0; p];
             for (i, &row) in rows.iter().enumerate() {
                 let weight = level[row];
                 if weight == 0.0 {
                     continue;
                 }
-                for (value, step) in next.iter_mut().zip(&r[m][i * p..(i + 1) * p]) {
+                for (value, step) in next.iter_mut().zip(&r_m[i * p..(i + 1) * p]) {
                     *value += weight * step;
                 }
             }

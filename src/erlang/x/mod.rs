@@ -237,7 +237,7 @@ impl ErlangXInput {
             return invalid(format!("aht must be above 0 seconds, got {}", self.aht));
         }
         if let Some(patience) = self.patience
-            && !(patience > 0.0)
+            && (patience.is_nan() || patience <= 0.0)
         {
             return invalid(format!(
                 "patience must be above 0 seconds (or infinite), got {patience}"
@@ -395,7 +395,7 @@ impl ErlangXInput {
         let busy: f64 = (0..=big_n).map(|n| n.min(c) as f64 * p[n]).sum();
         let service = c as f64 * rates.mu;
         let theta = rates.theta;
-        let at_once = seen[..c.min(big_n)].iter().sum::<f64>() / accepted;
+        let at_once = seen[..c].iter().fold(0.0, |sum, rate| sum + rate) / accepted;
         let positions: Vec<f64> = (c..big_n).map(|n| seen[n] / accepted).collect();
         // Answered share and waits by position (module doc of `wait`).
         let (mut answered, mut answered_wait, mut virtual_wait) = (at_once, 0.0, 0.0);
@@ -417,7 +417,7 @@ impl ErlangXInput {
             redial_rate: delta * mean_orbit,
             blocking_rate: blocked / attempt_rate,
             abandonment_rate: abandoned / accepted,
-            p_wait: positions.iter().sum(),
+            p_wait: positions.iter().fold(0.0, |sum, share| sum + share),
             asa_s: answered_wait / answered,
             asa_virtual_s: virtual_wait,
             mean_wait_s: mean_queue_length / accepted,

@@ -45,7 +45,7 @@ mod tests {
     /// Two stages by convolution: `P(Exp(a) + Exp(b) <= t) = 1 - (b e^{-a t} - a e^{-b t}) / (b - a)`.
     #[test]
     fn two_stages_match_the_convolution() {
-        let (base, theta, t) = (0.3, 0.05, 7.0);
+        let (base, theta, t): (f64, f64, f64) = (0.3, 0.05, 7.0);
         let (a, b) = (base, base + theta);
         let expected = 1.0 - (b * (-a * t).exp() - a * (-b * t).exp()) / (b - a);
         let cdf = cdf_by_position(base, theta, t, 2);
