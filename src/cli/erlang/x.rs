@@ -129,9 +129,9 @@ fn cli_error(error: ErlangXError) -> anyhow::Error {
             "--redial: with redial probability 1 nobody is lost, so {load:.2} erlangs need more than {agents} \
              agents for a steady state; add agents or lower --redial"
         ),
-        ErlangXError::OrbitTooLarge { levels } => anyhow::anyhow!(
-            "--redial: the redial orbit needs more than {levels} callers to converge; Erlang X is not computed: \
-             lower --redial or add agents"
+        ErlangXError::TooLarge { levels, lines } => anyhow::anyhow!(
+            "--redial: the chain needs more than {levels} callers waiting to redial on {lines} lines, more than \
+             the solver holds; Erlang X is not computed: lower --redial or add agents"
         ),
         ErlangXError::Invalid(message) => anyhow::anyhow!("{message}"),
     }
@@ -166,6 +166,8 @@ fn level_json(x: &ErlangX, within: f64) -> Value {
         "truncation": {
             "orbit_levels": x.truncation.levels,
             "tail_mass": x.truncation.tail_mass,
+            "lines_solved": x.truncation.lines_solved,
+            "boundary_mass": x.truncation.boundary_mass,
             "change": x.truncation.change,
             "tolerance": x.truncation.tolerance,
         },
@@ -230,10 +232,18 @@ fn text(
         ]);
     }
     write!(out, "{}", layout(&rows))?;
+    if x.truncation.lines_solved < input.lines {
+        writeln!(
+            out,
+            "solved on the first {} lines: all of them busy with probability {:.1e}",
+            x.truncation.lines_solved, x.truncation.boundary_mass
+        )?;
+    }
     if x.truncation.levels > 0 {
         writeln!(
             out,
-            "orbit truncated at {} callers: P(more than {}) = {:.1e}, figures moved at most {:.1e} from half the cap",
+            "orbit truncated at {} callers: P(more than {}) = {:.1e}; figures moved at most {:.1e} from the previous \
+             truncation",
             x.truncation.levels,
             x.truncation.levels / 2,
             x.truncation.tail_mass,
@@ -269,7 +279,7 @@ fn table(model: &ErlangXInput, load: f64, within: f64, json: bool, out: &mut dyn
     for agents in first..=last {
         match (ErlangXInput { agents, ..*model }).solve() {
             Ok(x) => levels.push(x),
-            Err(ErlangXError::Unstable { .. } | ErlangXError::OrbitTooLarge { .. }) => {}
+            Err(ErlangXError::Unstable { .. } | ErlangXError::TooLarge { .. }) => {}
             Err(error) => return Err(cli_error(error)),
         }
     }

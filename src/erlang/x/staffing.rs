@@ -26,7 +26,7 @@ pub fn required_agents_x(model: &ErlangXInput, targets: &Targets) -> Result<Opti
     let ok = |agents: u32| -> Result<bool, ErlangXError> {
         match (ErlangXInput { agents, ..*model }).solve() {
             Ok(x) => Ok(x_meets_targets(&x, targets)),
-            Err(ErlangXError::Unstable { .. } | ErlangXError::OrbitTooLarge { .. }) => Ok(false),
+            Err(ErlangXError::Unstable { .. } | ErlangXError::TooLarge { .. }) => Ok(false),
             Err(error) => Err(error),
         }
     };
