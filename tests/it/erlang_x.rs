@@ -574,37 +574,29 @@ fn impossible_models_are_errors_not_panics() {
     );
 }
 
-/// 100 lines and a few hundred orbit levels, the size the issue asks to be fast: prints the times (run with
-/// `--nocapture`) and fails only when far slower than measured (on the 2-core development machine, shared with two
-/// other builds: the issue's example 2 ms, all 100 lines × 400 levels 0.18 s, the heavy case adaptively 0.07 s),
-/// so a slow machine does not flake it.
+/// 100 lines and 400 orbit levels, the size the issue asks to be fast (its speed is measured by `cargo bench`,
+/// `erlang_x_*`, never here): the heavy case really has an orbit, and the adaptive truncation agrees with the
+/// fixed one of 400 levels.
 #[test]
-fn a_hundred_lines_and_hundreds_of_orbit_levels_solve_quickly() {
-    let base = issue_example();
-    let started = std::time::Instant::now();
-    let example = base.solve().unwrap();
-    let example_time = started.elapsed();
+fn a_hundred_lines_and_hundreds_of_orbit_levels_agree_with_the_adaptive_truncation() {
     let heavy = ErlangXInput {
         agents: 10,
         redial_probability: 0.9,
         redial_delay: 300.0,
-        ..base
+        ..issue_example()
     };
-    let started = std::time::Instant::now();
     let capped = heavy.solve_capped(400).unwrap();
-    let capped_time = started.elapsed();
-    let started = std::time::Instant::now();
     let adaptive = heavy.solve().unwrap();
-    let adaptive_time = started.elapsed();
-    println!(
-        "issue example: {example_time:?} ({} levels); 100 lines × 400 levels: {capped_time:?}; heavy adaptive: \
-         {adaptive_time:?} ({} levels, mean orbit {:.1})",
-        example.truncation.levels, adaptive.truncation.levels, adaptive.mean_orbit
-    );
     assert!(
         capped.mean_orbit > 10.0,
         "the heavy case really has an orbit: {}",
         capped.mean_orbit
     );
-    assert!(capped_time.as_secs_f64() < 5.0 && adaptive_time.as_secs_f64() < 10.0);
+    assert!(
+        (capped.service_level(20.0) - adaptive.service_level(20.0)).abs() < 1e-8,
+        "{} vs {}",
+        capped.service_level(20.0),
+        adaptive.service_level(20.0)
+    );
+    assert!((capped.mean_orbit - adaptive.mean_orbit).abs() < 1e-6 * capped.mean_orbit);
 }
