@@ -144,3 +144,29 @@ fn minimal_mmc(agents: u32, calls: u64) -> f64 {
     }
     total_wait
 }
+
+/// The inputs of the Erlang X benchmarks: the issue's example (14 agents, 100 lines, redial 0.5 after 10 min), and
+/// a heavy orbit (10 agents, redial 0.9 after 5 min).
+fn erlang_x_input(heavy: bool) -> callsim::erlang::x::ErlangXInput {
+    callsim::erlang::x::ErlangXInput {
+        agents: if heavy { 10 } else { 14 },
+        lines: 100,
+        calls_per_second: 240.0 / 3600.0,
+        aht: 180.0,
+        patience: Some(60.0),
+        redial_probability: if heavy { 0.9 } else { 0.5 },
+        redial_delay: if heavy { 300.0 } else { 600.0 },
+    }
+}
+
+/// Erlang X of the issue's example, adaptive truncation (what `callsim erlang x` runs).
+#[divan::bench]
+fn erlang_x_issue_example() -> f64 {
+    erlang_x_input(false).solve().unwrap().service_level(20.0)
+}
+
+/// Erlang X with all 100 lines and 400 orbit levels, the size the issue asks to be fast.
+#[divan::bench]
+fn erlang_x_100_lines_400_levels() -> f64 {
+    erlang_x_input(true).solve_capped(400).unwrap().service_level(20.0)
+}

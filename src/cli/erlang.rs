@@ -1,4 +1,6 @@
-//! `callsim erlang`: the Erlang B / C / A calculator and staffing solver.
+//! `callsim erlang`: the Erlang B / C / A / X calculator and staffing solver.
+
+mod x;
 
 use std::io::Write;
 
@@ -21,6 +23,8 @@ use super::duration_arg;
 ///   callsim erlang c --calls 100 --per 30m --aht 180s --target-sl 0.8 --shrinkage 0.3
 ///   callsim erlang a --calls 100 --per 30m --aht 180s --patience 5m --max-abandon 0.05
 ///   callsim erlang b --calls 100 --per 30m --aht 180s --target-blocking 0.01
+///   callsim erlang x --calls 240 --per 1h --aht 3m --patience 1m --lines 100 --agents 14 \
+///     --redial 0.5 --redial-delay 10m
 ///
 /// Without --agents or a target, prints the classic table over a range of agent counts.
 #[derive(Debug, clap::Args)]
@@ -38,6 +42,25 @@ enum Model {
     A(ErlangAArgs),
     /// Erlang B (M/M/N/N): lines needed so that few callers get a busy tone.
     B(LossArgs),
+    /// Erlang X: Erlang A plus a finite number of lines (busy tone) and callers who redial.
+    ///
+    /// Callers hang up after an exponential patience (--patience; "inf" or omitted for never), at most --lines
+    /// calls are in the system (the rest are blocked), and a blocked or abandoned attempt redials with
+    /// probability --redial after an exponential delay (--redial-delay), as often as it fails. Solved exactly
+    /// from its Markov chain (the redial orbit truncated where its tail is below 1e-9). Always stable with
+    /// --redial below 1; with --redial 1 nobody is lost and the load must be below the agents.
+    ///
+    /// Two service levels are printed: answered within --answer-within / accepted attempts (the simulator's
+    /// service_level; blocked attempts excluded), and the virtual one, the share an infinitely patient caller
+    /// would see answered within it (what commercial Erlang X calculators print). Targets use the first.
+    ///
+    /// Examples:
+    ///   callsim erlang x --calls 240 --per 1h --aht 3m --patience 1m --lines 100 --agents 14 \
+    ///     --redial 0.5 --redial-delay 10m
+    ///   callsim erlang x --calls 240 --per 1h --aht 3m --patience 1m --lines 30 --redial 0.5 \
+    ///     --redial-delay 10m --target-sl 0.8 --answer-within 20s --max-abandon 0.05
+    #[command(verbatim_doc_comment)]
+    X(x::ErlangXArgs),
 }
 
 /// The forecast: how many calls, per what period, how long each.
@@ -137,6 +160,7 @@ pub fn execute(args: ErlangArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             queue(&a.queue, StaffingModel::ErlangA { patience }, max_abandon, out)
         }
         Model::B(l) => loss(l, out),
+        Model::X(args) => x::execute(args, out),
     }
 }
 

@@ -1,4 +1,4 @@
-//! Exact queueing formulas and staffing solvers: Erlang B, Erlang C, Erlang A and M/M/c/K.
+//! Exact queueing formulas and staffing solvers: Erlang B, Erlang C, Erlang A, M/M/c/K and Erlang X.
 //!
 //! Independent of the simulator; the simulator's validation tests and `callsim erlang` use them. Rates are per
 //! second and durations in seconds throughout. Every formula is numerically stable from one agent to tens of
@@ -11,6 +11,7 @@ mod c;
 mod logsum;
 mod mmck;
 mod staffing;
+pub mod x;
 
 pub use a::{ErlangA, MAX_POSITIONS, erlang_a};
 pub use b::{erlang_b, lines_for_blocking};

@@ -243,3 +243,201 @@ fn every_bundled_scenario_file_passes_check() {
     let output = callsim(&["check", "scenarios/shift_templates.toml"]);
     assert!(String::from_utf8_lossy(&output.stdout).contains("shift templates"));
 }
+
+const ERLANG_X: [&str; 20] = [
+    "erlang",
+    "x",
+    "--calls",
+    "240",
+    "--per",
+    "1h",
+    "--aht",
+    "3m",
+    "--patience",
+    "1m",
+    "--lines",
+    "100",
+    "--agents",
+    "14",
+    "--redial",
+    "0.5",
+    "--redial-delay",
+    "10m",
+    "--answer-within",
+    "20s",
+];
+
+/// The example through the real binary: the library's figures, both service levels named, and the
+/// truncation reported.
+#[test]
+fn erlang_x_prints_the_library_figures_and_both_service_levels() {
+    let mut args = ERLANG_X.to_vec();
+    args.push("--json");
+    let value = json(&args);
+    let x = callsim::erlang::x::erlang_x(14, 100, 240.0 / 3600.0, 180.0, Some(60.0), 0.5, 600.0).unwrap();
+    assert_eq!(value["model"], "erlang_x");
+    for (key, expected) in [
+        ("service_level", x.service_level(20.0)),
+        ("service_level_virtual", x.service_level_virtual(20.0)),
+        ("blocking_rate", x.blocking_rate),
+        ("abandonment_rate", x.abandonment_rate),
+        ("asa_s", x.asa_s),
+        ("occupancy", x.occupancy),
+        ("attempts_per_caller", x.attempts_per_caller),
+        ("lost_share", x.lost_share),
+        ("mean_orbit", x.mean_orbit),
+    ] {
+        // JSON text round-trips a float to within an ulp or so.
+        let got = value[key].as_f64().unwrap();
+        assert!(
+            (got - expected).abs() <= 1e-14 * expected.abs(),
+            "{key}: {got} vs {expected}"
+        );
+    }
+    assert!(value["truncation"]["tail_mass"].as_f64().unwrap() <= 1e-9);
+    assert!(value["truncation"]["orbit_levels"].as_u64().unwrap() > 0);
+    let text = String::from_utf8(callsim(&ERLANG_X).stdout).unwrap();
+    for words in [
+        "answered / accepted",
+        "virtual wait",
+        "orbit truncated at",
+        "attempts per fresh caller",
+    ] {
+        assert!(text.contains(words), "{words}: {text}");
+    }
+}
+
+/// Solving for targets gives the fewest agents on the given lines: one fewer misses a target.
+#[test]
+fn erlang_x_staffing_is_the_fewest_meeting_the_targets() {
+    let value = json(&[
+        "erlang",
+        "x",
+        "--calls",
+        "240",
+        "--aht",
+        "3m",
+        "--patience",
+        "1m",
+        "--lines",
+        "30",
+        "--redial",
+        "0.5",
+        "--redial-delay",
+        "10m",
+        "--target-sl",
+        "0.8",
+        "--max-abandon",
+        "0.05",
+        "--shrinkage",
+        "0.3",
+        "--json",
+    ]);
+    let agents = value["agents"].as_u64().unwrap() as u32;
+    assert!(value["service_level"].as_f64().unwrap() >= 0.8);
+    assert!(value["abandonment_rate"].as_f64().unwrap() <= 0.05);
+    let fewer = callsim::erlang::x::erlang_x(agents - 1, 30, 240.0 / 3600.0, 180.0, Some(60.0), 0.5, 600.0).unwrap();
+    assert!(fewer.service_level(20.0) < 0.8 || fewer.abandonment_rate > 0.05);
+    assert_eq!(
+        value["scheduled_agents"].as_u64(),
+        Some(((agents as f64) / 0.7).ceil() as u64)
+    );
+    let table = json(&[
+        "erlang",
+        "x",
+        "--calls",
+        "240",
+        "--aht",
+        "3m",
+        "--patience",
+        "inf",
+        "--lines",
+        "20",
+        "--json",
+    ]);
+    let rows = table["table"].as_array().unwrap();
+    assert!(!rows.is_empty() && rows.iter().all(|row| row["agents"].as_u64().unwrap() <= 20));
+}
+
+#[test]
+fn erlang_x_bad_input_names_the_flag_and_what_is_allowed() {
+    let with = |replace: &[(&str, &str)], drop: &[&str]| -> String {
+        let mut args: Vec<&str> = Vec::new();
+        let mut i = 0;
+        while i < ERLANG_X.len() {
+            let flag = ERLANG_X[i];
+            if flag.starts_with("--") && i + 1 < ERLANG_X.len() {
+                let value = replace
+                    .iter()
+                    .find(|(f, _)| *f == flag)
+                    .map_or(ERLANG_X[i + 1], |(_, v)| *v);
+                if !drop.contains(&flag) {
+                    args.extend([flag, value]);
+                }
+                i += 2;
+            } else {
+                args.push(flag);
+                i += 1;
+            }
+        }
+        error(&args)
+    };
+    for (replace, drop, expected) in [
+        (
+            vec![("--redial", "1.5")],
+            vec![],
+            "--redial: must be a probability from 0 to 1",
+        ),
+        (
+            vec![("--redial", "-0.1")],
+            vec![],
+            "--redial: must be a probability from 0 to 1",
+        ),
+        (
+            vec![("--lines", "10")],
+            vec![],
+            "--lines: must be at least --agents (14), got 10",
+        ),
+        (vec![("--lines", "0")], vec![], "--lines: must be from 1 to"),
+        (vec![], vec!["--lines"], "--lines: Erlang X needs the number of lines"),
+        (vec![("--redial-delay", "-10m")], vec![], "negative"),
+        (
+            vec![("--redial-delay", "0s")],
+            vec![],
+            "--redial-delay: must be a duration longer than 0s",
+        ),
+        (vec![], vec!["--redial-delay"], "--redial-delay: give the mean delay"),
+        (
+            vec![("--patience", "0s")],
+            vec![],
+            "--patience: must be a duration longer than 0s, or inf",
+        ),
+        (vec![("--aht", "-3m")], vec![], "negative"),
+        (
+            vec![("--redial", "1"), ("--agents", "11")],
+            vec![],
+            "--redial: with redial probability 1 nobody is lost",
+        ),
+    ] {
+        let message = with(&replace, &drop);
+        assert!(message.contains(expected), "{replace:?} {drop:?}: {message}");
+        assert!(!message.contains("panicked"), "{message}");
+        // Our own checks print one line; clap's parse errors (negative durations) add its usual hint.
+        assert!(message.lines().next().unwrap().contains(expected), "{message}");
+        if message.starts_with("callsim: error") {
+            assert_eq!(message.trim_end().lines().count(), 1, "one line: {message}");
+        }
+    }
+    let help = String::from_utf8(callsim(&["erlang", "x", "--help"]).stdout).unwrap();
+    for flag in [
+        "--patience",
+        "--lines",
+        "--redial",
+        "--redial-delay",
+        "--max-abandon",
+        "virtual",
+        "Examples",
+    ] {
+        assert!(help.contains(flag), "{flag}: {help}");
+    }
+}

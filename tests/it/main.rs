@@ -15,6 +15,7 @@ mod day_scenario;
 mod distributions;
 mod erlang_cli;
 mod erlang_formulas;
+mod erlang_x;
 mod golden;
 mod policies;
 mod router_fuzz;
