@@ -36,8 +36,8 @@
 //! its patience no longer running, until an agent calls back; an overflow moves it to another type's line, its
 //! patience still running from its arrival). Redials and repeat calls are the callers' own behaviour: after a
 //! failure that its `redial.after` lists, a caller calls again with `redial.probability` after `redial.delay` (one
-//! uniform, then one delay, from [`Stream::Redial`] of the type dialled, only when the failure qualifies and
-//! `max_attempts` is not reached); after a served call of a type with `resolution`, one uniform from
+//! uniform, then one delay, and with `patience = "new"` a new patience, from [`Stream::Redial`] of the type
+//! dialled, only when the failure qualifies and `max_attempts` is not reached); after a served call of a type with `resolution`, one uniform from
 //! [`Stream::Repeat`] decides whether the question was resolved and, if not, the same stream draws the delay and
 //! the repeat call's handle time and patience from the `as` type. Between attempts callers wait in the orbit,
 //! beside no queue, until an [`Event::Retry`]; an attempt that would come at or after the horizon is not made (the
@@ -70,9 +70,9 @@ use rand::RngExt;
 use crate::day::arrivals::PiecewiseRate;
 use crate::day::roster::{Change, ChangeKind, draw_absent};
 use crate::routing::{AgentId, ArrivalDecision, CallTypeId, GroupId, QueueTicket, Router, WaitLimitOutcome};
-use callers::{Caller, HandleTimes, Orbit};
 use crate::scenario::{AtClose, Scenario};
 use crate::time::SimTime;
+use callers::{Caller, HandleTimes, Orbit};
 
 /// Everything that can happen, apart from arrivals (one pending per call type, see [`PendingArrivals`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -744,9 +744,16 @@ impl<'a> Simulation<'a> {
                 let rng = &mut self.streams.redial[index];
                 if rng.random::<f64>() < redial.probability {
                     let at = now.after(redial.delay.sample(rng));
+                    let mut patience = caller.patience;
+                    if redial.new_patience
+                        && let Some(distribution) = &self.scenario.call_types[index].patience
+                    {
+                        patience = distribution.sample(rng);
+                    }
                     if at.seconds() < self.scenario.horizon {
                         let slot = self.orbit.insert(Caller {
                             kind: AttemptKind::Redial,
+                            patience,
                             ..caller
                         });
                         self.events.schedule(at, Event::Retry { slot });
@@ -792,7 +799,10 @@ impl<'a> Simulation<'a> {
                 record.caller.journey.wait_s += now.since(arrived);
                 observer.on_callback_requested(now, call_type, arrived);
             }
-            WaitLimitOutcome::Overflow { call_type: to, decision } => {
+            WaitLimitOutcome::Overflow {
+                call_type: to,
+                decision,
+            } => {
                 observer.on_overflow(now, call_type, to, arrived);
                 let moved = self.calls.get_mut(call);
                 moved.routed_as = to;
@@ -891,7 +901,6 @@ impl<'a> Simulation<'a> {
         }
         observer.on_caller_done(now, &caller.journey, true);
     }
-
 
     fn release_agent<O: Observer>(&mut self, now: SimTime, agent: AgentId, observer: &mut O) {
         let index = agent.0 as usize;

@@ -369,18 +369,15 @@ pub fn replication_rows(summary: &Summary, day: &DayResults) -> Vec<ReplicationR
         .enumerate()
         .flat_map(|(r, (record, metrics))| {
             let names = &names;
-            record
-                .scopes()
-                .zip(metrics)
-                .zip(&record.callers)
-                .enumerate()
-                .map(move |(s, ((counts, metrics), callers))| ReplicationRow {
+            record.scopes().zip(metrics).zip(&record.callers).enumerate().map(
+                move |(s, ((counts, metrics), callers))| ReplicationRow {
                     replication: r as u32,
                     call_type: names[s].to_string(),
                     counts: *counts,
                     metrics: *metrics,
                     callers: *callers,
-                })
+                },
+            )
         })
         .collect()
 }

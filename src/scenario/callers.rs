@@ -37,6 +37,9 @@ pub struct Redial {
     pub after: RedialAfter,
     /// Most attempts per caller, the first included.
     pub max_attempts: u32,
+    /// Whether each redial draws a new patience (`patience = "new"`, Erlang X's memoryless callers) instead of
+    /// keeping the caller's own (`"same"`, the default).
+    pub new_patience: bool,
 }
 
 /// `resolution`: an answered call resolves the question with probability `first_contact`; otherwise the caller
@@ -95,7 +98,10 @@ fn share(at: &Fields, field: &str, value: f64, meaning: &str) -> Result<f64> {
     if (0.0..=1.0).contains(&value) {
         Ok(value)
     } else {
-        Err(at.fail(field, format!("must be a probability from 0 to 1 ({meaning}), got {value}")))
+        Err(at.fail(
+            field,
+            format!("must be a probability from 0 to 1 ({meaning}), got {value}"),
+        ))
     }
 }
 
@@ -127,7 +133,10 @@ impl Fields<'_> {
                 let field = format!("{at}.max_wait");
                 let after = m.after.0;
                 if !(after > 0.0) {
-                    return Err(self.fail(&format!("{field}.after"), format!("must be longer than 0s, got {after}s")));
+                    return Err(self.fail(
+                        &format!("{field}.after"),
+                        format!("must be longer than 0s, got {after}s"),
+                    ));
                 }
                 if after >= horizon {
                     return Err(self.fail(
@@ -203,11 +212,26 @@ impl Fields<'_> {
                         ),
                     ));
                 }
+                let new_patience = match r.patience.as_deref() {
+                    None | Some("same") => false,
+                    Some("new") => true,
+                    Some(other) => {
+                        return Err(self.fail(
+                            &format!("{field}.patience"),
+                            format!(
+                                "{} is not allowed; use \"same\" (the caller keeps their patience, the default) or \
+                                 \"new\" (each redial draws a new one, as Erlang X assumes)",
+                                quote(other)
+                            ),
+                        ));
+                    }
+                };
                 Some(Redial {
                     probability,
                     delay,
                     after,
                     max_attempts: r.max_attempts,
+                    new_patience,
                 })
             }
         };
@@ -281,7 +305,12 @@ impl Fields<'_> {
     pub(super) fn caller_chains(&self, names: &[&str], behaviour: &[&CallerBehaviour]) -> Result<()> {
         let repeat_next: Vec<Option<usize>> = behaviour
             .iter()
-            .map(|b| b.resolution.as_ref().filter(|r| r.first_contact == 0.0).map(|r| r.as_type))
+            .map(|b| {
+                b.resolution
+                    .as_ref()
+                    .filter(|r| r.first_contact == 0.0)
+                    .map(|r| r.as_type)
+            })
             .collect();
         if let Some(cycle) = find_cycle(&repeat_next) {
             return Err(self.fail(
@@ -289,7 +318,12 @@ impl Fields<'_> {
                 format!(
                     "is 0 on a chain of repeat calls that never ends ({}): every repeat call would come back; give \
                      some type on the chain a first_contact above 0",
-                    cycle.iter().chain([&cycle[0]]).map(|&t| names[t]).collect::<Vec<_>>().join(" -> ")
+                    cycle
+                        .iter()
+                        .chain([&cycle[0]])
+                        .map(|&t| names[t])
+                        .collect::<Vec<_>>()
+                        .join(" -> ")
                 ),
             ));
         }
@@ -306,7 +340,12 @@ impl Fields<'_> {
                 format!(
                     "overflows go round in a circle ({}); end the chain with a message, disconnect or callback, or \
                      no max_wait",
-                    cycle.iter().chain([&cycle[0]]).map(|&t| names[t]).collect::<Vec<_>>().join(" -> ")
+                    cycle
+                        .iter()
+                        .chain([&cycle[0]])
+                        .map(|&t| names[t])
+                        .collect::<Vec<_>>()
+                        .join(" -> ")
                 ),
             ));
         }

@@ -310,6 +310,9 @@ pub struct RedialFile {
     /// Most attempts per caller, the first included (default 10).
     #[serde(default = "default_max_attempts")]
     pub max_attempts: u32,
+    /// `"same"` (default: the same person, with the same patience) or `"new"` (each attempt draws a new patience,
+    /// as the Erlang X model assumes).
+    pub patience: Option<String>,
 }
 
 fn default_redial_after() -> Vec<String> {

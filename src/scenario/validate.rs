@@ -5,8 +5,8 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use super::axis::{Axis, MAX_POINTS};
-use super::file::{self, DistributionFile, OneOrList};
 use super::callers::CallerBehaviour;
+use super::file::{self, DistributionFile, OneOrList};
 use super::{AgentGroup, ArrivalSource, CallType, Day, RoutingPolicy, Staffing, TOTAL};
 use crate::day::arrivals::{Busyness, PiecewiseRate};
 use crate::day::forecast::{self, Forecast};

@@ -20,9 +20,9 @@
 //! length.
 
 use crate::engine::{AttemptKind, Journey, Observer};
-use crate::stats::callers::{CallerCounter, CallerCounts};
 use crate::routing::{CallTypeId, GroupId};
 use crate::scenario::Scenario;
+use crate::stats::callers::{CallerCounter, CallerCounts};
 use crate::stats::histogram::WaitHistogram;
 use crate::stats::metric::{Metric, MetricValues};
 use crate::time::SimTime;
@@ -464,7 +464,6 @@ impl Observer for Collector {
     fn on_caller_done(&mut self, now: SimTime, journey: &Journey, served: bool) {
         self.callers.on_caller_done(now, journey, served);
     }
-
 
     fn on_log_off(&mut self, now: SimTime, group: GroupId, scheduled: SimTime) {
         self.change_on_duty(now, group, -1);

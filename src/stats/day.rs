@@ -10,9 +10,9 @@
 use serde::Serialize;
 
 use crate::engine::{AttemptKind, Journey, Observer};
-use crate::stats::callers::{CallerCounter, CallerCounts};
 use crate::routing::{CallTypeId, GroupId};
 use crate::scenario::Scenario;
+use crate::stats::callers::{CallerCounter, CallerCounts};
 use crate::time::SimTime;
 
 /// The default short-abandon threshold in seconds (`[service_level] short_abandon`): a caller who hangs up (or

@@ -24,10 +24,10 @@
 
 use crate::day::intervals::Intervals;
 use crate::engine::{AttemptKind, Journey, Observer};
-use crate::stats::callers::{CallerCounter, CallerCounts};
 use crate::erlang::{StaffingModel, Targets, evaluate, required_agents};
 use crate::routing::{CallTypeId, GroupId};
 use crate::scenario::Scenario;
+use crate::stats::callers::{CallerCounter, CallerCounts};
 use crate::stats::day::{DayCounter, DayRecord};
 use crate::stats::estimate::Estimate;
 use crate::stats::histogram::{SparseWaitHistogram, WaitHistogram, pooled_quantile};

@@ -477,7 +477,10 @@ impl<C: Copy> Router<C> {
                     }
                     None => ArrivalDecision::Queue(self.waiting.push(to.index(), call, withdrawn.since)),
                 };
-                Some(WaitLimitOutcome::Overflow { call_type: to, decision })
+                Some(WaitLimitOutcome::Overflow {
+                    call_type: to,
+                    decision,
+                })
             }
         }
     }
@@ -897,7 +900,10 @@ mod tests {
         let mut r = one_agent_with_rules(Some(2), rules);
         let t = SimTime(0.0);
         let mut rng = NoRandomness;
-        assert!(matches!(r.on_arrival(t, 1, CallTypeId(0), &mut rng), ArrivalDecision::Connect(_)));
+        assert!(matches!(
+            r.on_arrival(t, 1, CallTypeId(0), &mut rng),
+            ArrivalDecision::Connect(_)
+        ));
         queued(r.on_arrival(t, 2, CallTypeId(0), &mut rng));
         assert_eq!(
             r.on_arrival(t, 3, CallTypeId(0), &mut rng),
@@ -943,7 +949,11 @@ mod tests {
             assert_eq!(r.wait_limit(CallTypeId(0)).map(|l| l.after), Some(60.0));
             assert_eq!(r.on_wait_limit(ticket, 2, &mut rng), Some(outcome));
             assert_eq!((r.calls_in_system(), r.total_queue_length()), (1, 0));
-            assert_eq!(r.on_wait_limit(ticket, 2, &mut rng), None, "a stale ticket changes nothing");
+            assert_eq!(
+                r.on_wait_limit(ticket, 2, &mut rng),
+                None,
+                "a stale ticket changes nothing"
+            );
         }
     }
 
@@ -955,11 +965,20 @@ mod tests {
         let ticket = queued(r.on_arrival(SimTime(1.0), 2, CallTypeId(0), &mut rng));
         assert_eq!(r.on_wait_limit(ticket, 2, &mut rng), Some(WaitLimitOutcome::Callback));
         assert_eq!(r.on_wait_limit(ticket, 2, &mut rng), None, "already a callback");
-        assert_eq!((r.calls_in_system(), r.on_hold(CallTypeId(0)), r.queue_length(CallTypeId(0))), (1, 0, 1));
+        assert_eq!(
+            (
+                r.calls_in_system(),
+                r.on_hold(CallTypeId(0)),
+                r.queue_length(CallTypeId(0))
+            ),
+            (1, 0, 1)
+        );
         // The type's capacity of one counts callers on hold, not callback tasks: a new caller may wait.
         queued(r.on_arrival(SimTime(2.0), 3, CallTypeId(0), &mut rng));
         assert!(r.on_hang_up(AgentId(0)));
-        let next = r.on_agent_free(SimTime(90.0), AgentId(0)).expect("the callback is first in line");
+        let next = r
+            .on_agent_free(SimTime(90.0), AgentId(0))
+            .expect("the callback is first in line");
         assert_eq!((next.call, next.callback, next.queued_since), (2, true, SimTime(1.0)));
         assert_eq!(r.calls_in_system(), 1, "the callback took no line; caller 3 holds one");
         assert!(r.on_hang_up(AgentId(0)));
@@ -1008,8 +1027,13 @@ mod tests {
         assert_eq!(r.calls_in_system(), 3, "the call keeps its line");
         assert_ne!(moved, ticket);
         assert!(r.on_hang_up(AgentId(1)));
-        let taken = r.on_agent_free(SimTime(40.0), AgentId(1)).expect("the overflowed call waits");
-        assert_eq!((taken.call, taken.call_type, taken.queued_since), (3, CallTypeId(1), SimTime(5.0)));
+        let taken = r
+            .on_agent_free(SimTime(40.0), AgentId(1))
+            .expect("the overflowed call waits");
+        assert_eq!(
+            (taken.call, taken.call_type, taken.queued_since),
+            (3, CallTypeId(1), SimTime(5.0))
+        );
     }
 
     #[test]
