@@ -132,7 +132,7 @@ impl Fields<'_> {
             Some(m) => {
                 let field = format!("{at}.max_wait");
                 let after = m.after.0;
-                if !(after > 0.0) {
+                if after <= 0.0 || after.is_nan() {
                     return Err(self.fail(
                         &format!("{field}.after"),
                         format!("must be longer than 0s, got {after}s"),
@@ -351,6 +351,34 @@ impl Fields<'_> {
         }
         Ok(())
     }
+}
+
+/// An upper bound on the attempts one fresh call of each type leads to: the expected contacts of its chain of
+/// repeat calls (`E_t = 1 + (1 - first_contact_t) E_as(t)`, finite because every cycle of the chain resolves with a
+/// positive probability; see [`Fields::caller_chains`]), each with at most the largest `redial.max_attempts`.
+pub fn attempts_per_call(call_types: &[super::CallType]) -> Vec<f64> {
+    let most_attempts = call_types
+        .iter()
+        .filter_map(|c| c.callers.redial.as_ref().map(|r| r.max_attempts))
+        .max()
+        .unwrap_or(1) as f64;
+    let mut contacts = vec![1.0; call_types.len()];
+    // Value iteration converges geometrically; stop when settled or implausibly large (the cap then refuses it).
+    for _ in 0..10_000 {
+        let next: Vec<f64> = call_types
+            .iter()
+            .map(|c| match &c.callers.resolution {
+                Some(r) => 1.0 + (1.0 - r.first_contact) * contacts[r.as_type],
+                None => 1.0,
+            })
+            .collect();
+        let settled = next.iter().zip(&contacts).all(|(a, b)| (a - b).abs() <= 1e-9 * a);
+        contacts = next;
+        if settled || contacts.iter().any(|&c| c > 1e12) {
+            break;
+        }
+    }
+    contacts.into_iter().map(|c| c * most_attempts).collect()
 }
 
 /// A cycle of a functional graph (`next[i]` is where `i` leads, if anywhere), as the list of its nodes.

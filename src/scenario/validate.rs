@@ -369,13 +369,24 @@ impl Fields<'_> {
                 ));
             }
         }
-        let calls_per_replication: f64 = call_types.iter().map(|c| c.arrivals.cumulative(horizon)).sum();
+        let attempts = super::callers::attempts_per_call(call_types);
+        let calls_per_replication: f64 = call_types
+            .iter()
+            .zip(&attempts)
+            .map(|(c, factor)| c.arrivals.cumulative(horizon) * factor)
+            .sum();
         if calls_per_replication > MAX_CALLS_PER_REPLICATION {
+            let redials = if attempts.iter().any(|&f| f > 1.0) {
+                " (redials and repeat calls counted: at most redial.max_attempts attempts per contact, and the \
+                 expected contacts of each caller's chain of repeat calls)"
+            } else {
+                ""
+            };
             return Err(self.fail(
                 "horizon.duration",
                 format!(
-                    "{calls_per_replication:.3e} calls per replication expected (arrival rates times duration); at \
-                     most {MAX_CALLS_PER_REPLICATION:.0e} are allowed: shorten the horizon or lower per_hour (or \
+                    "{calls_per_replication:.3e} calls per replication expected (arrival rates times duration){redials}; \
+                     at most {MAX_CALLS_PER_REPLICATION:.0e} are allowed: shorten the horizon or lower per_hour (or \
                      the forecast's calls)"
                 ),
             ));
