@@ -79,6 +79,65 @@ pub struct CallerBehaviour {
     pub announce_wait: Vec<BalkBand>,
 }
 
+impl CallerBehaviour {
+    /// The behaviour in words, one clause per key set (empty when none is): `names` are the call types' names.
+    pub fn describe(&self, names: &[&str]) -> Vec<String> {
+        use crate::time::format_duration as d;
+        let mut parts = Vec::new();
+        if let Some(q) = self.queue_capacity {
+            parts.push(format!("at most {q} on hold (then a busy tone)"));
+        }
+        if let Some(limit) = self.max_wait {
+            let action = match limit.action {
+                WaitLimitAction::Message => "leave a message".to_string(),
+                WaitLimitAction::Disconnect => "are disconnected".to_string(),
+                WaitLimitAction::Callback => "hang up and are called back in their place in line".to_string(),
+                WaitLimitAction::Overflow(to) => format!("move to the line of {}", names[to.index()]),
+            };
+            parts.push(format!("after {} on hold they {action}", d(limit.after)));
+        }
+        if let Some(r) = &self.redial {
+            let mut after = Vec::new();
+            if r.after.abandon {
+                after.push("abandoning");
+            }
+            if r.after.blocked {
+                after.push("a busy tone");
+            }
+            if r.after.disconnect {
+                after.push("being disconnected");
+            }
+            parts.push(format!(
+                "{:.0}% redial after {} ({} {} later, at most {} attempts, {} patience)",
+                100.0 * r.probability,
+                after.join(" or "),
+                r.delay.family(),
+                d(r.delay.mean()),
+                r.max_attempts,
+                if r.new_patience { "a new" } else { "the same" }
+            ));
+        }
+        if let Some(r) = &self.resolution {
+            parts.push(format!(
+                "{:.0}% resolved at first contact, the rest call back as {} ({} {} later)",
+                100.0 * r.first_contact,
+                names[r.as_type],
+                r.delay.family(),
+                d(r.delay.mean())
+            ));
+        }
+        if !self.announce_wait.is_empty() {
+            let bands: Vec<String> = self
+                .announce_wait
+                .iter()
+                .map(|b| format!("{:.0}% over {}", 100.0 * b.probability, d(b.over)))
+                .collect();
+            parts.push(format!("told the expected wait, they hang up: {}", bands.join(", ")));
+        }
+        parts
+    }
+}
+
 /// The names other call types' callers turn into (`resolution.as`, `max_wait` overflow): such a type may have no
 /// `arrivals` of its own.
 pub(super) fn target_names(raw: &[file::CallTypeFile]) -> Vec<&str> {

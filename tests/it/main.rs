@@ -5,6 +5,7 @@
 
 mod allocations;
 mod calibration;
+mod callers_cli;
 mod cli;
 mod common;
 mod day_arrivals;
