@@ -7,6 +7,7 @@ mod run;
 mod schedule;
 mod staff;
 mod sweep;
+mod targets;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
