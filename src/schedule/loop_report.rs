@@ -191,18 +191,19 @@ pub fn chart(round: &Round, intervals: &Intervals) -> Vec<LineChart> {
         lo: e.low(),
         hi: e.high(),
     };
-    let within = simulation.targets.service_level.map_or(String::new(), |(_, t)| {
-        format!(" (answered within {})", format_duration(t))
-    });
+    let within = simulation
+        .targets
+        .service_level
+        .map_or(String::new(), |(_, t)| format!(" within {}", format_duration(t)));
     let service = LineChart {
         title: format!(
-            "Simulated roster, {} days: service level per interval{within}; {} of {} intervals met",
+            "Simulated roster, {} days: {} of {} intervals met",
             simulation.replications,
             simulation.met().len(),
             simulation.intervals.len()
         ),
         x_label: format!("interval start ({} intervals)", format_duration(intervals.length())),
-        y_label: "service level".into(),
+        y_label: format!("service level (answered{within})"),
         x_ticks: (0..intervals.len()).map(|i| intervals.label(i)).collect(),
         series: vec![Series {
             name: "service level (mean, 95% band)".into(),
@@ -305,17 +306,11 @@ pub fn rounds_table(rounds: &[Round], max_rounds: u32) -> String {
          round)\n",
     );
     let mut cells = vec![
-        [
-            "round",
-            "agents",
-            "paid hours",
-            "cost",
-            "days all met",
-            "missed intervals",
-        ]
-        .map(String::from)
-        .to_vec(),
+        ["round", "agents", "paid hours", "cost", "days all met", "missed"]
+            .map(String::from)
+            .to_vec(),
     ];
+    let mut missed_labels = vec![String::new()];
     for r in rounds {
         let missed = labels(&r.simulation, &r.simulation.missed());
         cells.push(vec![
@@ -327,15 +322,13 @@ pub fn rounds_table(rounds: &[Round], max_rounds: u32) -> String {
                 .days_every_interval_met
                 .mean
                 .map_or("-".into(), |v| format!("{:.1}%", v * 100.0)),
-            if missed.is_empty() {
-                "none".into()
-            } else {
-                format!("{} ({})", missed.len(), missed.join(" "))
-            },
+            missed.len().to_string(),
         ]);
+        missed_labels.push(missed.join(" "));
     }
-    for line in layout(&cells).lines() {
-        out += &format!("  {line}\n");
+    for (line, missed) in layout(&cells).lines().zip(&missed_labels) {
+        out += format!("  {line}  {missed}").trim_end();
+        out += "\n";
     }
     match rounds.last() {
         Some(last) if last.simulation.missed().is_empty() => {
