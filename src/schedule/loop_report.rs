@@ -159,7 +159,7 @@ pub fn simulation_json(simulation: &Simulation) -> Value {
     })
 }
 
-/// The `--json` key `rounds`: per round `round`, `agents`, `paid_hours`, `cost`, `optimal`, `missed_intervals`
+/// The `--json` key `rounds`: per round `round`, `agents`, `paid_hours`, `cost`, `optimal`, `gap`, `missed_intervals`
 /// (clock times), `days_every_interval_met` and `daily_service_level` (means).
 pub fn rounds_json(rounds: &[Round]) -> Value {
     Value::Array(
@@ -172,6 +172,7 @@ pub fn rounds_json(rounds: &[Round]) -> Value {
                     "paid_hours": round6(r.schedule.paid_hours),
                     "cost": round6(r.schedule.cost),
                     "optimal": r.schedule.optimal,
+                    "gap": if r.schedule.gap.is_finite() { json!(r.schedule.gap) } else { Value::Null },
                     "missed_intervals": labels(&r.simulation, &r.simulation.missed()),
                     "days_every_interval_met": r.simulation.days_every_interval_met.mean,
                     "daily_service_level": r.simulation.daily_service_level.mean,
@@ -306,9 +307,17 @@ pub fn rounds_table(rounds: &[Round], max_rounds: u32) -> String {
          round)\n",
     );
     let mut cells = vec![
-        ["round", "agents", "paid hours", "cost", "days all met", "missed"]
-            .map(String::from)
-            .to_vec(),
+        [
+            "round",
+            "agents",
+            "paid hours",
+            "cost",
+            "solver",
+            "days all met",
+            "missed",
+        ]
+        .map(String::from)
+        .to_vec(),
     ];
     let mut missed_labels = vec![String::new()];
     for r in rounds {
@@ -318,6 +327,11 @@ pub fn rounds_table(rounds: &[Round], max_rounds: u32) -> String {
             r.schedule.agents().to_string(),
             format!("{:.2}", r.schedule.paid_hours),
             format!("{:.2}", r.schedule.cost),
+            if r.schedule.optimal {
+                "optimal".to_string()
+            } else {
+                format!("gap {:.1}%", 100.0 * r.schedule.gap)
+            },
             r.simulation
                 .days_every_interval_met
                 .mean
