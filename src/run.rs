@@ -134,21 +134,37 @@ pub fn run_scenario(scenario: &Scenario, on_done: &(dyn Fn() + Sync)) -> Summary
     Summary::from_replications(scenario, &run_replications(scenario, on_done))
 }
 
-/// Runs every replication with the per-interval collector too, and combines them: the summary and the
-/// per-interval and per-day results.
-pub fn run_day(scenario: &Scenario, on_done: &(dyn Fn() + Sync)) -> (Summary, DayResults) {
-    let (replications, days): (Vec<ReplicationMetrics>, Vec<DayResult>) = (0..scenario.replications)
+/// Runs every replication with the per-interval collector too, in replication order: each day's standard
+/// metrics and its per-interval results (what [`combine_days`] reduces). `on_done` is called once per finished
+/// replication.
+pub fn run_days(scenario: &Scenario, on_done: &(dyn Fn() + Sync)) -> (Vec<ReplicationMetrics>, Vec<DayResult>) {
+    (0..scenario.replications)
         .into_par_iter()
         .map(|replication| {
             let result = simulate_day(scenario, replication);
             on_done();
             result
         })
-        .unzip();
+        .unzip()
+}
+
+/// Combines the days of [`run_days`], in replication order: the summary and the per-interval and per-day results.
+pub fn combine_days(
+    scenario: &Scenario,
+    replications: Vec<ReplicationMetrics>,
+    days: Vec<DayResult>,
+) -> (Summary, DayResults) {
     let summary = Summary::from_replications(scenario, &replications);
     let metrics: Vec<Vec<MetricValues>> = replications
         .into_iter()
         .map(|r| r.call_types.into_iter().chain([r.total]).collect())
         .collect();
     (summary, DayResults::from_days(scenario, days, metrics))
+}
+
+/// Runs every replication with the per-interval collector too, and combines them: the summary and the
+/// per-interval and per-day results.
+pub fn run_day(scenario: &Scenario, on_done: &(dyn Fn() + Sync)) -> (Summary, DayResults) {
+    let (replications, days) = run_days(scenario, on_done);
+    combine_days(scenario, replications, days)
 }

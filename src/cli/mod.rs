@@ -7,6 +7,7 @@ mod run;
 mod schedule;
 mod staff;
 mod sweep;
+mod targets;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -30,6 +31,9 @@ use clap::{Parser, Subcommand};
 /// Agents needed per interval, then the shifts that cover them:
 ///   callsim staff scenarios/day_inbound.toml
 ///   callsim schedule scenarios/day_inbound.toml --shifts scenarios/shift_templates.toml
+/// Simulate that roster over the day (per interval and per day), or raise it until it meets the target:
+///   callsim schedule scenarios/day_inbound.toml --shifts scenarios/shift_templates.toml --simulate
+///   callsim schedule scenarios/day_inbound.toml --shifts scenarios/shift_templates.toml --until-met
 #[derive(Debug, Parser)]
 #[command(name = "callsim", version, about, long_about, verbatim_doc_comment)]
 pub struct Cli {

@@ -4,14 +4,13 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{anyhow, ensure};
-use callsim::erlang::Targets;
 use callsim::report::output::{self, FileSet, Staging};
 use callsim::report::{self, table::layout};
 use callsim::scenario::Scenario;
 use callsim::staffing::{self, Method, StaffPlan, rows::StaffRow};
 use serde_json::json;
 
-use super::duration_arg;
+use super::targets::TargetArgs;
 
 /// Agents needed per group and planning interval to meet the service targets.
 ///
@@ -45,27 +44,11 @@ pub struct StaffArgs {
     /// erlang: each interval alone (instant); simulation: intervals in order by simulation.
     #[arg(long, value_enum, default_value = "erlang")]
     method: MethodArg,
-    /// Target share answered within --answer-within, above 0 and below 1 [default: the scenario's target].
-    #[arg(long, allow_negative_numbers = true)]
-    target_sl: Option<f64>,
-    /// Service-level threshold [default: the scenario's answer_within].
-    #[arg(long, value_parser = duration_arg, allow_hyphen_values = true)]
-    answer_within: Option<f64>,
-    /// Highest acceptable share of calls abandoned, above 0 and below 1 (Erlang A or simulation).
-    #[arg(long, allow_negative_numbers = true)]
-    max_abandon: Option<f64>,
-    /// Highest acceptable average speed of answer, e.g. 15s.
-    #[arg(long, value_parser = duration_arg, allow_hyphen_values = true)]
-    target_asa: Option<f64>,
-    /// Highest acceptable occupancy, above 0 and at most 1.
-    #[arg(long, allow_negative_numbers = true)]
-    max_occupancy: Option<f64>,
+    #[command(flatten)]
+    targets: TargetArgs,
     /// Share of paid time off the phones, from 0 to below 1; scheduled = ceil(required / (1 - s)) [default: 0].
     #[arg(long, allow_negative_numbers = true)]
     shrinkage: Option<f64>,
-    /// Simulation: share of simulated days an interval must meet its targets on, above 0 and at most 1.
-    #[arg(long, default_value_t = 0.5, allow_negative_numbers = true)]
-    confidence: f64,
     /// Print one JSON object (method, targets, intervals) instead of the table.
     #[arg(long)]
     json: bool,
@@ -86,50 +69,16 @@ enum MethodArg {
     Simulation,
 }
 
-/// The targets: the flags given, else the scenario's service level.
-fn targets(args: &StaffArgs, scenario: &Scenario) -> anyhow::Result<Targets> {
-    let within = args.answer_within.unwrap_or(scenario.answer_within);
-    let none_given = args.target_sl.is_none()
-        && args.max_abandon.is_none()
-        && args.target_asa.is_none()
-        && args.max_occupancy.is_none();
-    let share = match args.target_sl {
-        Some(s) => Some(s),
-        None if none_given => {
-            let s = scenario.service_level_target;
-            ensure!(
-                s > 0.0 && s < 1.0,
-                "--target-sl: not given, and the scenario's [service_level] target {s} is not a share above 0 and \
-                 below 1; give --target-sl (e.g. 0.8) or another target"
-            );
-            Some(s)
-        }
-        None => None,
-    };
-    let targets = Targets {
-        service_level: share.map(|s| (s, within)),
-        asa: args.target_asa,
-        max_abandon: args.max_abandon,
-        max_occupancy: args.max_occupancy,
-    };
-    staffing::check_targets(&targets).map_err(|e| anyhow!(e))?;
-    Ok(targets)
-}
-
 /// Computes the staffing, writes the files and prints the table or JSON to `out`.
 pub fn execute(args: StaffArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let mut scenario = Scenario::from_path(&args.scenario)?;
-    let targets = targets(&args, &scenario)?;
+    let targets = args.targets.targets(&scenario)?;
     let shrinkage = args.shrinkage.unwrap_or(0.0);
     ensure!(
         shrinkage.is_finite() && (0.0..1.0).contains(&shrinkage),
         "--shrinkage: must be a share from 0 to below 1, got {shrinkage}"
     );
-    ensure!(
-        args.confidence > 0.0 && args.confidence <= 1.0,
-        "--confidence: must be a share above 0 and at most 1, got {}",
-        args.confidence
-    );
+    let confidence = args.targets.confidence()?;
     if let Some(r) = args.replications {
         scenario.replications = r;
     }
@@ -156,20 +105,13 @@ pub fn execute(args: StaffArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             let bar = super::progress::bar(scenario.day.intervals.len() as u64, "intervals");
             let done = std::sync::Mutex::new(usize::MAX);
             let plan = pool.install(|| {
-                staffing::simulation::plan(
-                    &scenario,
-                    &targets,
-                    args.confidence,
-                    scenario.replications,
-                    &erlang,
-                    &|i| {
-                        let mut last = done.lock().unwrap_or_else(|p| p.into_inner());
-                        if *last != i {
-                            *last = i;
-                            bar.set_position(i as u64 + 1);
-                        }
-                    },
-                )
+                staffing::simulation::plan(&scenario, &targets, confidence, scenario.replications, &erlang, &|i| {
+                    let mut last = done.lock().unwrap_or_else(|p| p.into_inner());
+                    if *last != i {
+                        *last = i;
+                        bar.set_position(i as u64 + 1);
+                    }
+                })
             });
             bar.finish_and_clear();
             Some(plan)
@@ -202,7 +144,7 @@ pub fn execute(args: StaffArgs, out: &mut dyn Write) -> anyhow::Result<()> {
                 "max_occupancy": targets.max_occupancy,
             },
             "shrinkage": shrinkage,
-            "confidence": (plan.method == Method::Simulation).then_some(args.confidence),
+            "confidence": (plan.method == Method::Simulation).then_some(confidence),
             "replications": (plan.method == Method::Simulation).then_some(scenario.replications),
             "intervals": rows,
         });

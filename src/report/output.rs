@@ -65,10 +65,11 @@ impl FileSet {
         names: &["compare.csv"],
         chart_prefixes: &["compare"],
     };
-    /// `callsim schedule`: roster.csv, roster.toml, coverage.csv and the coverage chart.
+    /// `callsim schedule`: roster.csv, roster.toml, coverage.csv and the coverage chart; with `--simulate`,
+    /// roster_simulated.csv and its chart (removed by a plain `schedule`, as they would describe another roster).
     pub const SCHEDULE: FileSet = FileSet {
-        names: &["roster.csv", "roster.toml", "coverage.csv"],
-        chart_prefixes: &["coverage"],
+        names: &["roster.csv", "roster.toml", "coverage.csv", "roster_simulated.csv"],
+        chart_prefixes: &["coverage", "roster_simulated"],
     };
 
     /// `callsim staff`: staffing.csv, staffing_counts.toml and the staffing chart.

@@ -11,8 +11,10 @@
 //! share of it (a 15-minute break in a 30-minute interval leaves half an agent), the same rule as the scenario's
 //! mean on-duty count per interval.
 
+pub mod loop_report;
 pub mod model;
 pub mod report;
+pub mod simulate;
 pub mod templates;
 
 use std::path::Path;

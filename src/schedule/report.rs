@@ -5,6 +5,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::day::intervals::Intervals;
+use crate::day::roster::{BreakSpec, ShiftSpec};
 use crate::plot::{LineChart, Series, SeriesPoint};
 use crate::schedule::Schedule;
 
@@ -93,9 +94,37 @@ fn duration(seconds: f64) -> String {
     out
 }
 
-/// The scenario's `shifts` key for the roster, ready to paste into an `[[agent_groups]]` table.
-pub fn roster_toml(schedule: &Schedule, intervals: &Intervals) -> String {
+/// The roster as the scenario's `shifts` key holds it: one [`ShiftSpec`] per column with agents, in column order
+/// (clock times and durations written as a scenario writes them). [`roster_toml`] prints exactly these, and
+/// `--simulate` builds the group's roster from exactly these, so what is simulated is what is pasted.
+pub fn shift_specs(schedule: &Schedule, intervals: &Intervals) -> Vec<ShiftSpec> {
     let clock = intervals.clock();
+    schedule
+        .shifts
+        .iter()
+        .map(|(c, n)| {
+            let t = &schedule.templates[c.template];
+            ShiftSpec {
+                start: clock.label(c.start),
+                length: duration(t.length),
+                count: *n,
+                breaks: c
+                    .break_starts
+                    .iter()
+                    .zip(&t.breaks)
+                    .map(|(&b, rule)| BreakSpec {
+                        start: clock.label(b),
+                        length: duration(rule.length),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// The scenario's `shifts` key for the roster, ready to paste into an `[[agent_groups]]` table: the
+/// [`shift_specs`] written out, each with its template's name as a comment.
+pub fn roster_toml(schedule: &Schedule, intervals: &Intervals) -> String {
     let mut out = String::from(
         "# The roster `callsim schedule` chose: paste into the group's [[agent_groups]] table (replacing `count`).\n",
     );
@@ -106,26 +135,19 @@ pub fn roster_toml(schedule: &Schedule, intervals: &Intervals) -> String {
         schedule.cost,
         if schedule.optimal { " (proven optimal)" } else { "" }
     );
-    for (c, n) in &schedule.shifts {
-        let t = &schedule.templates[c.template];
-        let breaks: Vec<String> = c
-            .break_starts
+    for (spec, (c, _)) in shift_specs(schedule, intervals).iter().zip(&schedule.shifts) {
+        let breaks: Vec<String> = spec
+            .breaks
             .iter()
-            .zip(&t.breaks)
-            .map(|(&b, rule)| {
-                format!(
-                    "{{ start = \"{}\", length = \"{}\" }}",
-                    clock.label(b),
-                    duration(rule.length)
-                )
-            })
+            .map(|b| format!("{{ start = \"{}\", length = \"{}\" }}", b.start, b.length))
             .collect();
         out += &format!(
-            "  {{ start = \"{}\", length = \"{}\", count = {n}, breaks = [ {} ] }},   # {}\n",
-            clock.label(c.start),
-            duration(t.length),
+            "  {{ start = \"{}\", length = \"{}\", count = {}, breaks = [ {} ] }},   # {}\n",
+            spec.start,
+            spec.length,
+            spec.count,
             breaks.join(", "),
-            t.name
+            schedule.templates[c.template].name
         );
     }
     out += "]\n";

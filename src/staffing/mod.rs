@@ -18,6 +18,7 @@
 //! scenario's `count` lists.
 
 pub mod erlang;
+pub mod meeting;
 pub mod rows;
 pub mod simulation;
 

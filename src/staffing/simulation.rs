@@ -5,7 +5,7 @@
 //! one agent at a time until the interval is **met**: the share of simulated days (replications `0..r`, days
 //! without calls in the interval left out) in which the calls arriving in the interval meet every target (service
 //! level at least the target, ASA and abandonment rate at most theirs, occupancy at most its maximum) is at least
-//! `confidence`. With `confidence = 0.5` the median day meets the targets. Every candidate staffing is simulated
+//! `confidence` (the rule of [`super::meeting`]). With `confidence = 0.5` the median day meets the targets. Every candidate staffing is simulated
 //! with the same replications and so the same seeds: common random numbers, so two candidates see the same
 //! callers. A zero-volume interval gets no agents.
 //!
@@ -19,6 +19,7 @@
 
 use rayon::prelude::*;
 
+use super::meeting::{MeetingShare, with_targets};
 use super::{Achieved, IntervalPlan, Method, StaffPlan, group_shares, split};
 use crate::day::roster::Roster;
 use crate::erlang::{MAX_AGENTS, Targets};
@@ -44,30 +45,6 @@ pub fn staffed(scenario: &Scenario, counts: &[Vec<u32>]) -> Scenario {
         group.staffing = Staffing::PerInterval;
     }
     s
-}
-
-/// Whether one day's interval meets every target; `None` when the interval had no calls that day.
-fn day_meets(day: &DayResult, interval: usize, targets: &Targets) -> Option<bool> {
-    let total = day.intervals[interval].scopes.last()?;
-    let offered = total[IntervalMetric::Offered.index()];
-    if offered.is_nan() || offered <= 0.0 {
-        return None;
-    }
-    let at_most = |metric: IntervalMetric, max: Option<f64>| {
-        max.is_none_or(|m| {
-            let v = total[metric.index()];
-            v.is_nan() || v <= m
-        })
-    };
-    let sl_ok = targets
-        .service_level
-        .is_none_or(|(share, _)| total[IntervalMetric::ServiceLevel.index()] >= share);
-    Some(
-        sl_ok
-            && at_most(IntervalMetric::AsaS, targets.asa)
-            && at_most(IntervalMetric::AbandonmentRate, targets.max_abandon)
-            && at_most(IntervalMetric::Occupancy, targets.max_occupancy),
-    )
 }
 
 /// The mean over days of a metric of the interval's total (NaN values left out; `None` if none).
@@ -99,11 +76,7 @@ pub fn plan(
     erlang: &StaffPlan,
     on_step: &dyn Fn(usize),
 ) -> StaffPlan {
-    let mut scenario = scenario.clone();
-    if let Some((share, within)) = targets.service_level {
-        scenario.answer_within = within;
-        scenario.service_level_target = share;
-    }
+    let scenario = with_targets(scenario, targets);
     let mut counts: Vec<Vec<u32>> = erlang.intervals.iter().map(|p| p.required.clone()).collect();
     let mut intervals = Vec::with_capacity(counts.len());
     for (i, erlang_interval) in erlang.intervals.iter().enumerate() {
@@ -124,13 +97,7 @@ pub fn plan(
         loop {
             let simulated = days(&staffed(&scenario, &counts), replications);
             on_step(i);
-            let flags: Vec<bool> = simulated.iter().filter_map(|d| day_meets(d, i, targets)).collect();
-            let share = if flags.is_empty() {
-                1.0
-            } else {
-                flags.iter().filter(|&&m| m).count() as f64 / flags.len() as f64
-            };
-            let met = share >= confidence;
+            let met = MeetingShare::of(&simulated, i, targets).met(confidence);
             let total: u32 = counts[i].iter().sum();
             if met || total >= cap {
                 intervals.push(IntervalPlan {

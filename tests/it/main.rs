@@ -24,6 +24,7 @@ mod scenario_errors;
 mod scenario_fuzz;
 mod scenario_warnings;
 mod schedule;
+mod schedule_loop;
 mod staff;
 mod statistics_presentation;
 mod sweep_axes;
