@@ -289,6 +289,12 @@ impl CallSlab {
         &mut self.records[call.slot as usize]
     }
 
+    /// Frees the slot of an answered call without touching its record: its ticket was cleared when it was answered,
+    /// so no timer matches it, and the next `insert` overwrites it.
+    fn release(&mut self, call: CallHandle) {
+        self.free.push(call.slot);
+    }
+
     fn remove(&mut self, call: CallHandle) {
         let record = &mut self.records[call.slot as usize];
         record.ticket = None;
@@ -298,14 +304,22 @@ impl CallSlab {
     }
 }
 
-/// The call an agent is handling, from answer to the end of wrap-up.
+/// The call an agent is handling, from answer to the end of wrap-up, with what its end needs to know about the
+/// caller, so that hanging up never reads the call's record (long cold by then): one cache line per agent.
 #[derive(Debug, Clone, Copy)]
+#[repr(align(64))]
 struct AgentWork {
     /// The call while it talks (`None` during wrap-up: the caller has hung up).
     call: Option<CallHandle>,
     call_type: CallTypeId,
     /// When the call was answered.
     busy_since: SimTime,
+    /// When the call arrived.
+    arrived: SimTime,
+    /// Its talk time.
+    handle_time: f64,
+    /// The caller's journey, this attempt's wait included.
+    journey: Journey,
 }
 
 /// Per-replication random generators.
@@ -427,7 +441,15 @@ impl<'a> Simulation<'a> {
                 AgentWork {
                     call: None,
                     call_type: CallTypeId(0),
-                    busy_since: SimTime::ZERO
+                    busy_since: SimTime::ZERO,
+                    arrived: SimTime::ZERO,
+                    handle_time: 0.0,
+                    journey: Journey {
+                        first_call_type: CallTypeId(0),
+                        first_arrival: SimTime::ZERO,
+                        attempts: 0,
+                        wait_s: 0.0,
+                    },
                 };
                 agents
             ],
@@ -829,14 +851,18 @@ impl<'a> Simulation<'a> {
         record.ticket = None;
         let (call_type, arrived, handle_time) = (record.caller.call_type, record.arrived, record.caller.handle_time);
         let callback_since = record.callback_since;
+        let mut journey = record.caller.journey;
         if callback_since.is_nan() {
-            record.caller.journey.wait_s += now.since(arrived);
+            journey.wait_s += now.since(arrived);
         }
         let index = agent.0 as usize;
         self.work[index] = AgentWork {
             call: Some(call),
             call_type,
             busy_since: now,
+            arrived,
+            handle_time,
+            journey,
         };
         let group = self.router.group_of(agent);
         if callback_since.is_nan() {
@@ -849,11 +875,13 @@ impl<'a> Simulation<'a> {
 
     fn hang_up<O: Observer>(&mut self, now: SimTime, agent: AgentId, observer: &mut O) {
         let index = agent.0 as usize;
-        let call_type = self.work[index].call_type;
-        if let Some(call) = self.work[index].call.take() {
-            let record = *self.calls.get(call);
-            self.calls.remove(call);
-            self.served(now, record.caller, record.arrived, observer);
+        let work = self.work[index];
+        let call_type = work.call_type;
+        if let Some(call) = work.call {
+            self.work[index].call = None;
+            // Answered: its ticket is already cleared, so no timer finds it; the record is not read again.
+            self.calls.release(call);
+            self.served(now, &work, observer);
         }
         let was_talking = self.router.on_hang_up(agent);
         debug_assert!(was_talking, "the engine hangs up only talking agents");
@@ -868,18 +896,30 @@ impl<'a> Simulation<'a> {
     /// A served call ended: the caller's question is resolved, or the caller will call back as a repeat call
     /// (`resolution`), or the journey ends served.
     #[inline(always)]
-    fn served<O: Observer>(&mut self, now: SimTime, caller: Caller, arrived: SimTime, observer: &mut O) {
-        let index = caller.call_type.index();
+    fn served<O: Observer>(&mut self, now: SimTime, work: &AgentWork, observer: &mut O) {
+        let (call_type, index) = (work.call_type, work.call_type.index());
         if let Some(times) = self.handle_times.as_mut() {
             times.record(
-                caller.call_type,
-                caller.handle_time + self.scenario.call_types[index].after_call_work,
+                call_type,
+                work.handle_time + self.scenario.call_types[index].after_call_work,
             );
         }
+        if self.scenario.call_types[index].callers.resolution.is_some() && self.comes_back(now, work, observer) {
+            return;
+        }
+        observer.on_caller_done(now, &work.journey, true);
+    }
+
+    /// A served call of a type with `resolution`: draws whether the question was resolved and, if not, puts the
+    /// caller in orbit for the repeat call (true), unless it would come after closing.
+    #[cold]
+    #[inline(never)]
+    fn comes_back<O: Observer>(&mut self, now: SimTime, work: &AgentWork, observer: &mut O) -> bool {
+        let (call_type, index) = (work.call_type, work.call_type.index());
         if let Some(resolution) = &self.scenario.call_types[index].callers.resolution {
             let rng = &mut self.streams.repeat[index];
             let resolved = rng.random::<f64>() < resolution.first_contact;
-            observer.on_resolution(now, caller.call_type, arrived, resolved);
+            observer.on_resolution(now, call_type, work.arrived, resolved);
             if !resolved {
                 let at = now.after(resolution.delay.sample(rng));
                 let repeat_spec = &self.scenario.call_types[resolution.as_type];
@@ -892,16 +932,17 @@ impl<'a> Simulation<'a> {
                         patience,
                         tries: 0,
                         kind: AttemptKind::Repeat,
-                        journey: caller.journey,
+                        journey: work.journey,
                     });
                     self.events.schedule(at, Event::Retry { slot });
-                    return;
+                    return true;
                 }
             }
         }
-        observer.on_caller_done(now, &caller.journey, true);
+        false
     }
 
+    #[inline(always)]
     fn release_agent<O: Observer>(&mut self, now: SimTime, agent: AgentId, observer: &mut O) {
         let index = agent.0 as usize;
         observer.on_agent_released(
