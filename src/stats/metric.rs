@@ -233,26 +233,11 @@ impl Metric {
 
     /// The metrics of caller behaviour (issue 10: messages, redials, repeat calls, callbacks, callers), in report
     /// order. Tables leave them out for a scenario without any such behaviour (CSV and JSON always have them).
-    pub const CALLER_BEHAVIOUR: [Metric; 16] = [
-        Metric::Messages,
-        Metric::Disconnected,
-        Metric::Balked,
-        Metric::Redials,
-        Metric::Repeats,
-        Metric::Callers,
-        Metric::AttemptsPerCaller,
-        Metric::CallersAnswered,
-        Metric::CallersLost,
-        Metric::CallerWaitS,
-        Metric::Callbacks,
-        Metric::CallbacksMade,
-        Metric::CallbackDelayS,
-        Metric::Overflowed,
-        Metric::FirstContactResolution,
-        Metric::RepeatShare,
-    ];
+    pub fn caller_behaviour() -> &'static [Metric] {
+        &Metric::ALL[Metric::Messages as usize..]
+    }
 
-    /// True for the metrics of [`Metric::CALLER_BEHAVIOUR`].
+    /// True for the metrics of [`Metric::caller_behaviour`].
     pub fn is_caller_behaviour(self) -> bool {
         self.index() >= Metric::Messages.index()
     }
