@@ -27,6 +27,8 @@ fn main() {
         queue: QueueDiscipline::Priority,
         aging_per_second: 0.0,
         agent_selection: AgentSelection::LongestIdle,
+        queue_capacity: None,
+        call_type_rules: Vec::new(),
         lines: Some(10),
     };
     // A switch starts before anyone has signed in: every agent offline until the switch reports a log-on.

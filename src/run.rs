@@ -6,7 +6,7 @@
 
 use rayon::prelude::*;
 
-use crate::engine::{Observer, simulate};
+use crate::engine::{AttemptKind, Journey, Observer, simulate};
 use crate::routing::{CallTypeId, GroupId};
 use crate::scenario::Scenario;
 use crate::stats::{Collector, DayResult, DayResults, IntervalCollector, MetricValues, ReplicationMetrics, Summary};
@@ -52,6 +52,41 @@ impl<A: Observer, B: Observer> Observer for Both<A, B> {
     fn on_disconnect(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime) {
         self.0.on_disconnect(now, call_type, arrived);
         self.1.on_disconnect(now, call_type, arrived);
+    }
+    fn on_attempt(&mut self, now: SimTime, call_type: CallTypeId, kind: AttemptKind) {
+        self.0.on_attempt(now, call_type, kind);
+        self.1.on_attempt(now, call_type, kind);
+    }
+    fn on_message(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime) {
+        self.0.on_message(now, call_type, arrived);
+        self.1.on_message(now, call_type, arrived);
+    }
+    fn on_callback_requested(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime) {
+        self.0.on_callback_requested(now, call_type, arrived);
+        self.1.on_callback_requested(now, call_type, arrived);
+    }
+    fn on_callback_made(
+        &mut self,
+        now: SimTime,
+        call_type: CallTypeId,
+        group: GroupId,
+        arrived: SimTime,
+        requested: SimTime,
+    ) {
+        self.0.on_callback_made(now, call_type, group, arrived, requested);
+        self.1.on_callback_made(now, call_type, group, arrived, requested);
+    }
+    fn on_overflow(&mut self, now: SimTime, call_type: CallTypeId, to: CallTypeId, arrived: SimTime) {
+        self.0.on_overflow(now, call_type, to, arrived);
+        self.1.on_overflow(now, call_type, to, arrived);
+    }
+    fn on_resolution(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime, resolved: bool) {
+        self.0.on_resolution(now, call_type, arrived, resolved);
+        self.1.on_resolution(now, call_type, arrived, resolved);
+    }
+    fn on_caller_done(&mut self, now: SimTime, journey: &Journey, served: bool) {
+        self.0.on_caller_done(now, journey, served);
+        self.1.on_caller_done(now, journey, served);
     }
     fn on_log_on(&mut self, now: SimTime, group: GroupId) {
         self.0.on_log_on(now, group);

@@ -5,6 +5,14 @@
 //! patience M/M/c/K. The figures are **exact** when handle times are exponential with no after-call work and
 //! patience (if any) is exponential. Otherwise the same model is shown as an **approximation** with the same means
 //! (handle time plus after-call work; mean patience), so a student sees what the exponential assumption costs.
+//!
+//! A queue capacity (total or the call type's own) is a trunk: `K = agents + capacity` (the smaller with `lines`).
+//! With lines (or a queue capacity) and patience, or with redials, the model is Erlang X ([`crate::erlang::x`]):
+//! exact when the delay between attempts is exponential, redials follow both abandons and busy tones, each redial
+//! draws a new patience (`redial.patience = "new"`; a caller keeping their own patience is the same person, which
+//! Erlang X's memoryless callers are not) and `max_attempts` is not what stops them. Caller behaviour outside
+//! these models (a wait limit, repeat calls, an announced wait) is named in the note and makes the figures an
+//! approximation.
 
 use crate::erlang::{MAX_POSITIONS, erlang_a, erlang_c, mmck};
 use crate::scenario::Scenario;
@@ -67,6 +75,47 @@ pub fn theory_for(scenario: &Scenario) -> Option<Theory> {
     if call_type.balk > 0.0 {
         departures.push("callers who balk are not in the model".to_string());
     }
+    let behaviour = &call_type.callers;
+    if behaviour.max_wait.is_some() {
+        departures.push("the wait limit (max_wait) is not in the model".to_string());
+    }
+    let redial = behaviour.redial.as_ref().filter(|r| r.probability > 0.0);
+    if behaviour.resolution.as_ref().is_some_and(|r| r.first_contact < 1.0) {
+        departures.push("repeat calls are not in the model".to_string());
+    }
+    if behaviour.announce_wait.iter().any(|b| b.probability > 0.0) {
+        departures.push("callers who balk on the announced wait are not in the model".to_string());
+    }
+    // A queue capacity caps the calls in the system at agents + capacity, like trunk lines.
+    let capacity = [scenario.queue_capacity, behaviour.queue_capacity]
+        .into_iter()
+        .flatten()
+        .min()
+        .map(|q| agents.saturating_add(q));
+    let lines = [scenario.lines, capacity].into_iter().flatten().min();
+    if let Some(r) = redial {
+        if lines.is_none() {
+            departures.push("redials are not in the model (Erlang X needs lines or a queue capacity)".to_string());
+        }
+        if !r.delay.is_exponential() {
+            departures.push(format!("the redial delay is {}, not exponential", r.delay.family()));
+        }
+        if !(r.after.blocked && (r.after.abandon || call_type.patience.is_none())) {
+            departures.push("Erlang X redials after both abandons and busy tones".to_string());
+        }
+        if call_type.patience.is_some() && !r.new_patience {
+            departures.push(
+                "a redialling caller keeps their patience (Erlang X draws a new one: redial patience = \"new\")"
+                    .to_string(),
+            );
+        }
+        if r.probability.powi(r.max_attempts as i32 - 1) > 1e-4 {
+            departures.push(format!(
+                "redials stop after {} attempts (Erlang X has no limit)",
+                r.max_attempts
+            ));
+        }
+    }
     let exact = departures.is_empty();
     let note = if exact {
         String::new()
@@ -83,7 +132,18 @@ pub fn theory_for(scenario: &Scenario) -> Option<Theory> {
         values,
         note,
     };
-    match (&call_type.patience, scenario.lines) {
+    if let (Some(lines), true) = (lines, redial.is_some() || call_type.patience.is_some()) {
+        return erlang_x_theory(
+            agents,
+            lines,
+            (rate, aht),
+            call_type.patience.as_ref().map(|p| p.mean()),
+            redial.map(|r| (r.probability, r.delay.mean())),
+            within,
+            (exact, note),
+        );
+    }
+    match (&call_type.patience, lines) {
         (None, None) => Some(match erlang_c(agents, rate, aht) {
             Ok(c) => model(
                 "Erlang C (M/M/c)",
@@ -138,5 +198,51 @@ pub fn theory_for(scenario: &Scenario) -> Option<Theory> {
             Some(model("M/M/c/K", values, note))
         }
         _ => None,
+    }
+}
+
+/// Erlang X beside a single-queue scenario with lines (or a queue capacity): `traffic` is (arrival rate, AHT),
+/// `redial` (probability, mean delay); `verdict` whether the scenario meets the model's assumptions and the note.
+fn erlang_x_theory(
+    agents: u32,
+    lines: u32,
+    traffic: (f64, f64),
+    patience: Option<f64>,
+    redial: Option<(f64, f64)>,
+    within: f64,
+    verdict: (bool, String),
+) -> Option<Theory> {
+    let (exact, note) = verdict;
+    let name = "Erlang X";
+    let model = if exact {
+        name.to_string()
+    } else {
+        format!("{name} approx.")
+    };
+    let (probability, delay) = redial.unwrap_or((0.0, 1.0));
+    match crate::erlang::x::erlang_x(agents, lines, traffic.0, traffic.1, patience, probability, delay) {
+        Ok(x) => Some(Theory {
+            model,
+            exact,
+            values: vec![
+                (Metric::ServiceLevel, x.service_level(within)),
+                (Metric::PWait, x.p_wait),
+                (Metric::AsaS, x.asa_s),
+                (Metric::AbandonmentRate, x.abandonment_rate),
+                (Metric::BlockingRate, x.blocking_rate),
+                (Metric::MeanQueueLength, x.mean_queue_length),
+                (Metric::Occupancy, x.occupancy),
+                (Metric::AttemptsPerCaller, x.attempts_per_caller),
+                (Metric::CallersLost, x.lost_share),
+                (Metric::CallersAnswered, 1.0 - x.lost_share),
+            ],
+            note,
+        }),
+        Err(error) => Some(Theory {
+            model,
+            exact,
+            values: Vec::new(),
+            note: format!("Erlang X is not computed: {error}"),
+        }),
     }
 }

@@ -58,7 +58,11 @@ pub fn execute(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     for c in &s.call_types {
         rows.push(vec![
             c.name.clone(),
-            format!("{:.1}", c.arrival_rate * 3600.0),
+            if matches!(c.arrival_source, callsim::scenario::ArrivalSource::None) {
+                "none of its own".to_string()
+            } else {
+                format!("{:.1}", c.arrival_rate * 3600.0)
+            },
             format!(
                 "{} {} (cv {:.2})",
                 c.service.family(),
@@ -92,6 +96,16 @@ pub fn execute(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         s.total_agents(),
         s.lines.map_or(String::new(), |l| format!(", {l} lines"))
     )?;
+    if let Some(q) = s.queue_capacity {
+        writeln!(out, "queue: at most {q} callers on hold in all (then a busy tone)")?;
+    }
+    let names: Vec<&str> = s.call_types.iter().map(|c| c.name.as_str()).collect();
+    for c in &s.call_types {
+        let parts = c.callers.describe(&names);
+        if !parts.is_empty() {
+            writeln!(out, "callers of {}: {}", c.name, parts.join("; "))?;
+        }
+    }
     describe_day(&s, out)?;
     for warning in s.warnings() {
         super::warn(warning);

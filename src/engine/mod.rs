@@ -29,6 +29,22 @@
 //! draw per day, only when `busyness.cv > 0`), [`Stream::Absence`] (one uniform per rostered agent, in agent order
 //! across groups, whatever each group's probability, whenever any group has absenteeism) and [`Stream::Balk`].
 //!
+//! **Callers across attempts (issue 10, see [`callers`]).** Queue capacities and `max_wait` are the router's
+//! decisions: a blocked caller is refused like one who finds every line busy; when a call queues with a wait limit
+//! the engine arms a timer ([`Event::WaitLimitReached`], lazily cancelled like patience) and carries out what
+//! `Router::on_wait_limit` decides (a message or disconnection ends the call; a callback keeps the call in line,
+//! its patience no longer running, until an agent calls back; an overflow moves it to another type's line, its
+//! patience still running from its arrival). Redials and repeat calls are the callers' own behaviour: after a
+//! failure that its `redial.after` lists, a caller calls again with `redial.probability` after `redial.delay` (one
+//! uniform, then one delay, and with `patience = "new"` a new patience, from [`Stream::Redial`] of the type
+//! dialled, only when the failure qualifies and `max_attempts` is not reached); after a served call of a type with `resolution`, one uniform from
+//! [`Stream::Repeat`] decides whether the question was resolved and, if not, the same stream draws the delay and
+//! the repeat call's handle time and patience from the `as` type. Between attempts callers wait in the orbit,
+//! beside no queue, until an [`Event::Retry`]; an attempt that would come at or after the horizon is not made (the
+//! center is closed) and the journey ends. The announced wait ([`callers::announced_wait`]) is told to a caller
+//! who joins the queue of a type with `announce_wait`; the balk draw is one uniform from [`Stream::Announce`] when
+//! the wait exceeds a band. Statistics keep every call under the type it was offered as (an overflowed call too).
+//!
 //! The engine owns no statistics; it reports to an [`Observer`]. It cannot fail on a validated scenario.
 //!
 //! Events other than arrivals live in the closed [`Event`] enum, packed into [`CODE_BITS`] bits of a heap
@@ -38,11 +54,13 @@
 //! exhaust the never-wrapping event sequence.
 
 mod arrivals;
+pub mod callers;
 mod observer;
 mod queue;
 mod streams;
 
 pub use arrivals::PendingArrivals;
+pub use callers::{AttemptKind, Journey};
 pub use observer::Observer;
 pub use queue::{CODE_BITS, EventCode, EventQueue, MAX_SCHEDULES, SEQUENCE_BITS, TimerId};
 pub use streams::{Stream, StreamRng, stream_rng};
@@ -51,9 +69,10 @@ use rand::RngExt;
 
 use crate::day::arrivals::PiecewiseRate;
 use crate::day::roster::{Change, ChangeKind, draw_absent};
-use crate::routing::{AgentId, ArrivalDecision, CallTypeId, GroupId, QueueTicket, Router};
+use crate::routing::{AgentId, ArrivalDecision, CallTypeId, GroupId, QueueTicket, Router, WaitLimitOutcome};
 use crate::scenario::{AtClose, Scenario};
 use crate::time::SimTime;
+use callers::{Caller, HandleTimes, Orbit};
 
 /// Everything that can happen, apart from arrivals (one pending per call type, see [`PendingArrivals`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -87,6 +106,17 @@ pub enum Event {
     },
     /// Closing with `at_close = "clear"`: every caller still waiting is disconnected.
     Close,
+    /// A waiting caller reaches its call type's `max_wait` (skipped unless the call in that slot is still on hold
+    /// and this is its own timer).
+    WaitLimitReached {
+        /// The call's slot in the engine's slab.
+        slot: u32,
+    },
+    /// A caller in orbit makes the next attempt (a redial or a repeat call).
+    Retry {
+        /// The caller's slot in the orbit.
+        slot: u32,
+    },
 }
 
 // The packed event: a kind tag above an agent or slot index, in `queue::CODE_BITS` bits.
@@ -105,21 +135,29 @@ const WRAP_UP_ENDS: u64 = 2;
 const LOG_ON: u64 = 3;
 const LOG_OFF: u64 = 4;
 const CLOSE: u64 = 5;
+const WAIT_LIMIT_REACHED: u64 = 6;
+const RETRY: u64 = 7;
 /// Kinds in use.
-const KINDS: u64 = 6;
+const KINDS: u64 = 8;
 
-/// Most events one call can cause to be scheduled: its patience timer, its hang-up, its agent's wrap-up. (Roster
-/// changes wait beside the heap and take no sequence number; closing with `"clear"` takes one per replication.)
-const SCHEDULES_PER_CALL: f64 = 3.0;
+/// Most events one attempt can cause to be scheduled: its patience timer, its wait-limit timer, its hang-up, its
+/// agent's wrap-up, the caller's next attempt. (Roster changes wait beside the heap and take no sequence number;
+/// closing with `"clear"` takes one per replication.)
+const SCHEDULES_PER_CALL: f64 = 5.0;
 
-/// Calls simulated in one replication are Poisson around the expected count that `limits` caps; the realised count
-/// stays below `1.01` times that cap except with a probability far below 1e-100 at any volume near the cap.
+/// Attempts simulated in one replication (fresh calls, redials, repeat calls) are around the expected count that
+/// `limits` caps (the scenario's check counts redials and repeats in); the realised count stays below `1.01` times
+/// that cap except with a probability far below 1e-100 at any volume near the cap.
 const REALISED_CALLS_BOUND: f64 = 1.01 * crate::limits::MAX_CALLS_PER_REPLICATION;
 
 const _: () = {
     assert!(
         KINDS + 8 <= 1 << KIND_BITS,
         "the encoding leaves room for at least eight more event kinds"
+    );
+    assert!(
+        REALISED_CALLS_BOUND <= MAX_INDEX as f64,
+        "the event encoding must address an orbit slot for every caller a replication may hold between attempts"
     );
     assert!(
         crate::limits::MAX_AGENTS <= MAX_INDEX,
@@ -146,6 +184,8 @@ impl EventCode for Event {
             Event::LogOn { agent } => (LOG_ON, agent.0),
             Event::LogOff { agent } => (LOG_OFF, agent.0),
             Event::Close => (CLOSE, 0),
+            Event::WaitLimitReached { slot } => (WAIT_LIMIT_REACHED, slot),
+            Event::Retry { slot } => (RETRY, slot),
         };
         debug_assert!(index <= MAX_INDEX, "agent and slot indices fit the encoding");
         (kind << INDEX_BITS) | index as u64
@@ -162,6 +202,8 @@ impl EventCode for Event {
             LOG_ON => Event::LogOn { agent: AgentId(index) },
             LOG_OFF => Event::LogOff { agent: AgentId(index) },
             CLOSE => Event::Close,
+            WAIT_LIMIT_REACHED => Event::WaitLimitReached { slot: index },
+            RETRY => Event::Retry { slot: index },
             kind => unreachable!("event kind {kind} is never encoded"),
         }
     }
@@ -175,11 +217,17 @@ pub struct CallHandle {
 
 #[derive(Debug, Clone, Copy)]
 struct CallRecord {
-    call_type: CallTypeId,
+    /// The caller of this attempt (its `call_type` is the type offered, under which statistics count it).
+    caller: Caller,
+    /// The call type whose line the call is in (differs from the offered type after an overflow).
+    routed_as: CallTypeId,
     arrived: SimTime,
-    handle_time: f64,
-    /// Set while the call waits.
+    /// Set while the call waits (callback tasks included).
     ticket: Option<QueueTicket>,
+    /// The call's wait-limit timer while it is on hold with one (lazily cancelled like `patience_timer`).
+    wait_timer: Option<TimerId>,
+    /// When the caller hung up to be called back; NaN unless the call is a callback task.
+    callback_since: f64,
     /// The call's patience timer while it waits with one. A timer acts only if it is this very one: that is the
     /// lazy cancellation of timers whose call was answered or whose slot was reused. Identities never repeat in a
     /// replication, so unlike deadlines (two callers can share one) they cannot collide.
@@ -194,12 +242,14 @@ struct CallSlab {
 }
 
 impl CallSlab {
-    fn insert(&mut self, call_type: CallTypeId, arrived: SimTime, handle_time: f64) -> CallHandle {
+    fn insert(&mut self, caller: Caller, arrived: SimTime) -> CallHandle {
         let record = CallRecord {
-            call_type,
+            caller,
+            routed_as: caller.call_type,
             arrived,
-            handle_time,
             ticket: None,
+            wait_timer: None,
+            callback_since: f64::NAN,
             patience_timer: None,
         };
         match self.free.pop() {
@@ -224,26 +274,52 @@ impl CallSlab {
         (record.patience_timer == Some(timer)).then_some((CallHandle { slot }, ticket, record.arrived))
     }
 
+    /// The call in `slot` if it is still on hold and `timer` is its wait-limit timer.
+    fn on_hold_for(&self, slot: u32, timer: TimerId) -> Option<(CallHandle, QueueTicket)> {
+        let record = self.records.get(slot as usize)?;
+        let ticket = record.ticket?;
+        (record.wait_timer == Some(timer)).then_some((CallHandle { slot }, ticket))
+    }
+
+    fn get(&self, call: CallHandle) -> &CallRecord {
+        &self.records[call.slot as usize]
+    }
+
     fn get_mut(&mut self, call: CallHandle) -> &mut CallRecord {
         &mut self.records[call.slot as usize]
+    }
+
+    /// Frees the slot of an answered call without touching its record: its ticket was cleared when it was answered,
+    /// so no timer matches it, and the next `insert` overwrites it.
+    fn release(&mut self, call: CallHandle) {
+        self.free.push(call.slot);
     }
 
     fn remove(&mut self, call: CallHandle) {
         let record = &mut self.records[call.slot as usize];
         record.ticket = None;
         record.patience_timer = None;
+        record.wait_timer = None;
         self.free.push(call.slot);
     }
 }
 
-/// The call an agent is handling, from answer to the end of wrap-up.
+/// The call an agent is handling, from answer to the end of wrap-up, with what its end needs to know about the
+/// caller, so that hanging up never reads the call's record (long cold by then): one cache line per agent.
 #[derive(Debug, Clone, Copy)]
+#[repr(align(64))]
 struct AgentWork {
     /// The call while it talks (`None` during wrap-up: the caller has hung up).
     call: Option<CallHandle>,
     call_type: CallTypeId,
     /// When the call was answered.
     busy_since: SimTime,
+    /// When the call arrived.
+    arrived: SimTime,
+    /// Its talk time.
+    handle_time: f64,
+    /// The caller's journey, this attempt's wait included.
+    journey: Journey,
 }
 
 /// Per-replication random generators.
@@ -254,6 +330,12 @@ struct Streams {
     routing: StreamRng,
     /// Per call type; drawn only when its `balk > 0`.
     balk: Vec<StreamRng>,
+    /// Per call type dialled; drawn only after a failure its `redial` covers.
+    redial: Vec<StreamRng>,
+    /// Per call type answered; drawn only when it has `resolution`.
+    repeat: Vec<StreamRng>,
+    /// Per call type; drawn only when an announced wait exceeds a band.
+    announce: Vec<StreamRng>,
 }
 
 /// The day's log-on and log-off changes of every group, in the order they happen, beside the event heap.
@@ -305,9 +387,26 @@ struct Simulation<'a> {
     /// end), or [`NOT_LEAVING`].
     leaving_at: Vec<f64>,
     calls: CallSlab,
+    /// Callers between attempts.
+    orbit: Orbit,
+    /// Running handle times behind announced waits, when any call type announces.
+    handle_times: Option<HandleTimes>,
     /// What each agent is handling (talking or wrapping up), indexed by agent.
     work: Vec<AgentWork>,
     streams: Streams,
+}
+
+/// Why an attempt failed (what `redial.after` names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Failure {
+    /// Hung up on hold, or balked.
+    Abandon,
+    /// Busy tone: every line busy or the queue full.
+    Blocked,
+    /// Disconnected by `max_wait` or at closing.
+    Disconnect,
+    /// Left a message at `max_wait` (never redials).
+    Message,
 }
 
 impl<'a> Simulation<'a> {
@@ -342,7 +441,15 @@ impl<'a> Simulation<'a> {
                 AgentWork {
                     call: None,
                     call_type: CallTypeId(0),
-                    busy_since: SimTime::ZERO
+                    busy_since: SimTime::ZERO,
+                    arrived: SimTime::ZERO,
+                    handle_time: 0.0,
+                    journey: Journey {
+                        first_call_type: CallTypeId(0),
+                        first_arrival: SimTime::ZERO,
+                        attempts: 0,
+                        wait_s: 0.0,
+                    },
                 };
                 agents
             ],
@@ -360,7 +467,30 @@ impl<'a> Simulation<'a> {
                 balk: (0..types)
                     .map(|t| stream_rng(seed, replication, Stream::Balk(t)))
                     .collect(),
+                redial: (0..types)
+                    .map(|t| stream_rng(seed, replication, Stream::Redial(t)))
+                    .collect(),
+                repeat: (0..types)
+                    .map(|t| stream_rng(seed, replication, Stream::Repeat(t)))
+                    .collect(),
+                announce: (0..types)
+                    .map(|t| stream_rng(seed, replication, Stream::Announce(t)))
+                    .collect(),
             },
+            orbit: Orbit::default(),
+            handle_times: scenario
+                .call_types
+                .iter()
+                .any(|c| !c.callers.announce_wait.is_empty())
+                .then(|| {
+                    HandleTimes::new(
+                        scenario
+                            .call_types
+                            .iter()
+                            .map(|c| c.service.mean() + c.after_call_work)
+                            .collect(),
+                    )
+                }),
             router,
         }
     }
@@ -412,6 +542,8 @@ impl<'a> Simulation<'a> {
                 Event::HangUp { agent } => self.hang_up(now, agent, observer),
                 Event::WrapUpEnds { agent } => self.release_agent(now, agent, observer),
                 Event::Close => self.close(now, observer),
+                Event::WaitLimitReached { slot } => self.wait_limit_reached(now, slot, timer, observer),
+                Event::Retry { slot } => self.retry(now, slot, observer),
                 Event::LogOn { .. } | Event::LogOff { .. } => {
                     unreachable!("roster changes wait beside the heap, never in it")
                 }
@@ -444,6 +576,7 @@ impl<'a> Simulation<'a> {
         self.arrivals.set(call_type, next.map(SimTime));
     }
 
+    /// A fresh caller of type `index` arrives: draws its handle time and patience and offers the call.
     fn arrive<O: Observer>(&mut self, now: SimTime, index: usize, observer: &mut O) {
         self.schedule_next_arrival(now, index);
         let spec = &self.scenario.call_types[index];
@@ -452,13 +585,45 @@ impl<'a> Simulation<'a> {
         let patience = spec
             .patience
             .as_ref()
-            .map(|p| p.sample(&mut self.streams.patience[index]));
+            .map_or(f64::INFINITY, |p| p.sample(&mut self.streams.patience[index]));
         let call_type = CallTypeId(index as u32);
-        let call = self.calls.insert(call_type, now, handle_time);
+        let caller = Caller {
+            call_type,
+            handle_time,
+            patience,
+            tries: 1,
+            kind: AttemptKind::Fresh,
+            journey: Journey {
+                first_call_type: call_type,
+                first_arrival: now,
+                attempts: 1,
+                wait_s: 0.0,
+            },
+        };
+        self.offer(now, caller, observer);
+    }
+
+    /// A caller in orbit calls again.
+    #[cold]
+    #[inline(never)]
+    fn retry<O: Observer>(&mut self, now: SimTime, slot: u32, observer: &mut O) {
+        let mut caller = self.orbit.take(slot);
+        caller.tries += 1;
+        caller.journey.attempts += 1;
+        self.offer(now, caller, observer);
+    }
+
+    /// Offers one attempt to the router and carries out its decision.
+    #[inline(always)]
+    fn offer<O: Observer>(&mut self, now: SimTime, caller: Caller, observer: &mut O) {
+        let call_type = caller.call_type;
+        observer.on_attempt(now, call_type, caller.kind);
+        let call = self.calls.insert(caller, now);
         match self.router.on_arrival(now, call, call_type, &mut self.streams.routing) {
             ArrivalDecision::Block => {
                 self.calls.remove(call);
                 observer.on_blocked(now, call_type);
+                self.failed(now, caller, Failure::Blocked, observer);
             }
             ArrivalDecision::Connect(agent) => {
                 observer.on_arrival(now, call_type);
@@ -466,18 +631,34 @@ impl<'a> Simulation<'a> {
             }
             ArrivalDecision::Queue(ticket) => {
                 observer.on_arrival(now, call_type);
+                let spec = &self.scenario.call_types[call_type.index()];
                 if spec.balk > 0.0 && self.balks(now, call, ticket, call_type, observer) {
+                    return;
+                }
+                if !spec.callers.announce_wait.is_empty() && self.balks_on_announcement(now, call, ticket, observer) {
                     return;
                 }
                 self.calls.get_mut(call).ticket = Some(ticket);
                 self.report_queue(now, call_type, observer);
-                if let Some(patience) = patience {
+                if caller.patience.is_finite() {
                     let timer = self
                         .events
-                        .schedule(now.after(patience), Event::PatienceEnds { slot: call.slot });
+                        .schedule(now.after(caller.patience), Event::PatienceEnds { slot: call.slot });
                     self.calls.get_mut(call).patience_timer = Some(timer);
                 }
+                self.arm_wait_limit(now, call, call_type);
             }
+        }
+    }
+
+    /// Arms the wait-limit timer of a call that just joined the line of `call_type`, if that type has one.
+    #[inline(always)]
+    fn arm_wait_limit(&mut self, now: SimTime, call: CallHandle, call_type: CallTypeId) {
+        if let Some(limit) = self.router.wait_limit(call_type) {
+            let timer = self
+                .events
+                .schedule(now.after(limit.after), Event::WaitLimitReached { slot: call.slot });
+            self.calls.get_mut(call).wait_timer = Some(timer);
         }
     }
 
@@ -497,11 +678,51 @@ impl<'a> Simulation<'a> {
         if self.streams.balk[index].random::<f64>() >= self.scenario.call_types[index].balk {
             return false;
         }
-        let withdrawn = self.router.on_abandon(ticket);
-        debug_assert_eq!(withdrawn, Some(call_type), "a caller just queued is withdrawn");
-        self.calls.remove(call);
-        observer.on_balk(now, call_type);
+        self.balk_now(now, call, ticket, observer);
         true
+    }
+
+    /// The announced wait for a caller who just queued, and whether the caller hangs up on hearing it (one uniform
+    /// from [`Stream::Announce`] when the wait exceeds a band of its type's `announce_wait`).
+    #[cold]
+    #[inline(never)]
+    fn balks_on_announcement<O: Observer>(
+        &mut self,
+        now: SimTime,
+        call: CallHandle,
+        ticket: QueueTicket,
+        observer: &mut O,
+    ) -> bool {
+        let call_type = self.calls.get(call).caller.call_type;
+        let mean_handle = self
+            .handle_times
+            .as_ref()
+            .expect("running handle times are kept when a type announces")
+            .mean(call_type);
+        let wait = callers::announced_wait(
+            self.router.on_hold(call_type),
+            mean_handle,
+            self.router.agents_on_duty_for(call_type),
+        );
+        let bands = &self.scenario.call_types[call_type.index()].callers.announce_wait;
+        let Some(band) = bands.iter().rev().find(|band| wait > band.over) else {
+            return false;
+        };
+        if self.streams.announce[call_type.index()].random::<f64>() >= band.probability {
+            return false;
+        }
+        self.balk_now(now, call, ticket, observer);
+        true
+    }
+
+    /// A caller who just queued hangs up at once: withdrawn, reported as balked, and a failure (it may redial).
+    fn balk_now<O: Observer>(&mut self, now: SimTime, call: CallHandle, ticket: QueueTicket, observer: &mut O) {
+        let caller = self.calls.get(call).caller;
+        let withdrawn = self.router.on_abandon(ticket);
+        debug_assert_eq!(withdrawn, Some(caller.call_type), "a caller just queued is withdrawn");
+        self.calls.remove(call);
+        observer.on_balk(now, caller.call_type);
+        self.failed(now, caller, Failure::Abandon, observer);
     }
 
     /// Tells the observer the queue lengths after a call of `call_type` joined or left its line.
@@ -518,10 +739,108 @@ impl<'a> Simulation<'a> {
         let Some((call, ticket, arrived)) = self.calls.waiting_for(slot, timer) else {
             return;
         };
-        if let Some(call_type) = self.router.on_abandon(ticket) {
+        if let Some(routed_as) = self.router.on_abandon(ticket) {
+            let mut caller = self.calls.get(call).caller;
             self.calls.remove(call);
-            observer.on_abandon(now, call_type, arrived);
-            self.report_queue(now, call_type, observer);
+            observer.on_abandon(now, caller.call_type, arrived);
+            self.report_queue(now, routed_as, observer);
+            caller.journey.wait_s += now.since(arrived);
+            self.failed(now, caller, Failure::Abandon, observer);
+        }
+    }
+
+    /// A caller's attempt failed: it calls again if its `redial` covers the failure (and the draw says so, and
+    /// the next attempt comes before closing); otherwise its journey ends unserved. `caller.journey.wait_s`
+    /// already includes this attempt's wait.
+    #[inline(always)]
+    fn failed<O: Observer>(&mut self, now: SimTime, caller: Caller, failure: Failure, observer: &mut O) {
+        let index = caller.call_type.index();
+        if let Some(redial) = &self.scenario.call_types[index].callers.redial {
+            let covered = match failure {
+                Failure::Abandon => redial.after.abandon,
+                Failure::Blocked => redial.after.blocked,
+                Failure::Disconnect => redial.after.disconnect,
+                Failure::Message => false,
+            };
+            if covered && caller.tries < redial.max_attempts {
+                let rng = &mut self.streams.redial[index];
+                if rng.random::<f64>() < redial.probability {
+                    let at = now.after(redial.delay.sample(rng));
+                    let mut patience = caller.patience;
+                    if redial.new_patience
+                        && let Some(distribution) = &self.scenario.call_types[index].patience
+                    {
+                        patience = distribution.sample(rng);
+                    }
+                    if at.seconds() < self.scenario.horizon {
+                        let slot = self.orbit.insert(Caller {
+                            kind: AttemptKind::Redial,
+                            patience,
+                            ..caller
+                        });
+                        self.events.schedule(at, Event::Retry { slot });
+                        return;
+                    }
+                }
+            }
+        }
+        observer.on_caller_done(now, &caller.journey, false);
+    }
+
+    /// A caller on hold reached its call type's `max_wait`: carries out the router's decision.
+    #[cold]
+    #[inline(never)]
+    fn wait_limit_reached<O: Observer>(&mut self, now: SimTime, slot: u32, timer: TimerId, observer: &mut O) {
+        let Some((call, ticket)) = self.calls.on_hold_for(slot, timer) else {
+            return;
+        };
+        let Some(outcome) = self.router.on_wait_limit(ticket, call, &mut self.streams.routing) else {
+            return;
+        };
+        let record = *self.calls.get(call);
+        let mut caller = record.caller;
+        let (call_type, arrived) = (caller.call_type, record.arrived);
+        match outcome {
+            WaitLimitOutcome::Message | WaitLimitOutcome::Disconnect => {
+                self.calls.remove(call);
+                self.report_queue(now, record.routed_as, observer);
+                caller.journey.wait_s += now.since(arrived);
+                if outcome == WaitLimitOutcome::Message {
+                    observer.on_message(now, call_type, arrived);
+                    self.failed(now, caller, Failure::Message, observer);
+                } else {
+                    observer.on_disconnect(now, call_type, arrived);
+                    self.failed(now, caller, Failure::Disconnect, observer);
+                }
+            }
+            WaitLimitOutcome::Callback => {
+                let record = self.calls.get_mut(call);
+                record.callback_since = now.seconds();
+                record.patience_timer = None;
+                record.wait_timer = None;
+                record.caller.journey.wait_s += now.since(arrived);
+                observer.on_callback_requested(now, call_type, arrived);
+            }
+            WaitLimitOutcome::Overflow {
+                call_type: to,
+                decision,
+            } => {
+                observer.on_overflow(now, call_type, to, arrived);
+                let moved = self.calls.get_mut(call);
+                moved.routed_as = to;
+                moved.ticket = None;
+                moved.wait_timer = None;
+                self.report_queue(now, record.routed_as, observer);
+                match decision {
+                    ArrivalDecision::Connect(agent) => self.start_talking(now, agent, call, observer),
+                    ArrivalDecision::Queue(ticket) => {
+                        self.calls.get_mut(call).ticket = Some(ticket);
+                        self.report_queue(now, to, observer);
+                        self.arm_wait_limit(now, call, to);
+                    }
+                    ArrivalDecision::Block => unreachable!("an overflow is never blocked"),
+                }
+            }
         }
     }
 
@@ -530,25 +849,43 @@ impl<'a> Simulation<'a> {
     fn start_talking<O: Observer>(&mut self, now: SimTime, agent: AgentId, call: CallHandle, observer: &mut O) {
         let record = self.calls.get_mut(call);
         record.ticket = None;
-        let (call_type, arrived, handle_time) = (record.call_type, record.arrived, record.handle_time);
+        let (call_type, arrived, handle_time) = (record.caller.call_type, record.arrived, record.caller.handle_time);
+        let callback_since = record.callback_since;
+        let mut journey = record.caller.journey;
+        if callback_since.is_nan() {
+            journey.wait_s += now.since(arrived);
+        }
         let index = agent.0 as usize;
         self.work[index] = AgentWork {
             call: Some(call),
             call_type,
             busy_since: now,
+            arrived,
+            handle_time,
+            journey,
         };
-        observer.on_answer(now, call_type, self.router.group_of(agent), arrived);
+        let group = self.router.group_of(agent);
+        if callback_since.is_nan() {
+            observer.on_answer(now, call_type, group, arrived);
+        } else {
+            observer.on_callback_made(now, call_type, group, arrived, SimTime(callback_since));
+        }
         self.events.schedule(now.after(handle_time), Event::HangUp { agent });
     }
 
     fn hang_up<O: Observer>(&mut self, now: SimTime, agent: AgentId, observer: &mut O) {
         let index = agent.0 as usize;
-        if let Some(call) = self.work[index].call.take() {
-            self.calls.remove(call);
+        let work = self.work[index];
+        let call_type = work.call_type;
+        if let Some(call) = work.call {
+            self.work[index].call = None;
+            // Answered: its ticket is already cleared, so no timer finds it; the record is not read again.
+            self.calls.release(call);
+            self.served(now, &work, observer);
         }
         let was_talking = self.router.on_hang_up(agent);
         debug_assert!(was_talking, "the engine hangs up only talking agents");
-        let wrap_up = self.scenario.call_types[self.work[index].call_type.index()].after_call_work;
+        let wrap_up = self.scenario.call_types[call_type.index()].after_call_work;
         if wrap_up > 0.0 {
             self.events.schedule(now.after(wrap_up), Event::WrapUpEnds { agent });
         } else {
@@ -556,6 +893,56 @@ impl<'a> Simulation<'a> {
         }
     }
 
+    /// A served call ended: the caller's question is resolved, or the caller will call back as a repeat call
+    /// (`resolution`), or the journey ends served.
+    #[inline(always)]
+    fn served<O: Observer>(&mut self, now: SimTime, work: &AgentWork, observer: &mut O) {
+        let (call_type, index) = (work.call_type, work.call_type.index());
+        if let Some(times) = self.handle_times.as_mut() {
+            times.record(
+                call_type,
+                work.handle_time + self.scenario.call_types[index].after_call_work,
+            );
+        }
+        if self.scenario.call_types[index].callers.resolution.is_some() && self.comes_back(now, work, observer) {
+            return;
+        }
+        observer.on_caller_done(now, &work.journey, true);
+    }
+
+    /// A served call of a type with `resolution`: draws whether the question was resolved and, if not, puts the
+    /// caller in orbit for the repeat call (true), unless it would come after closing.
+    #[cold]
+    #[inline(never)]
+    fn comes_back<O: Observer>(&mut self, now: SimTime, work: &AgentWork, observer: &mut O) -> bool {
+        let (call_type, index) = (work.call_type, work.call_type.index());
+        if let Some(resolution) = &self.scenario.call_types[index].callers.resolution {
+            let rng = &mut self.streams.repeat[index];
+            let resolved = rng.random::<f64>() < resolution.first_contact;
+            observer.on_resolution(now, call_type, work.arrived, resolved);
+            if !resolved {
+                let at = now.after(resolution.delay.sample(rng));
+                let repeat_spec = &self.scenario.call_types[resolution.as_type];
+                let handle_time = repeat_spec.service.sample(rng);
+                let patience = repeat_spec.patience.as_ref().map_or(f64::INFINITY, |p| p.sample(rng));
+                if at.seconds() < self.scenario.horizon {
+                    let slot = self.orbit.insert(Caller {
+                        call_type: CallTypeId(resolution.as_type as u32),
+                        handle_time,
+                        patience,
+                        tries: 0,
+                        kind: AttemptKind::Repeat,
+                        journey: work.journey,
+                    });
+                    self.events.schedule(at, Event::Retry { slot });
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    #[inline(always)]
     fn release_agent<O: Observer>(&mut self, now: SimTime, agent: AgentId, observer: &mut O) {
         let index = agent.0 as usize;
         observer.on_agent_released(
@@ -615,7 +1002,8 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    /// `at_close = "clear"`: withdraws every caller still waiting, in slot order, and reports each disconnected.
+    /// `at_close = "clear"`: withdraws every caller still waiting, in slot order, and reports each disconnected
+    /// (a callback task still waiting is dropped: its caller's journey ends unserved).
     // Rare (a few per agent and day): kept out of the event loop so the hot path is laid out as before.
     #[cold]
     #[inline(never)]
@@ -625,10 +1013,17 @@ impl<'a> Simulation<'a> {
             let Some(ticket) = record.ticket else {
                 continue;
             };
-            if let Some(call_type) = self.router.on_abandon(ticket) {
+            if let Some(routed_as) = self.router.on_abandon(ticket) {
                 self.calls.remove(CallHandle { slot: slot as u32 });
-                observer.on_disconnect(now, call_type, record.arrived);
-                self.report_queue(now, call_type, observer);
+                self.report_queue(now, routed_as, observer);
+                let mut caller = record.caller;
+                if record.callback_since.is_nan() {
+                    observer.on_disconnect(now, caller.call_type, record.arrived);
+                    caller.journey.wait_s += now.since(record.arrived);
+                    self.failed(now, caller, Failure::Disconnect, observer);
+                } else {
+                    observer.on_caller_done(now, &caller.journey, false);
+                }
             }
         }
     }
@@ -710,6 +1105,8 @@ mod tests {
                 Event::LogOn { agent: AgentId(index) },
                 Event::LogOff { agent: AgentId(index) },
                 Event::Close,
+                Event::WaitLimitReached { slot: index },
+                Event::Retry { slot: index },
             ] {
                 let code = event.encode();
                 assert!(code < 1 << queue::CODE_BITS, "{event:?} fits the code bits");
@@ -719,7 +1116,7 @@ mod tests {
     }
 
     #[test]
-    #[should_panic(expected = "event kind 6 is never encoded")]
+    #[should_panic(expected = "event kind 8 is never encoded")]
     fn an_unknown_kind_is_not_decoded_as_another() {
         Event::decode(KINDS << INDEX_BITS);
     }
@@ -737,6 +1134,8 @@ mod tests {
             queue: crate::routing::QueueDiscipline::Fifo,
             aging_per_second: 0.0,
             agent_selection: crate::routing::AgentSelection::LongestIdle,
+            queue_capacity: None,
+            call_type_rules: Vec::new(),
             lines: None,
         });
         let mut rng = stream_rng(1, 0, Stream::Routing);
@@ -744,13 +1143,26 @@ mod tests {
             ArrivalDecision::Queue(ticket) => ticket,
             other => panic!("no agent, so the call waits: {other:?}"),
         };
-        let first = calls.insert(CallTypeId(0), arrived, 1.0);
+        let caller = Caller {
+            call_type: CallTypeId(0),
+            handle_time: 1.0,
+            patience: 60.0,
+            tries: 1,
+            kind: AttemptKind::Fresh,
+            journey: Journey {
+                first_call_type: CallTypeId(0),
+                first_arrival: arrived,
+                attempts: 1,
+                wait_s: 0.0,
+            },
+        };
+        let first = calls.insert(caller, arrived);
         calls.get_mut(first).ticket = Some(ticket(1));
         let stale = events.schedule(deadline, Event::PatienceEnds { slot: first.slot });
         calls.get_mut(first).patience_timer = Some(stale);
         calls.remove(first); // answered
 
-        let second = calls.insert(CallTypeId(0), arrived, 1.0);
+        let second = calls.insert(caller, arrived);
         assert_eq!(second, first, "the slot is reused");
         calls.get_mut(second).ticket = Some(ticket(2));
         let own = events.schedule(deadline, Event::PatienceEnds { slot: second.slot });

@@ -2,6 +2,7 @@
 //! no-op default. The engine calls them in event order, with the instant of the event. Call types and agent groups
 //! come as typed ids ([`CallTypeId`], [`GroupId`]), so the two cannot be swapped by mistake.
 
+use super::callers::{AttemptKind, Journey};
 use crate::routing::{CallTypeId, GroupId};
 use crate::time::SimTime;
 
@@ -24,8 +25,36 @@ pub trait Observer {
     /// An arriving caller found every eligible agent busy and hung up at once (`balk`), right after
     /// [`Observer::on_arrival`]: an abandoned call with a wait of zero.
     fn on_balk(&mut self, now: SimTime, call_type: CallTypeId) {}
-    /// A caller still waiting at closing was disconnected (`at_close = "clear"`); it arrived at `arrived`.
+    /// A caller on hold was disconnected: still waiting at closing (`at_close = "clear"`, or nobody left to answer)
+    /// or at its `max_wait` with `action = "disconnect"`; it arrived at `arrived`.
     fn on_disconnect(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime) {}
+    /// An attempt is made, before it is offered ([`Observer::on_arrival`]) or blocked: a caller's first call, a
+    /// redial or a repeat call.
+    fn on_attempt(&mut self, now: SimTime, call_type: CallTypeId, kind: AttemptKind) {}
+    /// A caller on hold reached its `max_wait` and left a message; it arrived at `arrived`.
+    fn on_message(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime) {}
+    /// A caller on hold reached its `max_wait` and hung up to be called back; the call stays in line as a callback
+    /// task. It arrived at `arrived`.
+    fn on_callback_requested(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime) {}
+    /// An agent of `group` calls back a caller who arrived at `arrived` and hung up for a callback at `requested`
+    /// (instead of [`Observer::on_answer`]: the call is served, but not answered on hold).
+    fn on_callback_made(
+        &mut self,
+        now: SimTime,
+        call_type: CallTypeId,
+        group: GroupId,
+        arrived: SimTime,
+        requested: SimTime,
+    ) {
+    }
+    /// A caller on hold reached its `max_wait` and moved to the line of `to`; statistics keep the call under
+    /// `call_type`, the type it was offered as. It arrived at `arrived`.
+    fn on_overflow(&mut self, now: SimTime, call_type: CallTypeId, to: CallTypeId, arrived: SimTime) {}
+    /// A served call of a type with `resolution` ended, resolving the caller's question or not; it arrived at
+    /// `arrived`.
+    fn on_resolution(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime, resolved: bool) {}
+    /// A caller's journey ended: `served` (answered or called back, and not coming back) or not (gave up).
+    fn on_caller_done(&mut self, now: SimTime, journey: &Journey, served: bool) {}
     /// An agent of `group` came on duty (at opening, from a shift start, a break end or a rising count).
     fn on_log_on(&mut self, now: SimTime, group: GroupId) {}
     /// An agent of `group` went off duty at `now`; the roster had it leave at `scheduled` (`now - scheduled` is

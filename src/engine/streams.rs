@@ -28,6 +28,15 @@ pub enum Stream {
     Absence,
     /// Balking of a call type's callers: one uniform per caller who would queue (when its `balk > 0`).
     Balk(usize),
+    /// Redials of a call type's callers: one uniform per failure its `redial` covers, then the delay if they call
+    /// again.
+    Redial(usize),
+    /// Repeat calls after a call type's answered calls (`resolution`): one uniform per served call, then, if
+    /// unresolved, the delay and the repeat call's handle time and patience.
+    Repeat(usize),
+    /// Balking on the announced wait of a call type (`announce_wait`): one uniform per caller told a wait above a
+    /// band.
+    Announce(usize),
 }
 
 impl Stream {
@@ -40,6 +49,9 @@ impl Stream {
             Stream::Busyness => 5 << 32,
             Stream::Absence => 6 << 32,
             Stream::Balk(t) => (7 << 32) | t as u64,
+            Stream::Redial(t) => (8 << 32) | t as u64,
+            Stream::Repeat(t) => (9 << 32) | t as u64,
+            Stream::Announce(t) => (10 << 32) | t as u64,
         }
     }
 }

@@ -87,7 +87,9 @@ fn interval_metrics_json(estimates: &[Estimate; IntervalMetric::COUNT]) -> Value
 /// `intervals_meeting_target` (estimates), and `intervals`, one object per interval with `interval_start`,
 /// `total` and `call_types` (per-interval metrics keyed by name), and `theory`: the stationary Erlang C / A
 /// figures of the interval taken alone (`model`, `erlang_service_level`, `required_agents`,
-/// `agents_on_duty_rostered`; an approximation, as the queue carries over).
+/// `agents_on_duty_rostered`; an approximation, as the queue carries over); and `days`: per replication the day's raw
+/// counts of all call types together (`offered`, `blocked`, `messages`, `redials`, `callers`, ...), its
+/// `service_level` and `callers_answered`.
 pub fn add_day_json(object: &mut Value, summary: &Summary, day: &DayResults) {
     let names: Vec<&str> = summary.scopes().map(|(name, _)| name).collect();
     let intervals: Vec<Value> = day
@@ -118,4 +120,26 @@ pub fn add_day_json(object: &mut Value, summary: &Summary, day: &DayResults) {
     object["days_meeting_target"] = estimate_json(&day.days_meeting_target);
     object["intervals_meeting_target"] = estimate_json(&day.intervals_meeting_target);
     object["intervals"] = Value::Array(intervals);
+    object["days"] = day
+        .days
+        .iter()
+        .enumerate()
+        .map(|(replication, (record, metrics))| {
+            let total = metrics.last().expect("the total scope");
+            let mut counts = serde_json::to_value(record.total).expect("plain counts serialize");
+            let callers = record.callers.last().copied().unwrap_or_default();
+            if let (Value::Object(counts), Value::Object(callers)) = (
+                &mut counts,
+                serde_json::to_value(callers).expect("plain counts serialize"),
+            ) {
+                counts.extend(callers);
+            }
+            json!({
+                "replication": replication,
+                "total": counts,
+                "service_level": number(Some(total[Metric::ServiceLevel.index()])),
+                "callers_answered": number(Some(total[Metric::CallersAnswered.index()])),
+            })
+        })
+        .collect();
 }

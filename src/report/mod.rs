@@ -27,6 +27,8 @@ pub fn format_value(metric: Metric, value: f64) -> String {
         format!("{:.1}%", value * 100.0)
     } else if metric.is_seconds() || metric == Metric::MeanQueueLength {
         format!("{value:.2}")
+    } else if metric == Metric::AttemptsPerCaller {
+        format!("{value:.3}")
     } else {
         format!("{value:.1}")
     }

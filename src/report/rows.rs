@@ -11,7 +11,9 @@ use std::sync::{Mutex, OnceLock};
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
-use crate::stats::{DayCounts, DayResults, Estimate, IntervalMetric, Metric, MetricEstimates, MetricValues, Summary};
+use crate::stats::{
+    CallerCounts, DayCounts, DayResults, Estimate, IntervalMetric, Metric, MetricEstimates, MetricValues, Summary,
+};
 
 /// A CSV number: full precision, an empty cell when undefined (spreadsheets read an empty cell as missing).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -298,7 +300,10 @@ pub fn interval_rows(summary: &Summary, day: &DayResults) -> Vec<IntervalRow> {
 /// Columns: `replication`, `call_type`, the raw counts and sums of [`DayCounts`] (`offered`, `answered`,
 /// `abandoned`, `blocked`, `disconnected`, `answered_within`, `abandoned_within`, `short_abandoned`,
 /// `wait_sum_s`), then that day's value of every [`Metric`] under the metric's name prefixed `day_`
-/// (`day_service_level`, `day_asa_s`, ..., the service-level variants last).
+/// (`day_service_level`, `day_asa_s`, ..., the service-level variants, then caller behaviour), then the day's raw
+/// caller-behaviour counts of [`CallerCounts`] (`messages`, `balked`, `redials`, `repeats`, `callers`,
+/// `callers_served`, `caller_attempts`, `caller_wait_sum_s`, `callbacks`, `callbacks_made`,
+/// `callback_delay_sum_s`, `overflowed`, `resolved`, `unresolved`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplicationRow {
     /// Replication index, from 0.
@@ -309,6 +314,8 @@ pub struct ReplicationRow {
     pub counts: DayCounts,
     /// The day's metrics.
     pub metrics: MetricValues,
+    /// The day's caller-behaviour counts.
+    pub callers: CallerCounts,
 }
 
 /// The `day_<metric>` column names of [`ReplicationRow`].
@@ -319,7 +326,7 @@ fn day_columns() -> &'static [&'static str; Metric::COUNT] {
 
 impl Serialize for ReplicationRow {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("ReplicationRow", 11 + Metric::COUNT)?;
+        let mut state = serializer.serialize_struct("ReplicationRow", 11 + Metric::COUNT + 14)?;
         let c = &self.counts;
         state.serialize_field("replication", &self.replication)?;
         state.serialize_field("call_type", &self.call_type)?;
@@ -335,6 +342,21 @@ impl Serialize for ReplicationRow {
         for (value, column) in self.metrics.iter().zip(day_columns()) {
             state.serialize_field(column, &Number(*value))?;
         }
+        let k = &self.callers;
+        state.serialize_field("messages", &k.messages)?;
+        state.serialize_field("balked", &k.balked)?;
+        state.serialize_field("redials", &k.redials)?;
+        state.serialize_field("repeats", &k.repeats)?;
+        state.serialize_field("callers", &k.callers)?;
+        state.serialize_field("callers_served", &k.callers_served)?;
+        state.serialize_field("caller_attempts", &k.caller_attempts)?;
+        state.serialize_field("caller_wait_sum_s", &Number(k.caller_wait_sum_s))?;
+        state.serialize_field("callbacks", &k.callbacks)?;
+        state.serialize_field("callbacks_made", &k.callbacks_made)?;
+        state.serialize_field("callback_delay_sum_s", &Number(k.callback_delay_sum_s))?;
+        state.serialize_field("overflowed", &k.overflowed)?;
+        state.serialize_field("resolved", &k.resolved)?;
+        state.serialize_field("unresolved", &k.unresolved)?;
         state.end()
     }
 }
@@ -347,16 +369,15 @@ pub fn replication_rows(summary: &Summary, day: &DayResults) -> Vec<ReplicationR
         .enumerate()
         .flat_map(|(r, (record, metrics))| {
             let names = &names;
-            record
-                .scopes()
-                .zip(metrics)
-                .enumerate()
-                .map(move |(s, (counts, metrics))| ReplicationRow {
+            record.scopes().zip(metrics).zip(&record.callers).enumerate().map(
+                move |(s, ((counts, metrics), callers))| ReplicationRow {
                     replication: r as u32,
                     call_type: names[s].to_string(),
                     counts: *counts,
                     metrics: *metrics,
-                })
+                    callers: *callers,
+                },
+            )
         })
         .collect()
 }

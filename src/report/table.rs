@@ -77,7 +77,7 @@ pub fn summary_table(summary: &Summary, theory: Option<&Theory>, warnings: &[War
         header.push(t.model.clone());
     }
     let mut rows = vec![header];
-    for metric in Metric::ALL {
+    for metric in summary.shown_metrics() {
         let mut row = vec![metric.name().to_string()];
         row.extend(
             summary

@@ -53,6 +53,8 @@ pub struct ScenarioFile {
     pub service_level: ServiceLevelFile,
     /// Trunk lines of the number: at most this many calls in the system; more get a busy tone.
     pub lines: Option<u32>,
+    /// At most this many callers on hold, all call types together; the next who would wait gets a busy tone.
+    pub queue_capacity: Option<u32>,
     /// Kinds of calls.
     pub call_types: Vec<CallTypeFile>,
     /// Groups of agents.
@@ -242,8 +244,9 @@ fn default_short_abandon() -> DurationText {
 pub struct CallTypeFile {
     /// Unique name.
     pub name: String,
-    /// Arrival process.
-    pub arrivals: ArrivalsFile,
+    /// Arrival process; may be left out only by a call type that other types' callers become (a repeat call's
+    /// `resolution.as`, a `max_wait` overflow), which then has no calls of its own.
+    pub arrivals: Option<ArrivalsFile>,
     /// Handle (talk) time.
     pub service: DistributionFile,
     /// Patience: how long a caller waits before hanging up; absent means callers never hang up.
@@ -257,6 +260,98 @@ pub struct CallTypeFile {
     /// Share of callers who hang up at once when every eligible agent is busy (default 0).
     #[serde(default)]
     pub balk: f64,
+    /// At most this many callers of this type on hold; the next who would wait gets a busy tone.
+    pub queue_capacity: Option<u32>,
+    /// What a caller still on hold after a while does.
+    pub max_wait: Option<MaxWaitFile>,
+    /// Callers who abandoned or were blocked call again.
+    pub redial: Option<RedialFile>,
+    /// Answered calls not resolved at first contact come back as repeat calls.
+    pub resolution: Option<ResolutionFile>,
+    /// The caller hears the expected wait on arrival and may hang up at once.
+    pub announce_wait: Option<AnnounceWaitFile>,
+}
+
+/// `max_wait = { after = "2m", action = "message" }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaxWaitFile {
+    /// Time on hold after which the action happens.
+    pub after: DurationText,
+    /// `"message"`, `"disconnect"`, `"callback"` or `{ overflow = "OTHER_TYPE" }`.
+    pub action: MaxWaitActionFile,
+}
+
+/// The action of `max_wait`: a name, or `{ overflow = "OTHER_TYPE" }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum MaxWaitActionFile {
+    /// `"message"`, `"disconnect"` or `"callback"`.
+    Named(String),
+    /// `{ overflow = "OTHER_TYPE" }`.
+    Overflow {
+        /// The call type the caller moves to.
+        overflow: String,
+    },
+}
+
+/// `redial = { probability = 0.75, delay = {...}, after = ["abandon", "blocked"], max_attempts = 10 }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedialFile {
+    /// Probability that a caller who failed calls again.
+    pub probability: f64,
+    /// Time until the caller calls again.
+    pub delay: DistributionFile,
+    /// Which failures lead to a redial: `"abandon"` (balks included), `"blocked"`, `"disconnect"`; default
+    /// abandon and blocked.
+    #[serde(default = "default_redial_after")]
+    pub after: Vec<String>,
+    /// Most attempts per caller, the first included (default 10).
+    #[serde(default = "default_max_attempts")]
+    pub max_attempts: u32,
+    /// `"same"` (default: the same person, with the same patience) or `"new"` (each attempt draws a new patience,
+    /// as the Erlang X model assumes).
+    pub patience: Option<String>,
+}
+
+fn default_redial_after() -> Vec<String> {
+    vec!["abandon".into(), "blocked".into()]
+}
+
+fn default_max_attempts() -> u32 {
+    10
+}
+
+/// `resolution = { first_contact = 0.8, delay = {...}, as = "general_repeat" }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResolutionFile {
+    /// Probability that an answered call resolves the caller's question.
+    pub first_contact: f64,
+    /// Time until an unresolved caller calls back.
+    pub delay: DistributionFile,
+    /// The call type the repeat call comes in as (default: this one).
+    #[serde(rename = "as")]
+    pub as_type: Option<String>,
+}
+
+/// `announce_wait = { balk = [ { over = "1m", probability = 0.1 }, ... ] }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnnounceWaitFile {
+    /// Bands of announced wait, each with the probability that the caller hangs up on hearing a longer wait.
+    pub balk: Vec<BalkBandFile>,
+}
+
+/// `{ over = "1m", probability = 0.1 }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BalkBandFile {
+    /// An announced wait longer than this...
+    pub over: DurationText,
+    /// ...makes the caller hang up with this probability (the highest band exceeded counts).
+    pub probability: f64,
 }
 
 /// `arrivals = { per_hour = 200 }`, `{ per_hour = [100, 150, ...] }` or `{ forecast = "day.csv", scale = 1.1 }`:

@@ -13,6 +13,7 @@
 //! later issue reads before the engine simulates it (the `describe_*` constructors accept it, for `callsim check`).
 
 pub mod axis;
+pub mod callers;
 pub mod file;
 pub mod settling;
 mod sweep_check;
@@ -27,7 +28,7 @@ use crate::day::intervals::Intervals;
 use crate::day::roster::Roster;
 use crate::distribution::DurationDistribution;
 use crate::error::{Error, Result};
-use crate::routing::{AgentSelection, CallTypeId, GroupConfig, QueueDiscipline, RouterConfig};
+use crate::routing::{AgentSelection, CallTypeId, CallTypeRules, GroupConfig, QueueDiscipline, RouterConfig};
 pub use file::{AtClose, ScenarioFile};
 use validate::Fields;
 pub use warning::Warning;
@@ -67,6 +68,8 @@ pub enum ArrivalSource {
     PerHour,
     /// `per_hour = [...]`: one rate per interval.
     PerInterval,
+    /// No `arrivals`: the type only receives other types' callers (repeat calls, overflows).
+    None,
     /// `forecast = "day.csv"`: calls per interval from a CSV file.
     Forecast {
         /// The file, resolved relative to the scenario file.
@@ -111,6 +114,8 @@ pub struct CallType {
     pub arrival_source: ArrivalSource,
     /// Share of callers who hang up at once when every eligible agent is busy (0: none).
     pub balk: f64,
+    /// Queue capacity, wait limit, redials, repeat calls and the announced wait.
+    pub callers: callers::CallerBehaviour,
 }
 
 /// A validated agent group.
@@ -165,6 +170,8 @@ pub struct Scenario {
     pub short_abandon: f64,
     /// Trunk lines (calls in the system at once), if limited.
     pub lines: Option<u32>,
+    /// At most this many callers on hold, all types together, if limited.
+    pub queue_capacity: Option<u32>,
     /// Call types.
     pub call_types: Vec<CallType>,
     /// Agent groups.
@@ -260,6 +267,7 @@ impl Scenario {
             service_level_target,
             short_abandon,
             lines: raw.lines,
+            queue_capacity: raw.queue_capacity,
             call_types,
             agent_groups,
             routing: at.routing(&raw.routing)?,
@@ -419,6 +427,20 @@ impl Scenario {
         }
     }
 
+    /// Whether any caller behaviour of issue 10 is modelled: a queue capacity, a wait limit, redials, repeat
+    /// calls or an announced wait.
+    pub fn has_caller_behaviour(&self) -> bool {
+        self.queue_capacity.is_some()
+            || self.call_types.iter().any(|c| {
+                let b = &c.callers;
+                b.queue_capacity.is_some()
+                    || b.max_wait.is_some()
+                    || b.redial.is_some()
+                    || b.resolution.is_some()
+                    || !b.announce_wait.is_empty()
+            })
+    }
+
     /// The routing module's configuration for this scenario.
     pub fn router_config(&self) -> RouterConfig {
         RouterConfig {
@@ -435,6 +457,15 @@ impl Scenario {
             aging_per_second: self.routing.aging_per_second,
             agent_selection: self.routing.agent,
             lines: self.lines,
+            queue_capacity: self.queue_capacity,
+            call_type_rules: self
+                .call_types
+                .iter()
+                .map(|c| CallTypeRules {
+                    queue_capacity: c.callers.queue_capacity,
+                    wait_limit: c.callers.max_wait,
+                })
+                .collect(),
         }
     }
 }

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use super::axis::{Axis, MAX_POINTS};
+use super::callers::CallerBehaviour;
 use super::file::{self, DistributionFile, OneOrList};
 use super::{AgentGroup, ArrivalSource, CallType, Day, RoutingPolicy, Staffing, TOTAL};
 use crate::day::arrivals::{Busyness, PiecewiseRate};
@@ -107,7 +108,9 @@ impl Fields<'_> {
         let mut names = HashSet::new();
         let all_names: Vec<&str> = raw.iter().map(|ct| ct.name.as_str()).collect();
         let mut forecasts = Forecasts::default();
-        raw.iter()
+        let targets = super::callers::target_names(raw);
+        let call_types = raw
+            .iter()
             .enumerate()
             .map(|(index, ct)| {
                 let at = entry_path("call_types", index, &ct.name);
@@ -122,11 +125,30 @@ impl Fields<'_> {
                         ),
                     ));
                 }
-                let (arrivals, source) =
-                    self.arrivals(&at, &ct.arrivals, (index, &all_names), &day.intervals, &mut forecasts)?;
-                self.call_type(&at, ct, arrivals, source, day.intervals.horizon())
+                let (arrivals, source) = match &ct.arrivals {
+                    Some(raw_arrivals) => {
+                        self.arrivals(&at, raw_arrivals, (index, &all_names), &day.intervals, &mut forecasts)?
+                    }
+                    None if targets.contains(&ct.name.as_str()) => (
+                        PiecewiseRate::new(self.label, &at, &vec![0.0; day.intervals.len()], &day.intervals)?,
+                        ArrivalSource::None,
+                    ),
+                    None => {
+                        return Err(self.fail(
+                            &format!("{at}.arrivals"),
+                            "needs per_hour (calls per hour: one number, or a list with one per interval) or \
+                             forecast (a CSV file of calls per interval); only a type other callers become (a \
+                             resolution's `as`, a max_wait overflow) may leave it out",
+                        ));
+                    }
+                };
+                let callers = self.caller_behaviour(&at, ct, &all_names, day.intervals.horizon())?;
+                self.call_type(&at, ct, arrivals, source, callers, day.intervals.horizon())
             })
-            .collect()
+            .collect::<Result<Vec<CallType>>>()?;
+        let behaviour: Vec<&CallerBehaviour> = call_types.iter().map(|c| &c.callers).collect();
+        self.caller_chains(&all_names, &behaviour)?;
+        Ok(call_types)
     }
 
     fn call_type(
@@ -135,6 +157,7 @@ impl Fields<'_> {
         ct: &file::CallTypeFile,
         arrivals: PiecewiseRate,
         arrival_source: ArrivalSource,
+        callers: CallerBehaviour,
         horizon: f64,
     ) -> Result<CallType> {
         let balk = ct.balk;
@@ -174,6 +197,7 @@ impl Fields<'_> {
             arrivals,
             arrival_source,
             balk,
+            callers,
         })
     }
 
@@ -345,13 +369,24 @@ impl Fields<'_> {
                 ));
             }
         }
-        let calls_per_replication: f64 = call_types.iter().map(|c| c.arrivals.cumulative(horizon)).sum();
+        let attempts = super::callers::attempts_per_call(call_types);
+        let calls_per_replication: f64 = call_types
+            .iter()
+            .zip(&attempts)
+            .map(|(c, factor)| c.arrivals.cumulative(horizon) * factor)
+            .sum();
         if calls_per_replication > MAX_CALLS_PER_REPLICATION {
+            let redials = if attempts.iter().any(|&f| f > 1.0) {
+                " (redials and repeat calls counted: at most redial.max_attempts attempts per contact, and the \
+                 expected contacts of each caller's chain of repeat calls)"
+            } else {
+                ""
+            };
             return Err(self.fail(
                 "horizon.duration",
                 format!(
-                    "{calls_per_replication:.3e} calls per replication expected (arrival rates times duration); at \
-                     most {MAX_CALLS_PER_REPLICATION:.0e} are allowed: shorten the horizon or lower per_hour (or \
+                    "{calls_per_replication:.3e} calls per replication expected (arrival rates times duration){redials}; \
+                     at most {MAX_CALLS_PER_REPLICATION:.0e} are allowed: shorten the horizon or lower per_hour (or \
                      the forecast's calls)"
                 ),
             ));
@@ -478,7 +513,7 @@ fn check_unique_name(name: &str, kind: &str, seen: &mut HashSet<String>) -> std:
 }
 
 /// Builds a distribution from its table, naming the offending key on error.
-fn build_distribution(spec: &DistributionFile) -> std::result::Result<DurationDistribution, String> {
+pub(super) fn build_distribution(spec: &DistributionFile) -> std::result::Result<DurationDistribution, String> {
     let family = spec.distribution.as_str();
     let (allowed, build): (&[&str], Builder) = match family {
         "exponential" => (&["mean"], |s| {

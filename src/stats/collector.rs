@@ -10,14 +10,19 @@
 //! duty until it leaves). When nobody logs on or off after opening this is exactly the agents times the window, the
 //! stationary figure bit for bit: the log-ons at `t = 0` add `0.0` and the finish adds `agents x window` once.
 //!
+//! A caller who left a message or hung up for a callback at `max_wait` is offered, neither answered nor abandoned;
+//! its time on hold counts in the queue length. A callback made counts the agent's work (occupancy, calls
+//! handled) but not as an answered call. Caller-behaviour counts come from a [`CallerCounter`] over the window.
+//!
 //! A balked caller (`on_balk`) counts as offered and abandoned with a wait of 0; a caller disconnected at closing
 //! (`on_disconnect`: `at_close = "clear"`, or a caller nobody is left to answer) is offered, neither answered nor
 //! abandoned, and counted in [`ReplicationMetrics::disconnected`]; its wait up to closing counts in the queue
 //! length.
 
-use crate::engine::Observer;
+use crate::engine::{AttemptKind, Journey, Observer};
 use crate::routing::{CallTypeId, GroupId};
 use crate::scenario::Scenario;
+use crate::stats::callers::{CallerCounter, CallerCounts};
 use crate::stats::histogram::WaitHistogram;
 use crate::stats::metric::{Metric, MetricValues};
 use crate::time::SimTime;
@@ -180,6 +185,7 @@ pub struct Collector {
     group_busy_area: Vec<f64>,
     group_handled: Vec<u64>,
     group_overtime: Vec<f64>,
+    callers: CallerCounter,
 }
 
 impl Collector {
@@ -196,7 +202,20 @@ impl Collector {
             group_busy_area: vec![0.0; scenario.agent_groups.len()],
             group_handled: vec![0; scenario.agent_groups.len()],
             group_overtime: vec![0.0; scenario.agent_groups.len()],
+            callers: CallerCounter::window(scenario.call_types.len(), scenario.warmup),
         }
+    }
+
+    /// A caller on hold left the queue without being answered or abandoning (a message, a callback): its time
+    /// on hold counts in the queue length.
+    fn leave_queue(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime) {
+        let (start, end) = (self.warmup, self.horizon);
+        self.call_types[call_type.index()].queue_area += clipped(arrived.seconds(), now.seconds(), start, end);
+    }
+
+    /// An agent of `group` served a counted call (answered, or called back).
+    fn served_by(&mut self, group: GroupId) {
+        self.group_handled[group.index()] += 1;
     }
 
     fn change_on_duty(&mut self, now: SimTime, group: GroupId, delta: i32) {
@@ -216,10 +235,12 @@ impl Collector {
         let window = self.horizon - self.warmup;
         let (groups_on_duty, all_on_duty) = self.on_duty.split_at(self.on_duty.len() - 1);
         let staffed_time = all_on_duty[0].area(self.warmup, self.horizon);
+        let caller_counts = self.callers.bucket(0);
         let call_types: Vec<MetricValues> = self
             .call_types
             .iter()
-            .map(|t| metric_values(t, window, staffed_time, self.horizon))
+            .zip(caller_counts)
+            .map(|(t, c)| metric_values(t, c, window, staffed_time, self.horizon))
             .collect();
         let mut all = CallTally::default();
         for t in &self.call_types {
@@ -227,7 +248,7 @@ impl Collector {
         }
         // The total's peak is of the total line, not a sum of the types' peaks.
         all.queue_peak = self.total_queue_peak;
-        let total = metric_values(&all, window, staffed_time, self.horizon);
+        let total = metric_values(&all, &self.callers.bucket_total(0), window, staffed_time, self.horizon);
         let waits: Vec<WaitHistogram> = self
             .call_types
             .iter()
@@ -270,7 +291,7 @@ fn ratio(numerator: f64, denominator: f64) -> f64 {
     }
 }
 
-fn metric_values(t: &CallTally, window: f64, staffed_time: f64, end: f64) -> MetricValues {
+fn metric_values(t: &CallTally, c: &CallerCounts, window: f64, staffed_time: f64, end: f64) -> MetricValues {
     let waits = &t.waits;
     let mut values = [f64::NAN; Metric::COUNT];
     let offered = t.offered as f64;
@@ -304,6 +325,22 @@ fn metric_values(t: &CallTally, window: f64, staffed_time: f64, end: f64) -> Met
             Metric::ServiceLevelAbandonsWithinCounted => {
                 ratio((t.answered_in_time + t.abandoned_within) as f64, offered)
             }
+            Metric::Messages => c.messages as f64,
+            Metric::Disconnected => t.disconnected as f64,
+            Metric::Balked => c.balked as f64,
+            Metric::Redials => c.redials as f64,
+            Metric::Repeats => c.repeats as f64,
+            Metric::Callers => c.callers as f64,
+            Metric::AttemptsPerCaller => c.attempts_per_caller(),
+            Metric::CallersAnswered => c.callers_answered(),
+            Metric::CallersLost => c.callers_lost(),
+            Metric::CallerWaitS => c.caller_wait_s(),
+            Metric::Callbacks => c.callbacks as f64,
+            Metric::CallbacksMade => c.callbacks_made as f64,
+            Metric::CallbackDelayS => c.callback_delay_s(),
+            Metric::Overflowed => c.overflowed as f64,
+            Metric::FirstContactResolution => c.first_contact_resolution(),
+            Metric::RepeatShare => ratio(c.repeats as f64, offered),
         };
     }
     values
@@ -366,6 +403,7 @@ impl Observer for Collector {
     }
 
     fn on_balk(&mut self, now: SimTime, call_type: CallTypeId) {
+        self.callers.on_balk(now, call_type);
         if self.counts(now) {
             let tally = &mut self.call_types[call_type.index()];
             tally.abandoned += 1;
@@ -385,6 +423,46 @@ impl Observer for Collector {
 
     fn on_log_on(&mut self, now: SimTime, group: GroupId) {
         self.change_on_duty(now, group, 1);
+    }
+
+    fn on_attempt(&mut self, now: SimTime, call_type: CallTypeId, kind: AttemptKind) {
+        self.callers.on_attempt(now, call_type, kind);
+    }
+
+    fn on_message(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime) {
+        self.callers.on_message(now, call_type, arrived);
+        self.leave_queue(now, call_type, arrived);
+    }
+
+    fn on_callback_requested(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime) {
+        self.callers.on_callback_requested(now, call_type, arrived);
+        self.leave_queue(now, call_type, arrived);
+    }
+
+    fn on_callback_made(
+        &mut self,
+        now: SimTime,
+        call_type: CallTypeId,
+        group: GroupId,
+        arrived: SimTime,
+        requested: SimTime,
+    ) {
+        self.callers.on_callback_made(now, call_type, group, arrived, requested);
+        if self.counts(arrived) {
+            self.served_by(group);
+        }
+    }
+
+    fn on_overflow(&mut self, now: SimTime, call_type: CallTypeId, to: CallTypeId, arrived: SimTime) {
+        self.callers.on_overflow(now, call_type, to, arrived);
+    }
+
+    fn on_resolution(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime, resolved: bool) {
+        self.callers.on_resolution(now, call_type, arrived, resolved);
+    }
+
+    fn on_caller_done(&mut self, now: SimTime, journey: &Journey, served: bool) {
+        self.callers.on_caller_done(now, journey, served);
     }
 
     fn on_log_off(&mut self, now: SimTime, group: GroupId, scheduled: SimTime) {

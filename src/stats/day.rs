@@ -9,9 +9,10 @@
 
 use serde::Serialize;
 
-use crate::engine::Observer;
+use crate::engine::{AttemptKind, Journey, Observer};
 use crate::routing::{CallTypeId, GroupId};
 use crate::scenario::Scenario;
+use crate::stats::callers::{CallerCounter, CallerCounts};
 use crate::time::SimTime;
 
 /// The default short-abandon threshold in seconds (`[service_level] short_abandon`): a caller who hangs up (or
@@ -30,14 +31,14 @@ pub struct DayCounts {
     pub abandoned: u64,
     /// Arrivals refused because every trunk line was busy (not offered).
     pub blocked: u64,
-    /// Callers still waiting at closing who were disconnected (`at_close = "clear"`).
+    /// Callers disconnected: at `max_wait` (`action = "disconnect"`) or still waiting at closing.
     pub disconnected: u64,
     /// Answered calls with a wait of at most `answer_within`.
     pub answered_within: u64,
     /// Abandoned calls whose caller waited at most `answer_within`, balked callers included.
     pub abandoned_within: u64,
     /// Waits of all offered calls in seconds: answered ones until answered, abandoned ones until hanging up,
-    /// disconnected ones until closing.
+    /// disconnected ones until disconnected, those who left a message or asked for a callback until then.
     pub wait_sum_s: f64,
     /// Abandoned calls whose caller waited less than the scenario's `short_abandon` (default [`SHORT_ABANDON_S`]),
     /// balked callers included.
@@ -100,6 +101,8 @@ pub struct DayRecord {
     pub call_types: Vec<DayCounts>,
     /// The sum of the call types.
     pub total: DayCounts,
+    /// Caller-behaviour counts per call type, then all together (last).
+    pub callers: Vec<CallerCounts>,
 }
 
 impl DayRecord {
@@ -116,6 +119,7 @@ pub struct DayCounter {
     answer_within: f64,
     short_abandon: f64,
     call_types: Vec<DayCounts>,
+    callers: CallerCounter,
 }
 
 impl DayCounter {
@@ -126,6 +130,7 @@ impl DayCounter {
             answer_within: scenario.answer_within,
             short_abandon: scenario.short_abandon,
             call_types: vec![DayCounts::default(); scenario.call_types.len()],
+            callers: CallerCounter::window(scenario.call_types.len(), scenario.warmup),
         }
     }
 
@@ -158,6 +163,13 @@ impl DayCounter {
         DayRecord {
             call_types: self.call_types.clone(),
             total,
+            callers: self
+                .callers
+                .bucket(0)
+                .iter()
+                .copied()
+                .chain([self.callers.bucket_total(0)])
+                .collect(),
         }
     }
 }
@@ -196,9 +208,51 @@ impl Observer for DayCounter {
     }
 
     fn on_balk(&mut self, now: SimTime, call_type: CallTypeId) {
+        self.callers.on_balk(now, call_type);
         if self.counts(now) {
             self.abandon(call_type, 0.0);
         }
+    }
+
+    fn on_message(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime) {
+        self.callers.on_message(now, call_type, arrived);
+        if self.counts(arrived) {
+            self.call_types[call_type.index()].wait_sum_s += now.since(arrived);
+        }
+    }
+
+    fn on_callback_requested(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime) {
+        self.callers.on_callback_requested(now, call_type, arrived);
+        if self.counts(arrived) {
+            self.call_types[call_type.index()].wait_sum_s += now.since(arrived);
+        }
+    }
+
+    fn on_attempt(&mut self, now: SimTime, call_type: CallTypeId, kind: AttemptKind) {
+        self.callers.on_attempt(now, call_type, kind);
+    }
+
+    fn on_callback_made(
+        &mut self,
+        now: SimTime,
+        call_type: CallTypeId,
+        group: GroupId,
+        arrived: SimTime,
+        requested: SimTime,
+    ) {
+        self.callers.on_callback_made(now, call_type, group, arrived, requested);
+    }
+
+    fn on_overflow(&mut self, now: SimTime, call_type: CallTypeId, to: CallTypeId, arrived: SimTime) {
+        self.callers.on_overflow(now, call_type, to, arrived);
+    }
+
+    fn on_resolution(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime, resolved: bool) {
+        self.callers.on_resolution(now, call_type, arrived, resolved);
+    }
+
+    fn on_caller_done(&mut self, now: SimTime, journey: &Journey, served: bool) {
+        self.callers.on_caller_done(now, journey, served);
     }
 
     fn on_disconnect(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime) {

@@ -23,10 +23,11 @@
 //! **approximation**, as the queue carries over from one interval into the next.
 
 use crate::day::intervals::Intervals;
-use crate::engine::Observer;
+use crate::engine::{AttemptKind, Journey, Observer};
 use crate::erlang::{StaffingModel, Targets, evaluate, required_agents};
 use crate::routing::{CallTypeId, GroupId};
 use crate::scenario::Scenario;
+use crate::stats::callers::{CallerCounter, CallerCounts};
 use crate::stats::day::{DayCounter, DayRecord};
 use crate::stats::estimate::Estimate;
 use crate::stats::histogram::{SparseWaitHistogram, WaitHistogram, pooled_quantile};
@@ -57,11 +58,25 @@ pub enum IntervalMetric {
     /// The share of days in which the interval met the service-level target (service level >= target); days
     /// without calls in the interval are left out.
     DaysMeetingTarget,
+    /// Attempts in the interval refused a line or a place in the queue (busy tone).
+    Blocked,
+    /// Of the calls offered in the interval, messages left at `max_wait`.
+    Messages,
+    /// Of those, disconnected (at `max_wait` or at closing).
+    Disconnected,
+    /// Of those, balked (counted in `abandoned` too).
+    Balked,
+    /// Attempts in the interval that were redials.
+    Redials,
+    /// Attempts in the interval that were repeat calls.
+    Repeats,
+    /// Callers whose first call arrived in the interval (people, not attempts).
+    Callers,
 }
 
 impl IntervalMetric {
     /// Every per-interval metric, in column order.
-    pub const ALL: [IntervalMetric; 10] = [
+    pub const ALL: [IntervalMetric; 17] = [
         IntervalMetric::Offered,
         IntervalMetric::Answered,
         IntervalMetric::Abandoned,
@@ -72,6 +87,13 @@ impl IntervalMetric {
         IntervalMetric::AgentsOnDuty,
         IntervalMetric::Occupancy,
         IntervalMetric::DaysMeetingTarget,
+        IntervalMetric::Blocked,
+        IntervalMetric::Messages,
+        IntervalMetric::Disconnected,
+        IntervalMetric::Balked,
+        IntervalMetric::Redials,
+        IntervalMetric::Repeats,
+        IntervalMetric::Callers,
     ];
 
     /// Number of per-interval metrics.
@@ -102,6 +124,14 @@ impl IntervalMetric {
             IntervalMetric::AbandonmentRate => Metric::AbandonmentRate,
             IntervalMetric::WaitP90S => Metric::WaitP90S,
             IntervalMetric::Occupancy => Metric::Occupancy,
+            IntervalMetric::Blocked => Metric::Blocked,
+            IntervalMetric::Messages => Metric::Messages,
+            IntervalMetric::Disconnected => Metric::Disconnected,
+            IntervalMetric::Balked => Metric::Balked,
+            IntervalMetric::Redials => Metric::Redials,
+            IntervalMetric::Repeats => Metric::Repeats,
+            IntervalMetric::Callers => Metric::Callers,
+
             IntervalMetric::AgentsOnDuty | IntervalMetric::DaysMeetingTarget => return None,
         })
     }
@@ -135,6 +165,8 @@ pub struct DayResult {
 
 #[derive(Debug, Clone, Default)]
 struct Cell {
+    blocked: u64,
+    disconnected: u64,
     offered: u64,
     answered: u64,
     abandoned: u64,
@@ -146,6 +178,8 @@ struct Cell {
 
 impl Cell {
     fn absorb(&mut self, other: &Cell) {
+        self.blocked += other.blocked;
+        self.disconnected += other.disconnected;
         self.offered += other.offered;
         self.answered += other.answered;
         self.abandoned += other.abandoned;
@@ -174,6 +208,8 @@ pub struct IntervalCollector {
     /// Agent-seconds on duty per interval from the roster: the fallback.
     roster_area: Vec<f64>,
     day: DayCounter,
+    /// Caller-behaviour counts per interval.
+    callers: CallerCounter,
 }
 
 impl IntervalCollector {
@@ -198,6 +234,7 @@ impl IntervalCollector {
             logged_on: false,
             roster_area,
             day: DayCounter::new(scenario),
+            callers: CallerCounter::per_interval(types, &intervals),
             intervals,
         }
     }
@@ -252,9 +289,16 @@ impl IntervalCollector {
                 for c in cells {
                     all.absorb(c);
                 }
-                let values = |c: &Cell| self.values(c, on_duty, interval.length());
+                let callers = self.callers.bucket(interval.index);
+                let all_callers = self.callers.bucket_total(interval.index);
+                let values = |(c, k): (&Cell, &CallerCounts)| self.values(c, k, on_duty, interval.length());
                 IntervalDay {
-                    scopes: cells.iter().chain([&all]).map(values).collect(),
+                    scopes: cells
+                        .iter()
+                        .zip(callers)
+                        .chain([(&all, &all_callers)])
+                        .map(values)
+                        .collect(),
                     waits: cells
                         .iter()
                         .map(|c| &c.waits)
@@ -270,7 +314,7 @@ impl IntervalCollector {
         }
     }
 
-    fn values(&self, c: &Cell, on_duty: f64, length: f64) -> IntervalValues {
+    fn values(&self, c: &Cell, k: &CallerCounts, on_duty: f64, length: f64) -> IntervalValues {
         let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
         let offered = c.offered as f64;
         let service_level = ratio(c.answered_within as f64, offered);
@@ -293,6 +337,13 @@ impl IntervalCollector {
                     0.0
                 }
             }
+            IntervalMetric::Blocked => c.blocked as f64,
+            IntervalMetric::Messages => k.messages as f64,
+            IntervalMetric::Disconnected => c.disconnected as f64,
+            IntervalMetric::Balked => k.balked as f64,
+            IntervalMetric::Redials => k.redials as f64,
+            IntervalMetric::Repeats => k.repeats as f64,
+            IntervalMetric::Callers => k.callers as f64,
         })
     }
 }
@@ -308,6 +359,9 @@ impl Observer for IntervalCollector {
 
     fn on_blocked(&mut self, now: SimTime, call_type: CallTypeId) {
         self.day.on_blocked(now, call_type);
+        if let Some(c) = self.cell(now, call_type) {
+            c.blocked += 1;
+        }
     }
 
     #[inline]
@@ -334,6 +388,7 @@ impl Observer for IntervalCollector {
 
     fn on_balk(&mut self, now: SimTime, call_type: CallTypeId) {
         self.day.on_balk(now, call_type);
+        self.callers.on_balk(now, call_type);
         if let Some(c) = self.cell(now, call_type) {
             c.abandoned += 1;
         }
@@ -341,6 +396,51 @@ impl Observer for IntervalCollector {
 
     fn on_disconnect(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime) {
         self.day.on_disconnect(now, call_type, arrived);
+        if let Some(c) = self.cell(arrived, call_type) {
+            c.disconnected += 1;
+        }
+    }
+
+    fn on_attempt(&mut self, now: SimTime, call_type: CallTypeId, kind: AttemptKind) {
+        self.day.on_attempt(now, call_type, kind);
+        self.callers.on_attempt(now, call_type, kind);
+    }
+
+    fn on_message(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime) {
+        self.day.on_message(now, call_type, arrived);
+        self.callers.on_message(now, call_type, arrived);
+    }
+
+    fn on_callback_requested(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime) {
+        self.day.on_callback_requested(now, call_type, arrived);
+        self.callers.on_callback_requested(now, call_type, arrived);
+    }
+
+    fn on_callback_made(
+        &mut self,
+        now: SimTime,
+        call_type: CallTypeId,
+        group: GroupId,
+        arrived: SimTime,
+        requested: SimTime,
+    ) {
+        self.day.on_callback_made(now, call_type, group, arrived, requested);
+        self.callers.on_callback_made(now, call_type, group, arrived, requested);
+    }
+
+    fn on_overflow(&mut self, now: SimTime, call_type: CallTypeId, to: CallTypeId, arrived: SimTime) {
+        self.day.on_overflow(now, call_type, to, arrived);
+        self.callers.on_overflow(now, call_type, to, arrived);
+    }
+
+    fn on_resolution(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime, resolved: bool) {
+        self.day.on_resolution(now, call_type, arrived, resolved);
+        self.callers.on_resolution(now, call_type, arrived, resolved);
+    }
+
+    fn on_caller_done(&mut self, now: SimTime, journey: &Journey, served: bool) {
+        self.day.on_caller_done(now, journey, served);
+        self.callers.on_caller_done(now, journey, served);
     }
 
     #[inline]

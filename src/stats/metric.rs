@@ -54,11 +54,43 @@ pub enum Metric {
     /// Calls answered within `answer_within` plus calls abandoned within it (balked callers included), divided by
     /// offered calls: a caller who gives up before the threshold counts as served in time.
     ServiceLevelAbandonsWithinCounted,
+    /// Offered calls whose caller left a message at the call type's `max_wait`.
+    Messages,
+    /// Offered calls disconnected: at the call type's `max_wait` (`action = "disconnect"`), or still waiting at closing (`at_close = "clear"`, or nobody left to answer).
+    Disconnected,
+    /// Offered calls whose caller hung up at once on finding every agent busy (`balk`) or on hearing the announced wait (`announce_wait`); counted in `abandoned` too.
+    Balked,
+    /// Attempts that were redials of a caller whose earlier attempt failed (abandoned, blocked or disconnected); counted in `offered` or `blocked` like any attempt.
+    Redials,
+    /// Attempts that were repeat calls: an earlier answered call did not resolve the caller's question (`resolution`).
+    Repeats,
+    /// People, not attempts: callers whose first call arrived in the measured window, counted once however often they called.
+    Callers,
+    /// Attempts per caller (first calls, redials and repeat calls).
+    AttemptsPerCaller,
+    /// Share of callers served in the end: their last attempt was answered (or they were called back).
+    CallersAnswered,
+    /// Share of callers never served: they gave up without redialling, left a message, or were not called back by closing.
+    CallersLost,
+    /// Mean wait per caller summed over all their attempts, in seconds.
+    CallerWaitS,
+    /// Offered calls whose caller hung up at `max_wait` to be called back.
+    Callbacks,
+    /// Callbacks an agent made.
+    CallbacksMade,
+    /// Mean time from hanging up to being called back, in seconds.
+    CallbackDelayS,
+    /// Offered calls moved to another call type's line at their `max_wait` (counted under the type they were offered as).
+    Overflowed,
+    /// Share of served calls of types with `resolution` that resolved the caller's question (NaN for types without).
+    FirstContactResolution,
+    /// Repeat calls divided by offered calls.
+    RepeatShare,
 }
 
 impl Metric {
     /// Every metric, in report order.
-    pub const ALL: [Metric; 22] = [
+    pub const ALL: [Metric; 38] = [
         Metric::Offered,
         Metric::Answered,
         Metric::Abandoned,
@@ -81,6 +113,22 @@ impl Metric {
         Metric::ServiceLevelOfAnswered,
         Metric::ServiceLevelShortAbandonsExcluded,
         Metric::ServiceLevelAbandonsWithinCounted,
+        Metric::Messages,
+        Metric::Disconnected,
+        Metric::Balked,
+        Metric::Redials,
+        Metric::Repeats,
+        Metric::Callers,
+        Metric::AttemptsPerCaller,
+        Metric::CallersAnswered,
+        Metric::CallersLost,
+        Metric::CallerWaitS,
+        Metric::Callbacks,
+        Metric::CallbacksMade,
+        Metric::CallbackDelayS,
+        Metric::Overflowed,
+        Metric::FirstContactResolution,
+        Metric::RepeatShare,
     ];
 
     /// Number of metrics.
@@ -111,6 +159,22 @@ impl Metric {
             Metric::ServiceLevelOfAnswered => "service_level_of_answered",
             Metric::ServiceLevelShortAbandonsExcluded => "service_level_short_abandons_excluded",
             Metric::ServiceLevelAbandonsWithinCounted => "service_level_abandons_within_counted",
+            Metric::Messages => "messages",
+            Metric::Disconnected => "disconnected",
+            Metric::Balked => "balked",
+            Metric::Redials => "redials",
+            Metric::Repeats => "repeats",
+            Metric::Callers => "callers",
+            Metric::AttemptsPerCaller => "attempts_per_caller",
+            Metric::CallersAnswered => "callers_answered",
+            Metric::CallersLost => "callers_lost",
+            Metric::CallerWaitS => "caller_wait_s",
+            Metric::Callbacks => "callbacks",
+            Metric::CallbacksMade => "callbacks_made",
+            Metric::CallbackDelayS => "callback_delay_s",
+            Metric::Overflowed => "overflowed",
+            Metric::FirstContactResolution => "first_contact_resolution",
+            Metric::RepeatShare => "repeat_share",
         }
     }
 
@@ -136,6 +200,10 @@ impl Metric {
                 | Metric::ServiceLevelOfAnswered
                 | Metric::ServiceLevelShortAbandonsExcluded
                 | Metric::ServiceLevelAbandonsWithinCounted
+                | Metric::CallersAnswered
+                | Metric::CallersLost
+                | Metric::FirstContactResolution
+                | Metric::RepeatShare
         )
     }
 
@@ -161,6 +229,17 @@ impl Metric {
     /// The level of a wait percentile metric (0.9 for `wait_p90_s`), `None` for other metrics.
     pub fn percentile(self) -> Option<f64> {
         Metric::PERCENTILES.iter().find(|(m, _)| *m == self).map(|(_, p)| *p)
+    }
+
+    /// The metrics of caller behaviour (issue 10: messages, redials, repeat calls, callbacks, callers), in report
+    /// order. Tables leave them out for a scenario without any such behaviour (CSV and JSON always have them).
+    pub fn caller_behaviour() -> &'static [Metric] {
+        &Metric::ALL[Metric::Messages as usize..]
+    }
+
+    /// True for the metrics of [`Metric::caller_behaviour`].
+    pub fn is_caller_behaviour(self) -> bool {
+        self.index() >= Metric::Messages.index()
     }
 
     /// True for durations in seconds.
@@ -193,6 +272,22 @@ impl Metric {
             Metric::ServiceLevelOfAnswered => "service level of answered calls",
             Metric::ServiceLevelShortAbandonsExcluded => "service level, short abandons excluded",
             Metric::ServiceLevelAbandonsWithinCounted => "service level, abandons within T counted",
+            Metric::Messages => "messages left",
+            Metric::Disconnected => "disconnected calls",
+            Metric::Balked => "balked calls",
+            Metric::Redials => "redials",
+            Metric::Repeats => "repeat calls",
+            Metric::Callers => "callers (people)",
+            Metric::AttemptsPerCaller => "attempts per caller",
+            Metric::CallersAnswered => "share of callers served",
+            Metric::CallersLost => "share of callers lost",
+            Metric::CallerWaitS => "wait per caller over all attempts (s)",
+            Metric::Callbacks => "callbacks requested",
+            Metric::CallbacksMade => "callbacks made",
+            Metric::CallbackDelayS => "callback delay (s)",
+            Metric::Overflowed => "overflowed calls",
+            Metric::FirstContactResolution => "first-contact resolution",
+            Metric::RepeatShare => "share of offered calls that are repeats",
         }
     }
 }

@@ -2,6 +2,7 @@
 //! replications are combined ([`Summary`], [`DayResults`], [`Estimate`]). Collectors are observers of the engine;
 //! nothing here drives the simulation.
 
+pub mod callers;
 pub mod collector;
 pub mod day;
 pub mod estimate;
@@ -10,6 +11,7 @@ pub mod interval;
 pub mod metric;
 pub mod summary;
 
+pub use callers::{CallerCounter, CallerCounts};
 pub use collector::{Collector, GroupValues, ReplicationMetrics};
 pub use day::{DayCounter, DayCounts, DayRecord, SHORT_ABANDON_S};
 pub use estimate::Estimate;

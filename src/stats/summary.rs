@@ -37,6 +37,9 @@ pub struct Summary {
     pub total: MetricEstimates,
     /// Per agent group.
     pub groups: Vec<GroupSummary>,
+    /// Whether the scenario models caller behaviour ([`Scenario::has_caller_behaviour`]): tables and comparisons
+    /// show the metrics of [`Metric::caller_behaviour`] only then (CSV and JSON always carry them).
+    pub caller_behaviour: bool,
 }
 
 /// Replaces the wait percentiles by pooled ones (see [`crate::stats::histogram::pooled_quantile`]); `scope` indexes
@@ -66,6 +69,13 @@ fn bound(mut estimates: MetricEstimates) -> MetricEstimates {
 }
 
 impl Summary {
+    /// The metrics tables and comparisons show: every one, or all but caller behaviour when the scenario has
+    /// none.
+    pub fn shown_metrics(&self) -> impl Iterator<Item = Metric> + use<> {
+        let all = self.caller_behaviour;
+        Metric::ALL.into_iter().filter(move |m| all || !m.is_caller_behaviour())
+    }
+
     /// Combines the replications of `scenario`, in replication order.
     pub fn from_replications(scenario: &Scenario, replications: &[ReplicationMetrics]) -> Summary {
         let types = scenario.call_types.len();
@@ -97,6 +107,7 @@ impl Summary {
             })
             .collect();
         Summary {
+            caller_behaviour: scenario.has_caller_behaviour(),
             scenario: scenario.name.clone(),
             replications: replications.len() as u32,
             call_types,

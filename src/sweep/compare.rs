@@ -110,7 +110,7 @@ pub fn compare_points(results: &[PointResult]) -> Comparison {
         for other in others {
             let mut family = Vec::new();
             for (t, name) in names.iter().enumerate() {
-                for metric in Metric::ALL {
+                for metric in base.summary.shown_metrics() {
                     let difference =
                         paired_difference(&base.replications, &other.replications, |m| scope(m, t), metric);
                     family.push(ComparisonRow {

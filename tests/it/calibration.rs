@@ -41,6 +41,22 @@ const CASES: &[Case] = &[
         crate::day_engine::step_case,
     ),
     ("balking_always_is_erlang_b", crate::day_engine::erlang_b_case),
+    (
+        "a_queue_capacity_is_mmck",
+        crate::validation_callers::queue_capacity_case,
+    ),
+    (
+        "a_deterministic_wait_limit_is_the_exact_mmc_plus_d_queue",
+        crate::validation_callers::wait_limit_case,
+    ),
+    (
+        "repeat_calls_come_back_at_the_configured_rate",
+        crate::validation_callers::repeat_calls_case,
+    ),
+    (
+        "redials_on_a_trunk_are_erlang_x",
+        crate::validation_callers::erlang_x_case,
+    ),
 ];
 
 /// Pass rate over seeds, and power under a 2% mutation of the exact values, for every validation test; prints

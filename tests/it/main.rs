@@ -5,6 +5,7 @@
 
 mod allocations;
 mod calibration;
+mod callers_cli;
 mod cli;
 mod common;
 mod day_arrivals;
@@ -28,4 +29,5 @@ mod staff;
 mod statistics_presentation;
 mod sweep_axes;
 mod sweeps;
+mod validation_callers;
 mod validation_queues;

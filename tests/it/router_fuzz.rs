@@ -173,6 +173,8 @@ fn fuzz(queue: QueueDiscipline, selection: AgentSelection, seed: u64) {
         queue,
         aging_per_second: 0.05,
         agent_selection: selection,
+        queue_capacity: None,
+        call_type_rules: Vec::new(),
         lines: Some(12),
     };
     let mut router: Router<u64> = Router::new(config.clone());

@@ -289,3 +289,116 @@ fn the_files_own_sweep_list_is_checked_naming_sweep_vary() {
         format!("{GOOD}\n[sweep]\nvary = [\"agent_groups.agents.count=11:14\", \"routing.queue=fifo,priority\"]\n");
     assert_eq!(Scenario::from_toml_str(&good, "ok.toml").unwrap().sweep.len(), 2);
 }
+
+/// The good scenario with `keys` added to its call type.
+fn with_call_type_keys(keys: &str) -> String {
+    GOOD.replace(
+        "service = { distribution = \"exponential\", mean = \"3m\" }",
+        &format!("service = {{ distribution = \"exponential\", mean = \"3m\" }}\n{keys}"),
+    )
+}
+
+#[test]
+fn caller_behaviour_keys_are_checked() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            r#"redial = { probability = 1.5, delay = { distribution = "constant", mean = "5m" } }"#,
+            &["call_types[general].redial.probability", "from 0 to 1", "1.5"],
+        ),
+        (
+            r#"redial = { probability = -0.1, delay = { distribution = "constant", mean = "5m" } }"#,
+            &["redial.probability", "-0.1"],
+        ),
+        (
+            r#"redial = { probability = 0.5, delay = { distribution = "constant", mean = "5m" }, after = ["hangup"] }"#,
+            &["redial.after", "hangup", "abandon", "blocked", "disconnect"],
+        ),
+        (
+            r#"redial = { probability = 0.5, delay = { distribution = "constant", mean = "5m" }, max_attempts = 0 }"#,
+            &["redial.max_attempts", "from 1"],
+        ),
+        (
+            r#"redial = { probability = 0.5, delay = { distribution = "constant", mean = "5m" }, patience = "old" }"#,
+            &["redial.patience", "\"same\"", "\"new\""],
+        ),
+        (
+            r#"resolution = { first_contact = 0.8, delay = { distribution = "constant", mean = "1h" }, as = "ghost" }"#,
+            &["resolution.as", "ghost", "call types are general"],
+        ),
+        (
+            r#"resolution = { first_contact = 0, delay = { distribution = "constant", mean = "1h" } }"#,
+            &["resolution.first_contact", "never ends", "general -> general"],
+        ),
+        (
+            r#"max_wait = { after = "9h", action = "message" }"#,
+            &["max_wait.after", "shorter than the day"],
+        ),
+        (
+            r#"max_wait = { after = "2m", action = "voicemail" }"#,
+            &["max_wait.action", "voicemail", "message", "callback", "overflow"],
+        ),
+        (
+            r#"max_wait = { after = "2m", action = { overflow = "general" } }"#,
+            &["max_wait.action.overflow", "another call type"],
+        ),
+        (
+            r#"announce_wait = { balk = [ { over = "5m", probability = 0.4 }, { over = "1m", probability = 0.1 } ] }"#,
+            &["announce_wait.balk[1].over", "increasing"],
+        ),
+        (
+            r#"announce_wait = { balk = [ { over = "1m", probability = 2 } ] }"#,
+            &["announce_wait.balk[0].probability", "from 0 to 1"],
+        ),
+    ];
+    for (keys, parts) in cases {
+        assert_mentions(&error_of(&with_call_type_keys(keys)), parts);
+    }
+}
+
+#[test]
+fn a_type_without_arrivals_must_be_one_that_callers_become() {
+    let text = format!(
+        "{GOOD}\n[[call_types]]\nname = \"orphan\"\nservice = {{ distribution = \"exponential\", mean = \"3m\" }}\n"
+    )
+    .replace("skills = [\"general\"]", "skills = [\"general\", \"orphan\"]");
+    assert_mentions(&error_of(&text), &["call_types[orphan].arrivals", "resolution's `as`"]);
+    let repeats = text.replace(
+        "name = \"general\"\n",
+        "name = \"general\"\nresolution = { first_contact = 0.8, delay = { distribution = \"constant\", mean = \"1h\" }, as = \"orphan\" }\n",
+    );
+    Scenario::from_toml_str(&repeats, "ok.toml").expect("a repeat-only type needs no arrivals");
+}
+
+#[test]
+fn overflows_and_repeat_chains_that_never_end_are_refused() {
+    let two = |general: &str, other: &str| {
+        format!(
+            "{GOOD}\n[[call_types]]\nname = \"other\"\narrivals = {{ per_hour = 10 }}\nservice = {{ distribution = \"exponential\", mean = \"3m\" }}\n{other}\n"
+        )
+        .replace("name = \"general\"\n", &format!("name = \"general\"\n{general}\n"))
+        .replace("skills = [\"general\"]", "skills = [\"general\", \"other\"]")
+    };
+    assert_mentions(
+        &error_of(&two(
+            r#"max_wait = { after = "1m", action = { overflow = "other" } }"#,
+            r#"max_wait = { after = "1m", action = { overflow = "general" } }"#,
+        )),
+        &["overflow", "circle", "general -> other -> general"],
+    );
+    assert_mentions(
+        &error_of(&two(
+            r#"resolution = { first_contact = 0, delay = { distribution = "constant", mean = "1h" }, as = "other" }"#,
+            r#"resolution = { first_contact = 0, delay = { distribution = "constant", mean = "1h" }, as = "general" }"#,
+        )),
+        &["first_contact", "never ends"],
+    );
+    // A chain with a way out is fine.
+    Scenario::from_toml_str(
+        &two(
+            r#"resolution = { first_contact = 0, delay = { distribution = "constant", mean = "1h" }, as = "other" }"#,
+            r#"resolution = { first_contact = 0.5, delay = { distribution = "constant", mean = "1h" }, as = "general" }"#,
+        ),
+        "ok.toml",
+    )
+    .expect("every cycle resolves sometimes");
+}

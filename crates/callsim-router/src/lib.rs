@@ -35,6 +35,8 @@
 //!     aging_per_second: 0.0,
 //!     agent_selection: AgentSelection::LongestIdle,
 //!     lines: None,
+//!     queue_capacity: None,
+//!     call_type_rules: Vec::new(),
 //! };
 //! let mut router: Router<&str> = Router::new_offline(config);
 //! // Only `random` agent selection draws from the generator the switch hands in.
@@ -65,7 +67,7 @@ mod waiting;
 pub use free_agents::{AgentKey, FreeAgents, IdleLine, KeyedHeap};
 pub use policy::{AgentSelection, QueueDiscipline};
 pub use time::SimTime;
-pub use waiting::{QueueTicket, WaitingCall, WaitingLines};
+pub use waiting::{QueueTicket, WaitingCall, WaitingLines, Withdrawn};
 
 use rand::{Rng, RngExt};
 
@@ -93,6 +95,66 @@ pub struct RouterConfig {
     pub agent_selection: AgentSelection,
     /// Trunk lines: at most this many calls in the system (waiting or talking); `None` for unlimited.
     pub lines: Option<u32>,
+    /// At most this many callers on hold, all types together; the next caller who would wait is blocked.
+    /// Callback tasks ([`WaitLimitAction::Callback`]) are not on hold and do not count. `None` for unlimited.
+    pub queue_capacity: Option<u32>,
+    /// Per call type (as numbered in `priorities`), its own queue capacity and wait limit; shorter than
+    /// `priorities` (or empty) means no rule for the call types beyond its end.
+    pub call_type_rules: Vec<CallTypeRules>,
+}
+
+/// The queue rules of one call type.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct CallTypeRules {
+    /// At most this many callers of this type on hold; the next one who would wait is blocked.
+    pub queue_capacity: Option<u32>,
+    /// What happens to a caller still on hold after a while.
+    pub wait_limit: Option<WaitLimit>,
+}
+
+/// A maximum wait: a caller still on hold `after` seconds after joining the line leaves it as `action` says.
+/// The router does not keep time: the switch arms a timer for `after` when [`Router::on_arrival`] queues a call
+/// (see [`Router::wait_limit`]) and reports it with [`Router::on_wait_limit`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WaitLimit {
+    /// Seconds on hold in this line before the action.
+    pub after: f64,
+    /// What happens then.
+    pub action: WaitLimitAction,
+}
+
+/// What a caller does when its wait limit is reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaitLimitAction {
+    /// Leaves a voice message and hangs up.
+    Message,
+    /// Is disconnected.
+    Disconnect,
+    /// Hangs up and is called back: the call keeps its place in the line as a callback task, which holds no trunk
+    /// line, never abandons and is offered to agents like any waiting call.
+    Callback,
+    /// Moves to the back of another call type's line (or to a free agent of that type), keeping the instant it
+    /// first queued (its wait so far, for aging and statistics). Queue capacities do not refuse it: it already
+    /// holds a line.
+    Overflow(CallTypeId),
+}
+
+/// What [`Router::on_wait_limit`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaitLimitOutcome {
+    /// The caller left a message; the call left the system.
+    Message,
+    /// The caller was disconnected; the call left the system.
+    Disconnect,
+    /// The caller hung up; the call stays in its line as a callback task (its ticket stays valid).
+    Callback,
+    /// The call moved to another call type: connected to an agent at once, or queued there under a new ticket.
+    Overflow {
+        /// The call type it is now.
+        call_type: CallTypeId,
+        /// [`ArrivalDecision::Connect`] or [`ArrivalDecision::Queue`].
+        decision: ArrivalDecision,
+    },
 }
 
 /// What happens to an arriving call.
@@ -102,7 +164,8 @@ pub enum ArrivalDecision {
     Connect(AgentId),
     /// Every eligible agent is busy: the call waits; present the ticket if the caller hangs up.
     Queue(QueueTicket),
-    /// Every line is busy: the caller hears a busy tone and the call never enters the system.
+    /// Every line is busy, or the call would wait and the queue is at capacity: the caller hears a busy tone and
+    /// the call never enters the system.
     Block,
 }
 
@@ -115,6 +178,8 @@ pub struct Assignment<C> {
     pub call_type: CallTypeId,
     /// When the call joined the queue.
     pub queued_since: SimTime,
+    /// True for a callback task: the agent calls the customer back (no trunk line is taken).
+    pub callback: bool,
 }
 
 /// A call type, numbered as in [`RouterConfig::priorities`] (and in a group's `skills`).
@@ -159,6 +224,8 @@ struct Agent {
     local: u32,
     status: Status,
     log_off_when_free: bool,
+    /// Whether the call it is talking to holds a trunk line (false for a callback).
+    holds_line: bool,
     calls_handled: u64,
     last_assigned: u64,
 }
@@ -175,6 +242,13 @@ pub struct Router<C> {
     group_first: Vec<usize>,
     waiting: WaitingLines<C>,
     calls_in_system: u32,
+    /// Callback tasks waiting, per call type and all together (they are in `waiting` but not on hold).
+    callbacks: Vec<usize>,
+    callbacks_total: usize,
+    /// Agents logged on (not offline) per group.
+    on_duty: Vec<u32>,
+    /// True when any queue capacity is set (one test on the path of a queued call otherwise).
+    capacity_limited: bool,
     sequence: u64,
 }
 
@@ -187,6 +261,7 @@ impl<C: Copy> Router<C> {
         for agent in 0..router.agents.len() {
             router.make_free(agent);
         }
+        router.on_duty = router.config.groups.iter().map(|g| g.agents).collect();
         router
     }
 
@@ -234,6 +309,11 @@ impl<C: Copy> Router<C> {
                 .collect(),
             waiting: WaitingLines::new(call_types),
             calls_in_system: 0,
+            callbacks: vec![0; call_types],
+            callbacks_total: 0,
+            on_duty: vec![0; config.groups.len()],
+            capacity_limited: config.queue_capacity.is_some()
+                || config.call_type_rules.iter().any(|r| r.queue_capacity.is_some()),
             sequence: 0,
             config,
         };
@@ -244,6 +324,7 @@ impl<C: Copy> Router<C> {
                     local,
                     status: Status::Offline,
                     log_off_when_free: false,
+                    holds_line: false,
                     calls_handled: 0,
                     last_assigned: 0,
                 });
@@ -267,14 +348,53 @@ impl<C: Copy> Router<C> {
         GroupId(self.agents[agent.0 as usize].group)
     }
 
-    /// Calls of a type on hold.
+    /// Calls of a type waiting for an agent (callback tasks included).
     pub fn queue_length(&self, call_type: CallTypeId) -> usize {
         self.waiting.len_of(call_type.index())
     }
 
-    /// Calls on hold, all types.
+    /// Calls waiting for an agent, all types (callback tasks included).
     pub fn total_queue_length(&self) -> usize {
         self.waiting.total()
+    }
+
+    /// Callers of a type on hold: waiting and holding a line (callback tasks left out).
+    pub fn on_hold(&self, call_type: CallTypeId) -> usize {
+        self.waiting.len_of(call_type.index()) - self.callbacks[call_type.index()]
+    }
+
+    /// Callers on hold, all types (callback tasks left out).
+    pub fn total_on_hold(&self) -> usize {
+        self.waiting.total() - self.callbacks_total
+    }
+
+    /// Agents logged on (free, talking or wrapping up) in the groups that may take `call_type`.
+    pub fn agents_on_duty_for(&self, call_type: CallTypeId) -> u32 {
+        self.eligible_groups[call_type.index()]
+            .iter()
+            .map(|&g| self.on_duty[g])
+            .sum()
+    }
+
+    /// The wait limit of a call type: when [`Router::on_arrival`] (or an overflow) queues a call of this type, the
+    /// switch arms a timer for `after` seconds and reports it with [`Router::on_wait_limit`].
+    pub fn wait_limit(&self, call_type: CallTypeId) -> Option<WaitLimit> {
+        self.config.call_type_rules.get(call_type.index())?.wait_limit
+    }
+
+    /// Whether one more caller of `call_type` may go on hold under the queue capacities.
+    fn has_room(&self, call_type: usize) -> bool {
+        let total_ok = self
+            .config
+            .queue_capacity
+            .is_none_or(|cap| self.total_on_hold() < cap as usize);
+        let own_ok = self
+            .config
+            .call_type_rules
+            .get(call_type)
+            .and_then(|r| r.queue_capacity)
+            .is_none_or(|cap| self.on_hold(CallTypeId(call_type as u32)) < cap as usize);
+        total_ok && own_ok
     }
 
     /// Calls holding a line (waiting or talking).
@@ -301,14 +421,73 @@ impl<C: Copy> Router<C> {
         {
             return ArrivalDecision::Block;
         }
-        self.calls_in_system += 1;
         match self.select_agent(call_type, rng) {
             Some(agent) => {
-                self.connect(agent);
+                self.calls_in_system += 1;
+                self.connect(agent, true);
                 ArrivalDecision::Connect(AgentId(agent as u32))
             }
-            None => ArrivalDecision::Queue(self.waiting.push(call_type, call, now)),
+            None => {
+                if self.capacity_limited && !self.has_room(call_type) {
+                    return ArrivalDecision::Block;
+                }
+                self.calls_in_system += 1;
+                ArrivalDecision::Queue(self.waiting.push(call_type, call, now))
+            }
         }
+    }
+
+    /// The wait limit of the call behind `ticket` is reached (the timer armed for [`Router::wait_limit`]); `call`
+    /// is the caller's handle, as given at arrival. Returns `None`, changing nothing, if the ticket is stale (the
+    /// call was answered or left), the call is already a callback task, or its type has no wait limit.
+    pub fn on_wait_limit<R: Rng + ?Sized>(
+        &mut self,
+        ticket: QueueTicket,
+        call: C,
+        rng: &mut R,
+    ) -> Option<WaitLimitOutcome> {
+        let call_type = self.waiting.call_type_of(ticket)?;
+        let limit = self.config.call_type_rules.get(call_type)?.wait_limit?;
+        if !self.waiting.holds_line(ticket) {
+            return None; // a callback task waits for its agent, whatever the limit
+        }
+        match limit.action {
+            WaitLimitAction::Message | WaitLimitAction::Disconnect => {
+                self.waiting.withdraw(ticket)?;
+                self.calls_in_system -= 1;
+                Some(if limit.action == WaitLimitAction::Message {
+                    WaitLimitOutcome::Message
+                } else {
+                    WaitLimitOutcome::Disconnect
+                })
+            }
+            WaitLimitAction::Callback => {
+                self.waiting.release_line(ticket);
+                self.calls_in_system -= 1;
+                self.callbacks[call_type] += 1;
+                self.callbacks_total += 1;
+                Some(WaitLimitOutcome::Callback)
+            }
+            WaitLimitAction::Overflow(to) => {
+                let withdrawn = self.waiting.withdraw(ticket)?;
+                let decision = match self.select_agent(to.index(), rng) {
+                    Some(agent) => {
+                        self.connect(agent, true);
+                        ArrivalDecision::Connect(AgentId(agent as u32))
+                    }
+                    None => ArrivalDecision::Queue(self.waiting.push(to.index(), call, withdrawn.since)),
+                };
+                Some(WaitLimitOutcome::Overflow {
+                    call_type: to,
+                    decision,
+                })
+            }
+        }
+    }
+
+    fn uncount_callback(&mut self, call_type: usize) {
+        self.callbacks[call_type] -= 1;
+        self.callbacks_total -= 1;
     }
 
     /// The caller talking to `agent` hangs up: the line is released and the agent starts wrap-up
@@ -322,7 +501,9 @@ impl<C: Copy> Router<C> {
             return false;
         }
         state.status = Status::WrappingUp;
-        self.calls_in_system -= 1;
+        if state.holds_line {
+            self.calls_in_system -= 1;
+        }
         true
     }
 
@@ -336,17 +517,22 @@ impl<C: Copy> Router<C> {
         if self.agents[index].log_off_when_free {
             self.agents[index].log_off_when_free = false;
             self.agents[index].status = Status::Offline;
+            self.on_duty[self.agents[index].group as usize] -= 1;
             return None;
         }
         self.offer_waiting_call_or_free(now, index)
     }
 
-    /// A waiting caller hangs up. Returns the call type if the call was waiting, `None` if the ticket was stale
-    /// (the call was already answered or withdrawn).
+    /// A waiting caller hangs up (or a callback task is dropped). Returns the call type if the call was waiting,
+    /// `None` if the ticket was stale (the call was already answered or withdrawn).
     pub fn on_abandon(&mut self, ticket: QueueTicket) -> Option<CallTypeId> {
-        let call_type = self.waiting.withdraw(ticket)?;
-        self.calls_in_system -= 1;
-        Some(CallTypeId(call_type as u32))
+        let withdrawn = self.waiting.withdraw(ticket)?;
+        if withdrawn.holds_line {
+            self.calls_in_system -= 1;
+        } else {
+            self.uncount_callback(withdrawn.call_type);
+        }
+        Some(CallTypeId(withdrawn.call_type as u32))
     }
 
     /// An offline agent logs on; returns the waiting call it takes at once, if any. Logging on an agent who is
@@ -357,6 +543,7 @@ impl<C: Copy> Router<C> {
         if self.agents[index].status != Status::Offline {
             return None;
         }
+        self.on_duty[self.agents[index].group as usize] += 1;
         self.offer_waiting_call_or_free(now, index)
     }
 
@@ -368,6 +555,7 @@ impl<C: Copy> Router<C> {
             Status::Free => {
                 self.free[state.group as usize].remove(state.local);
                 self.agents[index].status = Status::Offline;
+                self.on_duty[state.group as usize] -= 1;
             }
             Status::Talking | Status::WrappingUp => self.agents[index].log_off_when_free = true,
             Status::Offline => {}
@@ -382,11 +570,15 @@ impl<C: Copy> Router<C> {
         match self.best_waiting_call(now, self.agents[index].group as usize) {
             Some(call_type) => {
                 let waiting = self.waiting.pop_head(call_type).expect("best line has a live head");
-                self.connect(index);
+                if !waiting.holds_line {
+                    self.uncount_callback(call_type);
+                }
+                self.connect(index, waiting.holds_line);
                 Some(Assignment {
                     call: waiting.call,
                     call_type: CallTypeId(call_type as u32),
                     queued_since: waiting.since,
+                    callback: !waiting.holds_line,
                 })
             }
             None => {
@@ -468,10 +660,11 @@ impl<C: Copy> Router<C> {
         self.group_first[group] + local as usize
     }
 
-    fn connect(&mut self, index: usize) {
+    fn connect(&mut self, index: usize, holds_line: bool) {
         self.sequence += 1;
         let agent = &mut self.agents[index];
         agent.status = Status::Talking;
+        agent.holds_line = holds_line;
         agent.calls_handled += 1;
         agent.last_assigned = self.sequence;
     }
@@ -535,6 +728,8 @@ mod tests {
             aging_per_second: 0.0,
             agent_selection: AgentSelection::LongestIdle,
             lines,
+            queue_capacity: None,
+            call_type_rules: Vec::new(),
         })
     }
 
@@ -592,6 +787,8 @@ mod tests {
             aging_per_second: 0.0,
             agent_selection: selection,
             lines: None,
+            queue_capacity: None,
+            call_type_rules: Vec::new(),
         })
     }
 
@@ -635,6 +832,8 @@ mod tests {
             aging_per_second: 0.0,
             agent_selection: AgentSelection::Random,
             lines: None,
+            queue_capacity: None,
+            call_type_rules: Vec::new(),
         });
         let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(3);
         let draws = 40_000;
@@ -664,6 +863,192 @@ mod tests {
         assert_eq!(r.on_agent_free(SimTime(1.0), AgentId(0)), None);
         assert_eq!(r.calls_in_system(), 0);
         assert_eq!(r.free_agents_in(GroupId(0)), 1);
+    }
+
+    fn one_agent_with_rules(queue_capacity: Option<u32>, rules: Vec<CallTypeRules>) -> Router<u32> {
+        Router::new(RouterConfig {
+            priorities: vec![0.0, 0.0],
+            groups: vec![GroupConfig {
+                agents: 1,
+                skills: vec![CallTypeId(0), CallTypeId(1)],
+            }],
+            queue: QueueDiscipline::Fifo,
+            aging_per_second: 0.0,
+            agent_selection: AgentSelection::LongestIdle,
+            lines: None,
+            queue_capacity,
+            call_type_rules: rules,
+        })
+    }
+
+    fn queued(decision: ArrivalDecision) -> QueueTicket {
+        match decision {
+            ArrivalDecision::Queue(ticket) => ticket,
+            other => panic!("expected the call to wait, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn queue_capacities_block_callers_who_would_wait_beyond_them() {
+        let rules = vec![
+            CallTypeRules {
+                queue_capacity: Some(1),
+                wait_limit: None,
+            },
+            CallTypeRules::default(),
+        ];
+        let mut r = one_agent_with_rules(Some(2), rules);
+        let t = SimTime(0.0);
+        let mut rng = NoRandomness;
+        assert!(matches!(
+            r.on_arrival(t, 1, CallTypeId(0), &mut rng),
+            ArrivalDecision::Connect(_)
+        ));
+        queued(r.on_arrival(t, 2, CallTypeId(0), &mut rng));
+        assert_eq!(
+            r.on_arrival(t, 3, CallTypeId(0), &mut rng),
+            ArrivalDecision::Block,
+            "type 0 holds at most one caller"
+        );
+        queued(r.on_arrival(t, 4, CallTypeId(1), &mut rng));
+        assert_eq!(
+            r.on_arrival(t, 5, CallTypeId(1), &mut rng),
+            ArrivalDecision::Block,
+            "two on hold in all"
+        );
+        assert_eq!(r.calls_in_system(), 3, "blocked callers never took a line");
+        assert!(r.on_hang_up(AgentId(0)));
+        assert_eq!(r.on_agent_free(t, AgentId(0)).map(|a| a.call), Some(2));
+        queued(r.on_arrival(t, 6, CallTypeId(0), &mut rng));
+    }
+
+    fn limited(action: WaitLimitAction) -> Router<u32> {
+        let limit = Some(WaitLimit { after: 60.0, action });
+        one_agent_with_rules(
+            None,
+            vec![
+                CallTypeRules {
+                    queue_capacity: Some(1),
+                    wait_limit: limit,
+                },
+                CallTypeRules::default(),
+            ],
+        )
+    }
+
+    #[test]
+    fn a_message_or_disconnect_at_the_wait_limit_releases_the_line() {
+        for (action, outcome) in [
+            (WaitLimitAction::Message, WaitLimitOutcome::Message),
+            (WaitLimitAction::Disconnect, WaitLimitOutcome::Disconnect),
+        ] {
+            let mut r = limited(action);
+            let mut rng = NoRandomness;
+            r.on_arrival(SimTime(0.0), 1, CallTypeId(0), &mut rng);
+            let ticket = queued(r.on_arrival(SimTime(0.0), 2, CallTypeId(0), &mut rng));
+            assert_eq!(r.wait_limit(CallTypeId(0)).map(|l| l.after), Some(60.0));
+            assert_eq!(r.on_wait_limit(ticket, 2, &mut rng), Some(outcome));
+            assert_eq!((r.calls_in_system(), r.total_queue_length()), (1, 0));
+            assert_eq!(
+                r.on_wait_limit(ticket, 2, &mut rng),
+                None,
+                "a stale ticket changes nothing"
+            );
+        }
+    }
+
+    #[test]
+    fn a_callback_keeps_its_place_without_a_line_and_is_taken_in_turn() {
+        let mut r = limited(WaitLimitAction::Callback);
+        let mut rng = NoRandomness;
+        r.on_arrival(SimTime(0.0), 1, CallTypeId(0), &mut rng);
+        let ticket = queued(r.on_arrival(SimTime(1.0), 2, CallTypeId(0), &mut rng));
+        assert_eq!(r.on_wait_limit(ticket, 2, &mut rng), Some(WaitLimitOutcome::Callback));
+        assert_eq!(r.on_wait_limit(ticket, 2, &mut rng), None, "already a callback");
+        assert_eq!(
+            (
+                r.calls_in_system(),
+                r.on_hold(CallTypeId(0)),
+                r.queue_length(CallTypeId(0))
+            ),
+            (1, 0, 1)
+        );
+        // The type's capacity of one counts callers on hold, not callback tasks: a new caller may wait.
+        queued(r.on_arrival(SimTime(2.0), 3, CallTypeId(0), &mut rng));
+        assert!(r.on_hang_up(AgentId(0)));
+        let next = r
+            .on_agent_free(SimTime(90.0), AgentId(0))
+            .expect("the callback is first in line");
+        assert_eq!((next.call, next.callback, next.queued_since), (2, true, SimTime(1.0)));
+        assert_eq!(r.calls_in_system(), 1, "the callback took no line; caller 3 holds one");
+        assert!(r.on_hang_up(AgentId(0)));
+        assert_eq!(r.calls_in_system(), 1, "hanging up a callback frees no line");
+        let last = r.on_agent_free(SimTime(95.0), AgentId(0)).expect("caller 3 waits");
+        assert_eq!((last.call, last.callback), (3, false));
+    }
+
+    #[test]
+    fn an_overflow_moves_the_call_keeping_its_first_queued_instant() {
+        let mut r: Router<u32> = Router::new(RouterConfig {
+            priorities: vec![0.0, 0.0],
+            groups: vec![
+                GroupConfig {
+                    agents: 1,
+                    skills: vec![CallTypeId(0)],
+                },
+                GroupConfig {
+                    agents: 1,
+                    skills: vec![CallTypeId(1)],
+                },
+            ],
+            queue: QueueDiscipline::Fifo,
+            aging_per_second: 0.0,
+            agent_selection: AgentSelection::LongestIdle,
+            lines: None,
+            queue_capacity: None,
+            call_type_rules: vec![CallTypeRules {
+                queue_capacity: None,
+                wait_limit: Some(WaitLimit {
+                    after: 30.0,
+                    action: WaitLimitAction::Overflow(CallTypeId(1)),
+                }),
+            }],
+        });
+        let mut rng = NoRandomness;
+        r.on_arrival(SimTime(0.0), 1, CallTypeId(0), &mut rng);
+        r.on_arrival(SimTime(0.0), 2, CallTypeId(1), &mut rng);
+        let ticket = queued(r.on_arrival(SimTime(5.0), 3, CallTypeId(0), &mut rng));
+        let Some(WaitLimitOutcome::Overflow { call_type, decision }) = r.on_wait_limit(ticket, 3, &mut rng) else {
+            panic!("the call overflows");
+        };
+        assert_eq!(call_type, CallTypeId(1));
+        let moved = queued(decision);
+        assert_eq!((r.queue_length(CallTypeId(0)), r.queue_length(CallTypeId(1))), (0, 1));
+        assert_eq!(r.calls_in_system(), 3, "the call keeps its line");
+        assert_ne!(moved, ticket);
+        assert!(r.on_hang_up(AgentId(1)));
+        let taken = r
+            .on_agent_free(SimTime(40.0), AgentId(1))
+            .expect("the overflowed call waits");
+        assert_eq!(
+            (taken.call, taken.call_type, taken.queued_since),
+            (3, CallTypeId(1), SimTime(5.0))
+        );
+    }
+
+    #[test]
+    fn agents_on_duty_follow_log_ons_and_log_offs() {
+        let mut r = one_agent_with_rules(None, Vec::new());
+        assert_eq!(r.agents_on_duty_for(CallTypeId(1)), 1);
+        r.on_log_off(AgentId(0));
+        assert_eq!(r.agents_on_duty_for(CallTypeId(1)), 0);
+        r.on_log_on(SimTime(1.0), AgentId(0));
+        r.on_arrival(SimTime(2.0), 1, CallTypeId(0), &mut NoRandomness);
+        r.on_log_off(AgentId(0));
+        assert_eq!(r.agents_on_duty_for(CallTypeId(0)), 1, "on duty until its call ends");
+        assert!(r.on_hang_up(AgentId(0)));
+        assert_eq!(r.on_agent_free(SimTime(3.0), AgentId(0)), None);
+        assert_eq!(r.agents_on_duty_for(CallTypeId(0)), 0);
     }
 
     #[test]

@@ -25,14 +25,30 @@ pub struct WaitingCall<C> {
     pub since: SimTime,
     /// Order of joining across all lines (ties in time resolve by it).
     pub sequence: u64,
+    /// False once the caller has hung up to be called back ([`WaitingLines::release_line`]): the entry is a
+    /// callback task that keeps its place but holds no trunk line.
+    pub holds_line: bool,
     ticket: QueueTicket,
+}
+
+/// A call taken out of its line by [`WaitingLines::withdraw`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Withdrawn {
+    /// The line it was in.
+    pub call_type: usize,
+    /// When it joined that line.
+    pub since: SimTime,
+    /// Whether it still held a trunk line (false for a callback task).
+    pub holds_line: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
 struct Slot {
     generation: u32,
     live: bool,
+    holds_line: bool,
     call_type: u32,
+    since: SimTime,
 }
 
 /// The lines of all call types, and the tickets of the calls in them.
@@ -77,14 +93,18 @@ impl<C: Copy> WaitingLines<C> {
                 self.slots.push(Slot {
                     generation: 0,
                     live: false,
+                    holds_line: false,
                     call_type: 0,
+                    since: SimTime(0.0),
                 });
                 (self.slots.len() - 1) as u32
             }
         };
         let entry = &mut self.slots[slot as usize];
         entry.live = true;
+        entry.holds_line = true;
         entry.call_type = call_type as u32;
+        entry.since = since;
         let ticket = QueueTicket {
             slot,
             generation: entry.generation,
@@ -95,6 +115,7 @@ impl<C: Copy> WaitingLines<C> {
             call,
             since,
             sequence,
+            holds_line: true,
             ticket,
         });
         self.live_counts[call_type] += 1;
@@ -106,15 +127,18 @@ impl<C: Copy> WaitingLines<C> {
     pub fn head(&mut self, call_type: usize) -> Option<WaitingCall<C>> {
         let line = &mut self.lines[call_type];
         while let Some(front) = line.front() {
-            if self.slots[front.ticket.slot as usize].generation == front.ticket.generation {
-                return Some(*front);
+            let slot = &self.slots[front.ticket.slot as usize];
+            if slot.generation == front.ticket.generation {
+                let mut head = *front;
+                head.holds_line = slot.holds_line;
+                return Some(head);
             }
             line.pop_front();
         }
         None
     }
 
-    /// Removes the head of a type's line (which `head` has just returned).
+    /// Removes the head of a type's line (which `head` has just returned), with its [`WaitingCall::holds_line`].
     #[inline(always)] // on the per-call path of `Router::on_agent_free` (see `offer_waiting_call_or_free`)
     pub fn pop_head(&mut self, call_type: usize) -> Option<WaitingCall<C>> {
         let head = self.head(call_type)?;
@@ -125,20 +149,49 @@ impl<C: Copy> WaitingLines<C> {
         Some(head)
     }
 
-    /// Withdraws a waiting call (the caller hung up) and returns its call type, or `None` if the ticket is stale
-    /// (already answered or withdrawn).
-    pub fn withdraw(&mut self, ticket: QueueTicket) -> Option<usize> {
-        let call_type = match self.slots.get(ticket.slot as usize) {
-            Some(slot) if slot.live && slot.generation == ticket.generation => slot.call_type as usize,
-            _ => return None,
-        };
+    /// The live slot of a ticket, `None` if the ticket is stale (already answered or withdrawn).
+    fn live_slot(&self, ticket: QueueTicket) -> Option<&Slot> {
+        self.slots
+            .get(ticket.slot as usize)
+            .filter(|slot| slot.live && slot.generation == ticket.generation)
+    }
+
+    /// The line a waiting call is in, `None` if the ticket is stale.
+    pub fn call_type_of(&self, ticket: QueueTicket) -> Option<usize> {
+        self.live_slot(ticket).map(|slot| slot.call_type as usize)
+    }
+
+    /// Whether a waiting call holds a trunk line (false for a callback task and for a stale ticket).
+    pub fn holds_line(&self, ticket: QueueTicket) -> bool {
+        self.live_slot(ticket).is_some_and(|slot| slot.holds_line)
+    }
+
+    /// The caller behind a waiting call hangs up to be called back: the entry keeps its place but no longer holds
+    /// a trunk line. Returns false, changing nothing, if the ticket is stale or the entry is already a callback.
+    pub fn release_line(&mut self, ticket: QueueTicket) -> bool {
+        if !self.live_slot(ticket).is_some_and(|slot| slot.holds_line) {
+            return false;
+        }
+        self.slots[ticket.slot as usize].holds_line = false;
+        true
+    }
+
+    /// Withdraws a waiting call (the caller hung up, left a message, or moves to another line), or `None` if the
+    /// ticket is stale (already answered or withdrawn).
+    pub fn withdraw(&mut self, ticket: QueueTicket) -> Option<Withdrawn> {
+        let slot = *self.live_slot(ticket)?;
+        let call_type = slot.call_type as usize;
         self.release(ticket);
         self.live_counts[call_type] -= 1;
         self.live_total -= 1;
         if self.live_counts[call_type] == 0 {
             self.lines[call_type].clear();
         }
-        Some(call_type)
+        Some(Withdrawn {
+            call_type,
+            since: slot.since,
+            holds_line: slot.holds_line,
+        })
     }
 
     fn release(&mut self, ticket: QueueTicket) {
