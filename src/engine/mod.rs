@@ -117,6 +117,16 @@ pub enum Event {
         /// The caller's slot in the orbit.
         slot: u32,
     },
+    /// The agent on a call asks its call type's consult group (a supervisor consult).
+    ConsultAsk {
+        /// The agent asking (it stays on the call).
+        agent: AgentId,
+    },
+    /// The consult asked by this agent ends; the agent's call resumes.
+    ConsultEnds {
+        /// The agent who asked.
+        agent: AgentId,
+    },
 }
 
 // The packed event: a kind tag above an agent or slot index, in `queue::CODE_BITS` bits.
@@ -137,8 +147,10 @@ const LOG_OFF: u64 = 4;
 const CLOSE: u64 = 5;
 const WAIT_LIMIT_REACHED: u64 = 6;
 const RETRY: u64 = 7;
+const CONSULT_ASK: u64 = 8;
+const CONSULT_ENDS: u64 = 9;
 /// Kinds in use.
-const KINDS: u64 = 8;
+const KINDS: u64 = 10;
 
 /// Most events one attempt can cause to be scheduled: its patience timer, its wait-limit timer, its hang-up, its
 /// agent's wrap-up, the caller's next attempt. (Roster changes wait beside the heap and take no sequence number;
@@ -152,8 +164,8 @@ const REALISED_CALLS_BOUND: f64 = 1.01 * crate::limits::MAX_CALLS_PER_REPLICATIO
 
 const _: () = {
     assert!(
-        KINDS + 8 <= 1 << KIND_BITS,
-        "the encoding leaves room for at least eight more event kinds"
+        KINDS + 4 <= 1 << KIND_BITS,
+        "the encoding leaves room for at least four more event kinds"
     );
     assert!(
         REALISED_CALLS_BOUND <= MAX_INDEX as f64,
@@ -186,6 +198,8 @@ impl EventCode for Event {
             Event::Close => (CLOSE, 0),
             Event::WaitLimitReached { slot } => (WAIT_LIMIT_REACHED, slot),
             Event::Retry { slot } => (RETRY, slot),
+            Event::ConsultAsk { agent } => (CONSULT_ASK, agent.0),
+            Event::ConsultEnds { agent } => (CONSULT_ENDS, agent.0),
         };
         debug_assert!(index <= MAX_INDEX, "agent and slot indices fit the encoding");
         (kind << INDEX_BITS) | index as u64
@@ -204,6 +218,8 @@ impl EventCode for Event {
             CLOSE => Event::Close,
             WAIT_LIMIT_REACHED => Event::WaitLimitReached { slot: index },
             RETRY => Event::Retry { slot: index },
+            CONSULT_ASK => Event::ConsultAsk { agent: AgentId(index) },
+            CONSULT_ENDS => Event::ConsultEnds { agent: AgentId(index) },
             kind => unreachable!("event kind {kind} is never encoded"),
         }
     }
@@ -336,6 +352,21 @@ struct Streams {
     repeat: Vec<StreamRng>,
     /// Per call type; drawn only when an announced wait exceeds a band.
     announce: Vec<StreamRng>,
+    /// Per call type answered; drawn only when it has a `consult`.
+    consult: Vec<StreamRng>,
+}
+
+/// The consult of the call an agent is handling (indexed by the asking agent).
+#[derive(Debug, Clone, Copy)]
+struct ConsultState {
+    /// The senior holding it, once started.
+    senior: AgentId,
+    /// When the agent asked.
+    asked: f64,
+    /// How long the senior holds it (drawn when asked).
+    duration: f64,
+    /// When the call would have ended without the consult.
+    planned_end: f64,
 }
 
 /// The day's log-on and log-off changes of every group, in the order they happen, beside the event heap.
@@ -393,6 +424,10 @@ struct Simulation<'a> {
     handle_times: Option<HandleTimes>,
     /// What each agent is handling (talking or wrapping up), indexed by agent.
     work: Vec<AgentWork>,
+    /// Whether any call type has a consult (one test per answered call otherwise).
+    any_consult: bool,
+    /// The consult of each agent's current call (meaningful only while one is asked or held).
+    consults: Vec<ConsultState>,
     streams: Streams,
 }
 
@@ -476,7 +511,20 @@ impl<'a> Simulation<'a> {
                 announce: (0..types)
                     .map(|t| stream_rng(seed, replication, Stream::Announce(t)))
                     .collect(),
+                consult: (0..types)
+                    .map(|t| stream_rng(seed, replication, Stream::Consult(t)))
+                    .collect(),
             },
+            any_consult: scenario.call_types.iter().any(|c| c.consult.is_some()),
+            consults: vec![
+                ConsultState {
+                    senior: AgentId(0),
+                    asked: 0.0,
+                    duration: 0.0,
+                    planned_end: 0.0,
+                };
+                agents
+            ],
             orbit: Orbit::default(),
             handle_times: scenario
                 .call_types
@@ -544,6 +592,8 @@ impl<'a> Simulation<'a> {
                 Event::Close => self.close(now, observer),
                 Event::WaitLimitReached { slot } => self.wait_limit_reached(now, slot, timer, observer),
                 Event::Retry { slot } => self.retry(now, slot, observer),
+                Event::ConsultAsk { agent } => self.consult_ask(now, agent, observer),
+                Event::ConsultEnds { agent } => self.consult_ends(now, agent, observer),
                 Event::LogOn { .. } | Event::LogOff { .. } => {
                     unreachable!("roster changes wait beside the heap, never in it")
                 }
@@ -870,7 +920,93 @@ impl<'a> Simulation<'a> {
         } else {
             observer.on_callback_made(now, call_type, group, arrived, SimTime(callback_since));
         }
+        if self.any_consult && self.asks_consult(now, agent, call_type, handle_time) {
+            return;
+        }
         self.events.schedule(now.after(handle_time), Event::HangUp { agent });
+    }
+
+    /// Draws whether the agent will ask for a consult on the call it just answered (its type has one); if so,
+    /// schedules the question after the `at` share of the handle time and returns true.
+    #[cold]
+    #[inline(never)]
+    fn asks_consult(&mut self, now: SimTime, agent: AgentId, call_type: CallTypeId, handle_time: f64) -> bool {
+        let Some(consult) = &self.scenario.call_types[call_type.index()].consult else {
+            return false;
+        };
+        let rng = &mut self.streams.consult[call_type.index()];
+        if rng.random::<f64>() >= consult.probability {
+            return false;
+        }
+        self.consults[agent.0 as usize].planned_end = now.seconds() + handle_time;
+        self.events
+            .schedule(now.after(consult.at * handle_time), Event::ConsultAsk { agent });
+        true
+    }
+
+    /// The agent asks its call type's consult group: a senior takes it now, or it waits.
+    #[cold]
+    #[inline(never)]
+    fn consult_ask<O: Observer>(&mut self, now: SimTime, agent: AgentId, observer: &mut O) {
+        let call_type = self.work[agent.0 as usize].call_type;
+        let consult = self.scenario.call_types[call_type.index()]
+            .consult
+            .as_ref()
+            .expect("only a type with a consult asks");
+        let group = GroupId(consult.group as u32);
+        let duration = consult.duration.sample(&mut self.streams.consult[call_type.index()]);
+        let state = &mut self.consults[agent.0 as usize];
+        state.asked = now.seconds();
+        state.duration = duration;
+        if let Some(senior) = self.router.on_consult_request(agent, group) {
+            self.begin_consult(now, agent, senior, observer);
+        }
+    }
+
+    /// Senior `senior` starts the consult asked by `agent`.
+    fn begin_consult<O: Observer>(&mut self, now: SimTime, agent: AgentId, senior: AgentId, observer: &mut O) {
+        let state = &mut self.consults[agent.0 as usize];
+        state.senior = senior;
+        let (wait, duration) = (now.seconds() - state.asked, state.duration);
+        let call_type = self.work[agent.0 as usize].call_type;
+        observer.on_consult(now, call_type, self.router.group_of(senior), wait);
+        self.events
+            .schedule(now.after(duration), Event::ConsultEnds { agent });
+    }
+
+    /// The consult asked by `agent` ends: its call resumes for the rest of its handle time, and the senior takes
+    /// the next waiting consult, or a waiting call, or leaves if its shift is over.
+    #[cold]
+    #[inline(never)]
+    fn consult_ends<O: Observer>(&mut self, now: SimTime, agent: AgentId, observer: &mut O) {
+        let state = self.consults[agent.0 as usize];
+        let senior = state.senior;
+        observer.on_consult_end(now, self.router.group_of(senior), SimTime(now.seconds() - state.duration));
+        // The rest of the call: its planned end, delayed by the consult's wait and hold (exactly the planned end
+        // when both are 0).
+        let resume = SimTime(state.planned_end + (now.seconds() - state.asked));
+        self.events.schedule(resume, Event::HangUp { agent });
+        let end = self.router.on_consult_end(now, senior);
+        if let Some(next) = end.next {
+            self.begin_consult(now, next, senior, observer);
+        } else if let Some(assignment) = end.assignment {
+            self.report_queue(now, assignment.call_type, observer);
+            self.start_talking(now, senior, assignment.call, observer);
+        } else {
+            self.fill_consults(now, senior, observer);
+            if !self.router.is_on_duty(senior) && !self.leaving_at[senior.0 as usize].is_nan() {
+                self.leave(now, senior, observer);
+            }
+        }
+    }
+
+    /// A free (or consulting) senior takes the consults waiting for its group, up to its concurrency.
+    #[cold]
+    #[inline(never)]
+    fn fill_consults<O: Observer>(&mut self, now: SimTime, senior: AgentId, observer: &mut O) {
+        while let Some(requester) = self.router.take_waiting_consult(senior) {
+            self.begin_consult(now, requester, senior, observer);
+        }
     }
 
     fn hang_up<O: Observer>(&mut self, now: SimTime, agent: AgentId, observer: &mut O) {
@@ -956,6 +1092,8 @@ impl<'a> Simulation<'a> {
             self.start_talking(now, agent, assignment.call, observer);
         } else if !self.leaving_at[index].is_nan() {
             self.leave(now, agent, observer);
+        } else if self.any_consult {
+            self.fill_consults(now, agent, observer);
         }
     }
 
@@ -983,6 +1121,8 @@ impl<'a> Simulation<'a> {
         if let Some(assignment) = returned {
             self.report_queue(now, assignment.call_type, observer);
             self.start_talking(now, agent, assignment.call, observer);
+        } else if self.any_consult {
+            self.fill_consults(now, agent, observer);
         }
     }
 
@@ -1136,6 +1276,7 @@ mod tests {
             agent_selection: crate::routing::AgentSelection::LongestIdle,
             queue_capacity: None,
             call_type_rules: Vec::new(),
+            consult_concurrency: Vec::new(),
             lines: None,
         });
         let mut rng = stream_rng(1, 0, Stream::Routing);

@@ -55,6 +55,10 @@ pub trait Observer {
     fn on_resolution(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime, resolved: bool) {}
     /// A caller's journey ended: `served` (answered or called back, and not coming back) or not (gave up).
     fn on_caller_done(&mut self, now: SimTime, journey: &Journey, served: bool) {}
+    /// A senior of `group` starts a consult asked during a call of `call_type`, after the consult waited `wait_s`.
+    fn on_consult(&mut self, now: SimTime, call_type: CallTypeId, group: GroupId, wait_s: f64) {}
+    /// A senior of `group` ends a consult it started at `started`.
+    fn on_consult_end(&mut self, now: SimTime, group: GroupId, started: SimTime) {}
     /// An agent of `group` came on duty (at opening, from a shift start, a break end or a rising count).
     fn on_log_on(&mut self, now: SimTime, group: GroupId) {}
     /// An agent of `group` went off duty at `now`; the roster had it leave at `scheduled` (`now - scheduled` is

@@ -37,6 +37,9 @@ pub enum Stream {
     /// Balking on the announced wait of a call type (`announce_wait`): one uniform per caller told a wait above a
     /// band.
     Announce(usize),
+    /// Supervisor consults of a call type's answered calls: one uniform per answered call (when it has a
+    /// `consult`), then the consult's duration when the agent asks.
+    Consult(usize),
 }
 
 impl Stream {
@@ -52,6 +55,7 @@ impl Stream {
             Stream::Redial(t) => (8 << 32) | t as u64,
             Stream::Repeat(t) => (9 << 32) | t as u64,
             Stream::Announce(t) => (10 << 32) | t as u64,
+            Stream::Consult(t) => (11 << 32) | t as u64,
         }
     }
 }

@@ -86,11 +86,17 @@ pub enum Metric {
     FirstContactResolution,
     /// Repeat calls divided by offered calls.
     RepeatShare,
+    /// Supervisor consults asked during answered calls of this type (counted when the senior starts them).
+    Consults,
+    /// Mean wait of a consult for a free senior, in seconds (the caller and the operator wait on the line).
+    ConsultWaitS,
+    /// Mean time an agent spends per call handled: talk (consults included) plus after-call work, in seconds.
+    HandleTimeS,
 }
 
 impl Metric {
     /// Every metric, in report order.
-    pub const ALL: [Metric; 38] = [
+    pub const ALL: [Metric; 41] = [
         Metric::Offered,
         Metric::Answered,
         Metric::Abandoned,
@@ -129,6 +135,9 @@ impl Metric {
         Metric::Overflowed,
         Metric::FirstContactResolution,
         Metric::RepeatShare,
+        Metric::Consults,
+        Metric::ConsultWaitS,
+        Metric::HandleTimeS,
     ];
 
     /// Number of metrics.
@@ -175,6 +184,9 @@ impl Metric {
             Metric::Overflowed => "overflowed",
             Metric::FirstContactResolution => "first_contact_resolution",
             Metric::RepeatShare => "repeat_share",
+            Metric::Consults => "consults",
+            Metric::ConsultWaitS => "consult_wait_s",
+            Metric::HandleTimeS => "handle_time_s",
         }
     }
 
@@ -234,12 +246,18 @@ impl Metric {
     /// The metrics of caller behaviour (issue 10: messages, redials, repeat calls, callbacks, callers), in report
     /// order. Tables leave them out for a scenario without any such behaviour (CSV and JSON always have them).
     pub fn caller_behaviour() -> &'static [Metric] {
-        &Metric::ALL[Metric::Messages as usize..]
+        &Metric::ALL[Metric::Messages as usize..=Metric::RepeatShare as usize]
     }
 
     /// True for the metrics of [`Metric::caller_behaviour`].
     pub fn is_caller_behaviour(self) -> bool {
-        self.index() >= Metric::Messages.index()
+        (Metric::Messages.index()..=Metric::RepeatShare.index()).contains(&self.index())
+    }
+
+    /// True for the metrics of supervisor consults (`consults`, `consult_wait_s`, `handle_time_s`): tables show
+    /// them for scenarios with consults only (CSV and JSON always have them).
+    pub fn is_consult(self) -> bool {
+        self.index() >= Metric::Consults.index()
     }
 
     /// True for durations in seconds.
@@ -288,6 +306,9 @@ impl Metric {
             Metric::Overflowed => "overflowed calls",
             Metric::FirstContactResolution => "first-contact resolution",
             Metric::RepeatShare => "share of offered calls that are repeats",
+            Metric::Consults => "consults",
+            Metric::ConsultWaitS => "consult wait (s)",
+            Metric::HandleTimeS => "handle time per call (s)",
         }
     }
 }

@@ -37,6 +37,7 @@
 //!     lines: None,
 //!     queue_capacity: None,
 //!     call_type_rules: Vec::new(),
+//!     consult_concurrency: Vec::new(),
 //! };
 //! let mut router: Router<&str> = Router::new_offline(config);
 //! // Only `random` agent selection draws from the generator the switch hands in.
@@ -101,6 +102,19 @@ pub struct RouterConfig {
     /// Per call type (as numbered in `priorities`), its own queue capacity and wait limit; shorter than
     /// `priorities` (or empty) means no rule for the call types beyond its end.
     pub call_type_rules: Vec<CallTypeRules>,
+    /// Per group (as numbered in `groups`), the consults one of its agents may hold at once
+    /// ([`Router::on_consult_request`]); shorter (or empty) means 1 for the groups beyond its end.
+    pub consult_concurrency: Vec<u32>,
+}
+
+/// What [`Router::on_consult_end`] did: the senior may start the next waiting consult, or, holding none any more,
+/// take a waiting call.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ConsultEnd<C> {
+    /// The requester (an agent on a call) whose waiting consult the senior starts now.
+    pub next: Option<AgentId>,
+    /// The waiting call the senior takes, having no consult left.
+    pub assignment: Option<Assignment<C>>,
 }
 
 /// The queue rules of one call type.
@@ -216,6 +230,8 @@ enum Status {
     Talking,
     WrappingUp,
     Offline,
+    /// Holding one or more consults (no call).
+    Consulting,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -226,6 +242,8 @@ struct Agent {
     log_off_when_free: bool,
     /// Whether the call it is talking to holds a trunk line (false for a callback).
     holds_line: bool,
+    /// Consults held now.
+    consults: u32,
     calls_handled: u64,
     last_assigned: u64,
 }
@@ -249,6 +267,12 @@ pub struct Router<C> {
     on_duty: Vec<u32>,
     /// True when any queue capacity is set (one test on the path of a queued call otherwise).
     capacity_limited: bool,
+    /// Per group, the requesters whose consult waits for a senior, first come first served.
+    consult_lines: Vec<std::collections::VecDeque<AgentId>>,
+    /// Consults waiting in all groups (one test when an agent frees otherwise).
+    consults_waiting: usize,
+    /// Per group, the agents holding consults with room for another.
+    consulting: Vec<Vec<u32>>,
     sequence: u64,
 }
 
@@ -314,6 +338,9 @@ impl<C: Copy> Router<C> {
             on_duty: vec![0; config.groups.len()],
             capacity_limited: config.queue_capacity.is_some()
                 || config.call_type_rules.iter().any(|r| r.queue_capacity.is_some()),
+            consult_lines: vec![std::collections::VecDeque::new(); config.groups.len()],
+            consults_waiting: 0,
+            consulting: vec![Vec::new(); config.groups.len()],
             sequence: 0,
             config,
         };
@@ -325,6 +352,7 @@ impl<C: Copy> Router<C> {
                     status: Status::Offline,
                     log_off_when_free: false,
                     holds_line: false,
+                    consults: 0,
                     calls_handled: 0,
                     last_assigned: 0,
                 });
@@ -400,6 +428,11 @@ impl<C: Copy> Router<C> {
     /// Calls holding a line (waiting or talking).
     pub fn calls_in_system(&self) -> u32 {
         self.calls_in_system
+    }
+
+    /// Whether an agent is logged on (free, talking, wrapping up or consulting).
+    pub fn is_on_duty(&self, agent: AgentId) -> bool {
+        self.agents[agent.0 as usize].status != Status::Offline
     }
 
     /// Free agents in a group.
@@ -485,6 +518,120 @@ impl<C: Copy> Router<C> {
         }
     }
 
+    /// The most consults one agent of `group` may hold at once.
+    fn concurrency(&self, group: usize) -> u32 {
+        self.config.consult_concurrency.get(group).copied().unwrap_or(1)
+    }
+
+    /// The agent `requester`, on a call, asks group `group` for a consult (the caller stays on the line). Returns
+    /// the senior who takes it now: one already holding consults with room for another, else the group's
+    /// longest-idle free agent. `None`: every senior is busy and the consult waits, first come first served, until
+    /// [`Router::on_consult_end`] or a senior freeing from a call starts it ([`Router::take_waiting_consult`]).
+    pub fn on_consult_request(&mut self, requester: AgentId, group: GroupId) -> Option<AgentId> {
+        let g = group.index();
+        let senior = match self.consulting[g].first().copied() {
+            Some(index) => Some(index as usize),
+            None => self.free[g].peek().map(|(_, local)| {
+                self.free[g].remove(local);
+                self.agent_index(g, local)
+            }),
+        };
+        match senior {
+            Some(index) => {
+                self.start_consult(index);
+                Some(AgentId(index as u32))
+            }
+            None => {
+                self.consult_lines[g].push_back(requester);
+                self.consults_waiting += 1;
+                None
+            }
+        }
+    }
+
+    /// Consults waiting for a senior of `group`.
+    pub fn consults_waiting(&self, group: GroupId) -> usize {
+        self.consult_lines[group.index()].len()
+    }
+
+    /// A free senior takes the first consult waiting for its group, if any (call it while it returns one, after
+    /// [`Router::on_agent_free`] or [`Router::on_log_on`] left the agent free, to fill its concurrency).
+    pub fn take_waiting_consult(&mut self, senior: AgentId) -> Option<AgentId> {
+        let index = senior.0 as usize;
+        let g = self.agents[index].group as usize;
+        let status = self.agents[index].status;
+        let room = self.agents[index].consults < self.concurrency(g);
+        if !(status == Status::Free || (status == Status::Consulting && room)) {
+            return None;
+        }
+        let requester = self.consult_lines[g].pop_front()?;
+        self.consults_waiting -= 1;
+        if status == Status::Free {
+            self.free[g].remove(self.agents[index].local);
+        }
+        self.start_consult(index);
+        Some(requester)
+    }
+
+    /// Agent `index` (free, or consulting with room) starts one more consult.
+    fn start_consult(&mut self, index: usize) {
+        let g = self.agents[index].group as usize;
+        let limit = self.concurrency(g);
+        let agent = &mut self.agents[index];
+        agent.status = Status::Consulting;
+        agent.consults += 1;
+        let full = agent.consults >= limit;
+        let listed = self.consulting[g].iter().position(|&a| a as usize == index);
+        match (full, listed) {
+            (true, Some(at)) => {
+                self.consulting[g].swap_remove(at);
+            }
+            (false, None) => self.consulting[g].push(index as u32),
+            _ => {}
+        }
+    }
+
+    /// Senior `senior` ends one consult. It starts the next consult waiting for its group if any; holding none
+    /// any more it becomes free and may take a waiting call (or logs off, if the roster asked it to meanwhile).
+    /// A senior that holds no consult is left unchanged.
+    pub fn on_consult_end(&mut self, now: SimTime, senior: AgentId) -> ConsultEnd<C> {
+        let index = senior.0 as usize;
+        let nothing = ConsultEnd {
+            next: None,
+            assignment: None,
+        };
+        if self.agents[index].status != Status::Consulting || self.agents[index].consults == 0 {
+            return nothing;
+        }
+        let g = self.agents[index].group as usize;
+        self.agents[index].consults -= 1;
+        if let Some(requester) = self.consult_lines[g].pop_front() {
+            self.consults_waiting -= 1;
+            self.start_consult(index);
+            return ConsultEnd {
+                next: Some(requester),
+                assignment: None,
+            };
+        }
+        if let Some(at) = self.consulting[g].iter().position(|&a| a as usize == index) {
+            self.consulting[g].swap_remove(at);
+        }
+        if self.agents[index].consults > 0 {
+            self.consulting[g].push(index as u32);
+            return nothing;
+        }
+        if self.agents[index].log_off_when_free {
+            self.agents[index].log_off_when_free = false;
+            self.agents[index].status = Status::Offline;
+            self.on_duty[g] -= 1;
+            return nothing;
+        }
+        ConsultEnd {
+            next: None,
+            assignment: self.offer_waiting_call_or_free(now, index),
+        }
+    }
+
     fn uncount_callback(&mut self, call_type: usize) {
         self.callbacks[call_type] -= 1;
         self.callbacks_total -= 1;
@@ -557,7 +704,7 @@ impl<C: Copy> Router<C> {
                 self.agents[index].status = Status::Offline;
                 self.on_duty[state.group as usize] -= 1;
             }
-            Status::Talking | Status::WrappingUp => self.agents[index].log_off_when_free = true,
+            Status::Talking | Status::WrappingUp | Status::Consulting => self.agents[index].log_off_when_free = true,
             Status::Offline => {}
         }
     }
@@ -567,6 +714,12 @@ impl<C: Copy> Router<C> {
     // (measured: 4.5% more instructions per call at high load).
     #[inline(always)]
     fn offer_waiting_call_or_free(&mut self, now: SimTime, index: usize) -> Option<Assignment<C>> {
+        if self.consults_waiting > 0 && !self.consult_lines[self.agents[index].group as usize].is_empty() {
+            // A colleague holding a caller comes first: the agent frees and takes consults
+            // (`take_waiting_consult`).
+            self.make_free(index);
+            return None;
+        }
         match self.best_waiting_call(now, self.agents[index].group as usize) {
             Some(call_type) => {
                 let waiting = self.waiting.pop_head(call_type).expect("best line has a live head");
@@ -730,6 +883,7 @@ mod tests {
             lines,
             queue_capacity: None,
             call_type_rules: Vec::new(),
+            consult_concurrency: Vec::new(),
         })
     }
 
@@ -789,6 +943,7 @@ mod tests {
             lines: None,
             queue_capacity: None,
             call_type_rules: Vec::new(),
+            consult_concurrency: Vec::new(),
         })
     }
 
@@ -834,6 +989,7 @@ mod tests {
             lines: None,
             queue_capacity: None,
             call_type_rules: Vec::new(),
+            consult_concurrency: Vec::new(),
         });
         let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(3);
         let draws = 40_000;
@@ -878,6 +1034,7 @@ mod tests {
             lines: None,
             queue_capacity,
             call_type_rules: rules,
+            consult_concurrency: Vec::new(),
         })
     }
 
@@ -1006,6 +1163,7 @@ mod tests {
             agent_selection: AgentSelection::LongestIdle,
             lines: None,
             queue_capacity: None,
+            consult_concurrency: Vec::new(),
             call_type_rules: vec![CallTypeRules {
                 queue_capacity: None,
                 wait_limit: Some(WaitLimit {

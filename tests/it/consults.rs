@@ -1,0 +1,214 @@
+//! Supervisor consults (issue 11): the limits in which they vanish, the exact handle-time arithmetic, and the
+//! seniors as an exact Erlang C queue.
+
+use callsim::erlang::erlang_c;
+use callsim::run::simulate_replication;
+use callsim::stats::{Metric, ReplicationMetrics};
+use rayon::prelude::*;
+
+use crate::common::{Checks, callsim, scenario, stdout};
+
+/// Support calls (150 an hour, exponential `aht`) on `operators`, with `consult` keys, and a consult-only group of
+/// `seniors` holding `concurrency` consults each.
+fn support(operators: u32, consult: &str, seniors: u32, concurrency: u32, replications: u32, hours: u32) -> String {
+    format!(
+        r#"
+name = "support"
+seed = 5
+replications = {replications}
+[horizon]
+duration = "{duration}h"
+warmup = "2h"
+[[call_types]]
+name = "support"
+arrivals = {{ per_hour = 150 }}
+service = {{ distribution = "exponential", mean = "4m" }}
+{consult}
+[[agent_groups]]
+name = "operators"
+count = {operators}
+skills = ["support"]
+[[agent_groups]]
+name = "seniors"
+count = {seniors}
+skills = []
+concurrency = {concurrency}
+"#,
+        duration = hours + 2
+    )
+}
+
+fn run(text: &str, seed: u64) -> Vec<ReplicationMetrics> {
+    let mut s = scenario(text);
+    s.seed = seed;
+    (0..s.replications)
+        .into_par_iter()
+        .map(|r| {
+            let mut m = simulate_replication(&s, r);
+            m.drop_histograms();
+            m
+        })
+        .collect()
+}
+
+/// Consults with probability 0 give every output file of the scenario without the key, byte for byte.
+#[test]
+fn consults_that_never_happen_change_nothing() {
+    let dir = std::env::temp_dir().join(format!("callsim-consults-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let files = |tag: &str, consult: &str| {
+        let path = dir.join(format!("{tag}.toml"));
+        // Without consults nobody names the seniors, so they need a skill of their own to be valid; both variants
+        // give them the same one.
+        let text = support(12, consult, 2, 1, 10, 6).replace("skills = []", "skills = [\"support\"]");
+        std::fs::write(&path, text).unwrap();
+        let out = dir.join(tag);
+        stdout(&callsim(&["run", path.to_str().unwrap(), "--out", out.to_str().unwrap()]));
+        ["summary.csv", "groups.csv", "intervals.csv", "replications.csv"]
+            .map(|name| std::fs::read(out.join(name)).unwrap())
+    };
+    let plain = files("plain", "");
+    let never = files(
+        "never",
+        r#"consult = { probability = 0, group = "seniors", duration = { distribution = "exponential", mean = "3m" } }"#,
+    );
+    assert!(plain == never, "probability 0 differs from no consult");
+    let always = files(
+        "always",
+        r#"consult = { probability = 1, group = "seniors", duration = { distribution = "exponential", mean = "3m" } }"#,
+    );
+    assert!(plain[0] != always[0], "consults that happen change the results");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// With operators and seniors to spare (nobody ever waits), a consult of exactly one minute on every call makes
+/// every call exactly one minute longer: the handle time grows by the consult's duration, replication by
+/// replication, and the same calls are answered at once.
+#[test]
+fn with_seniors_to_spare_each_call_grows_by_the_consult() {
+    let plain = scenario(&support(60, "", 40, 1, 8, 4).replace("skills = []", "skills = [\"support\"]"));
+    let consulting = scenario(
+        &support(
+            60,
+            r#"consult = { probability = 1, group = "seniors", duration = { distribution = "constant", mean = "1m" }, at = 0.3 }"#,
+            40,
+            1,
+            8,
+            4,
+        ),
+    );
+    for r in 0..plain.replications {
+        let (a, b) = (simulate_replication(&plain, r), simulate_replication(&consulting, r));
+        let value = |m: &ReplicationMetrics, metric: Metric| m.total[metric.index()];
+        assert_eq!(value(&a, Metric::Answered), value(&b, Metric::Answered));
+        assert_eq!(value(&b, Metric::PWait), 0.0, "nobody waits");
+        assert_eq!(value(&b, Metric::ConsultWaitS), 0.0, "no consult waits");
+        let grown = value(&b, Metric::HandleTimeS) - value(&a, Metric::HandleTimeS);
+        assert!((grown - 60.0).abs() < 1e-6, "replication {r}: handle time grew by {grown} s");
+    }
+}
+
+/// Seniors as an exact queue: with operators to spare, consult requests are a Poisson process (the calls' Poisson
+/// arrivals, thinned by the probability and each shifted by an independent delay, stay Poisson), so 3 seniors
+/// holding one exponential consult each are an M/M/3 queue of 150 x 0.2 = 30 consults an hour of 3 minutes.
+pub(crate) fn seniors_case(seed: u64) -> Checks {
+    let runs = run(
+        &support(
+            40,
+            r#"consult = { probability = 0.2, group = "seniors", duration = { distribution = "exponential", mean = "3m" } }"#,
+            2,
+            1,
+            200,
+            50,
+        ),
+        seed,
+    );
+    let exact = erlang_c(2, 30.0 / 3600.0, 180.0).unwrap();
+    let mut checks = Checks::new();
+    checks
+        .mean(
+            "senior occupancy (consult load / seniors)",
+            runs.iter().map(|m| m.groups[1].occupancy),
+            exact.occupancy(),
+        )
+        .mean(
+            "consult wait (Erlang C ASA)",
+            runs.iter().map(|m| m.total[Metric::ConsultWaitS.index()]),
+            exact.asa(),
+        );
+    checks
+}
+
+/// The seniors' occupancy equals the consult load per senior, and the consults wait as Erlang C says.
+///
+/// Sizing: 200 replications of 50 h (1.5 M calls, 300,000 consults). False-alarm rate <= 0.1% (Bonferroni over
+/// k = 2). Detects a bias of 2% in each: half-widths about 0.4% (occupancy 0.75) and 1.2% (consult wait, 20 s).
+#[test]
+fn seniors_are_an_erlang_c_queue_of_consults() {
+    seniors_case(2024).assert_all();
+}
+
+/// Several consults at once: with `concurrency = 2` one senior is two servers for consults (an M/M/2 queue), and
+/// its occupancy counts each consult as half the senior.
+#[test]
+fn a_senior_holding_two_consults_is_two_servers() {
+    let runs = run(
+        &support(
+            40,
+            r#"consult = { probability = 0.2, group = "seniors", duration = { distribution = "exponential", mean = "3m" } }"#,
+            1,
+            2,
+            100,
+            30,
+        ),
+        7,
+    );
+    let exact = erlang_c(2, 30.0 / 3600.0, 180.0).unwrap();
+    let mut checks = Checks::new();
+    checks
+        .mean(
+            "senior occupancy",
+            runs.iter().map(|m| m.groups[1].occupancy),
+            exact.occupancy(),
+        )
+        .mean(
+            "consult wait",
+            runs.iter().map(|m| m.total[Metric::ConsultWaitS.index()]),
+            exact.asa(),
+        );
+    checks.assert_all();
+}
+
+#[test]
+fn bad_consult_keys_are_named() {
+    let base = support(
+        12,
+        r#"consult = { probability = 0.2, group = "seniors", duration = { distribution = "exponential", mean = "3m" } }"#,
+        2,
+        1,
+        5,
+        4,
+    );
+    for (bad, parts) in [
+        (base.replace("probability = 0.2", "probability = 1.2"), &["consult.probability", "from 0 to 1"][..]),
+        (
+            base.replace("group = \"seniors\"", "group = \"bosses\"")
+                .replace("skills = []", "skills = [\"support\"]"),
+            &["consult.group", "bosses", "seniors"][..],
+        ),
+        (base.replace("concurrency = 1", "concurrency = 0"), &["agent_groups[seniors].concurrency", "from 1"][..]),
+        (
+            base.replace("consult = {", "consult = { at = 1.5,"),
+            &["consult.at", "from 0 (at once) to 1"][..],
+        ),
+    ] {
+        let message = callsim::scenario::Scenario::from_toml_str(&bad, "bad.toml").unwrap_err().to_string();
+        for part in parts {
+            assert!(message.contains(part), "{message:?} lacks {part:?}");
+        }
+    }
+    let unnamed = base.replace("group = \"seniors\"", "group = \"operators\"");
+    let message = callsim::scenario::Scenario::from_toml_str(&unnamed, "bad.toml").unwrap_err().to_string();
+    assert!(message.contains("agent_groups[seniors].skills"), "{message}");
+}
