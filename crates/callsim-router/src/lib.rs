@@ -1210,6 +1210,84 @@ mod tests {
     }
 
     #[test]
+    fn consults_fill_a_seniors_concurrency_then_wait_first_come_first_served() {
+        let mut r: Router<u32> = Router::new(RouterConfig {
+            priorities: vec![0.0],
+            groups: vec![
+                GroupConfig {
+                    agents: 3,
+                    skills: vec![CallTypeId(0)],
+                },
+                GroupConfig {
+                    agents: 1,
+                    skills: vec![],
+                },
+            ],
+            queue: QueueDiscipline::Fifo,
+            aging_per_second: 0.0,
+            agent_selection: AgentSelection::LongestIdle,
+            lines: None,
+            queue_capacity: None,
+            call_type_rules: Vec::new(),
+            consult_concurrency: vec![1, 2],
+        });
+        let senior = AgentId(3);
+        let seniors = GroupId(1);
+        assert_eq!(r.on_consult_request(AgentId(0), seniors), Some(senior));
+        assert_eq!(r.on_consult_request(AgentId(1), seniors), Some(senior), "two at once");
+        assert_eq!(r.on_consult_request(AgentId(2), seniors), None, "the third waits");
+        assert_eq!(r.consults_waiting(seniors), 1);
+        assert_eq!(r.free_agents_in(seniors), 0);
+        let end = r.on_consult_end(SimTime(5.0), senior);
+        assert_eq!(end.next, Some(AgentId(2)), "the waiting consult starts on the freed slot");
+        assert!(r.on_consult_end(SimTime(6.0), senior).next.is_none());
+        assert!(r.on_consult_end(SimTime(7.0), senior).assignment.is_none());
+        assert_eq!(r.free_agents_in(seniors), 1, "free once it holds none");
+        assert_eq!(r.on_consult_end(SimTime(8.0), senior), ConsultEnd { next: None, assignment: None });
+        // A senior logged off while consulting leaves when its last consult ends.
+        assert_eq!(r.on_consult_request(AgentId(0), seniors), Some(senior));
+        r.on_log_off(senior);
+        assert!(r.is_on_duty(senior));
+        r.on_consult_end(SimTime(9.0), senior);
+        assert!(!r.is_on_duty(senior));
+    }
+
+    #[test]
+    fn an_agent_freeing_from_a_call_takes_waiting_consults_before_waiting_calls() {
+        let mut r: Router<u32> = Router::new(RouterConfig {
+            priorities: vec![0.0],
+            groups: vec![
+                GroupConfig {
+                    agents: 1,
+                    skills: vec![CallTypeId(0)],
+                },
+                GroupConfig {
+                    agents: 1,
+                    skills: vec![CallTypeId(0)],
+                },
+            ],
+            queue: QueueDiscipline::Fifo,
+            aging_per_second: 0.0,
+            agent_selection: AgentSelection::SkillOrder,
+            lines: None,
+            queue_capacity: None,
+            call_type_rules: Vec::new(),
+            consult_concurrency: Vec::new(),
+        });
+        let mut rng = NoRandomness;
+        r.on_arrival(SimTime(0.0), 1, CallTypeId(0), &mut rng);
+        r.on_arrival(SimTime(0.0), 2, CallTypeId(0), &mut rng);
+        queued(r.on_arrival(SimTime(0.0), 3, CallTypeId(0), &mut rng));
+        // Agent 0 asks group 1, whose only agent is on a call: the consult waits.
+        assert_eq!(r.on_consult_request(AgentId(0), GroupId(1)), None);
+        assert!(r.on_hang_up(AgentId(1)));
+        assert_eq!(r.on_agent_free(SimTime(1.0), AgentId(1)), None, "not the waiting call");
+        assert_eq!(r.take_waiting_consult(AgentId(1)), Some(AgentId(0)));
+        assert_eq!(r.take_waiting_consult(AgentId(1)), None);
+        assert_eq!(r.queue_length(CallTypeId(0)), 1, "the call still waits");
+    }
+
+    #[test]
     fn a_full_trunk_blocks_arrivals() {
         let mut r = router(Some(2));
         let t = SimTime(0.0);
