@@ -127,6 +127,11 @@ pub enum Event {
         /// The agent who asked.
         agent: AgentId,
     },
+    /// The agent hands its call to the transfer's call type.
+    TransferOut {
+        /// The agent transferring.
+        agent: AgentId,
+    },
 }
 
 // The packed event: a kind tag above an agent or slot index, in `queue::CODE_BITS` bits.
@@ -149,8 +154,9 @@ const WAIT_LIMIT_REACHED: u64 = 6;
 const RETRY: u64 = 7;
 const CONSULT_ASK: u64 = 8;
 const CONSULT_ENDS: u64 = 9;
+const TRANSFER_OUT: u64 = 10;
 /// Kinds in use.
-const KINDS: u64 = 10;
+const KINDS: u64 = 11;
 
 /// Most events one attempt can cause to be scheduled: its patience timer, its wait-limit timer, its hang-up, its
 /// agent's wrap-up, the caller's next attempt. (Roster changes wait beside the heap and take no sequence number;
@@ -200,6 +206,7 @@ impl EventCode for Event {
             Event::Retry { slot } => (RETRY, slot),
             Event::ConsultAsk { agent } => (CONSULT_ASK, agent.0),
             Event::ConsultEnds { agent } => (CONSULT_ENDS, agent.0),
+            Event::TransferOut { agent } => (TRANSFER_OUT, agent.0),
         };
         debug_assert!(index <= MAX_INDEX, "agent and slot indices fit the encoding");
         (kind << INDEX_BITS) | index as u64
@@ -220,6 +227,7 @@ impl EventCode for Event {
             RETRY => Event::Retry { slot: index },
             CONSULT_ASK => Event::ConsultAsk { agent: AgentId(index) },
             CONSULT_ENDS => Event::ConsultEnds { agent: AgentId(index) },
+            TRANSFER_OUT => Event::TransferOut { agent: AgentId(index) },
             kind => unreachable!("event kind {kind} is never encoded"),
         }
     }
@@ -244,6 +252,10 @@ struct CallRecord {
     wait_timer: Option<TimerId>,
     /// When the caller hung up to be called back; NaN unless the call is a callback task.
     callback_since: f64,
+    /// The first agent of a warm transfer, on the line until this (second) leg is answered or leaves.
+    warm_agent: Option<AgentId>,
+    /// True for the second leg of a transferred call.
+    transferred: bool,
     /// The call's patience timer while it waits with one. A timer acts only if it is this very one: that is the
     /// lazy cancellation of timers whose call was answered or whose slot was reused. Identities never repeat in a
     /// replication, so unlike deadlines (two callers can share one) they cannot collide.
@@ -266,6 +278,8 @@ impl CallSlab {
             ticket: None,
             wait_timer: None,
             callback_since: f64::NAN,
+            warm_agent: None,
+            transferred: false,
             patience_timer: None,
         };
         match self.free.pop() {
@@ -354,6 +368,8 @@ struct Streams {
     announce: Vec<StreamRng>,
     /// Per call type answered; drawn only when it has a `consult`.
     consult: Vec<StreamRng>,
+    /// Per call type answered; drawn only when it has a `transfer`.
+    transfer: Vec<StreamRng>,
 }
 
 /// The consult of the call an agent is handling (indexed by the asking agent).
@@ -514,8 +530,14 @@ impl<'a> Simulation<'a> {
                 consult: (0..types)
                     .map(|t| stream_rng(seed, replication, Stream::Consult(t)))
                     .collect(),
+                transfer: (0..types)
+                    .map(|t| stream_rng(seed, replication, Stream::Transfer(t)))
+                    .collect(),
             },
-            any_consult: scenario.call_types.iter().any(|c| c.consult.is_some()),
+            any_consult: scenario
+                .call_types
+                .iter()
+                .any(|c| c.consult.is_some() || c.transfer.is_some()),
             consults: vec![
                 ConsultState {
                     senior: AgentId(0),
@@ -594,6 +616,7 @@ impl<'a> Simulation<'a> {
                 Event::Retry { slot } => self.retry(now, slot, observer),
                 Event::ConsultAsk { agent } => self.consult_ask(now, agent, observer),
                 Event::ConsultEnds { agent } => self.consult_ends(now, agent, observer),
+                Event::TransferOut { agent } => self.transfer_out(now, agent, observer),
                 Event::LogOn { .. } | Event::LogOff { .. } => {
                     unreachable!("roster changes wait beside the heap, never in it")
                 }
@@ -791,6 +814,9 @@ impl<'a> Simulation<'a> {
         };
         if let Some(routed_as) = self.router.on_abandon(ticket) {
             let mut caller = self.calls.get(call).caller;
+            if let Some(first) = self.calls.get_mut(call).warm_agent.take() {
+                self.release_first_agent(now, first, observer);
+            }
             self.calls.remove(call);
             observer.on_abandon(now, caller.call_type, arrived);
             self.report_queue(now, routed_as, observer);
@@ -850,6 +876,11 @@ impl<'a> Simulation<'a> {
         let record = *self.calls.get(call);
         let mut caller = record.caller;
         let (call_type, arrived) = (caller.call_type, record.arrived);
+        if !matches!(outcome, WaitLimitOutcome::Overflow { .. })
+            && let Some(first) = self.calls.get_mut(call).warm_agent.take()
+        {
+            self.release_first_agent(now, first, observer);
+        }
         match outcome {
             WaitLimitOutcome::Message | WaitLimitOutcome::Disconnect => {
                 self.calls.remove(call);
@@ -901,6 +932,7 @@ impl<'a> Simulation<'a> {
         record.ticket = None;
         let (call_type, arrived, handle_time) = (record.caller.call_type, record.arrived, record.caller.handle_time);
         let callback_since = record.callback_since;
+        let (warm_agent, transferred) = (record.warm_agent.take(), record.transferred);
         let mut journey = record.caller.journey;
         if callback_since.is_nan() {
             journey.wait_s += now.since(arrived);
@@ -920,10 +952,107 @@ impl<'a> Simulation<'a> {
         } else {
             observer.on_callback_made(now, call_type, group, arrived, SimTime(callback_since));
         }
-        if self.any_consult && self.asks_consult(now, agent, call_type, handle_time) {
-            return;
+        if self.any_consult {
+            if transferred {
+                observer.on_transfer_answered(now, call_type, arrived);
+            }
+            if let Some(first) = warm_agent {
+                self.release_first_agent(now, first, observer);
+            }
+            if self.transfers(now, agent, call_type) || self.asks_consult(now, agent, call_type, handle_time) {
+                return;
+            }
         }
         self.events.schedule(now.after(handle_time), Event::HangUp { agent });
+    }
+
+    /// Draws whether the call just answered will be transferred (its type has a `transfer`); if so, schedules the
+    /// hand-over after the transfer's `after` and returns true.
+    #[cold]
+    #[inline(never)]
+    fn transfers(&mut self, now: SimTime, agent: AgentId, call_type: CallTypeId) -> bool {
+        let Some(transfer) = &self.scenario.call_types[call_type.index()].transfer else {
+            return false;
+        };
+        let rng = &mut self.streams.transfer[call_type.index()];
+        if rng.random::<f64>() >= transfer.probability {
+            return false;
+        }
+        let after = transfer.after.sample(rng);
+        self.events.schedule(now.after(after), Event::TransferOut { agent });
+        true
+    }
+
+    /// The agent hands its call to the transfer's call type: the call joins that type's queue (or a free agent)
+    /// as a new leg, with that type's handle time and patience; a cold transfer frees the agent at once, a warm
+    /// one when the second agent answers (or the caller leaves).
+    #[cold]
+    #[inline(never)]
+    fn transfer_out<O: Observer>(&mut self, now: SimTime, agent: AgentId, observer: &mut O) {
+        let work = self.work[agent.0 as usize];
+        let call = work.call.expect("a transferring agent is on a call");
+        let from = work.call_type;
+        let transfer = self.scenario.call_types[from.index()]
+            .transfer
+            .as_ref()
+            .expect("only a type with a transfer transfers");
+        let (to, warm) = (CallTypeId(transfer.to as u32), transfer.warm);
+        let spec = &self.scenario.call_types[transfer.to];
+        let rng = &mut self.streams.transfer[from.index()];
+        let handle_time = spec.service.sample(rng);
+        let patience = spec.patience.as_ref().map_or(f64::INFINITY, |p| p.sample(rng));
+        let record = self.calls.get_mut(call);
+        record.caller.call_type = to;
+        record.caller.handle_time = handle_time;
+        record.caller.patience = patience;
+        record.caller.journey = work.journey;
+        record.routed_as = to;
+        record.arrived = now;
+        record.transferred = true;
+        observer.on_transfer(now, from, to);
+        if !warm {
+            self.release_first_agent(now, agent, observer);
+        }
+        observer.on_arrival(now, to);
+        match self.router.on_transfer_in(now, call, to, &mut self.streams.routing) {
+            ArrivalDecision::Connect(second) => {
+                if warm {
+                    self.release_first_agent(now, agent, observer);
+                }
+                self.start_talking(now, second, call, observer);
+            }
+            ArrivalDecision::Queue(ticket) => {
+                let record = self.calls.get_mut(call);
+                record.ticket = Some(ticket);
+                if warm {
+                    record.warm_agent = Some(agent);
+                }
+                self.report_queue(now, to, observer);
+                if patience.is_finite() {
+                    let timer = self
+                        .events
+                        .schedule(now.after(patience), Event::PatienceEnds { slot: call.slot });
+                    self.calls.get_mut(call).patience_timer = Some(timer);
+                }
+                self.arm_wait_limit(now, call, to);
+            }
+            ArrivalDecision::Block => unreachable!("a transfer is never blocked"),
+        }
+    }
+
+    /// The first agent of a transfer lets go of the call (at once for a cold transfer; for a warm one when the
+    /// second agent answers or the caller leaves): its after-call work starts.
+    fn release_first_agent<O: Observer>(&mut self, now: SimTime, agent: AgentId, observer: &mut O) {
+        let index = agent.0 as usize;
+        let transferred = self.router.on_transfer_out(agent);
+        debug_assert!(transferred, "the first agent is still talking");
+        self.work[index].call = None;
+        let wrap_up = self.scenario.call_types[self.work[index].call_type.index()].after_call_work;
+        if wrap_up > 0.0 {
+            self.events.schedule(now.after(wrap_up), Event::WrapUpEnds { agent });
+        } else {
+            self.release_agent(now, agent, observer);
+        }
     }
 
     /// Draws whether the agent will ask for a consult on the call it just answered (its type has one); if so,
@@ -1154,6 +1283,9 @@ impl<'a> Simulation<'a> {
                 continue;
             };
             if let Some(routed_as) = self.router.on_abandon(ticket) {
+                if let Some(first) = record.warm_agent {
+                    self.release_first_agent(now, first, observer);
+                }
                 self.calls.remove(CallHandle { slot: slot as u32 });
                 self.report_queue(now, routed_as, observer);
                 let mut caller = record.caller;

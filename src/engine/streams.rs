@@ -40,6 +40,9 @@ pub enum Stream {
     /// Supervisor consults of a call type's answered calls: one uniform per answered call (when it has a
     /// `consult`), then the consult's duration when the agent asks.
     Consult(usize),
+    /// Transfers of a call type's answered calls: one uniform per answered call (when it has a `transfer`), then
+    /// the time before the transfer and the next leg's handle time and patience.
+    Transfer(usize),
 }
 
 impl Stream {
@@ -56,6 +59,7 @@ impl Stream {
             Stream::Repeat(t) => (9 << 32) | t as u64,
             Stream::Announce(t) => (10 << 32) | t as u64,
             Stream::Consult(t) => (11 << 32) | t as u64,
+            Stream::Transfer(t) => (12 << 32) | t as u64,
         }
     }
 }

@@ -26,12 +26,72 @@ pub struct Consult {
     pub at: f64,
 }
 
+/// `transfer`: on a share of answered calls, the first agent talks for `after` (instead of the handle time), then
+/// the call joins the queue of `to` with that type's handle time and patience (drawn then), keeping its trunk
+/// line; `warm` keeps the first agent on until the second answers.
+#[derive(Debug, Clone)]
+pub struct Transfer {
+    /// Share of answered calls transferred.
+    pub probability: f64,
+    /// The call type the call becomes (index into the scenario's call types).
+    pub to: usize,
+    /// Time with the first agent before the transfer.
+    pub after: DurationDistribution,
+    /// Whether the first agent stays on until the second answers.
+    pub warm: bool,
+}
+
 /// Names of the groups some call type consults: such a group may have no call skills.
 pub(super) fn consulted_groups(raw: &[file::CallTypeFile]) -> Vec<&str> {
     raw.iter().filter_map(|c| c.consult.as_ref().map(|k| k.group.as_str())).collect()
 }
 
 impl Fields<'_> {
+    /// The `transfer` key of call type `name`.
+    fn transfer(&self, name: &str, t: &file::TransferFile, names: &[String]) -> Result<Transfer> {
+        let at = format!("call_types[{}].transfer", quote(name));
+        if !(0.0..=1.0).contains(&t.probability) {
+            return Err(self.fail(
+                &format!("{at}.probability"),
+                format!("must be a probability from 0 to 1 (0.1: one answered call in ten), got {}", t.probability),
+            ));
+        }
+        let Some(to) = names.iter().position(|n| *n == t.to) else {
+            return Err(self.fail(
+                &format!("{at}.to"),
+                format!(
+                    "names no call type: {}; the call types are {}",
+                    quote(&t.to),
+                    names.iter().map(|n| quote(n)).collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        };
+        if names[to] == name {
+            return Err(self.fail(&format!("{at}.to"), "must name another call type"));
+        }
+        let warm = match t.kind.as_str() {
+            "cold" => false,
+            "warm" => true,
+            other => {
+                return Err(self.fail(
+                    &format!("{at}.kind"),
+                    format!(
+                        "{} is not a transfer kind; use \"cold\" (the first agent is free at once) or \"warm\" (it \
+                         stays on until the second answers)",
+                        quote(other)
+                    ),
+                ));
+            }
+        };
+        let after = build_distribution(&t.after).map_err(|m| self.fail(&format!("{at}.after"), m))?;
+        Ok(Transfer {
+            probability: t.probability,
+            to,
+            after,
+            warm,
+        })
+    }
+
     /// The `consult` keys of every call type, resolved against the agent groups, and each group's
     /// `concurrency` (default 1).
     pub(super) fn consults(
@@ -51,7 +111,11 @@ impl Fields<'_> {
             }
             group.concurrency = concurrency;
         }
+        let names: Vec<String> = call_types.iter().map(|c| c.name.clone()).collect();
         for (call_type, raw) in call_types.iter_mut().zip(raw_types) {
+            if let Some(t) = &raw.transfer {
+                call_type.transfer = Some(self.transfer(&raw.name, t, &names)?);
+            }
             let Some(k) = &raw.consult else { continue };
             let at = format!("call_types[{}].consult", quote(&raw.name));
             if !(0.0..=1.0).contains(&k.probability) {

@@ -272,6 +272,27 @@ pub struct CallTypeFile {
     pub announce_wait: Option<AnnounceWaitFile>,
     /// The operator asks a senior colleague during some calls (a supervisor consult).
     pub consult: Option<ConsultFile>,
+    /// Some calls are handed to another call type's queue after part of their service.
+    pub transfer: Option<TransferFile>,
+}
+
+/// `transfer = { probability = 0.1, to = "billing", after = {...}, kind = "cold" }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransferFile {
+    /// Share of answered calls transferred.
+    pub probability: f64,
+    /// The call type whose queue the call joins.
+    pub to: String,
+    /// Time with the first agent before the transfer (replaces the handle time of a transferred call).
+    pub after: DistributionFile,
+    /// `"cold"` (default: the first agent is free at once) or `"warm"` (it stays on until the second answers).
+    #[serde(default = "default_transfer_kind")]
+    pub kind: String,
+}
+
+fn default_transfer_kind() -> String {
+    "cold".into()
 }
 
 /// `consult = { probability = 0.15, group = "seniors", duration = {...}, at = 0.5 }`.

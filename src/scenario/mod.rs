@@ -119,6 +119,8 @@ pub struct CallType {
     pub callers: callers::CallerBehaviour,
     /// The supervisor consult during some of its calls, if any.
     pub consult: Option<consult::Consult>,
+    /// The transfer of some of its calls to another call type, if any.
+    pub transfer: Option<consult::Transfer>,
 }
 
 /// A validated agent group.

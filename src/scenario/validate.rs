@@ -199,6 +199,7 @@ impl Fields<'_> {
             balk,
             callers,
             consult: None,
+            transfer: None,
         })
     }
 

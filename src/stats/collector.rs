@@ -118,6 +118,10 @@ struct CallTally {
     /// Calls whose agent was released (answered in the window) and their busy time, talk plus after-call work.
     handled: u64,
     handle_sum: f64,
+    /// Calls transferred out; legs transferred in, and those answered within `answer_within` of joining.
+    transferred: u64,
+    transferred_in: u64,
+    transferred_in_within: u64,
 }
 
 impl CallTally {
@@ -140,6 +144,9 @@ impl CallTally {
         self.consult_wait_sum += other.consult_wait_sum;
         self.handled += other.handled;
         self.handle_sum += other.handle_sum;
+        self.transferred += other.transferred;
+        self.transferred_in += other.transferred_in;
+        self.transferred_in_within += other.transferred_in_within;
         self.waits.merge(&other.waits);
     }
 }
@@ -357,6 +364,9 @@ fn metric_values(t: &CallTally, c: &CallerCounts, window: f64, staffed_time: f64
             Metric::Consults => t.consults as f64,
             Metric::ConsultWaitS => ratio(t.consult_wait_sum, t.consults as f64),
             Metric::HandleTimeS => ratio(t.handle_sum, t.handled as f64),
+            Metric::Transferred => t.transferred as f64,
+            Metric::TransferRate => ratio(t.transferred as f64, answered),
+            Metric::TransferServiceLevel => ratio(t.transferred_in_within as f64, t.transferred_in as f64),
         };
     }
     values
@@ -486,6 +496,19 @@ impl Observer for Collector {
             let tally = &mut self.call_types[call_type.index()];
             tally.consults += 1;
             tally.consult_wait_sum += wait_s;
+        }
+    }
+
+    fn on_transfer(&mut self, now: SimTime, call_type: CallTypeId, to: CallTypeId) {
+        if self.counts(now) {
+            self.call_types[call_type.index()].transferred += 1;
+            self.call_types[to.index()].transferred_in += 1;
+        }
+    }
+
+    fn on_transfer_answered(&mut self, now: SimTime, call_type: CallTypeId, leg_arrived: SimTime) {
+        if self.counts(leg_arrived) && now.since(leg_arrived) <= self.answer_within {
+            self.call_types[call_type.index()].transferred_in_within += 1;
         }
     }
 

@@ -92,11 +92,17 @@ pub enum Metric {
     ConsultWaitS,
     /// Mean time an agent spends per call handled: talk (consults included) plus after-call work, in seconds.
     HandleTimeS,
+    /// Answered calls of this type handed to another type's queue (`transfer`).
+    Transferred,
+    /// Transferred calls divided by answered calls.
+    TransferRate,
+    /// Of the transferred legs offered to this type, the share answered within `answer_within` of joining its queue.
+    TransferServiceLevel,
 }
 
 impl Metric {
     /// Every metric, in report order.
-    pub const ALL: [Metric; 41] = [
+    pub const ALL: [Metric; 44] = [
         Metric::Offered,
         Metric::Answered,
         Metric::Abandoned,
@@ -138,6 +144,9 @@ impl Metric {
         Metric::Consults,
         Metric::ConsultWaitS,
         Metric::HandleTimeS,
+        Metric::Transferred,
+        Metric::TransferRate,
+        Metric::TransferServiceLevel,
     ];
 
     /// Number of metrics.
@@ -187,6 +196,9 @@ impl Metric {
             Metric::Consults => "consults",
             Metric::ConsultWaitS => "consult_wait_s",
             Metric::HandleTimeS => "handle_time_s",
+            Metric::Transferred => "transferred",
+            Metric::TransferRate => "transfer_rate",
+            Metric::TransferServiceLevel => "transfer_service_level",
         }
     }
 
@@ -216,6 +228,8 @@ impl Metric {
                 | Metric::CallersLost
                 | Metric::FirstContactResolution
                 | Metric::RepeatShare
+                | Metric::TransferRate
+                | Metric::TransferServiceLevel
         )
     }
 
@@ -254,8 +268,9 @@ impl Metric {
         (Metric::Messages.index()..=Metric::RepeatShare.index()).contains(&self.index())
     }
 
-    /// True for the metrics of supervisor consults (`consults`, `consult_wait_s`, `handle_time_s`): tables show
-    /// them for scenarios with consults only (CSV and JSON always have them).
+    /// True for the metrics of the operator's workflow (`consults`, `consult_wait_s`, `handle_time_s`,
+    /// `transferred`, `transfer_rate`, `transfer_service_level`): tables show them for scenarios with consults or
+    /// transfers only (CSV and JSON always have them).
     pub fn is_consult(self) -> bool {
         self.index() >= Metric::Consults.index()
     }
@@ -309,6 +324,9 @@ impl Metric {
             Metric::Consults => "consults",
             Metric::ConsultWaitS => "consult wait (s)",
             Metric::HandleTimeS => "handle time per call (s)",
+            Metric::Transferred => "transferred calls",
+            Metric::TransferRate => "transfer rate",
+            Metric::TransferServiceLevel => "service level of transferred calls",
         }
     }
 }

@@ -112,7 +112,10 @@ impl Summary {
             .collect();
         Summary {
             caller_behaviour: scenario.has_caller_behaviour(),
-            consults: scenario.call_types.iter().any(|c| c.consult.is_some()),
+            consults: scenario
+                .call_types
+                .iter()
+                .any(|c| c.consult.is_some() || c.transfer.is_some()),
             scenario: scenario.name.clone(),
             replications: replications.len() as u32,
             call_types,

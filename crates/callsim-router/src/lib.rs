@@ -549,6 +549,37 @@ impl<C: Copy> Router<C> {
         }
     }
 
+    /// The agent talking hands its call to another call type (a transfer): it starts wrap-up at once, but the call
+    /// keeps its trunk line (call [`Router::on_transfer_in`] for the call; for a warm transfer, call this only when
+    /// the second agent answers). Returns false, changing nothing, if the agent was not talking.
+    pub fn on_transfer_out(&mut self, agent: AgentId) -> bool {
+        let state = &mut self.agents[agent.0 as usize];
+        if state.status != Status::Talking {
+            return false;
+        }
+        state.status = Status::WrappingUp;
+        state.holds_line = false;
+        true
+    }
+
+    /// A transferred call joins call type `to`: connected to a free eligible agent or queued, never blocked (it
+    /// already holds its line; queue capacities do not refuse it). `since` is when it joins.
+    pub fn on_transfer_in<R: Rng + ?Sized>(
+        &mut self,
+        now: SimTime,
+        call: C,
+        to: CallTypeId,
+        rng: &mut R,
+    ) -> ArrivalDecision {
+        match self.select_agent(to.index(), rng) {
+            Some(agent) => {
+                self.connect(agent, true);
+                ArrivalDecision::Connect(AgentId(agent as u32))
+            }
+            None => ArrivalDecision::Queue(self.waiting.push(to.index(), call, now)),
+        }
+    }
+
     /// Consults waiting for a senior of `group`.
     pub fn consults_waiting(&self, group: GroupId) -> usize {
         self.consult_lines[group.index()].len()
