@@ -1099,8 +1099,7 @@ impl<'a> Simulation<'a> {
         let (wait, duration) = (now.seconds() - state.asked, state.duration);
         let call_type = self.work[agent.0 as usize].call_type;
         observer.on_consult(now, call_type, self.router.group_of(senior), wait);
-        self.events
-            .schedule(now.after(duration), Event::ConsultEnds { agent });
+        self.events.schedule(now.after(duration), Event::ConsultEnds { agent });
     }
 
     /// The consult asked by `agent` ends: its call resumes for the rest of its handle time, and the senior takes
@@ -1110,7 +1109,11 @@ impl<'a> Simulation<'a> {
     fn consult_ends<O: Observer>(&mut self, now: SimTime, agent: AgentId, observer: &mut O) {
         let state = self.consults[agent.0 as usize];
         let senior = state.senior;
-        observer.on_consult_end(now, self.router.group_of(senior), SimTime(now.seconds() - state.duration));
+        observer.on_consult_end(
+            now,
+            self.router.group_of(senior),
+            SimTime(now.seconds() - state.duration),
+        );
         // The rest of the call: its planned end, delayed by the consult's wait and hold (exactly the planned end
         // when both are 0).
         let resume = SimTime(state.planned_end + (now.seconds() - state.asked));

@@ -43,7 +43,9 @@ pub struct Transfer {
 
 /// Names of the groups some call type consults: such a group may have no call skills.
 pub(super) fn consulted_groups(raw: &[file::CallTypeFile]) -> Vec<&str> {
-    raw.iter().filter_map(|c| c.consult.as_ref().map(|k| k.group.as_str())).collect()
+    raw.iter()
+        .filter_map(|c| c.consult.as_ref().map(|k| k.group.as_str()))
+        .collect()
 }
 
 impl Fields<'_> {
@@ -53,7 +55,10 @@ impl Fields<'_> {
         if !(0.0..=1.0).contains(&t.probability) {
             return Err(self.fail(
                 &format!("{at}.probability"),
-                format!("must be a probability from 0 to 1 (0.1: one answered call in ten), got {}", t.probability),
+                format!(
+                    "must be a probability from 0 to 1 (0.1: one answered call in ten), got {}",
+                    t.probability
+                ),
             ));
         }
         let Some(to) = names.iter().position(|n| *n == t.to) else {

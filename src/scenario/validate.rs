@@ -138,7 +138,7 @@ impl Fields<'_> {
                             &format!("{at}.arrivals"),
                             "needs per_hour (calls per hour: one number, or a list with one per interval) or \
                              forecast (a CSV file of calls per interval); only a type other callers become (a \
-                             resolution's `as`, a max_wait overflow) may leave it out",
+                             resolution's `as`, a max_wait overflow, a transfer's `to`) may leave it out",
                         ));
                     }
                 };

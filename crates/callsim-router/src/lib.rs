@@ -1270,11 +1270,21 @@ mod tests {
         assert_eq!(r.consults_waiting(seniors), 1);
         assert_eq!(r.free_agents_in(seniors), 0);
         let end = r.on_consult_end(SimTime(5.0), senior);
-        assert_eq!(end.next, Some(AgentId(2)), "the waiting consult starts on the freed slot");
+        assert_eq!(
+            end.next,
+            Some(AgentId(2)),
+            "the waiting consult starts on the freed slot"
+        );
         assert!(r.on_consult_end(SimTime(6.0), senior).next.is_none());
         assert!(r.on_consult_end(SimTime(7.0), senior).assignment.is_none());
         assert_eq!(r.free_agents_in(seniors), 1, "free once it holds none");
-        assert_eq!(r.on_consult_end(SimTime(8.0), senior), ConsultEnd { next: None, assignment: None });
+        assert_eq!(
+            r.on_consult_end(SimTime(8.0), senior),
+            ConsultEnd {
+                next: None,
+                assignment: None
+            }
+        );
         // A senior logged off while consulting leaves when its last consult ends.
         assert_eq!(r.on_consult_request(AgentId(0), seniors), Some(senior));
         r.on_log_off(senior);
