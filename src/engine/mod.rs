@@ -1382,6 +1382,9 @@ mod tests {
                 Event::Close,
                 Event::WaitLimitReached { slot: index },
                 Event::Retry { slot: index },
+                Event::ConsultAsk { agent: AgentId(index) },
+                Event::ConsultEnds { agent: AgentId(index) },
+                Event::TransferOut { agent: AgentId(index) },
             ] {
                 let code = event.encode();
                 assert!(code < 1 << queue::CODE_BITS, "{event:?} fits the code bits");
@@ -1391,7 +1394,7 @@ mod tests {
     }
 
     #[test]
-    #[should_panic(expected = "event kind 8 is never encoded")]
+    #[should_panic(expected = "event kind 11 is never encoded")]
     fn an_unknown_kind_is_not_decoded_as_another() {
         Event::decode(KINDS << INDEX_BITS);
     }
