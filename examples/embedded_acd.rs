@@ -29,6 +29,7 @@ fn main() {
         agent_selection: AgentSelection::LongestIdle,
         queue_capacity: None,
         call_type_rules: Vec::new(),
+        consult_concurrency: Vec::new(),
         lines: Some(10),
     };
     // A switch starts before anyone has signed in: every agent offline until the switch reports a log-on.

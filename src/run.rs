@@ -88,6 +88,22 @@ impl<A: Observer, B: Observer> Observer for Both<A, B> {
         self.0.on_caller_done(now, journey, served);
         self.1.on_caller_done(now, journey, served);
     }
+    fn on_consult(&mut self, now: SimTime, call_type: CallTypeId, group: GroupId, wait_s: f64) {
+        self.0.on_consult(now, call_type, group, wait_s);
+        self.1.on_consult(now, call_type, group, wait_s);
+    }
+    fn on_consult_end(&mut self, now: SimTime, group: GroupId, started: SimTime) {
+        self.0.on_consult_end(now, group, started);
+        self.1.on_consult_end(now, group, started);
+    }
+    fn on_transfer(&mut self, now: SimTime, call_type: CallTypeId, to: CallTypeId) {
+        self.0.on_transfer(now, call_type, to);
+        self.1.on_transfer(now, call_type, to);
+    }
+    fn on_transfer_answered(&mut self, now: SimTime, call_type: CallTypeId, leg_arrived: SimTime) {
+        self.0.on_transfer_answered(now, call_type, leg_arrived);
+        self.1.on_transfer_answered(now, call_type, leg_arrived);
+    }
     fn on_log_on(&mut self, now: SimTime, group: GroupId) {
         self.0.on_log_on(now, group);
         self.1.on_log_on(now, group);

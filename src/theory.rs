@@ -48,7 +48,13 @@ pub fn theory_for(scenario: &Scenario) -> Option<Theory> {
     if !scenario.is_stationary() {
         return None;
     }
-    let agents = scenario.total_agents();
+    // The agents who answer calls (a group that only answers consults does not).
+    let agents: u32 = scenario
+        .agent_groups
+        .iter()
+        .filter(|g| !g.skills.is_empty())
+        .map(|g| g.count)
+        .sum();
     let rate = call_type.arrival_rate;
     let aht = call_type.service.mean() + call_type.after_call_work;
     let within = scenario.answer_within;
@@ -74,6 +80,9 @@ pub fn theory_for(scenario: &Scenario) -> Option<Theory> {
     }
     if call_type.balk > 0.0 {
         departures.push("callers who balk are not in the model".to_string());
+    }
+    if call_type.consult.as_ref().is_some_and(|k| k.probability > 0.0) {
+        departures.push("supervisor consults lengthen the calls (not in the model)".to_string());
     }
     let behaviour = &call_type.callers;
     if behaviour.max_wait.is_some() {

@@ -101,6 +101,35 @@ pub fn execute(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     }
     let names: Vec<&str> = s.call_types.iter().map(|c| c.name.as_str()).collect();
     for c in &s.call_types {
+        if let Some(k) = &c.consult {
+            writeln!(
+                out,
+                "consults of {}: {:.0}% of answered calls ask {} after {:.0}% of the handle time ({} {}; {} at once per agent)",
+                c.name,
+                100.0 * k.probability,
+                s.agent_groups[k.group].name,
+                100.0 * k.at,
+                k.duration.family(),
+                format_duration(k.duration.mean()),
+                s.agent_groups[k.group].concurrency
+            )?;
+        }
+        if let Some(t) = &c.transfer {
+            writeln!(
+                out,
+                "transfers of {}: {:.0}% of answered calls go to {} after {} {} ({})",
+                c.name,
+                100.0 * t.probability,
+                names[t.to],
+                t.after.family(),
+                format_duration(t.after.mean()),
+                if t.warm {
+                    "warm: the first agent stays on until the second answers"
+                } else {
+                    "cold"
+                }
+            )?;
+        }
         let parts = c.callers.describe(&names);
         if !parts.is_empty() {
             writeln!(out, "callers of {}: {}", c.name, parts.join("; "))?;

@@ -117,6 +117,21 @@ pub enum Event {
         /// The caller's slot in the orbit.
         slot: u32,
     },
+    /// The agent on a call asks its call type's consult group (a supervisor consult).
+    ConsultAsk {
+        /// The agent asking (it stays on the call).
+        agent: AgentId,
+    },
+    /// The consult asked by this agent ends; the agent's call resumes.
+    ConsultEnds {
+        /// The agent who asked.
+        agent: AgentId,
+    },
+    /// The agent hands its call to the transfer's call type.
+    TransferOut {
+        /// The agent transferring.
+        agent: AgentId,
+    },
 }
 
 // The packed event: a kind tag above an agent or slot index, in `queue::CODE_BITS` bits.
@@ -137,8 +152,11 @@ const LOG_OFF: u64 = 4;
 const CLOSE: u64 = 5;
 const WAIT_LIMIT_REACHED: u64 = 6;
 const RETRY: u64 = 7;
+const CONSULT_ASK: u64 = 8;
+const CONSULT_ENDS: u64 = 9;
+const TRANSFER_OUT: u64 = 10;
 /// Kinds in use.
-const KINDS: u64 = 8;
+const KINDS: u64 = 11;
 
 /// Most events one attempt can cause to be scheduled: its patience timer, its wait-limit timer, its hang-up, its
 /// agent's wrap-up, the caller's next attempt. (Roster changes wait beside the heap and take no sequence number;
@@ -152,8 +170,8 @@ const REALISED_CALLS_BOUND: f64 = 1.01 * crate::limits::MAX_CALLS_PER_REPLICATIO
 
 const _: () = {
     assert!(
-        KINDS + 8 <= 1 << KIND_BITS,
-        "the encoding leaves room for at least eight more event kinds"
+        KINDS + 4 <= 1 << KIND_BITS,
+        "the encoding leaves room for at least four more event kinds"
     );
     assert!(
         REALISED_CALLS_BOUND <= MAX_INDEX as f64,
@@ -186,6 +204,9 @@ impl EventCode for Event {
             Event::Close => (CLOSE, 0),
             Event::WaitLimitReached { slot } => (WAIT_LIMIT_REACHED, slot),
             Event::Retry { slot } => (RETRY, slot),
+            Event::ConsultAsk { agent } => (CONSULT_ASK, agent.0),
+            Event::ConsultEnds { agent } => (CONSULT_ENDS, agent.0),
+            Event::TransferOut { agent } => (TRANSFER_OUT, agent.0),
         };
         debug_assert!(index <= MAX_INDEX, "agent and slot indices fit the encoding");
         (kind << INDEX_BITS) | index as u64
@@ -204,6 +225,9 @@ impl EventCode for Event {
             CLOSE => Event::Close,
             WAIT_LIMIT_REACHED => Event::WaitLimitReached { slot: index },
             RETRY => Event::Retry { slot: index },
+            CONSULT_ASK => Event::ConsultAsk { agent: AgentId(index) },
+            CONSULT_ENDS => Event::ConsultEnds { agent: AgentId(index) },
+            TRANSFER_OUT => Event::TransferOut { agent: AgentId(index) },
             kind => unreachable!("event kind {kind} is never encoded"),
         }
     }
@@ -228,6 +252,10 @@ struct CallRecord {
     wait_timer: Option<TimerId>,
     /// When the caller hung up to be called back; NaN unless the call is a callback task.
     callback_since: f64,
+    /// The first agent of a warm transfer, on the line until this (second) leg is answered or leaves.
+    warm_agent: Option<AgentId>,
+    /// True for the second leg of a transferred call.
+    transferred: bool,
     /// The call's patience timer while it waits with one. A timer acts only if it is this very one: that is the
     /// lazy cancellation of timers whose call was answered or whose slot was reused. Identities never repeat in a
     /// replication, so unlike deadlines (two callers can share one) they cannot collide.
@@ -250,6 +278,8 @@ impl CallSlab {
             ticket: None,
             wait_timer: None,
             callback_since: f64::NAN,
+            warm_agent: None,
+            transferred: false,
             patience_timer: None,
         };
         match self.free.pop() {
@@ -336,6 +366,23 @@ struct Streams {
     repeat: Vec<StreamRng>,
     /// Per call type; drawn only when an announced wait exceeds a band.
     announce: Vec<StreamRng>,
+    /// Per call type answered; drawn only when it has a `consult`.
+    consult: Vec<StreamRng>,
+    /// Per call type answered; drawn only when it has a `transfer`.
+    transfer: Vec<StreamRng>,
+}
+
+/// The consult of the call an agent is handling (indexed by the asking agent).
+#[derive(Debug, Clone, Copy)]
+struct ConsultState {
+    /// The senior holding it, once started.
+    senior: AgentId,
+    /// When the agent asked.
+    asked: f64,
+    /// How long the senior holds it (drawn when asked).
+    duration: f64,
+    /// When the call would have ended without the consult.
+    planned_end: f64,
 }
 
 /// The day's log-on and log-off changes of every group, in the order they happen, beside the event heap.
@@ -393,6 +440,10 @@ struct Simulation<'a> {
     handle_times: Option<HandleTimes>,
     /// What each agent is handling (talking or wrapping up), indexed by agent.
     work: Vec<AgentWork>,
+    /// Whether any call type has a consult (one test per answered call otherwise).
+    any_consult: bool,
+    /// The consult of each agent's current call (meaningful only while one is asked or held).
+    consults: Vec<ConsultState>,
     streams: Streams,
 }
 
@@ -476,7 +527,26 @@ impl<'a> Simulation<'a> {
                 announce: (0..types)
                     .map(|t| stream_rng(seed, replication, Stream::Announce(t)))
                     .collect(),
+                consult: (0..types)
+                    .map(|t| stream_rng(seed, replication, Stream::Consult(t)))
+                    .collect(),
+                transfer: (0..types)
+                    .map(|t| stream_rng(seed, replication, Stream::Transfer(t)))
+                    .collect(),
             },
+            any_consult: scenario
+                .call_types
+                .iter()
+                .any(|c| c.consult.is_some() || c.transfer.is_some()),
+            consults: vec![
+                ConsultState {
+                    senior: AgentId(0),
+                    asked: 0.0,
+                    duration: 0.0,
+                    planned_end: 0.0,
+                };
+                agents
+            ],
             orbit: Orbit::default(),
             handle_times: scenario
                 .call_types
@@ -544,6 +614,9 @@ impl<'a> Simulation<'a> {
                 Event::Close => self.close(now, observer),
                 Event::WaitLimitReached { slot } => self.wait_limit_reached(now, slot, timer, observer),
                 Event::Retry { slot } => self.retry(now, slot, observer),
+                Event::ConsultAsk { agent } => self.consult_ask(now, agent, observer),
+                Event::ConsultEnds { agent } => self.consult_ends(now, agent, observer),
+                Event::TransferOut { agent } => self.transfer_out(now, agent, observer),
                 Event::LogOn { .. } | Event::LogOff { .. } => {
                     unreachable!("roster changes wait beside the heap, never in it")
                 }
@@ -741,6 +814,9 @@ impl<'a> Simulation<'a> {
         };
         if let Some(routed_as) = self.router.on_abandon(ticket) {
             let mut caller = self.calls.get(call).caller;
+            if let Some(first) = self.calls.get_mut(call).warm_agent.take() {
+                self.release_first_agent(now, first, observer);
+            }
             self.calls.remove(call);
             observer.on_abandon(now, caller.call_type, arrived);
             self.report_queue(now, routed_as, observer);
@@ -800,6 +876,11 @@ impl<'a> Simulation<'a> {
         let record = *self.calls.get(call);
         let mut caller = record.caller;
         let (call_type, arrived) = (caller.call_type, record.arrived);
+        if !matches!(outcome, WaitLimitOutcome::Overflow { .. })
+            && let Some(first) = self.calls.get_mut(call).warm_agent.take()
+        {
+            self.release_first_agent(now, first, observer);
+        }
         match outcome {
             WaitLimitOutcome::Message | WaitLimitOutcome::Disconnect => {
                 self.calls.remove(call);
@@ -851,6 +932,7 @@ impl<'a> Simulation<'a> {
         record.ticket = None;
         let (call_type, arrived, handle_time) = (record.caller.call_type, record.arrived, record.caller.handle_time);
         let callback_since = record.callback_since;
+        let (warm_agent, transferred) = (record.warm_agent.take(), record.transferred);
         let mut journey = record.caller.journey;
         if callback_since.is_nan() {
             journey.wait_s += now.since(arrived);
@@ -870,7 +952,193 @@ impl<'a> Simulation<'a> {
         } else {
             observer.on_callback_made(now, call_type, group, arrived, SimTime(callback_since));
         }
+        if self.any_consult {
+            if transferred {
+                observer.on_transfer_answered(now, call_type, arrived);
+            }
+            if let Some(first) = warm_agent {
+                self.release_first_agent(now, first, observer);
+            }
+            if self.transfers(now, agent, call_type) || self.asks_consult(now, agent, call_type, handle_time) {
+                return;
+            }
+        }
         self.events.schedule(now.after(handle_time), Event::HangUp { agent });
+    }
+
+    /// Draws whether the call just answered will be transferred (its type has a `transfer`); if so, schedules the
+    /// hand-over after the transfer's `after` and returns true.
+    #[cold]
+    #[inline(never)]
+    fn transfers(&mut self, now: SimTime, agent: AgentId, call_type: CallTypeId) -> bool {
+        let Some(transfer) = &self.scenario.call_types[call_type.index()].transfer else {
+            return false;
+        };
+        let rng = &mut self.streams.transfer[call_type.index()];
+        if rng.random::<f64>() >= transfer.probability {
+            return false;
+        }
+        let after = transfer.after.sample(rng);
+        self.events.schedule(now.after(after), Event::TransferOut { agent });
+        true
+    }
+
+    /// The agent hands its call to the transfer's call type: the call joins that type's queue (or a free agent)
+    /// as a new leg, with that type's handle time and patience; a cold transfer frees the agent at once, a warm
+    /// one when the second agent answers (or the caller leaves).
+    #[cold]
+    #[inline(never)]
+    fn transfer_out<O: Observer>(&mut self, now: SimTime, agent: AgentId, observer: &mut O) {
+        let work = self.work[agent.0 as usize];
+        let call = work.call.expect("a transferring agent is on a call");
+        let from = work.call_type;
+        let transfer = self.scenario.call_types[from.index()]
+            .transfer
+            .as_ref()
+            .expect("only a type with a transfer transfers");
+        let (to, warm) = (CallTypeId(transfer.to as u32), transfer.warm);
+        let spec = &self.scenario.call_types[transfer.to];
+        let rng = &mut self.streams.transfer[from.index()];
+        let handle_time = spec.service.sample(rng);
+        let patience = spec.patience.as_ref().map_or(f64::INFINITY, |p| p.sample(rng));
+        let record = self.calls.get_mut(call);
+        record.caller.call_type = to;
+        record.caller.handle_time = handle_time;
+        record.caller.patience = patience;
+        record.caller.journey = work.journey;
+        record.routed_as = to;
+        record.arrived = now;
+        record.transferred = true;
+        observer.on_transfer(now, from, to);
+        if !warm {
+            self.release_first_agent(now, agent, observer);
+        }
+        observer.on_arrival(now, to);
+        match self.router.on_transfer_in(now, call, to, &mut self.streams.routing) {
+            ArrivalDecision::Connect(second) => {
+                if warm {
+                    self.release_first_agent(now, agent, observer);
+                }
+                self.start_talking(now, second, call, observer);
+            }
+            ArrivalDecision::Queue(ticket) => {
+                let record = self.calls.get_mut(call);
+                record.ticket = Some(ticket);
+                if warm {
+                    record.warm_agent = Some(agent);
+                }
+                self.report_queue(now, to, observer);
+                if patience.is_finite() {
+                    let timer = self
+                        .events
+                        .schedule(now.after(patience), Event::PatienceEnds { slot: call.slot });
+                    self.calls.get_mut(call).patience_timer = Some(timer);
+                }
+                self.arm_wait_limit(now, call, to);
+            }
+            ArrivalDecision::Block => unreachable!("a transfer is never blocked"),
+        }
+    }
+
+    /// The first agent of a transfer lets go of the call (at once for a cold transfer; for a warm one when the
+    /// second agent answers or the caller leaves): its after-call work starts.
+    fn release_first_agent<O: Observer>(&mut self, now: SimTime, agent: AgentId, observer: &mut O) {
+        let index = agent.0 as usize;
+        let transferred = self.router.on_transfer_out(agent);
+        debug_assert!(transferred, "the first agent is still talking");
+        self.work[index].call = None;
+        let wrap_up = self.scenario.call_types[self.work[index].call_type.index()].after_call_work;
+        if wrap_up > 0.0 {
+            self.events.schedule(now.after(wrap_up), Event::WrapUpEnds { agent });
+        } else {
+            self.release_agent(now, agent, observer);
+        }
+    }
+
+    /// Draws whether the agent will ask for a consult on the call it just answered (its type has one); if so,
+    /// schedules the question after the `at` share of the handle time and returns true.
+    #[cold]
+    #[inline(never)]
+    fn asks_consult(&mut self, now: SimTime, agent: AgentId, call_type: CallTypeId, handle_time: f64) -> bool {
+        let Some(consult) = &self.scenario.call_types[call_type.index()].consult else {
+            return false;
+        };
+        let rng = &mut self.streams.consult[call_type.index()];
+        if rng.random::<f64>() >= consult.probability {
+            return false;
+        }
+        self.consults[agent.0 as usize].planned_end = now.seconds() + handle_time;
+        self.events
+            .schedule(now.after(consult.at * handle_time), Event::ConsultAsk { agent });
+        true
+    }
+
+    /// The agent asks its call type's consult group: a senior takes it now, or it waits.
+    #[cold]
+    #[inline(never)]
+    fn consult_ask<O: Observer>(&mut self, now: SimTime, agent: AgentId, observer: &mut O) {
+        let call_type = self.work[agent.0 as usize].call_type;
+        let consult = self.scenario.call_types[call_type.index()]
+            .consult
+            .as_ref()
+            .expect("only a type with a consult asks");
+        let group = GroupId(consult.group as u32);
+        let duration = consult.duration.sample(&mut self.streams.consult[call_type.index()]);
+        let state = &mut self.consults[agent.0 as usize];
+        state.asked = now.seconds();
+        state.duration = duration;
+        if let Some(senior) = self.router.on_consult_request(agent, group) {
+            self.begin_consult(now, agent, senior, observer);
+        }
+    }
+
+    /// Senior `senior` starts the consult asked by `agent`.
+    fn begin_consult<O: Observer>(&mut self, now: SimTime, agent: AgentId, senior: AgentId, observer: &mut O) {
+        let state = &mut self.consults[agent.0 as usize];
+        state.senior = senior;
+        let (wait, duration) = (now.seconds() - state.asked, state.duration);
+        let call_type = self.work[agent.0 as usize].call_type;
+        observer.on_consult(now, call_type, self.router.group_of(senior), wait);
+        self.events.schedule(now.after(duration), Event::ConsultEnds { agent });
+    }
+
+    /// The consult asked by `agent` ends: its call resumes for the rest of its handle time, and the senior takes
+    /// the next waiting consult, or a waiting call, or leaves if its shift is over.
+    #[cold]
+    #[inline(never)]
+    fn consult_ends<O: Observer>(&mut self, now: SimTime, agent: AgentId, observer: &mut O) {
+        let state = self.consults[agent.0 as usize];
+        let senior = state.senior;
+        observer.on_consult_end(
+            now,
+            self.router.group_of(senior),
+            SimTime(now.seconds() - state.duration),
+        );
+        // The rest of the call: its planned end, delayed by the consult's wait and hold (exactly the planned end
+        // when both are 0).
+        let resume = SimTime(state.planned_end + (now.seconds() - state.asked));
+        self.events.schedule(resume, Event::HangUp { agent });
+        let end = self.router.on_consult_end(now, senior);
+        if let Some(next) = end.next {
+            self.begin_consult(now, next, senior, observer);
+        } else if let Some(assignment) = end.assignment {
+            self.report_queue(now, assignment.call_type, observer);
+            self.start_talking(now, senior, assignment.call, observer);
+        } else {
+            self.fill_consults(now, senior, observer);
+            if !self.router.is_on_duty(senior) && !self.leaving_at[senior.0 as usize].is_nan() {
+                self.leave(now, senior, observer);
+            }
+        }
+    }
+
+    /// A free (or consulting) senior takes the consults waiting for its group, up to its concurrency.
+    #[cold]
+    #[inline(never)]
+    fn fill_consults<O: Observer>(&mut self, now: SimTime, senior: AgentId, observer: &mut O) {
+        while let Some(requester) = self.router.take_waiting_consult(senior) {
+            self.begin_consult(now, requester, senior, observer);
+        }
     }
 
     fn hang_up<O: Observer>(&mut self, now: SimTime, agent: AgentId, observer: &mut O) {
@@ -956,6 +1224,8 @@ impl<'a> Simulation<'a> {
             self.start_talking(now, agent, assignment.call, observer);
         } else if !self.leaving_at[index].is_nan() {
             self.leave(now, agent, observer);
+        } else if self.any_consult {
+            self.fill_consults(now, agent, observer);
         }
     }
 
@@ -983,6 +1253,8 @@ impl<'a> Simulation<'a> {
         if let Some(assignment) = returned {
             self.report_queue(now, assignment.call_type, observer);
             self.start_talking(now, agent, assignment.call, observer);
+        } else if self.any_consult {
+            self.fill_consults(now, agent, observer);
         }
     }
 
@@ -1014,6 +1286,9 @@ impl<'a> Simulation<'a> {
                 continue;
             };
             if let Some(routed_as) = self.router.on_abandon(ticket) {
+                if let Some(first) = record.warm_agent {
+                    self.release_first_agent(now, first, observer);
+                }
                 self.calls.remove(CallHandle { slot: slot as u32 });
                 self.report_queue(now, routed_as, observer);
                 let mut caller = record.caller;
@@ -1107,6 +1382,9 @@ mod tests {
                 Event::Close,
                 Event::WaitLimitReached { slot: index },
                 Event::Retry { slot: index },
+                Event::ConsultAsk { agent: AgentId(index) },
+                Event::ConsultEnds { agent: AgentId(index) },
+                Event::TransferOut { agent: AgentId(index) },
             ] {
                 let code = event.encode();
                 assert!(code < 1 << queue::CODE_BITS, "{event:?} fits the code bits");
@@ -1116,7 +1394,7 @@ mod tests {
     }
 
     #[test]
-    #[should_panic(expected = "event kind 8 is never encoded")]
+    #[should_panic(expected = "event kind 11 is never encoded")]
     fn an_unknown_kind_is_not_decoded_as_another() {
         Event::decode(KINDS << INDEX_BITS);
     }
@@ -1136,6 +1414,7 @@ mod tests {
             agent_selection: crate::routing::AgentSelection::LongestIdle,
             queue_capacity: None,
             call_type_rules: Vec::new(),
+            consult_concurrency: Vec::new(),
             lines: None,
         });
         let mut rng = stream_rng(1, 0, Stream::Routing);

@@ -55,6 +55,15 @@ pub trait Observer {
     fn on_resolution(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime, resolved: bool) {}
     /// A caller's journey ended: `served` (answered or called back, and not coming back) or not (gave up).
     fn on_caller_done(&mut self, now: SimTime, journey: &Journey, served: bool) {}
+    /// A senior of `group` starts a consult asked during a call of `call_type`, after the consult waited `wait_s`.
+    fn on_consult(&mut self, now: SimTime, call_type: CallTypeId, group: GroupId, wait_s: f64) {}
+    /// A senior of `group` ends a consult it started at `started`.
+    fn on_consult_end(&mut self, now: SimTime, group: GroupId, started: SimTime) {}
+    /// A call of `call_type` is transferred to `to` (its next leg is offered to `to` right after).
+    fn on_transfer(&mut self, now: SimTime, call_type: CallTypeId, to: CallTypeId) {}
+    /// The second leg of a transferred call, offered to `call_type` at `leg_arrived`, is answered (after
+    /// [`Observer::on_answer`]).
+    fn on_transfer_answered(&mut self, now: SimTime, call_type: CallTypeId, leg_arrived: SimTime) {}
     /// An agent of `group` came on duty (at opening, from a shift start, a break end or a rising count).
     fn on_log_on(&mut self, now: SimTime, group: GroupId) {}
     /// An agent of `group` went off duty at `now`; the roster had it leave at `scheduled` (`now - scheduled` is

@@ -37,6 +37,12 @@ pub enum Stream {
     /// Balking on the announced wait of a call type (`announce_wait`): one uniform per caller told a wait above a
     /// band.
     Announce(usize),
+    /// Supervisor consults of a call type's answered calls: one uniform per answered call (when it has a
+    /// `consult`), then the consult's duration when the agent asks.
+    Consult(usize),
+    /// Transfers of a call type's answered calls: one uniform per answered call (when it has a `transfer`), then
+    /// the time before the transfer and the next leg's handle time and patience.
+    Transfer(usize),
 }
 
 impl Stream {
@@ -52,6 +58,8 @@ impl Stream {
             Stream::Redial(t) => (8 << 32) | t as u64,
             Stream::Repeat(t) => (9 << 32) | t as u64,
             Stream::Announce(t) => (10 << 32) | t as u64,
+            Stream::Consult(t) => (11 << 32) | t as u64,
+            Stream::Transfer(t) => (12 << 32) | t as u64,
         }
     }
 }

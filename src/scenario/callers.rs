@@ -149,6 +149,9 @@ pub(super) fn target_names(raw: &[file::CallTypeFile]) -> Vec<&str> {
         if let Some(MaxWaitActionFile::Overflow { overflow }) = ct.max_wait.as_ref().map(|m| &m.action) {
             names.push(overflow);
         }
+        if let Some(transfer) = &ct.transfer {
+            names.push(&transfer.to);
+        }
     }
     names
 }

@@ -270,6 +270,48 @@ pub struct CallTypeFile {
     pub resolution: Option<ResolutionFile>,
     /// The caller hears the expected wait on arrival and may hang up at once.
     pub announce_wait: Option<AnnounceWaitFile>,
+    /// The operator asks a senior colleague during some calls (a supervisor consult).
+    pub consult: Option<ConsultFile>,
+    /// Some calls are handed to another call type's queue after part of their service.
+    pub transfer: Option<TransferFile>,
+}
+
+/// `transfer = { probability = 0.1, to = "billing", after = {...}, kind = "cold" }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransferFile {
+    /// Share of answered calls transferred.
+    pub probability: f64,
+    /// The call type whose queue the call joins.
+    pub to: String,
+    /// Time with the first agent before the transfer (replaces the handle time of a transferred call).
+    pub after: DistributionFile,
+    /// `"cold"` (default: the first agent is free at once) or `"warm"` (it stays on until the second answers).
+    #[serde(default = "default_transfer_kind")]
+    pub kind: String,
+}
+
+fn default_transfer_kind() -> String {
+    "cold".into()
+}
+
+/// `consult = { probability = 0.15, group = "seniors", duration = {...}, at = 0.5 }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsultFile {
+    /// Share of answered calls on which the operator asks.
+    pub probability: f64,
+    /// The agent group asked.
+    pub group: String,
+    /// How long the senior holds the consult.
+    pub duration: DistributionFile,
+    /// After this share of the call's handle time the operator asks (default 0.5).
+    #[serde(default = "default_consult_at")]
+    pub at: f64,
+}
+
+fn default_consult_at() -> f64 {
+    0.5
 }
 
 /// `max_wait = { after = "2m", action = "message" }`.
@@ -403,8 +445,11 @@ pub struct AgentGroupFile {
     /// Probability that each rostered agent is absent for the whole day (default 0).
     #[serde(default)]
     pub absenteeism: f64,
-    /// Call types the group answers, in its order of preference.
+    /// Call types the group answers, in its order of preference (may be empty for a group that only answers
+    /// consults).
     pub skills: Vec<String>,
+    /// Consults one agent of the group may hold at once (default 1).
+    pub concurrency: Option<u32>,
 }
 
 /// `[routing]`

@@ -14,6 +14,7 @@
 
 pub mod axis;
 pub mod callers;
+pub mod consult;
 pub mod file;
 pub mod settling;
 mod sweep_check;
@@ -116,6 +117,10 @@ pub struct CallType {
     pub balk: f64,
     /// Queue capacity, wait limit, redials, repeat calls and the announced wait.
     pub callers: callers::CallerBehaviour,
+    /// The supervisor consult during some of its calls, if any.
+    pub consult: Option<consult::Consult>,
+    /// The transfer of some of its calls to another call type, if any.
+    pub transfer: Option<consult::Transfer>,
 }
 
 /// A validated agent group.
@@ -135,6 +140,8 @@ pub struct AgentGroup {
     pub staffing: Staffing,
     /// Probability that each rostered agent is absent for the whole day (0: none).
     pub absenteeism: f64,
+    /// Consults one agent may hold at once (1 unless the group's `concurrency` says otherwise).
+    pub concurrency: u32,
 }
 
 /// A validated routing policy.
@@ -254,8 +261,10 @@ impl Scenario {
         let day = at.day(&raw.horizon, horizon, raw.busyness.as_ref())?;
         let (answer_within, service_level_target, short_abandon) = at.service_level(&raw.service_level)?;
         at.lines(raw.lines)?;
-        let call_types = at.call_types(&raw.call_types, &day)?;
-        let agent_groups = at.agent_groups(&raw.agent_groups, &call_types, &day.intervals)?;
+        let mut call_types = at.call_types(&raw.call_types, &day)?;
+        let consulted = consult::consulted_groups(&raw.call_types);
+        let mut agent_groups = at.agent_groups(&raw.agent_groups, &call_types, &day.intervals, &consulted)?;
+        at.consults(&raw.call_types, &raw.agent_groups, &mut call_types, &mut agent_groups)?;
         at.capacity(&call_types, &agent_groups, horizon)?;
         Ok(Scenario {
             name: raw.name,
@@ -466,6 +475,7 @@ impl Scenario {
                     wait_limit: c.callers.max_wait,
                 })
                 .collect(),
+            consult_concurrency: self.agent_groups.iter().map(|g| g.concurrency).collect(),
         }
     }
 }

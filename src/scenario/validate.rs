@@ -138,7 +138,7 @@ impl Fields<'_> {
                             &format!("{at}.arrivals"),
                             "needs per_hour (calls per hour: one number, or a list with one per interval) or \
                              forecast (a CSV file of calls per interval); only a type other callers become (a \
-                             resolution's `as`, a max_wait overflow) may leave it out",
+                             resolution's `as`, a max_wait overflow, a transfer's `to`) may leave it out",
                         ));
                     }
                 };
@@ -198,6 +198,8 @@ impl Fields<'_> {
             arrival_source,
             balk,
             callers,
+            consult: None,
+            transfer: None,
         })
     }
 
@@ -291,6 +293,7 @@ impl Fields<'_> {
         raw: &[file::AgentGroupFile],
         call_types: &[CallType],
         intervals: &Intervals,
+        consulted: &[&str],
     ) -> Result<Vec<AgentGroup>> {
         if raw.is_empty() {
             return Err(self.fail("agent_groups", "at least one [[agent_groups]] entry is required"));
@@ -300,12 +303,13 @@ impl Fields<'_> {
             .enumerate()
             .map(|(index, g)| {
                 let at = entry_path("agent_groups", index, &g.name);
+                let consulted = consulted.contains(&g.name.as_str());
                 check_unique_name(&g.name, "agent group", &mut names)
                     .map_err(|m| self.fail(&format!("{at}.name"), m))?;
                 let (roster, staffing) = self.roster(&at, g, intervals)?;
                 let absenteeism = check_absenteeism(self.label, &format!("{at}.absenteeism"), g.absenteeism)?;
-                let skills =
-                    resolve_skills(&g.skills, call_types).map_err(|m| self.fail(&format!("{at}.skills"), m))?;
+                let skills = resolve_skills(&g.skills, call_types, consulted)
+                    .map_err(|m| self.fail(&format!("{at}.skills"), m))?;
                 Ok(AgentGroup {
                     name: g.name.clone(),
                     count: roster.agents() as u32,
@@ -313,6 +317,7 @@ impl Fields<'_> {
                     roster,
                     staffing,
                     absenteeism,
+                    concurrency: 1,
                 })
             })
             .collect()
@@ -469,10 +474,15 @@ impl Forecasts {
     }
 }
 
-/// A group's skills as call-type indices, in its order of preference.
-fn resolve_skills(names: &[String], call_types: &[CallType]) -> std::result::Result<Vec<usize>, String> {
-    if names.is_empty() {
-        return Err("must name at least one call type".into());
+/// A group's skills as call-type indices, in its order of preference; `consulted` allows none (a group that only
+/// answers consults).
+fn resolve_skills(
+    names: &[String],
+    call_types: &[CallType],
+    consulted: bool,
+) -> std::result::Result<Vec<usize>, String> {
+    if names.is_empty() && !consulted {
+        return Err("must name at least one call type (only a group that call types consult may have none)".into());
     }
     let mut skills = Vec::with_capacity(names.len());
     for skill in names {

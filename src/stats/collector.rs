@@ -112,6 +112,16 @@ struct CallTally {
     queue_peak: Peak,
     /// Integral of the number of agents busy with this type over the window.
     busy_area: f64,
+    /// Consults started (counted when started in the window) and their waits.
+    consults: u64,
+    consult_wait_sum: f64,
+    /// Calls whose agent was released (answered in the window) and their busy time, talk plus after-call work.
+    handled: u64,
+    handle_sum: f64,
+    /// Calls transferred out; legs transferred in, and those answered within `answer_within` of joining.
+    transferred: u64,
+    transferred_in: u64,
+    transferred_in_within: u64,
 }
 
 impl CallTally {
@@ -130,6 +140,13 @@ impl CallTally {
         self.abandon_time_sum += other.abandon_time_sum;
         self.busy_area += other.busy_area;
         self.queue_area += other.queue_area;
+        self.consults += other.consults;
+        self.consult_wait_sum += other.consult_wait_sum;
+        self.handled += other.handled;
+        self.handle_sum += other.handle_sum;
+        self.transferred += other.transferred;
+        self.transferred_in += other.transferred_in;
+        self.transferred_in_within += other.transferred_in_within;
         self.waits.merge(&other.waits);
     }
 }
@@ -185,6 +202,8 @@ pub struct Collector {
     group_busy_area: Vec<f64>,
     group_handled: Vec<u64>,
     group_overtime: Vec<f64>,
+    /// Per group, the consults one agent may hold at once: a consult counts `1 / concurrency` of a senior.
+    group_concurrency: Vec<f64>,
     callers: CallerCounter,
 }
 
@@ -203,6 +222,7 @@ impl Collector {
             group_handled: vec![0; scenario.agent_groups.len()],
             group_overtime: vec![0.0; scenario.agent_groups.len()],
             callers: CallerCounter::window(scenario.call_types.len(), scenario.warmup),
+            group_concurrency: scenario.agent_groups.iter().map(|g| g.concurrency as f64).collect(),
         }
     }
 
@@ -341,6 +361,12 @@ fn metric_values(t: &CallTally, c: &CallerCounts, window: f64, staffed_time: f64
             Metric::Overflowed => c.overflowed as f64,
             Metric::FirstContactResolution => c.first_contact_resolution(),
             Metric::RepeatShare => ratio(c.repeats as f64, offered),
+            Metric::Consults => t.consults as f64,
+            Metric::ConsultWaitS => ratio(t.consult_wait_sum, t.consults as f64),
+            Metric::HandleTimeS => ratio(t.handle_sum, t.handled as f64),
+            Metric::Transferred => t.transferred as f64,
+            Metric::TransferRate => ratio(t.transferred as f64, answered),
+            Metric::TransferServiceLevel => ratio(t.transferred_in_within as f64, t.transferred_in as f64),
         };
     }
     values
@@ -465,6 +491,33 @@ impl Observer for Collector {
         self.callers.on_caller_done(now, journey, served);
     }
 
+    fn on_consult(&mut self, now: SimTime, call_type: CallTypeId, _group: GroupId, wait_s: f64) {
+        if self.counts(now) {
+            let tally = &mut self.call_types[call_type.index()];
+            tally.consults += 1;
+            tally.consult_wait_sum += wait_s;
+        }
+    }
+
+    fn on_transfer(&mut self, now: SimTime, call_type: CallTypeId, to: CallTypeId) {
+        if self.counts(now) {
+            self.call_types[call_type.index()].transferred += 1;
+            self.call_types[to.index()].transferred_in += 1;
+        }
+    }
+
+    fn on_transfer_answered(&mut self, now: SimTime, call_type: CallTypeId, leg_arrived: SimTime) {
+        if self.counts(leg_arrived) && now.since(leg_arrived) <= self.answer_within {
+            self.call_types[call_type.index()].transferred_in_within += 1;
+        }
+    }
+
+    fn on_consult_end(&mut self, now: SimTime, group: GroupId, started: SimTime) {
+        // The senior's time with the consult, as a share of its `concurrency` slots: its group's occupancy.
+        self.group_busy_area[group.index()] += clipped(started.seconds(), now.seconds(), self.warmup, self.horizon)
+            / self.group_concurrency[group.index()];
+    }
+
     fn on_log_off(&mut self, now: SimTime, group: GroupId, scheduled: SimTime) {
         self.change_on_duty(now, group, -1);
         self.group_overtime[group.index()] += now.since(scheduled).max(0.0);
@@ -474,7 +527,13 @@ impl Observer for Collector {
     fn on_agent_released(&mut self, now: SimTime, call_type: CallTypeId, group: GroupId, busy_since: SimTime) {
         let busy = clipped(busy_since.seconds(), now.seconds(), self.warmup, self.horizon);
         self.group_busy_area[group.index()] += busy;
-        self.call_types[call_type.index()].busy_area += busy;
+        let counted = busy_since.seconds() >= self.warmup;
+        let tally = &mut self.call_types[call_type.index()];
+        tally.busy_area += busy;
+        if counted {
+            tally.handled += 1;
+            tally.handle_sum += now.since(busy_since);
+        }
     }
 }
 

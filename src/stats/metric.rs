@@ -86,11 +86,23 @@ pub enum Metric {
     FirstContactResolution,
     /// Repeat calls divided by offered calls.
     RepeatShare,
+    /// Supervisor consults asked during answered calls of this type (counted when the senior starts them).
+    Consults,
+    /// Mean wait of a consult for a free senior, in seconds (the caller and the operator wait on the line).
+    ConsultWaitS,
+    /// Mean time an agent spends per call handled: talk (consults included) plus after-call work, in seconds.
+    HandleTimeS,
+    /// Answered calls of this type handed to another type's queue (`transfer`).
+    Transferred,
+    /// Transferred calls divided by answered calls.
+    TransferRate,
+    /// Of the transferred legs offered to this type, the share answered within `answer_within` of joining its queue.
+    TransferServiceLevel,
 }
 
 impl Metric {
     /// Every metric, in report order.
-    pub const ALL: [Metric; 38] = [
+    pub const ALL: [Metric; 44] = [
         Metric::Offered,
         Metric::Answered,
         Metric::Abandoned,
@@ -129,6 +141,12 @@ impl Metric {
         Metric::Overflowed,
         Metric::FirstContactResolution,
         Metric::RepeatShare,
+        Metric::Consults,
+        Metric::ConsultWaitS,
+        Metric::HandleTimeS,
+        Metric::Transferred,
+        Metric::TransferRate,
+        Metric::TransferServiceLevel,
     ];
 
     /// Number of metrics.
@@ -175,6 +193,12 @@ impl Metric {
             Metric::Overflowed => "overflowed",
             Metric::FirstContactResolution => "first_contact_resolution",
             Metric::RepeatShare => "repeat_share",
+            Metric::Consults => "consults",
+            Metric::ConsultWaitS => "consult_wait_s",
+            Metric::HandleTimeS => "handle_time_s",
+            Metric::Transferred => "transferred",
+            Metric::TransferRate => "transfer_rate",
+            Metric::TransferServiceLevel => "transfer_service_level",
         }
     }
 
@@ -204,6 +228,8 @@ impl Metric {
                 | Metric::CallersLost
                 | Metric::FirstContactResolution
                 | Metric::RepeatShare
+                | Metric::TransferRate
+                | Metric::TransferServiceLevel
         )
     }
 
@@ -234,12 +260,19 @@ impl Metric {
     /// The metrics of caller behaviour (issue 10: messages, redials, repeat calls, callbacks, callers), in report
     /// order. Tables leave them out for a scenario without any such behaviour (CSV and JSON always have them).
     pub fn caller_behaviour() -> &'static [Metric] {
-        &Metric::ALL[Metric::Messages as usize..]
+        &Metric::ALL[Metric::Messages as usize..=Metric::RepeatShare as usize]
     }
 
     /// True for the metrics of [`Metric::caller_behaviour`].
     pub fn is_caller_behaviour(self) -> bool {
-        self.index() >= Metric::Messages.index()
+        (Metric::Messages.index()..=Metric::RepeatShare.index()).contains(&self.index())
+    }
+
+    /// True for the metrics of the operator's workflow (`consults`, `consult_wait_s`, `handle_time_s`,
+    /// `transferred`, `transfer_rate`, `transfer_service_level`): tables show them for scenarios with consults or
+    /// transfers only (CSV and JSON always have them).
+    pub fn is_consult(self) -> bool {
+        self.index() >= Metric::Consults.index()
     }
 
     /// True for durations in seconds.
@@ -288,6 +321,12 @@ impl Metric {
             Metric::Overflowed => "overflowed calls",
             Metric::FirstContactResolution => "first-contact resolution",
             Metric::RepeatShare => "share of offered calls that are repeats",
+            Metric::Consults => "consults",
+            Metric::ConsultWaitS => "consult wait (s)",
+            Metric::HandleTimeS => "handle time per call (s)",
+            Metric::Transferred => "transferred calls",
+            Metric::TransferRate => "transfer rate",
+            Metric::TransferServiceLevel => "service level of transferred calls",
         }
     }
 }

@@ -40,6 +40,8 @@ pub struct Summary {
     /// Whether the scenario models caller behaviour ([`Scenario::has_caller_behaviour`]): tables and comparisons
     /// show the metrics of [`Metric::caller_behaviour`] only then (CSV and JSON always carry them).
     pub caller_behaviour: bool,
+    /// Whether the scenario has supervisor consults: tables and comparisons show the consult metrics only then.
+    pub consults: bool,
 }
 
 /// Replaces the wait percentiles by pooled ones (see [`crate::stats::histogram::pooled_quantile`]); `scope` indexes
@@ -72,8 +74,10 @@ impl Summary {
     /// The metrics tables and comparisons show: every one, or all but caller behaviour when the scenario has
     /// none.
     pub fn shown_metrics(&self) -> impl Iterator<Item = Metric> + use<> {
-        let all = self.caller_behaviour;
-        Metric::ALL.into_iter().filter(move |m| all || !m.is_caller_behaviour())
+        let (callers, consults) = (self.caller_behaviour, self.consults);
+        Metric::ALL
+            .into_iter()
+            .filter(move |m| (callers || !m.is_caller_behaviour()) && (consults || !m.is_consult()))
     }
 
     /// Combines the replications of `scenario`, in replication order.
@@ -108,6 +112,10 @@ impl Summary {
             .collect();
         Summary {
             caller_behaviour: scenario.has_caller_behaviour(),
+            consults: scenario
+                .call_types
+                .iter()
+                .any(|c| c.consult.is_some() || c.transfer.is_some()),
             scenario: scenario.name.clone(),
             replications: replications.len() as u32,
             call_types,

@@ -8,6 +8,7 @@ mod calibration;
 mod callers_cli;
 mod cli;
 mod common;
+mod consults;
 mod day_arrivals;
 mod day_engine;
 mod day_results;

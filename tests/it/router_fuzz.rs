@@ -175,6 +175,7 @@ fn fuzz(queue: QueueDiscipline, selection: AgentSelection, seed: u64) {
         agent_selection: selection,
         queue_capacity: None,
         call_type_rules: Vec::new(),
+        consult_concurrency: Vec::new(),
         lines: Some(12),
     };
     let mut router: Router<u64> = Router::new(config.clone());
