@@ -444,7 +444,7 @@ pub fn attempts_per_call(call_types: &[super::CallType]) -> Vec<f64> {
 }
 
 /// A cycle of a functional graph (`next[i]` is where `i` leads, if anywhere), as the list of its nodes.
-fn find_cycle(next: &[Option<usize>]) -> Option<Vec<usize>> {
+pub(super) fn find_cycle(next: &[Option<usize>]) -> Option<Vec<usize>> {
     for start in 0..next.len() {
         let mut seen: HashMap<usize, usize> = HashMap::new();
         let mut path = Vec::new();

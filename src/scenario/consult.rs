@@ -166,6 +166,25 @@ impl Fields<'_> {
                 at: k.at,
             });
         }
+        // Transfers that always happen must not go round in a circle: the call would never end.
+        let certain: Vec<Option<usize>> = call_types
+            .iter()
+            .map(|c| c.transfer.as_ref().filter(|t| t.probability >= 1.0).map(|t| t.to))
+            .collect();
+        if let Some(cycle) = super::callers::find_cycle(&certain) {
+            return Err(self.fail(
+                &format!("call_types[{}].transfer.probability", quote(&call_types[cycle[0]].name)),
+                format!(
+                    "is 1 on a circle of transfers that never ends ({}); lower a probability on the circle",
+                    cycle
+                        .iter()
+                        .chain([&cycle[0]])
+                        .map(|&t| call_types[t].name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" -> ")
+                ),
+            ));
+        }
         Ok(())
     }
 }

@@ -373,3 +373,18 @@ fn bad_transfer_keys_are_named() {
         }
     }
 }
+
+#[test]
+fn transfers_that_always_go_round_in_a_circle_are_refused() {
+    let text = two_queues(8, 5, 30.0, 1.0, "cold", 2, 2).replace(
+        "service = { distribution = \"exponential\", mean = \"4m\" }",
+        "service = { distribution = \"exponential\", mean = \"4m\" }\ntransfer = { probability = 1, to = \"general\", after = { distribution = \"constant\", mean = \"1m\" } }",
+    );
+    let message = callsim::scenario::Scenario::from_toml_str(&text, "bad.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.contains("never ends") && message.contains("general -> billing -> general"),
+        "{message}"
+    );
+}
