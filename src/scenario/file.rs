@@ -270,6 +270,21 @@ pub struct CallTypeFile {
     pub resolution: Option<ResolutionFile>,
     /// The caller hears the expected wait on arrival and may hang up at once.
     pub announce_wait: Option<AnnounceWaitFile>,
+    /// This type's own service-level threshold and target, overriding the scenario's `[service_level]`.
+    pub service_level: Option<TypeServiceLevelFile>,
+}
+
+/// `service_level = { answer_within = "10s", target = 0.9 }` in a `[[call_types]]` entry: any field left out comes
+/// from the scenario's `[service_level]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeServiceLevelFile {
+    /// A call of this type answered within this wait counts as answered in time.
+    pub answer_within: Option<DurationText>,
+    /// Target share of this type's calls answered in time.
+    pub target: Option<f64>,
+    /// This type's short-abandon threshold.
+    pub short_abandon: Option<DurationText>,
 }
 
 /// `max_wait = { after = "2m", action = "message" }`.

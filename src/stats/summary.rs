@@ -1,6 +1,6 @@
 //! Combining replications: the mean, 95% confidence interval and defined-replication count of every metric.
 
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, ServiceTarget};
 use crate::stats::collector::ReplicationMetrics;
 use crate::stats::estimate::Estimate;
 use crate::stats::histogram::{WaitHistogram, pooled_quantiles};
@@ -40,6 +40,11 @@ pub struct Summary {
     /// Whether the scenario models caller behaviour ([`Scenario::has_caller_behaviour`]): tables and comparisons
     /// show the metrics of [`Metric::caller_behaviour`] only then (CSV and JSON always carry them).
     pub caller_behaviour: bool,
+    /// Per call type, its service-level goal as it applies (its own `service_level`, else the scenario's).
+    pub targets: Vec<ServiceTarget>,
+    /// Whether some call type has a threshold or target of its own ([`Scenario::has_type_targets`]): tables
+    /// then show each type's target.
+    pub type_targets: bool,
 }
 
 /// Replaces the wait percentiles by pooled ones (see [`crate::stats::histogram::pooled_quantile`]); `scope` indexes
@@ -108,6 +113,8 @@ impl Summary {
             .collect();
         Summary {
             caller_behaviour: scenario.has_caller_behaviour(),
+            targets: scenario.service_targets(),
+            type_targets: scenario.has_type_targets(),
             scenario: scenario.name.clone(),
             replications: replications.len() as u32,
             call_types,
