@@ -145,12 +145,17 @@ pub fn summary_table(summary: &Summary, theory: Option<&Theory>, warnings: &[War
 }
 
 /// The `target` row under `service_level` when call types have targets of their own: `90% in 10.0s` per type; the
-/// total's cell says each call counts against its own type's.
+/// total's cell is the shared target with `each own` for the threshold (each call counts against its own type's),
+/// or `-` when the targets differ.
 fn target_row(summary: &Summary, theory: bool) -> Vec<String> {
     let mut row = vec!["target".to_string()];
     row.extend(summary.targets.iter().map(|t| t.text()));
     if summary.call_types.len() > 1 {
-        row.push("each type's own".into());
+        let shared = summary.targets.windows(2).all(|w| w[0].target == w[1].target);
+        row.push(match summary.targets.first() {
+            Some(t) if shared => format!("{} in each own", crate::scenario::share_text(t.target)),
+            _ => "-".into(),
+        });
     }
     if theory {
         row.push(String::new());

@@ -156,6 +156,7 @@ pub fn sweep_charts(axes: &[Axis], results: &[PointResult], choice: ChartChoice,
         series,
         dashed: Vec::new(),
         target,
+        type_targets: Vec::new(),
         share: y.is_share(),
         y_clip: None,
     };
