@@ -484,7 +484,11 @@ fn draw_lines_at<DB: DrawingBackend>(
         .label(format!(
             "{} {}",
             line.name,
-            if chart.share { format!("{y:.0}%") } else { format!("{y:.1}") }
+            if chart.share {
+                format!("{y:.0}%")
+            } else {
+                format!("{y:.1}")
+            }
         ))
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 6, y), (x + 10, y), (x + 20, y)], c.stroke_width(2)));
     }

@@ -244,7 +244,11 @@ pub fn interval_table(summary: &Summary, day: &DayResults, target: f64, answer_w
             crate::scenario::share_text(summary.targets.first().map_or(target, |t| t.target))
         )
     };
-    let mut rows = vec![["target", "days meeting it", "intervals meeting it"].map(String::from).to_vec()];
+    let mut rows = vec![
+        ["target", "days meeting it", "intervals meeting it"]
+            .map(String::from)
+            .to_vec(),
+    ];
     for ((t, days), intervals) in summary
         .targets
         .iter()

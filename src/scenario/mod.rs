@@ -149,7 +149,11 @@ pub struct ServiceTarget {
 impl ServiceTarget {
     /// `"90% in 10s"` (the share with one decimal when it is not a whole percent).
     pub fn text(&self) -> String {
-        format!("{} in {}", share_text(self.target), crate::time::format_duration(self.answer_within))
+        format!(
+            "{} in {}",
+            share_text(self.target),
+            crate::time::format_duration(self.answer_within)
+        )
     }
 }
 

@@ -205,11 +205,7 @@ impl Fields<'_> {
 
     /// `[[call_types]] service_level`: a threshold (0s or more), a target (above 0, at most 1) and a
     /// short-abandon threshold, each optional (left out: the scenario's).
-    fn type_service_level(
-        &self,
-        at: &str,
-        raw: Option<&file::TypeServiceLevelFile>,
-    ) -> Result<TypeServiceLevel> {
+    fn type_service_level(&self, at: &str, raw: Option<&file::TypeServiceLevelFile>) -> Result<TypeServiceLevel> {
         let Some(raw) = raw else {
             return Ok(TypeServiceLevel::default());
         };
@@ -221,7 +217,10 @@ impl Fields<'_> {
                 format!("must be greater than 0 and at most 1 (0.9: 90% answered in time), got {target}"),
             ));
         }
-        for (key, value) in [("answer_within", raw.answer_within), ("short_abandon", raw.short_abandon)] {
+        for (key, value) in [
+            ("answer_within", raw.answer_within),
+            ("short_abandon", raw.short_abandon),
+        ] {
             if let Some(v) = value.map(|d| d.0)
                 && !(v.is_finite() && v >= 0.0)
             {

@@ -195,8 +195,12 @@ impl Collector {
         Collector {
             warmup: scenario.warmup,
             horizon: scenario.horizon,
-            answer_within: (0..scenario.call_types.len()).map(|t| scenario.answer_within_of(t)).collect(),
-            short_abandon: (0..scenario.call_types.len()).map(|t| scenario.short_abandon_of(t)).collect(),
+            answer_within: (0..scenario.call_types.len())
+                .map(|t| scenario.answer_within_of(t))
+                .collect(),
+            short_abandon: (0..scenario.call_types.len())
+                .map(|t| scenario.short_abandon_of(t))
+                .collect(),
             call_types: vec![CallTally::default(); scenario.call_types.len()],
             total_queue_peak: Peak::default(),
             on_duty: vec![OnDuty::default(); scenario.agent_groups.len() + 1],

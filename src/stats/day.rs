@@ -129,8 +129,12 @@ impl DayCounter {
     pub fn new(scenario: &Scenario) -> DayCounter {
         DayCounter {
             warmup: scenario.warmup,
-            answer_within: (0..scenario.call_types.len()).map(|t| scenario.answer_within_of(t)).collect(),
-            short_abandon: (0..scenario.call_types.len()).map(|t| scenario.short_abandon_of(t)).collect(),
+            answer_within: (0..scenario.call_types.len())
+                .map(|t| scenario.answer_within_of(t))
+                .collect(),
+            short_abandon: (0..scenario.call_types.len())
+                .map(|t| scenario.short_abandon_of(t))
+                .collect(),
             call_types: vec![DayCounts::default(); scenario.call_types.len()],
             callers: CallerCounter::window(scenario.call_types.len(), scenario.warmup),
         }

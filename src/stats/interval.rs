@@ -599,7 +599,8 @@ pub fn interval_theory(scenario: &Scenario) -> Vec<IntervalTheory> {
         .enumerate()
         .map(|(i, t)| {
             let agents = (on_duty[i] + 1e-9).floor() as u32;
-            let level = |within: f64| evaluate(model, agents, t.rate, t.aht, within).map_or(f64::NAN, |l| l.service_level);
+            let level =
+                |within: f64| evaluate(model, agents, t.rate, t.aht, within).map_or(f64::NAN, |l| l.service_level);
             let required = |(target, within): (f64, f64)| {
                 let targets = Targets {
                     service_level: Some((target, within)),
@@ -615,7 +616,11 @@ pub fn interval_theory(scenario: &Scenario) -> Vec<IntervalTheory> {
                 let sl = if t.calls == 0.0 {
                     f64::NAN
                 } else {
-                    with_calls.iter().map(|&c| per_type[c][i] * level(goals[c].1)).sum::<f64>() / t.calls
+                    with_calls
+                        .iter()
+                        .map(|&c| per_type[c][i] * level(goals[c].1))
+                        .sum::<f64>()
+                        / t.calls
                 };
                 let needed = if with_calls.is_empty() {
                     required(goals[0])
