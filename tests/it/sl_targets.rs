@@ -388,3 +388,38 @@ fn bad_type_targets_are_errors_naming_the_field() {
     assert_eq!((s.answer_within_of(0), s.target_of(0)), (30.0, 0.95));
     assert_eq!((s.answer_within_of(1), s.target_of(1)), (5.0, 0.7));
 }
+
+#[test]
+fn an_interval_meets_differing_targets_when_every_type_with_calls_meets_its_own() {
+    let s = scenario(&two_types(
+        "answer_within = \"20s\"\ntarget = 0.8",
+        "answer_within = \"10s\", target = 0.9",
+        "",
+    ));
+    let (_, days) = callsim::run::run_days(&s, &|| {});
+    let (sl, meets) = (
+        IntervalMetric::ServiceLevel.index(),
+        IntervalMetric::DaysMeetingTarget.index(),
+    );
+    let (mut met, mut missed) = (0, 0);
+    for day in &days {
+        for interval in &day.intervals {
+            let types = &interval.scopes[..2];
+            for (t, values) in types.iter().enumerate() {
+                if values[sl].is_nan() {
+                    assert!(values[meets].is_nan());
+                } else {
+                    assert_eq!(values[meets], f64::from(u8::from(values[sl] >= s.target_of(t))));
+                }
+            }
+            let every = types.iter().all(|v| v[meets].is_nan() || v[meets] == 1.0);
+            let total = interval.scopes[2][meets];
+            assert_eq!(total, f64::from(u8::from(every)), "{types:?}");
+            if every { met += 1 } else { missed += 1 }
+        }
+    }
+    assert!(
+        met > 0 && missed > 0,
+        "met {met}, missed {missed}: both cases are exercised"
+    );
+}
