@@ -55,7 +55,8 @@ pub enum IntervalMetric {
     AgentsOnDuty,
     /// Busy time with these calls within the interval divided by time on duty within it.
     Occupancy,
-    /// The share of days in which the interval met the service-level target (service level >= target); days
+    /// The share of days in which the interval met the service-level target (service level >= target: the call
+    /// type's own; for the total, when the types' targets differ, every type with calls met its own); days
     /// without calls in the interval are left out.
     DaysMeetingTarget,
     /// Attempts in the interval refused a line or a place in the queue (busy tone).
