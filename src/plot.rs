@@ -107,11 +107,25 @@ pub struct LineChart {
     pub dashed: Vec<Series>,
     /// A horizontal target line, if any.
     pub target: Option<f64>,
+    /// Horizontal target lines of their own (each call type's service-level target), dashed in a line's colour.
+    pub type_targets: Vec<TargetLine>,
     /// True when y is a share (drawn as percent, axis from 0 to 100%).
     pub share: bool,
     /// Top of the y axis when some points lie far above the rest (e.g. unstable points of a sweep): the axis ends
     /// here, and points above are drawn on its edge as upward triangles. `None`: the axis fits every point.
     pub y_clip: Option<f64>,
+}
+
+/// A named horizontal target line drawn in the colour of line `colour` (e.g. a call type's own service-level
+/// target beside that type's line).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetLine {
+    /// Legend text before the value, e.g. `"vip target"`.
+    pub name: String,
+    /// The target, in the chart's units (a share when the chart's y is a share).
+    pub value: f64,
+    /// The position of the line whose colour it takes.
+    pub colour: usize,
 }
 
 impl LineChart {
@@ -320,7 +334,7 @@ fn scale(share: bool) -> f64 {
 }
 
 fn draw_lines<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &LineChart) -> std::result::Result<(), String> {
-    let legend = if chart.target.is_some() {
+    let legend = if chart.target.is_some() || !chart.type_targets.is_empty() {
         SeriesLabelPosition::LowerRight
     } else {
         SeriesLabelPosition::UpperRight
@@ -343,11 +357,17 @@ fn draw_lines_at<DB: DrawingBackend>(
         .iter()
         .chain(&chart.dashed)
         .flat_map(|s| s.points.iter().map(|p| p.band().1));
-    let mut y_max = highs.chain(chart.target).filter(finite).fold(0.0f64, f64::max) * k;
+    let own_targets = chart.type_targets.iter().map(|t| t.value);
+    let mut y_max = highs
+        .chain(chart.target)
+        .chain(own_targets)
+        .filter(finite)
+        .fold(0.0f64, f64::max)
+        * k;
     let clip = chart.y_clip.map(|c| c * k).filter(|&c| c > 0.0 && c < y_max);
     if let Some(clip) = clip {
         y_max = clip;
-    } else if chart.share && chart.target.is_some() {
+    } else if chart.share && (chart.target.is_some() || !chart.type_targets.is_empty()) {
         // Service level against its target reads best on the full 0-100% scale.
         y_max = 100.0;
     } else {
@@ -450,6 +470,27 @@ fn draw_lines_at<DB: DrawingBackend>(
             }
         ))
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.stroke_width(2)));
+    }
+    for line in &chart.type_targets {
+        let y = line.value * k;
+        let c = colour(line.colour);
+        ctx.draw_series(DashedLineSeries::new(
+            vec![(-0.05 * x_max, y), (x_max * 1.05, y)],
+            10,
+            5,
+            c.stroke_width(2),
+        ))
+        .map_err(e)?
+        .label(format!(
+            "{} {}",
+            line.name,
+            if chart.share {
+                format!("{y:.0}%")
+            } else {
+                format!("{y:.1}")
+            }
+        ))
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 6, y), (x + 10, y), (x + 20, y)], c.stroke_width(2)));
     }
     ctx.configure_series_labels()
         .background_style(WHITE.mix(0.85))

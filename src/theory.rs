@@ -57,7 +57,7 @@ pub fn theory_for(scenario: &Scenario) -> Option<Theory> {
         .sum();
     let rate = call_type.arrival_rate;
     let aht = call_type.service.mean() + call_type.after_call_work;
-    let within = scenario.answer_within;
+    let within = scenario.answer_within_of(0);
     let mut departures = Vec::new();
     if !call_type.service.is_exponential() {
         departures.push(format!(

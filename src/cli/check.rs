@@ -55,7 +55,12 @@ pub fn execute(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         .map(String::from)
         .to_vec(),
     ];
-    for c in &s.call_types {
+    // Call types with service-level goals of their own get a column with each type's (own or the scenario's).
+    let targets = s.has_type_targets().then(|| s.service_targets());
+    if targets.is_some() {
+        rows[0].push("service level target".into());
+    }
+    for (index, c) in s.call_types.iter().enumerate() {
         rows.push(vec![
             c.name.clone(),
             if matches!(c.arrival_source, callsim::scenario::ArrivalSource::None) {
@@ -75,6 +80,12 @@ pub fn execute(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             format!("{}", c.priority),
             format!("{:.2}", c.arrival_rate * (c.service.mean() + c.after_call_work)),
         ]);
+        if let Some(targets) = &targets {
+            let own = c.service_level.answer_within.is_some() || c.service_level.target.is_some();
+            let t = &targets[index];
+            let row = rows.last_mut().expect("just pushed");
+            row.push(format!("{}{}", t.text(), if own { "" } else { " (scenario's)" }));
+        }
     }
     write!(out, "\n{}", layout(&rows))?;
     let mut groups = vec![vec![

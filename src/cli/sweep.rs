@@ -210,8 +210,14 @@ fn write_sweep(
     write_rows(&staging.path("sweep.csv"), &sweep_rows(&grid.axes, results))?;
     if !args.no_plots {
         let scenario = &grid.points[0].scenario;
+        let type_targets = if scenario.has_type_targets() {
+            scenario.service_targets()
+        } else {
+            Vec::new()
+        };
         let choice = ChartChoice {
             service_level_target: scenario.service_level_target,
+            type_targets: &type_targets,
             metric,
             x_path: args.x.as_deref(),
             abandonment: grid

@@ -34,6 +34,12 @@ pub struct TargetArgs {
 impl TargetArgs {
     /// The targets: the flags given, else the scenario's service level. Errors name the flag.
     pub fn targets(&self, scenario: &Scenario) -> anyhow::Result<Targets> {
+        if scenario.has_type_targets() {
+            super::warn(
+                "call types have service-level targets of their own; staffing judges all call types together \
+                 against one target (the flags', else the scenario's [service_level])",
+            );
+        }
         let within = self.answer_within.unwrap_or(scenario.answer_within);
         let none_given = self.target_sl.is_none()
             && self.max_abandon.is_none()

@@ -1,7 +1,7 @@
 //! The intraday chart of `callsim run` and the histogram of daily service level, built from [`DayResults`] (the
 //! drawing is in [`crate::plot`]).
 
-use crate::plot::{Histogram, LineChart, Series, SeriesPoint};
+use crate::plot::{Histogram, LineChart, Series, SeriesPoint, TargetLine};
 use crate::scenario::Scenario;
 use crate::stats::{DayResults, Estimate, IntervalMetric};
 
@@ -26,10 +26,24 @@ fn series(name: &str, day: &DayResults, metric: IntervalMetric) -> Series {
     }
 }
 
+/// One call type's line (`scope` indexes the call types) of a per-interval metric.
+fn type_series(name: &str, day: &DayResults, scope: usize, metric: IntervalMetric) -> Series {
+    Series {
+        name: name.to_string(),
+        points: day
+            .intervals
+            .iter()
+            .enumerate()
+            .map(|(x, i)| point(x, &i.scopes[scope][metric.index()]))
+            .collect(),
+    }
+}
+
 /// The three panels of the intraday chart, all call types together, clock times on the x axis: offered calls per
 /// interval; agents on duty against the agents Erlang C / A would ask for in that interval taken alone (dashed,
 /// [`crate::erlang::required_agents`] with the scenario's target); service level per interval with its 95% band
-/// and the target line.
+/// and the target line. When call types have targets of their own ([`Scenario::has_type_targets`]), the last
+/// panel draws each type's service level and its own target line in the type's colour.
 pub fn intraday_panels(scenario: &Scenario, day: &DayResults) -> Vec<LineChart> {
     let ticks: Vec<String> = day.intervals.iter().map(|i| i.interval_start.clone()).collect();
     let x_label = format!(
@@ -44,6 +58,7 @@ pub fn intraday_panels(scenario: &Scenario, day: &DayResults) -> Vec<LineChart> 
         series,
         dashed: Vec::new(),
         target: None,
+        type_targets: Vec::new(),
         share: false,
         y_clip: None,
     };
@@ -74,16 +89,45 @@ pub fn intraday_panels(scenario: &Scenario, day: &DayResults) -> Vec<LineChart> 
             })
             .collect(),
     }];
-    let mut service = base(
-        format!(
-            "service level per interval (answered within {})",
-            crate::time::format_duration(scenario.answer_within)
-        ),
-        "service level",
-        vec![series("service level (95% band)", day, IntervalMetric::ServiceLevel)],
-    );
+    let mut service = if scenario.has_type_targets() {
+        // Each call type against its own threshold and target, in the type's colour.
+        let targets = scenario.service_targets();
+        let mut service = base(
+            "service level per interval and call type (each within its own threshold)".to_string(),
+            "service level",
+            targets
+                .iter()
+                .enumerate()
+                .map(|(t, goal)| {
+                    let within = crate::time::format_duration(goal.answer_within);
+                    let name = format!("{} (in {within}, 95% band)", goal.call_type);
+                    type_series(&name, day, t, IntervalMetric::ServiceLevel)
+                })
+                .collect(),
+        );
+        service.type_targets = targets
+            .iter()
+            .enumerate()
+            .map(|(t, goal)| TargetLine {
+                name: format!("{} target", goal.call_type),
+                value: goal.target,
+                colour: t,
+            })
+            .collect();
+        service
+    } else {
+        let mut service = base(
+            format!(
+                "service level per interval (answered within {})",
+                crate::time::format_duration(scenario.answer_within)
+            ),
+            "service level",
+            vec![series("service level (95% band)", day, IntervalMetric::ServiceLevel)],
+        );
+        service.target = Some(scenario.service_level_target);
+        service
+    };
     service.share = true;
-    service.target = Some(scenario.service_level_target);
     vec![offered, agents, service]
 }
 
@@ -100,10 +144,13 @@ pub fn daily_service_level_histogram(scenario: &Scenario, day: &DayResults) -> H
     let values = day.daily_service_levels();
     let worst = values.iter().copied().filter(|v| v.is_finite()).fold(1.0f64, f64::min);
     let low = (((worst - 0.05) * 20.0).floor() / 20.0).clamp(0.0, 0.9);
+    // With targets that differ by call type there is no one target for the day's total.
+    let differ = scenario.targets_differ();
     Histogram {
         title: format!(
-            "Daily service level over {} days (target met on {:.0}% of days)",
+            "Daily service level over {} days ({} met on {:.0}% of days)",
             day.days.len(),
+            if differ { "every type's target" } else { "target" },
             day.days_meeting_target.value() * 100.0
         ),
         x_label: "service level of the day".to_string(),
@@ -111,6 +158,6 @@ pub fn daily_service_level_histogram(scenario: &Scenario, day: &DayResults) -> H
         range: (low, 1.0),
         bins: ((1.0 - low) / 0.025).round().max(1.0) as usize,
         share: true,
-        target: Some(scenario.service_level_target),
+        target: (!differ).then(|| scenario.common_target()),
     }
 }

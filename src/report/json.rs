@@ -32,12 +32,20 @@ pub fn metrics_json(estimates: &MetricEstimates) -> Value {
     Value::Object(map)
 }
 
-/// The `callsim run --json` object.
+/// The `callsim run --json` object. Each `call_types.<name>` carries, beside its metrics, the goal it is held
+/// against: `service_level_target`, `answer_within_s` and `short_abandon_s` (its own, else the scenario's).
 pub fn summary_json(summary: &Summary, theory: Option<&Theory>, warnings: &[Warning]) -> Value {
     let call_types: Map<String, Value> = summary
         .call_types
         .iter()
-        .map(|(name, e)| (name.clone(), metrics_json(e)))
+        .zip(&summary.targets)
+        .map(|((name, e), target)| {
+            let mut metrics = metrics_json(e);
+            metrics["service_level_target"] = json!(target.target);
+            metrics["answer_within_s"] = json!(target.answer_within);
+            metrics["short_abandon_s"] = json!(target.short_abandon);
+            (name.clone(), metrics)
+        })
         .collect();
     let groups: Map<String, Value> = summary
         .groups
@@ -84,7 +92,8 @@ fn interval_metrics_json(estimates: &[Estimate; IntervalMetric::COUNT]) -> Value
 }
 
 /// Adds the per-interval and per-day results to a [`summary_json`] object: `days_meeting_target` and
-/// `intervals_meeting_target` (estimates), and `intervals`, one object per interval with `interval_start`,
+/// `intervals_meeting_target` (estimates; also under each `call_types.<name>`, against that type's own target),
+/// and `intervals`, one object per interval with `interval_start`,
 /// `total` and `call_types` (per-interval metrics keyed by name), and `theory`: the stationary Erlang C / A
 /// figures of the interval taken alone (`model`, `erlang_service_level`, `required_agents`,
 /// `agents_on_duty_rostered`; an approximation, as the queue carries over); and `days`: per replication the day's raw
@@ -119,6 +128,16 @@ pub fn add_day_json(object: &mut Value, summary: &Summary, day: &DayResults) {
         .collect();
     object["days_meeting_target"] = estimate_json(&day.days_meeting_target);
     object["intervals_meeting_target"] = estimate_json(&day.intervals_meeting_target);
+    for ((name, _), (days, intervals)) in summary.call_types.iter().zip(
+        day.call_type_days_meeting_target
+            .iter()
+            .zip(&day.call_type_intervals_meeting_target),
+    ) {
+        if let Some(entry) = object["call_types"].get_mut(name) {
+            entry["days_meeting_target"] = estimate_json(days);
+            entry["intervals_meeting_target"] = estimate_json(intervals);
+        }
+    }
     object["intervals"] = Value::Array(intervals);
     object["days"] = day
         .days

@@ -96,6 +96,9 @@ pub fn summary_table(summary: &Summary, theory: Option<&Theory>, warnings: &[War
             row.push(t.value(metric).map_or(String::new(), |v| format_value(metric, v)));
         }
         rows.push(row);
+        if metric == Metric::ServiceLevel && summary.type_targets {
+            rows.push(target_row(summary, theory_values.is_some()));
+        }
     }
     let partial = |cells: &[Vec<String>]| cells.iter().flatten().any(|c| c.ends_with(')') && c.contains("(n="));
     let note = partial(&rows);
@@ -139,6 +142,25 @@ pub fn summary_table(summary: &Summary, theory: Option<&Theory>, warnings: &[War
         let _ = writeln!(out, "\nwarning: {warning}");
     }
     out
+}
+
+/// The `target` row under `service_level` when call types have targets of their own: `90% in 10.0s` per type; the
+/// total's cell is the shared target with `each own` for the threshold (each call counts against its own type's),
+/// or `-` when the targets differ.
+fn target_row(summary: &Summary, theory: bool) -> Vec<String> {
+    let mut row = vec!["target".to_string()];
+    row.extend(summary.targets.iter().map(|t| t.text()));
+    if summary.call_types.len() > 1 {
+        let shared = summary.targets.windows(2).all(|w| w[0].target == w[1].target);
+        row.push(match summary.targets.first() {
+            Some(t) if shared => format!("{} in each own", crate::scenario::share_text(t.target)),
+            _ => "-".into(),
+        });
+    }
+    if theory {
+        row.push(String::new());
+    }
+    row
 }
 
 /// The per-interval table of `callsim run` (all call types together, one row per interval, fits 100 columns):
@@ -199,16 +221,53 @@ pub fn interval_table(summary: &Summary, day: &DayResults, target: f64, answer_w
         target * 100.0,
         crate::time::format_duration(answer_within)
     );
-    let _ = writeln!(
-        out,
-        "days meeting the target ({target_text}): {}",
-        format_estimate(Metric::ServiceLevel, &day.days_meeting_target)
-    );
-    let _ = writeln!(
-        out,
-        "intervals meeting the target: {}",
-        format_estimate(Metric::ServiceLevel, &day.intervals_meeting_target)
-    );
+    if !summary.type_targets {
+        let _ = writeln!(
+            out,
+            "days meeting the target ({target_text}): {}",
+            format_estimate(Metric::ServiceLevel, &day.days_meeting_target)
+        );
+        let _ = writeln!(
+            out,
+            "intervals meeting the target: {}",
+            format_estimate(Metric::ServiceLevel, &day.intervals_meeting_target)
+        );
+        return out;
+    }
+    // Call types with targets of their own: each against its own, then all together.
+    let all = if summary.targets.windows(2).any(|w| w[0].target != w[1].target) {
+        "all call types (a day or an interval meets the targets when every call type with calls meets its own)"
+            .to_string()
+    } else {
+        format!(
+            "all call types ({} answered, each call within its own type's threshold)",
+            crate::scenario::share_text(summary.targets.first().map_or(target, |t| t.target))
+        )
+    };
+    let mut rows = vec![
+        ["target", "days meeting it", "intervals meeting it"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    for ((t, days), intervals) in summary
+        .targets
+        .iter()
+        .zip(&day.call_type_days_meeting_target)
+        .zip(&day.call_type_intervals_meeting_target)
+    {
+        rows.push(vec![
+            format!("{}: {}", t.call_type, t.text()),
+            format_estimate(Metric::ServiceLevel, days),
+            format_estimate(Metric::ServiceLevel, intervals),
+        ]);
+    }
+    rows.push(vec![
+        "all call types".into(),
+        format_estimate(Metric::ServiceLevel, &day.days_meeting_target),
+        format_estimate(Metric::ServiceLevel, &day.intervals_meeting_target),
+    ]);
+    let _ = writeln!(out, "service-level targets per call type; {all}:");
+    out.push_str(&layout(&rows));
     out
 }
 

@@ -274,6 +274,8 @@ pub struct CallTypeFile {
     pub consult: Option<ConsultFile>,
     /// Some calls are handed to another call type's queue after part of their service.
     pub transfer: Option<TransferFile>,
+    /// This type's own service-level threshold and target, overriding the scenario's `[service_level]`.
+    pub service_level: Option<TypeServiceLevelFile>,
 }
 
 /// `transfer = { probability = 0.1, to = "billing", after = {...}, kind = "cold" }`.
@@ -312,6 +314,19 @@ pub struct ConsultFile {
 
 fn default_consult_at() -> f64 {
     0.5
+}
+
+/// `service_level = { answer_within = "10s", target = 0.9 }` in a `[[call_types]]` entry: any field left out comes
+/// from the scenario's `[service_level]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeServiceLevelFile {
+    /// A call of this type answered within this wait counts as answered in time.
+    pub answer_within: Option<DurationText>,
+    /// Target share of this type's calls answered in time.
+    pub target: Option<f64>,
+    /// This type's short-abandon threshold.
+    pub short_abandon: Option<DurationText>,
 }
 
 /// `max_wait = { after = "2m", action = "message" }`.

@@ -121,6 +121,55 @@ pub struct CallType {
     pub consult: Option<consult::Consult>,
     /// The transfer of some of its calls to another call type, if any.
     pub transfer: Option<consult::Transfer>,
+    /// This type's own service-level threshold, target and short-abandon threshold where it overrides the
+    /// scenario's (`[[call_types]] service_level`); read them through [`Scenario::answer_within_of`],
+    /// [`Scenario::target_of`] and [`Scenario::short_abandon_of`].
+    pub service_level: TypeServiceLevel,
+}
+
+/// A call type's overrides of the scenario's `[service_level]`: `None` keeps the scenario's value.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct TypeServiceLevel {
+    /// Threshold in seconds.
+    pub answer_within: Option<f64>,
+    /// Target share of calls answered within the threshold.
+    pub target: Option<f64>,
+    /// Short-abandon threshold in seconds.
+    pub short_abandon: Option<f64>,
+}
+
+/// One call type's service-level goal as it applies (its own values, or the scenario's).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceTarget {
+    /// The call type's name.
+    pub call_type: String,
+    /// Target share of calls answered within `answer_within`.
+    pub target: f64,
+    /// Threshold in seconds.
+    pub answer_within: f64,
+    /// Short-abandon threshold in seconds.
+    pub short_abandon: f64,
+}
+
+impl ServiceTarget {
+    /// `"90% in 10s"` (the share with one decimal when it is not a whole percent).
+    pub fn text(&self) -> String {
+        format!(
+            "{} in {}",
+            share_text(self.target),
+            crate::time::format_duration(self.answer_within)
+        )
+    }
+}
+
+/// A target share as a percentage: `"90%"`, `"92.5%"`.
+pub fn share_text(share: f64) -> String {
+    let percent = share * 100.0;
+    if (percent - percent.round()).abs() < 1e-9 {
+        format!("{percent:.0}%")
+    } else {
+        format!("{percent:.1}%")
+    }
 }
 
 /// A validated agent group.
@@ -433,6 +482,76 @@ impl Scenario {
             agents: self.total_agents(),
             longest_patience,
             lines: self.lines,
+        }
+    }
+
+    /// Call type `call_type`'s service-level threshold in seconds: its own `service_level.answer_within`, else the
+    /// scenario's.
+    pub fn answer_within_of(&self, call_type: usize) -> f64 {
+        self.call_types[call_type]
+            .service_level
+            .answer_within
+            .unwrap_or(self.answer_within)
+    }
+
+    /// Call type `call_type`'s service-level target: its own `service_level.target`, else the scenario's.
+    pub fn target_of(&self, call_type: usize) -> f64 {
+        self.call_types[call_type]
+            .service_level
+            .target
+            .unwrap_or(self.service_level_target)
+    }
+
+    /// Call type `call_type`'s short-abandon threshold in seconds: its own `service_level.short_abandon`, else
+    /// the scenario's.
+    pub fn short_abandon_of(&self, call_type: usize) -> f64 {
+        self.call_types[call_type]
+            .service_level
+            .short_abandon
+            .unwrap_or(self.short_abandon)
+    }
+
+    /// Every call type's service-level goal as it applies, in scenario order.
+    pub fn service_targets(&self) -> Vec<ServiceTarget> {
+        (0..self.call_types.len())
+            .map(|t| ServiceTarget {
+                call_type: self.call_types[t].name.clone(),
+                target: self.target_of(t),
+                answer_within: self.answer_within_of(t),
+                short_abandon: self.short_abandon_of(t),
+            })
+            .collect()
+    }
+
+    /// Whether some call type's threshold or target differs from the scenario's `[service_level]` (a type that
+    /// repeats the scenario's values does not count): then tables and charts show each type's own target.
+    pub fn has_type_targets(&self) -> bool {
+        (0..self.call_types.len())
+            .any(|t| self.answer_within_of(t) != self.answer_within || self.target_of(t) != self.service_level_target)
+    }
+
+    /// Whether the call types' targets differ from one another. Then the total meets "the target" (a day's, an
+    /// interval's) only when every call type with calls meets its own; otherwise the total's service level is
+    /// held against the one target, as with a single `[service_level]`.
+    pub fn targets_differ(&self) -> bool {
+        (1..self.call_types.len()).any(|t| self.target_of(t) != self.target_of(0))
+    }
+
+    /// The one target every call type shares (the first type's when they differ; see
+    /// [`Scenario::targets_differ`]).
+    pub fn common_target(&self) -> f64 {
+        if self.call_types.is_empty() {
+            self.service_level_target
+        } else {
+            self.target_of(0)
+        }
+    }
+
+    /// Clears every call type's service-level overrides, so the scenario's `[service_level]` applies to all (the
+    /// pooled targets of `callsim staff` and `callsim schedule --simulate`).
+    pub fn clear_type_targets(&mut self) {
+        for c in &mut self.call_types {
+            c.service_level = TypeServiceLevel::default();
         }
     }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::axis::{Axis, MAX_POINTS};
 use super::callers::CallerBehaviour;
 use super::file::{self, DistributionFile, OneOrList};
-use super::{AgentGroup, ArrivalSource, CallType, Day, RoutingPolicy, Staffing, TOTAL};
+use super::{AgentGroup, ArrivalSource, CallType, Day, RoutingPolicy, Staffing, TOTAL, TypeServiceLevel};
 use crate::day::arrivals::{Busyness, PiecewiseRate};
 use crate::day::forecast::{self, Forecast};
 use crate::day::intervals::{DEFAULT_INTERVAL, Intervals, MAX_INTERVALS};
@@ -187,6 +187,7 @@ impl Fields<'_> {
                 format!("must be a finite number, got {}", ct.priority),
             ));
         }
+        let service_level = self.type_service_level(at, ct.service_level.as_ref())?;
         Ok(CallType {
             name: ct.name.clone(),
             arrival_rate,
@@ -200,6 +201,41 @@ impl Fields<'_> {
             callers,
             consult: None,
             transfer: None,
+            service_level,
+        })
+    }
+
+    /// `[[call_types]] service_level`: a threshold (0s or more), a target (above 0, at most 1) and a
+    /// short-abandon threshold, each optional (left out: the scenario's).
+    fn type_service_level(&self, at: &str, raw: Option<&file::TypeServiceLevelFile>) -> Result<TypeServiceLevel> {
+        let Some(raw) = raw else {
+            return Ok(TypeServiceLevel::default());
+        };
+        if let Some(target) = raw.target
+            && !(target > 0.0 && target <= 1.0)
+        {
+            return Err(self.fail(
+                &format!("{at}.service_level.target"),
+                format!("must be greater than 0 and at most 1 (0.9: 90% answered in time), got {target}"),
+            ));
+        }
+        for (key, value) in [
+            ("answer_within", raw.answer_within),
+            ("short_abandon", raw.short_abandon),
+        ] {
+            if let Some(v) = value.map(|d| d.0)
+                && !(v.is_finite() && v >= 0.0)
+            {
+                return Err(self.fail(
+                    &format!("{at}.service_level.{key}"),
+                    format!("must be a duration of 0s or more, got {v}s"),
+                ));
+            }
+        }
+        Ok(TypeServiceLevel {
+            answer_within: raw.answer_within.map(|d| d.0),
+            target: raw.target,
+            short_abandon: raw.short_abandon.map(|d| d.0),
         })
     }
 

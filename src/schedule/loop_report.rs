@@ -217,6 +217,7 @@ pub fn chart(round: &Round, intervals: &Intervals) -> Vec<LineChart> {
         }],
         dashed: Vec::new(),
         target: simulation.targets.service_level.map(|(s, _)| s),
+        type_targets: Vec::new(),
         share: true,
         y_clip: None,
     };

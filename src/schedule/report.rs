@@ -212,6 +212,7 @@ pub fn coverage_chart(schedule: &Schedule, intervals: &Intervals) -> LineChart {
         ],
         dashed: Vec::new(),
         target: None,
+        type_targets: Vec::new(),
         share: false,
         y_clip: None,
     }

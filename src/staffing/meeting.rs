@@ -12,9 +12,11 @@ use crate::scenario::Scenario;
 use crate::stats::{DayResult, IntervalMetric};
 
 /// The scenario with its service-level threshold and target set from `targets` (when they have one), so that the
-/// per-interval collector counts calls answered within the asked threshold.
+/// per-interval collector counts calls answered within the asked threshold. Staffing judges all call types
+/// together against one target, so the call types' own `service_level` overrides are cleared.
 pub fn with_targets(scenario: &Scenario, targets: &Targets) -> Scenario {
     let mut scenario = scenario.clone();
+    scenario.clear_type_targets();
     if let Some((share, within)) = targets.service_level {
         scenario.answer_within = within;
         scenario.service_level_target = share;

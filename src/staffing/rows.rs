@@ -106,6 +106,7 @@ pub fn chart(scenario: &Scenario, plans: &[&StaffPlan]) -> Vec<LineChart> {
         series: Vec::new(),
         dashed: Vec::new(),
         target: None,
+        type_targets: Vec::new(),
         share: false,
         y_clip: None,
     };

@@ -193,8 +193,9 @@ impl ReplicationMetrics {
 pub struct Collector {
     warmup: f64,
     horizon: f64,
-    answer_within: f64,
-    short_abandon: f64,
+    /// Per call type: its own threshold and short-abandon threshold ([`Scenario::answer_within_of`]).
+    answer_within: Vec<f64>,
+    short_abandon: Vec<f64>,
     call_types: Vec<CallTally>,
     total_queue_peak: Peak,
     /// Agents on duty per group, then all groups together (last).
@@ -213,8 +214,12 @@ impl Collector {
         Collector {
             warmup: scenario.warmup,
             horizon: scenario.horizon,
-            answer_within: scenario.answer_within,
-            short_abandon: scenario.short_abandon,
+            answer_within: (0..scenario.call_types.len())
+                .map(|t| scenario.answer_within_of(t))
+                .collect(),
+            short_abandon: (0..scenario.call_types.len())
+                .map(|t| scenario.short_abandon_of(t))
+                .collect(),
             call_types: vec![CallTally::default(); scenario.call_types.len()],
             total_queue_peak: Peak::default(),
             on_duty: vec![OnDuty::default(); scenario.agent_groups.len() + 1],
@@ -389,6 +394,7 @@ impl Observer for Collector {
     #[inline]
     fn on_answer(&mut self, now: SimTime, call_type: CallTypeId, group: GroupId, arrived: SimTime) {
         let wait = now.since(arrived);
+        let answer_within = self.answer_within[call_type.index()];
         let tally = &mut self.call_types[call_type.index()];
         if wait > 0.0 {
             tally.queue_area += clipped(arrived.seconds(), now.seconds(), self.warmup, self.horizon);
@@ -399,7 +405,7 @@ impl Observer for Collector {
             if wait <= 0.0 {
                 tally.answered_at_once += 1;
             }
-            if wait <= self.answer_within {
+            if wait <= answer_within {
                 tally.answered_in_time += 1;
             }
             tally.waits.record(wait);
@@ -408,14 +414,16 @@ impl Observer for Collector {
     }
 
     fn on_abandon(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime) {
-        let tally = &mut self.call_types[call_type.index()];
+        let t = call_type.index();
+        let (answer_within, short_abandon) = (self.answer_within[t], self.short_abandon[t]);
+        let tally = &mut self.call_types[t];
         tally.queue_area += clipped(arrived.seconds(), now.seconds(), self.warmup, self.horizon);
         if arrived.seconds() >= self.warmup {
             let wait = now.since(arrived);
             tally.abandoned += 1;
             tally.abandon_time_sum += wait;
-            tally.abandoned_within += (wait <= self.answer_within) as u64;
-            tally.short_abandoned += (wait < self.short_abandon) as u64;
+            tally.abandoned_within += (wait <= answer_within) as u64;
+            tally.short_abandoned += (wait < short_abandon) as u64;
         }
     }
 
@@ -431,10 +439,11 @@ impl Observer for Collector {
     fn on_balk(&mut self, now: SimTime, call_type: CallTypeId) {
         self.callers.on_balk(now, call_type);
         if self.counts(now) {
+            let short_abandon = self.short_abandon[call_type.index()];
             let tally = &mut self.call_types[call_type.index()];
             tally.abandoned += 1;
             tally.abandoned_within += 1;
-            tally.short_abandoned += (0.0 < self.short_abandon) as u64;
+            tally.short_abandoned += (0.0 < short_abandon) as u64;
         }
     }
 
@@ -507,7 +516,7 @@ impl Observer for Collector {
     }
 
     fn on_transfer_answered(&mut self, now: SimTime, call_type: CallTypeId, leg_arrived: SimTime) {
-        if self.counts(leg_arrived) && now.since(leg_arrived) <= self.answer_within {
+        if self.counts(leg_arrived) && now.since(leg_arrived) <= self.answer_within[call_type.index()] {
             self.call_types[call_type.index()].transferred_in_within += 1;
         }
     }

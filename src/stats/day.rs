@@ -33,9 +33,10 @@ pub struct DayCounts {
     pub blocked: u64,
     /// Callers disconnected: at `max_wait` (`action = "disconnect"`) or still waiting at closing.
     pub disconnected: u64,
-    /// Answered calls with a wait of at most `answer_within`.
+    /// Answered calls with a wait of at most `answer_within` (the call type's own; in the total, each call against
+    /// its type's).
     pub answered_within: u64,
-    /// Abandoned calls whose caller waited at most `answer_within`, balked callers included.
+    /// Abandoned calls whose caller waited at most `answer_within` (the call type's own), balked callers included.
     pub abandoned_within: u64,
     /// Waits of all offered calls in seconds: answered ones until answered, abandoned ones until hanging up,
     /// disconnected ones until disconnected, those who left a message or asked for a callback until then.
@@ -116,8 +117,9 @@ impl DayRecord {
 #[derive(Debug, Clone)]
 pub struct DayCounter {
     warmup: f64,
-    answer_within: f64,
-    short_abandon: f64,
+    /// Per call type: its own threshold and short-abandon threshold.
+    answer_within: Vec<f64>,
+    short_abandon: Vec<f64>,
     call_types: Vec<DayCounts>,
     callers: CallerCounter,
 }
@@ -127,8 +129,12 @@ impl DayCounter {
     pub fn new(scenario: &Scenario) -> DayCounter {
         DayCounter {
             warmup: scenario.warmup,
-            answer_within: scenario.answer_within,
-            short_abandon: scenario.short_abandon,
+            answer_within: (0..scenario.call_types.len())
+                .map(|t| scenario.answer_within_of(t))
+                .collect(),
+            short_abandon: (0..scenario.call_types.len())
+                .map(|t| scenario.short_abandon_of(t))
+                .collect(),
             call_types: vec![DayCounts::default(); scenario.call_types.len()],
             callers: CallerCounter::window(scenario.call_types.len(), scenario.warmup),
         }
@@ -142,8 +148,9 @@ impl DayCounter {
     /// An abandon (or balk, `wait` 0) of an offered call.
     #[inline]
     fn abandon(&mut self, call_type: CallTypeId, wait: f64) {
-        let (answer_within, short_abandon) = (self.answer_within, self.short_abandon);
-        let c = &mut self.call_types[call_type.index()];
+        let t = call_type.index();
+        let (answer_within, short_abandon) = (self.answer_within[t], self.short_abandon[t]);
+        let c = &mut self.call_types[t];
         c.abandoned += 1;
         c.wait_sum_s += wait;
         if wait <= answer_within {
@@ -192,10 +199,11 @@ impl Observer for DayCounter {
     fn on_answer(&mut self, now: SimTime, call_type: CallTypeId, _group: GroupId, arrived: SimTime) {
         if self.counts(arrived) {
             let wait = now.since(arrived);
+            let answer_within = self.answer_within[call_type.index()];
             let c = &mut self.call_types[call_type.index()];
             c.answered += 1;
             c.wait_sum_s += wait;
-            if wait <= self.answer_within {
+            if wait <= answer_within {
                 c.answered_within += 1;
             }
         }

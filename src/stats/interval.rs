@@ -55,7 +55,8 @@ pub enum IntervalMetric {
     AgentsOnDuty,
     /// Busy time with these calls within the interval divided by time on duty within it.
     Occupancy,
-    /// The share of days in which the interval met the service-level target (service level >= target); days
+    /// The share of days in which the interval met the service-level target (service level >= target: the call
+    /// type's own; for the total, when the types' targets differ, every type with calls met its own); days
     /// without calls in the interval are left out.
     DaysMeetingTarget,
     /// Attempts in the interval refused a line or a place in the queue (busy tone).
@@ -195,8 +196,12 @@ impl Cell {
 pub struct IntervalCollector {
     intervals: Intervals,
     types: usize,
-    answer_within: f64,
-    target: f64,
+    /// Per call type: its own threshold and target ([`Scenario::answer_within_of`], [`Scenario::target_of`]).
+    answer_within: Vec<f64>,
+    target: Vec<f64>,
+    /// The target the total is held against; `None` when the types' targets differ: then an interval meets the
+    /// target when every call type with calls in it meets its own.
+    total_target: Option<f64>,
     /// `cells[interval * types + call_type]`.
     cells: Vec<Cell>,
     /// Agents on duty now (from the log-on/off hooks), since `on_duty_since`.
@@ -225,8 +230,9 @@ impl IntervalCollector {
             .collect();
         IntervalCollector {
             types,
-            answer_within: scenario.answer_within,
-            target: scenario.service_level_target,
+            answer_within: (0..types).map(|t| scenario.answer_within_of(t)).collect(),
+            target: (0..types).map(|t| scenario.target_of(t)).collect(),
+            total_target: (!scenario.targets_differ()).then(|| scenario.common_target()),
             cells: vec![Cell::default(); intervals.len() * types],
             on_duty: 0,
             on_duty_since: 0.0,
@@ -291,14 +297,24 @@ impl IntervalCollector {
                 }
                 let callers = self.callers.bucket(interval.index);
                 let all_callers = self.callers.bucket_total(interval.index);
-                let values = |(c, k): (&Cell, &CallerCounts)| self.values(c, k, on_duty, interval.length());
+                let mut scopes: Vec<IntervalValues> = cells
+                    .iter()
+                    .zip(callers)
+                    .zip(&self.target)
+                    .map(|((c, k), &target)| self.values(c, k, on_duty, interval.length(), target))
+                    .collect();
+                let meets = IntervalMetric::DaysMeetingTarget.index();
+                let total = match self.total_target {
+                    Some(target) => self.values(&all, &all_callers, on_duty, interval.length(), target),
+                    None => {
+                        let mut total = self.values(&all, &all_callers, on_duty, interval.length(), f64::NAN);
+                        total[meets] = every_type_meets(scopes.iter().map(|v| v[meets]));
+                        total
+                    }
+                };
+                scopes.push(total);
                 IntervalDay {
-                    scopes: cells
-                        .iter()
-                        .zip(callers)
-                        .chain([(&all, &all_callers)])
-                        .map(values)
-                        .collect(),
+                    scopes,
                     waits: cells
                         .iter()
                         .map(|c| &c.waits)
@@ -314,7 +330,7 @@ impl IntervalCollector {
         }
     }
 
-    fn values(&self, c: &Cell, k: &CallerCounts, on_duty: f64, length: f64) -> IntervalValues {
+    fn values(&self, c: &Cell, k: &CallerCounts, on_duty: f64, length: f64, target: f64) -> IntervalValues {
         let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
         let offered = c.offered as f64;
         let service_level = ratio(c.answered_within as f64, offered);
@@ -331,7 +347,7 @@ impl IntervalCollector {
             IntervalMetric::DaysMeetingTarget => {
                 if service_level.is_nan() {
                     f64::NAN
-                } else if service_level >= self.target {
+                } else if service_level >= target {
                     1.0
                 } else {
                     0.0
@@ -367,7 +383,7 @@ impl Observer for IntervalCollector {
     #[inline]
     fn on_answer(&mut self, now: SimTime, call_type: CallTypeId, group: GroupId, arrived: SimTime) {
         self.day.on_answer(now, call_type, group, arrived);
-        let within = self.answer_within;
+        let within = self.answer_within[call_type.index()];
         if let Some(c) = self.cell(arrived, call_type) {
             let wait = now.since(arrived);
             c.answered += 1;
@@ -462,6 +478,19 @@ impl Observer for IntervalCollector {
     }
 }
 
+/// Whether every call type with calls met its own target, from their 0/1 flags (NaN: no calls): 1, 0, or NaN
+/// when every flag is NaN.
+fn every_type_meets(flags: impl Iterator<Item = f64>) -> f64 {
+    let mut any = false;
+    for flag in flags.filter(|f| !f.is_nan()) {
+        if flag < 1.0 {
+            return 0.0;
+        }
+        any = true;
+    }
+    if any { 1.0 } else { f64::NAN }
+}
+
 /// One interval's estimates across days: per call type then total (last).
 #[derive(Debug, Clone, PartialEq)]
 pub struct IntervalSummary {
@@ -548,28 +577,67 @@ pub fn traffic(scenario: &Scenario) -> Vec<Traffic> {
 }
 
 /// Per interval, the stationary Erlang figures of that interval taken alone (see [`IntervalTheory`]).
+///
+/// Every call type is answered against its own threshold and target ([`Scenario::answer_within_of`],
+/// [`Scenario::target_of`]). When they differ, the pooled queue's service level is the calls-weighted mean of each
+/// type's share answered within its own threshold (the pooled wait taken at each threshold), and the agents
+/// required are the most any type with calls in the interval needs to meet its own target in that queue.
 pub fn interval_theory(scenario: &Scenario) -> Vec<IntervalTheory> {
     let model = interval_model(scenario);
     let on_duty = scenario.on_duty_per_interval();
-    let targets = Targets {
-        service_level: Some((scenario.service_level_target, scenario.answer_within)),
-        ..Targets::default()
+    let types = scenario.call_types.len();
+    let goals: Vec<(f64, f64)> = (0..types)
+        .map(|t| (scenario.target_of(t), scenario.answer_within_of(t)))
+        .collect();
+    let uniform = goals.iter().all(|g| *g == goals[0]);
+    let per_type: Vec<Vec<f64>> = if uniform {
+        Vec::new()
+    } else {
+        (0..types).map(|t| scenario.calls_per_interval(t)).collect()
     };
     traffic(scenario)
         .iter()
         .enumerate()
         .map(|(i, t)| {
             let agents = (on_duty[i] + 1e-9).floor() as u32;
-            let erlang_service_level = if t.calls == 0.0 {
-                f64::NAN
+            let level =
+                |within: f64| evaluate(model, agents, t.rate, t.aht, within).map_or(f64::NAN, |l| l.service_level);
+            let required = |(target, within): (f64, f64)| {
+                let targets = Targets {
+                    service_level: Some((target, within)),
+                    ..Targets::default()
+                };
+                required_agents(model, t.rate, t.aht, &targets)
+            };
+            let (erlang_service_level, required_agents) = if uniform {
+                let sl = if t.calls == 0.0 { f64::NAN } else { level(goals[0].1) };
+                (sl, required(goals[0]))
             } else {
-                evaluate(model, agents, t.rate, t.aht, scenario.answer_within).map_or(f64::NAN, |l| l.service_level)
+                let with_calls: Vec<usize> = (0..types).filter(|&c| per_type[c][i] > 0.0).collect();
+                let sl = if t.calls == 0.0 {
+                    f64::NAN
+                } else {
+                    with_calls
+                        .iter()
+                        .map(|&c| per_type[c][i] * level(goals[c].1))
+                        .sum::<f64>()
+                        / t.calls
+                };
+                let needed = if with_calls.is_empty() {
+                    required(goals[0])
+                } else {
+                    with_calls
+                        .iter()
+                        .map(|&c| required(goals[c]))
+                        .try_fold(0u32, |most, r| r.map(|r| most.max(r)))
+                };
+                (sl, needed)
             };
             IntervalTheory {
                 calls: t.calls,
                 agents_on_duty: on_duty[i],
                 erlang_service_level,
-                required_agents: required_agents(model, t.rate, t.aht, &targets),
+                required_agents,
             }
         })
         .collect()
@@ -585,11 +653,18 @@ pub struct DayResults {
     /// The model of [`DayResults::theory`], e.g. `"Erlang C"`.
     pub theory_model: String,
     /// The share of days whose service level (all call types) met the target: the mean of a 0/1 per day with its
-    /// Student-t interval, clipped to `[0, 1]`; days without offered calls are left out.
+    /// Student-t interval, clipped to `[0, 1]`; days without offered calls are left out. When the call types'
+    /// targets differ ([`Scenario::targets_differ`]), a day meets the target when every call type with calls
+    /// that day met its own.
     pub days_meeting_target: Estimate,
     /// The share of (interval, day) pairs in which the interval met the target: per day the share of its
-    /// intervals with calls that met it, averaged over days.
+    /// intervals with calls that met it, averaged over days (with differing targets, an interval meets it when
+    /// every call type with calls in it met its own).
     pub intervals_meeting_target: Estimate,
+    /// Per call type: the share of days whose service level of that type met the type's own target.
+    pub call_type_days_meeting_target: Vec<Estimate>,
+    /// Per call type: the share of (interval, day) pairs in which that type met its own target.
+    pub call_type_intervals_meeting_target: Vec<Estimate>,
     /// Per replication: its counts and its metrics per call type then total (the standard collector's values,
     /// service-level variants filled in).
     pub days: Vec<(DayRecord, Vec<MetricValues>)>,
@@ -599,7 +674,6 @@ impl DayResults {
     /// Combines per-replication results in replication order. `metrics[r]` are replication `r`'s figures per
     /// call type then total.
     pub fn from_days(scenario: &Scenario, days: Vec<DayResult>, metrics: Vec<Vec<MetricValues>>) -> DayResults {
-        let target = scenario.service_level_target;
         let scopes = scenario.call_types.len() + 1;
         let intervals = scenario
             .day
@@ -634,30 +708,55 @@ impl DayResults {
                 }
             })
             .collect();
-        let days_meeting_target = Estimate::from_samples(days.iter().map(|d| {
-            let sl = d.record.total.service_level();
+        let types = scenario.call_types.len();
+        let flag = |sl: f64, target: f64| {
             if sl.is_nan() {
                 f64::NAN
             } else {
                 f64::from(u8::from(sl >= target))
             }
-        }))
-        .bounded(0.0, 1.0);
+        };
+        let type_targets: Vec<f64> = (0..types).map(|t| scenario.target_of(t)).collect();
+        let total_target = (!scenario.targets_differ()).then(|| scenario.common_target());
+        let day_meets = |d: &DayResult| match total_target {
+            Some(target) => flag(d.record.total.service_level(), target),
+            None => every_type_meets(
+                d.record
+                    .call_types
+                    .iter()
+                    .zip(&type_targets)
+                    .map(|(c, &target)| flag(c.service_level(), target)),
+            ),
+        };
+        let days_meeting_target = Estimate::from_samples(days.iter().map(day_meets)).bounded(0.0, 1.0);
+        let call_type_days_meeting_target = (0..types)
+            .map(|t| {
+                Estimate::from_samples(
+                    days.iter()
+                        .map(|d| flag(d.record.call_types[t].service_level(), type_targets[t])),
+                )
+                .bounded(0.0, 1.0)
+            })
+            .collect();
         let meets = IntervalMetric::DaysMeetingTarget.index();
-        let intervals_meeting_target = Estimate::from_samples(days.iter().map(|d| {
-            let flags: Vec<f64> = d
-                .intervals
-                .iter()
-                .map(|i| i.scopes[scopes - 1][meets])
-                .filter(|v| !v.is_nan())
-                .collect();
-            if flags.is_empty() {
-                f64::NAN
-            } else {
-                flags.iter().sum::<f64>() / flags.len() as f64
-            }
-        }))
-        .bounded(0.0, 1.0);
+        let share_of_intervals = |scope: usize| {
+            Estimate::from_samples(days.iter().map(|d| {
+                let flags: Vec<f64> = d
+                    .intervals
+                    .iter()
+                    .map(|i| i.scopes[scope][meets])
+                    .filter(|v| !v.is_nan())
+                    .collect();
+                if flags.is_empty() {
+                    f64::NAN
+                } else {
+                    flags.iter().sum::<f64>() / flags.len() as f64
+                }
+            }))
+            .bounded(0.0, 1.0)
+        };
+        let intervals_meeting_target = share_of_intervals(scopes - 1);
+        let call_type_intervals_meeting_target = (0..types).map(share_of_intervals).collect();
         let model = match interval_model(scenario) {
             StaffingModel::ErlangC => "Erlang C".to_string(),
             StaffingModel::ErlangA { .. } => "Erlang A".to_string(),
@@ -668,6 +767,8 @@ impl DayResults {
             theory_model: model,
             days_meeting_target,
             intervals_meeting_target,
+            call_type_days_meeting_target,
+            call_type_intervals_meeting_target,
             days: days.into_iter().map(|d| d.record).zip(metrics).collect(),
         }
     }

@@ -12,7 +12,8 @@ pub enum Metric {
     Abandoned,
     /// Arrivals refused because every trunk line was busy.
     Blocked,
-    /// Offered calls answered within `answer_within`, divided by offered calls.
+    /// Offered calls answered within `answer_within`, divided by offered calls. Each call type uses its own
+    /// threshold (`[[call_types]] service_level`); the total counts each call against its own type's.
     ServiceLevel,
     /// Share of offered calls not answered at once (they waited, or abandoned).
     PWait,

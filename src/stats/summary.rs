@@ -1,6 +1,6 @@
 //! Combining replications: the mean, 95% confidence interval and defined-replication count of every metric.
 
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, ServiceTarget};
 use crate::stats::collector::ReplicationMetrics;
 use crate::stats::estimate::Estimate;
 use crate::stats::histogram::{WaitHistogram, pooled_quantiles};
@@ -42,6 +42,11 @@ pub struct Summary {
     pub caller_behaviour: bool,
     /// Whether the scenario has supervisor consults: tables and comparisons show the consult metrics only then.
     pub consults: bool,
+    /// Per call type, its service-level goal as it applies (its own `service_level`, else the scenario's).
+    pub targets: Vec<ServiceTarget>,
+    /// Whether some call type has a threshold or target of its own ([`Scenario::has_type_targets`]): tables
+    /// then show each type's target.
+    pub type_targets: bool,
 }
 
 /// Replaces the wait percentiles by pooled ones (see [`crate::stats::histogram::pooled_quantile`]); `scope` indexes
@@ -116,6 +121,8 @@ impl Summary {
                 .call_types
                 .iter()
                 .any(|c| c.consult.is_some() || c.transfer.is_some()),
+            targets: scenario.service_targets(),
+            type_targets: scenario.has_type_targets(),
             scenario: scenario.name.clone(),
             replications: replications.len() as u32,
             call_types,

@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 use super::{Axis, Comparison, PointResult};
 use crate::error::Result;
 use crate::plot::{
-    Difference, DifferenceChart, DifferencePanel, LineChart, Series, SeriesPoint, difference_chart, line_chart,
+    Difference, DifferenceChart, DifferencePanel, LineChart, Series, SeriesPoint, TargetLine, difference_chart,
+    line_chart,
 };
-use crate::scenario::Warning;
+use crate::scenario::{ServiceTarget, Warning};
 use crate::stats::Metric;
 
 /// The axis drawn along x: the one whose path is `chosen`, else the first staffing axis (a path ending in
@@ -128,6 +129,9 @@ fn series_over_x(
 pub struct ChartChoice<'a> {
     /// The service-level target, drawn as a line.
     pub service_level_target: f64,
+    /// Each call type's own service-level goal, when some type has one ([`crate::scenario::Scenario::has_type_targets`];
+    /// empty otherwise): the service-level charts then draw each type's target line instead of the one target.
+    pub type_targets: &'a [ServiceTarget],
     /// The metric drawn per call type.
     pub metric: Metric,
     /// The axis along x (`None`: the staffing axis, else the first).
@@ -141,6 +145,7 @@ pub struct ChartChoice<'a> {
 pub fn sweep_charts(axes: &[Axis], results: &[PointResult], choice: ChartChoice, dir: &Path) -> Result<Vec<PathBuf>> {
     let ChartChoice {
         service_level_target,
+        type_targets,
         metric,
         x_path,
         abandonment,
@@ -156,11 +161,33 @@ pub fn sweep_charts(axes: &[Axis], results: &[PointResult], choice: ChartChoice,
         series,
         dashed: Vec::new(),
         target,
+        type_targets: Vec::new(),
         share: y.is_share(),
         y_clip: None,
     };
+    // With call types' own targets, the one target line gives way to a line per type (or stays when they share it).
+    let shared = type_targets.windows(2).all(|w| w[0].target == w[1].target);
+    let one_target = match type_targets.first() {
+        None => Some(service_level_target),
+        Some(t) if shared => Some(t.target),
+        Some(_) => None,
+    };
+    let own_lines = |first_colour: usize| -> Vec<TargetLine> {
+        if type_targets.len() < 2 || shared {
+            return Vec::new();
+        }
+        type_targets
+            .iter()
+            .enumerate()
+            .map(|(t, goal)| TargetLine {
+                name: format!("{} target", goal.call_type),
+                value: goal.target,
+                colour: first_colour + t,
+            })
+            .collect()
+    };
     for (file, m, target) in [
-        ("service_level", Metric::ServiceLevel, Some(service_level_target)),
+        ("service_level", Metric::ServiceLevel, one_target),
         ("asa", Metric::AsaS, None),
         ("abandonment", Metric::AbandonmentRate, None),
     ] {
@@ -179,7 +206,10 @@ pub fn sweep_charts(axes: &[Axis], results: &[PointResult], choice: ChartChoice,
                 target,
             )
         };
-        let chart = clip_unstable(chart, results, &[m]);
+        let mut chart = clip_unstable(chart, results, &[m]);
+        if m == Metric::ServiceLevel {
+            chart.type_targets = own_lines(chart.series.len());
+        }
         files.extend(line_chart(&chart, &dir.join(format!("sweep_{file}")))?);
     }
     // Percentiles and the chosen metric per call type, at the first value of every other axis.
@@ -242,14 +272,17 @@ pub fn sweep_charts(axes: &[Axis], results: &[PointResult], choice: ChartChoice,
             by_type.push(s);
         }
     }
-    let target = (metric == Metric::ServiceLevel).then_some(service_level_target);
+    let target = one_target.filter(|_| metric == Metric::ServiceLevel);
     let chart = base(
         format!("{} per call type vs {}{at}", metric.name(), short(&axes[x].path)),
         metric,
         by_type,
         target,
     );
-    let chart = clip_unstable(chart, &single, &[metric]);
+    let mut chart = clip_unstable(chart, &single, &[metric]);
+    if metric == Metric::ServiceLevel {
+        chart.type_targets = own_lines(0);
+    }
     files.extend(line_chart(
         &chart,
         &dir.join(format!("sweep_{}_by_call_type", metric.name())),

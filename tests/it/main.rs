@@ -26,6 +26,7 @@ mod scenario_fuzz;
 mod scenario_warnings;
 mod schedule;
 mod schedule_loop;
+mod sl_targets;
 mod staff;
 mod statistics_presentation;
 mod sweep_axes;

@@ -109,6 +109,7 @@ fn plots_are_written_and_non_empty() {
     let results = g.run(&|| {});
     let dir = tempfile::tempdir().unwrap();
     let choice = ChartChoice {
+        type_targets: &[],
         service_level_target: 0.8,
         metric: Metric::AsaS,
         x_path: None,
@@ -193,6 +194,7 @@ fn single_queue_sweeps_draw_theory_beside_simulation() {
     assert!(results.iter().all(|r| r.theory.as_ref().is_some_and(|t| t.exact)));
     let dir = tempfile::tempdir().unwrap();
     let choice = ChartChoice {
+        type_targets: &[],
         service_level_target: 0.8,
         metric: Metric::AsaS,
         x_path: None,
@@ -235,6 +237,7 @@ fn charts_of_the_largest_grid_draw_in_seconds_and_say_what_they_leave_out() {
     let results = g.run(&|| {});
     let dir = tempfile::tempdir().unwrap();
     let choice = ChartChoice {
+        type_targets: &[],
         service_level_target: 0.8,
         metric: Metric::AsaS,
         x_path: None,
@@ -271,6 +274,7 @@ fn unstable_points_are_cut_off_the_axis_and_marked() {
     assert!(!results[0].warnings.is_empty() && results[6].warnings.is_empty());
     let dir = tempfile::tempdir().unwrap();
     let choice = ChartChoice {
+        type_targets: &[],
         service_level_target: 0.8,
         metric: Metric::WaitP90S,
         x_path: None,
