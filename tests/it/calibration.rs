@@ -57,6 +57,15 @@ const CASES: &[Case] = &[
         "redials_on_a_trunk_are_erlang_x",
         crate::validation_callers::erlang_x_case,
     ),
+    (
+        "seniors_are_an_erlang_c_queue_of_consults",
+        crate::consults::seniors_case,
+    ),
+    ("cold_transfers_are_a_jackson_network", crate::consults::jackson_case),
+    (
+        "warm_transfers_hold_the_first_agent_until_the_second_answers",
+        crate::consults::warm_case,
+    ),
 ];
 
 /// Pass rate over seeds, and power under a 2% mutation of the exact values, for every validation test; prints
