@@ -125,8 +125,8 @@ pub(crate) fn seniors_case(seed: u64) -> Checks {
             r#"consult = { probability = 0.2, group = "seniors", duration = { distribution = "exponential", mean = "3m" } }"#,
             2,
             1,
-            200,
-            50,
+            400,
+            330,
         ),
         seed,
     );
@@ -148,8 +148,8 @@ pub(crate) fn seniors_case(seed: u64) -> Checks {
 
 /// The seniors' occupancy equals the consult load per senior, and the consults wait as Erlang C says.
 ///
-/// Sizing: 200 replications of 50 h (1.5 M calls, 300,000 consults). False-alarm rate <= 0.1% (Bonferroni over
-/// k = 2). Detects a bias of 2% in each: half-widths about 0.4% (occupancy 0.75) and 1.2% (consult wait, 20 s).
+/// Sizing: 400 replications of 330 h (20 M calls, 4 M consults). False-alarm rate <= 0.1% (Bonferroni over k = 2).
+/// Detects a bias of 2% in each: half-widths about 0.25% (occupancy 0.375) and 1.8% (consult wait, 24 s).
 #[test]
 fn seniors_are_an_erlang_c_queue_of_consults() {
     seniors_case(2024).assert_all();
@@ -275,7 +275,7 @@ queue = "fifo"
 /// with 120 calls an hour of 3 minutes, the second M/M/5 with its own 30 calls an hour plus the 25% transferred
 /// (Burke: the first queue's departures are Poisson), 60 an hour of 4 minutes.
 pub(crate) fn jackson_case(seed: u64) -> Checks {
-    let runs = run(&two_queues(8, 5, 30.0, 0.25, "cold", 300, 40), seed);
+    let runs = run(&two_queues(8, 5, 30.0, 0.25, "cold", 600, 280), seed);
     let first = erlang_c(8, 120.0 / 3600.0, 180.0).unwrap();
     let second = erlang_c(5, 60.0 / 3600.0, 240.0).unwrap();
     let of = |t: usize, metric: Metric| runs.iter().map(move |m| m.call_types[t][metric.index()]);
@@ -299,9 +299,9 @@ pub(crate) fn jackson_case(seed: u64) -> Checks {
 
 /// Cold transfers against the exact Jackson network (two Erlang C queues, the second fed by the first).
 ///
-/// Sizing: 300 replications of 40 h (1.4 M general calls). False-alarm rate <= 0.1% (Bonferroni over k = 5).
-/// Detects a bias of 2% in each: half-widths about 1.3% (general ASA, 15 s), 0.3% (general service level), 1.2%
-/// (billing ASA), 0.4% (billing service level), 0.5% (transfer rate).
+/// Sizing: 600 replications of 280 h (20 M general calls). False-alarm rate <= 0.1% (Bonferroni over k = 5).
+/// Detects a bias of 2% in each: half-widths about 1.3% (general ASA), 0.3% (general service level), 1.8%
+/// (billing ASA), 0.6% (billing service level), 0.15% (transfer rate).
 #[test]
 fn cold_transfers_are_a_jackson_network() {
     jackson_case(2024).assert_all();
@@ -313,7 +313,7 @@ fn cold_transfers_are_a_jackson_network() {
 /// occupancy is 120/h x (3 min + 0.25 x W) / 30 agents with W billing's Erlang C wait; cold, it is 120/h x 3 min /
 /// 30.
 pub(crate) fn warm_case(seed: u64) -> Checks {
-    let warm = run(&two_queues(30, 3, 0.0, 0.25, "warm", 200, 40), seed);
+    let warm = run(&two_queues(30, 3, 0.0, 0.25, "warm", 400, 300), seed);
     let cold = run(&two_queues(30, 3, 0.0, 0.25, "cold", 200, 40), seed);
     let billing = erlang_c(3, 30.0 / 3600.0, 240.0).unwrap();
     let occupancy = |runs: &[ReplicationMetrics]| runs.iter().map(|m| m.groups[0].occupancy).collect::<Vec<_>>();
@@ -336,9 +336,9 @@ pub(crate) fn warm_case(seed: u64) -> Checks {
 /// Warm transfers hold the first agent until the second answers, cold ones do not, checked by the first group's
 /// occupancy against its exact value.
 ///
-/// Sizing: 200 replications of 40 h each way. False-alarm rate <= 0.1% (Bonferroni over k = 3). Detects a bias of
-/// 2% in each: half-widths about 0.3% (occupancies, 0.2 and 0.22) and 1.5% (billing ASA, 65 s); the warm hold adds
-/// 9% to the front's occupancy, far beyond the intervals.
+/// Sizing: 400 replications of 300 h warm (200 of 40 h cold). False-alarm rate <= 0.1% (Bonferroni over k = 3).
+/// Detects a bias of 2% in each: half-widths about 0.3% (warm occupancy 0.21), 0.5% (cold occupancy 0.2) and 1.8%
+/// (billing ASA); the warm hold adds 7% to the front's occupancy, far beyond the intervals.
 #[test]
 fn warm_transfers_hold_the_first_agent_until_the_second_answers() {
     warm_case(2024).assert_all();
