@@ -160,14 +160,20 @@ fn fuzz(queue: QueueDiscipline, selection: AgentSelection, seed: u64) {
             GroupConfig {
                 agents: 3,
                 skills: vec![CallTypeId(0)],
+                skill_after: Vec::new(),
+                reserve: None,
             },
             GroupConfig {
                 agents: 2,
                 skills: vec![CallTypeId(1), CallTypeId(0)],
+                skill_after: Vec::new(),
+                reserve: None,
             },
             GroupConfig {
                 agents: 2,
                 skills: vec![CallTypeId(2), CallTypeId(1), CallTypeId(0)],
+                skill_after: Vec::new(),
+                reserve: None,
             },
         ],
         queue,
