@@ -117,6 +117,12 @@ pub enum Event {
         /// The caller's slot in the orbit.
         slot: u32,
     },
+    /// A waiting call has waited long enough for a delayed skill (`after`): the router offers it to the groups
+    /// now eligible (skipped unless the call in that slot still waits and this is its own timer).
+    OverflowTime {
+        /// The call's slot in the engine's slab.
+        slot: u32,
+    },
 }
 
 // The packed event: a kind tag above an agent or slot index, in `queue::CODE_BITS` bits.
@@ -137,13 +143,15 @@ const LOG_OFF: u64 = 4;
 const CLOSE: u64 = 5;
 const WAIT_LIMIT_REACHED: u64 = 6;
 const RETRY: u64 = 7;
+const OVERFLOW_TIME: u64 = 8;
 /// Kinds in use.
-const KINDS: u64 = 8;
+const KINDS: u64 = 9;
 
 /// Most events one attempt can cause to be scheduled: its patience timer, its wait-limit timer, its hang-up, its
-/// agent's wrap-up, the caller's next attempt. (Roster changes wait beside the heap and take no sequence number;
+/// agent's wrap-up, the caller's next attempt, and one overflow timer per distinct `after` delay of its type (at
+/// most [`crate::limits::MAX_OVERFLOW_DELAYS`]). (Roster changes wait beside the heap and take no sequence number;
 /// closing with `"clear"` takes one per replication.)
-const SCHEDULES_PER_CALL: f64 = 5.0;
+const SCHEDULES_PER_CALL: f64 = 5.0 + crate::limits::MAX_OVERFLOW_DELAYS as f64;
 
 /// Attempts simulated in one replication (fresh calls, redials, repeat calls) are around the expected count that
 /// `limits` caps (the scenario's check counts redials and repeats in); the realised count stays below `1.01` times
@@ -152,8 +160,8 @@ const REALISED_CALLS_BOUND: f64 = 1.01 * crate::limits::MAX_CALLS_PER_REPLICATIO
 
 const _: () = {
     assert!(
-        KINDS + 8 <= 1 << KIND_BITS,
-        "the encoding leaves room for at least eight more event kinds"
+        KINDS + 7 <= 1 << KIND_BITS,
+        "the encoding leaves room for at least seven more event kinds"
     );
     assert!(
         REALISED_CALLS_BOUND <= MAX_INDEX as f64,
@@ -186,6 +194,7 @@ impl EventCode for Event {
             Event::Close => (CLOSE, 0),
             Event::WaitLimitReached { slot } => (WAIT_LIMIT_REACHED, slot),
             Event::Retry { slot } => (RETRY, slot),
+            Event::OverflowTime { slot } => (OVERFLOW_TIME, slot),
         };
         debug_assert!(index <= MAX_INDEX, "agent and slot indices fit the encoding");
         (kind << INDEX_BITS) | index as u64
@@ -204,6 +213,7 @@ impl EventCode for Event {
             CLOSE => Event::Close,
             WAIT_LIMIT_REACHED => Event::WaitLimitReached { slot: index },
             RETRY => Event::Retry { slot: index },
+            OVERFLOW_TIME => Event::OverflowTime { slot: index },
             kind => unreachable!("event kind {kind} is never encoded"),
         }
     }
@@ -226,6 +236,9 @@ struct CallRecord {
     ticket: Option<QueueTicket>,
     /// The call's wait-limit timer while it is on hold with one (lazily cancelled like `patience_timer`).
     wait_timer: Option<TimerId>,
+    /// The call's next overflow timer (a delayed skill becomes due) while it waits with one (lazily cancelled
+    /// like `patience_timer`).
+    overflow_timer: Option<TimerId>,
     /// When the caller hung up to be called back; NaN unless the call is a callback task.
     callback_since: f64,
     /// The call's patience timer while it waits with one. A timer acts only if it is this very one: that is the
@@ -249,6 +262,7 @@ impl CallSlab {
             arrived,
             ticket: None,
             wait_timer: None,
+            overflow_timer: None,
             callback_since: f64::NAN,
             patience_timer: None,
         };
@@ -281,6 +295,13 @@ impl CallSlab {
         (record.wait_timer == Some(timer)).then_some((CallHandle { slot }, ticket))
     }
 
+    /// The call in `slot` if it still waits (callback tasks included) and `timer` is its overflow timer.
+    fn waiting_for_overflow(&self, slot: u32, timer: TimerId) -> Option<(CallHandle, QueueTicket)> {
+        let record = self.records.get(slot as usize)?;
+        let ticket = record.ticket?;
+        (record.overflow_timer == Some(timer)).then_some((CallHandle { slot }, ticket))
+    }
+
     fn get(&self, call: CallHandle) -> &CallRecord {
         &self.records[call.slot as usize]
     }
@@ -300,6 +321,7 @@ impl CallSlab {
         record.ticket = None;
         record.patience_timer = None;
         record.wait_timer = None;
+        record.overflow_timer = None;
         self.free.push(call.slot);
     }
 }
@@ -394,6 +416,8 @@ struct Simulation<'a> {
     /// What each agent is handling (talking or wrapping up), indexed by agent.
     work: Vec<AgentWork>,
     streams: Streams,
+    /// True when some skill has an `after` delay: queued calls then get overflow timers.
+    overflow_timers: bool,
 }
 
 /// Why an attempt failed (what `redial.after` names).
@@ -429,8 +453,10 @@ impl<'a> Simulation<'a> {
         if scenario.day.at_close == AtClose::Clear {
             events.schedule(SimTime(scenario.horizon), Event::Close);
         }
+        let overflow_timers = router.has_overflow_delays();
         Simulation {
             scenario,
+            overflow_timers,
             events,
             arrivals: PendingArrivals::new(types),
             rates,
@@ -544,6 +570,7 @@ impl<'a> Simulation<'a> {
                 Event::Close => self.close(now, observer),
                 Event::WaitLimitReached { slot } => self.wait_limit_reached(now, slot, timer, observer),
                 Event::Retry { slot } => self.retry(now, slot, observer),
+                Event::OverflowTime { slot } => self.overflow_time(now, slot, timer, observer),
                 Event::LogOn { .. } | Event::LogOff { .. } => {
                     unreachable!("roster changes wait beside the heap, never in it")
                 }
@@ -647,6 +674,50 @@ impl<'a> Simulation<'a> {
                     self.calls.get_mut(call).patience_timer = Some(timer);
                 }
                 self.arm_wait_limit(now, call, call_type);
+                if self.overflow_timers {
+                    self.arm_overflow(now, call, call_type);
+                }
+            }
+        }
+    }
+
+    /// Arms the overflow timer of a call waiting in the line of `call_type` for the next instant (strictly after
+    /// `now`, but never before `now`) at which one of that type's delayed skills becomes due, counted from the
+    /// call's arrival (the instant it first queued; a call moved by a wait-limit overflow may be due at once).
+    #[cold]
+    #[inline(never)]
+    fn arm_overflow(&mut self, now: SimTime, call: CallHandle, call_type: CallTypeId) {
+        let arrived = self.calls.get(call).arrived;
+        let after = if arrived == now { now } else { arrived };
+        let timer = self
+            .router
+            .next_overflow_time(call_type, arrived, after)
+            .map(|at| self.events.schedule(at.max(now), Event::OverflowTime { slot: call.slot }));
+        self.calls.get_mut(call).overflow_timer = timer;
+    }
+
+    /// A waiting call's overflow timer fired: the router offers it to the groups now eligible; if none takes it,
+    /// the next overflow timer is armed.
+    #[cold]
+    #[inline(never)]
+    fn overflow_time<O: Observer>(&mut self, now: SimTime, slot: u32, timer: TimerId, observer: &mut O) {
+        let Some((call, ticket)) = self.calls.waiting_for_overflow(slot, timer) else {
+            return;
+        };
+        let routed_as = self.calls.get(call).routed_as;
+        match self.router.on_overflow_time(now, ticket, &mut self.streams.routing) {
+            Some(agent) => {
+                self.calls.get_mut(call).overflow_timer = None;
+                self.report_queue(now, routed_as, observer);
+                self.start_talking(now, agent, call, observer);
+            }
+            None => {
+                let arrived = self.calls.get(call).arrived;
+                let next = self
+                    .router
+                    .next_overflow_time(routed_as, arrived, now)
+                    .map(|at| self.events.schedule(at, Event::OverflowTime { slot }));
+                self.calls.get_mut(call).overflow_timer = next;
             }
         }
     }
@@ -830,6 +901,7 @@ impl<'a> Simulation<'a> {
                 moved.routed_as = to;
                 moved.ticket = None;
                 moved.wait_timer = None;
+                moved.overflow_timer = None;
                 self.report_queue(now, record.routed_as, observer);
                 match decision {
                     ArrivalDecision::Connect(agent) => self.start_talking(now, agent, call, observer),
@@ -837,6 +909,9 @@ impl<'a> Simulation<'a> {
                         self.calls.get_mut(call).ticket = Some(ticket);
                         self.report_queue(now, to, observer);
                         self.arm_wait_limit(now, call, to);
+                        if self.overflow_timers {
+                            self.arm_overflow(now, call, to);
+                        }
                     }
                     ArrivalDecision::Block => unreachable!("an overflow is never blocked"),
                 }
@@ -1107,6 +1182,7 @@ mod tests {
                 Event::Close,
                 Event::WaitLimitReached { slot: index },
                 Event::Retry { slot: index },
+                Event::OverflowTime { slot: index },
             ] {
                 let code = event.encode();
                 assert!(code < 1 << queue::CODE_BITS, "{event:?} fits the code bits");
