@@ -57,6 +57,10 @@ const CASES: &[Case] = &[
         "redials_on_a_trunk_are_erlang_x",
         crate::validation_callers::erlang_x_case,
     ),
+    (
+        "a_trunk_reservation_is_the_exact_birth_death_chain",
+        crate::validation_routing::reservation_case,
+    ),
 ];
 
 /// Pass rate over seeds, and power under a 2% mutation of the exact values, for every validation test; prints

@@ -1281,6 +1281,75 @@ mod tests {
         assert_eq!(r.agents_on_duty_for(CallTypeId(0)), 0);
     }
 
+    fn vip_and_regular(skill_after: Vec<f64>, reserve: Option<Reserve>, agents: u32) -> Router<u32> {
+        Router::new(RouterConfig {
+            priorities: vec![0.0, 0.0],
+            groups: vec![GroupConfig {
+                agents,
+                skills: vec![CallTypeId(0), CallTypeId(1)],
+                skill_after,
+                reserve,
+            }],
+            queue: QueueDiscipline::Fifo,
+            aging_per_second: 0.0,
+            agent_selection: AgentSelection::LongestIdle,
+            lines: None,
+            queue_capacity: None,
+            call_type_rules: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn a_reserve_keeps_agents_for_its_call_type() {
+        let reserve = Some(Reserve {
+            call_type: CallTypeId(0),
+            agents: 1,
+        });
+        let mut r = vip_and_regular(Vec::new(), reserve, 3);
+        let mut rng = NoRandomness;
+        let t = SimTime(0.0);
+        // Three free: a regular call takes one (3 > 1), a second takes another (2 > 1), a third waits (1 free).
+        assert!(matches!(r.on_arrival(t, 1, CallTypeId(1), &mut rng), ArrivalDecision::Connect(_)));
+        assert!(matches!(r.on_arrival(t, 2, CallTypeId(1), &mut rng), ArrivalDecision::Connect(_)));
+        queued(r.on_arrival(t, 3, CallTypeId(1), &mut rng));
+        // The kept agent answers vip.
+        let ArrivalDecision::Connect(vip_agent) = r.on_arrival(t, 4, CallTypeId(0), &mut rng) else {
+            panic!("the reserved agent answers vip");
+        };
+        // Freed with nobody else free (1 free counting itself): it takes only vip, so caller 3 waits on.
+        assert!(r.on_hang_up(vip_agent));
+        assert_eq!(r.on_agent_free(SimTime(1.0), vip_agent), None);
+        assert_eq!(r.queue_length(CallTypeId(1)), 1);
+        // A second agent frees: 2 free counting itself, more than 1: it takes caller 3.
+        assert!(r.on_hang_up(AgentId(0)));
+        assert_eq!(r.on_agent_free(SimTime(2.0), AgentId(0)).map(|a| a.call), Some(3));
+    }
+
+    #[test]
+    fn a_delayed_skill_comes_due_when_the_call_has_waited() {
+        let mut r = vip_and_regular(vec![0.0, 30.0], None, 1);
+        let mut rng = NoRandomness;
+        assert_eq!(r.overflow_delays(CallTypeId(1)), [30.0]);
+        assert!(r.overflow_delays(CallTypeId(0)).is_empty());
+        assert_eq!(
+            r.next_overflow_time(CallTypeId(1), SimTime(10.0), SimTime(10.0)),
+            Some(SimTime(40.0))
+        );
+        assert_eq!(r.next_overflow_time(CallTypeId(1), SimTime(10.0), SimTime(40.0)), None);
+        // The only agent is free, yet a regular call waits: the group is not eligible before 30 s.
+        let ticket = queued(r.on_arrival(SimTime(10.0), 1, CallTypeId(1), &mut rng));
+        assert_eq!(r.on_overflow_time(SimTime(39.0), ticket, &mut rng), None, "not yet due");
+        assert_eq!(r.on_overflow_time(SimTime(40.0), ticket, &mut rng), Some(AgentId(0)));
+        assert_eq!((r.queue_length(CallTypeId(1)), r.calls_in_system()), (0, 1));
+        assert_eq!(r.on_overflow_time(SimTime(41.0), ticket, &mut rng), None, "a spent ticket");
+        // A freed agent takes the delayed line's head only once it has waited 30 s.
+        queued(r.on_arrival(SimTime(50.0), 2, CallTypeId(1), &mut rng));
+        assert!(r.on_hang_up(AgentId(0)));
+        assert_eq!(r.on_agent_free(SimTime(60.0), AgentId(0)), None);
+        r.on_log_off(AgentId(0));
+        assert_eq!(r.on_log_on(SimTime(80.0), AgentId(0)).map(|a| a.call), Some(2));
+    }
+
     #[test]
     fn a_full_trunk_blocks_arrivals() {
         let mut r = router(Some(2));
