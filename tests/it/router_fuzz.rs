@@ -226,13 +226,9 @@ fn fuzz(queue: QueueDiscipline, selection: AgentSelection, seed: u64, rules: boo
         lines: Some(12),
     };
     if rules {
-        // Group 1 takes type 0 after 4 s and keeps 1 of its 2 agents for type 1; group 2 takes type 1 after 10 s
-        // and keeps 1 of its 2 agents for type 2.
+        // Group 1 takes type 0 after 4 s; group 2 takes type 1 after 10 s and type 0 at once, and keeps 1 of its
+        // 2 agents for type 2.
         config.groups[1].skill_after = vec![0.0, 4.0];
-        config.groups[1].reserve = Some(Reserve {
-            call_type: CallTypeId(1),
-            agents: 1,
-        });
         config.groups[2].skill_after = vec![0.0, 10.0];
         config.groups[2].reserve = Some(Reserve {
             call_type: CallTypeId(2),
