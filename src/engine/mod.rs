@@ -688,11 +688,10 @@ impl<'a> Simulation<'a> {
     #[inline(never)]
     fn arm_overflow(&mut self, now: SimTime, call: CallHandle, call_type: CallTypeId) {
         let arrived = self.calls.get(call).arrived;
-        let after = if arrived == now { now } else { arrived };
-        let timer = self
-            .router
-            .next_overflow_time(call_type, arrived, after)
-            .map(|at| self.events.schedule(at.max(now), Event::OverflowTime { slot: call.slot }));
+        let timer = self.router.next_overflow_time(call_type, arrived, arrived).map(|at| {
+            self.events
+                .schedule(at.max(now), Event::OverflowTime { slot: call.slot })
+        });
         self.calls.get_mut(call).overflow_timer = timer;
     }
 

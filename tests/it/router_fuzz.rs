@@ -152,7 +152,11 @@ impl Reference {
                 continue;
             }
             // A delayed skill counts when the head of the call's line (the oldest call of its type) has waited.
-            let head = self.waiting.iter().find(|h| h.call_type == c.call_type).expect("c is waiting");
+            let head = self
+                .waiting
+                .iter()
+                .find(|h| h.call_type == c.call_type)
+                .expect("c is waiting");
             if delay > 0.0 && now - head.since < delay {
                 continue;
             }

@@ -105,7 +105,10 @@ fn a_reserve_of_zero_agents_equals_no_reservation() {
             ),
             "reserve2",
         );
-        assert_ne!(plain[0].1, two[0].1, "a reserve of 2 changes the outputs under {selection}");
+        assert_ne!(
+            plain[0].1, two[0].1,
+            "a reserve of 2 changes the outputs under {selection}"
+        );
     }
 }
 
@@ -131,8 +134,14 @@ fn overflow_after_zero_is_the_static_skill_and_after_the_day_is_no_skill() {
             &two_types(r#"["vip", { call_type = "sales", after = "1m" }]"#, "", selection),
             "after1m",
         );
-        assert_ne!(no_skill[0].1, after_minute[0].1, "an overflow after 1 minute changes the outputs");
-        assert_ne!(static_skill[0].1, after_minute[0].1, "an overflow after 1 minute is not the static skill");
+        assert_ne!(
+            no_skill[0].1, after_minute[0].1,
+            "an overflow after 1 minute changes the outputs"
+        );
+        assert_ne!(
+            static_skill[0].1, after_minute[0].1,
+            "an overflow after 1 minute is not the static skill"
+        );
     }
 }
 
@@ -208,11 +217,7 @@ reserve = { for = "vip", agents = 2 }
     let (loss_vip, loss_regular, occupancy) = reservation_chain(10, 2, 6.0, 4.0);
     let mut checks = Checks::new();
     checks
-        .mean(
-            "vip balk share",
-            per_type(&runs, 0, Metric::AbandonmentRate),
-            loss_vip,
-        )
+        .mean("vip balk share", per_type(&runs, 0, Metric::AbandonmentRate), loss_vip)
         .mean(
             "regular balk share",
             per_type(&runs, 1, Metric::AbandonmentRate),
@@ -325,11 +330,12 @@ skills = ["other", {{ call_type = "general", after = "1m" }}]
 "#
         )
     };
-    let group_handled = |runs: &[ReplicationMetrics], group: usize| -> f64 {
-        runs.iter().map(|m| m.groups[group].calls_handled).sum()
-    };
+    let group_handled =
+        |runs: &[ReplicationMetrics], group: usize| -> f64 { runs.iter().map(|m| m.groups[group].calls_handled).sum() };
     let short = scenario(&text("50s"));
-    let short_runs: Vec<ReplicationMetrics> = (0..short.replications).map(|r| simulate_replication(&short, r)).collect();
+    let short_runs: Vec<ReplicationMetrics> = (0..short.replications)
+        .map(|r| simulate_replication(&short, r))
+        .collect();
     let other_calls: f64 = short_runs
         .iter()
         .map(|m| m.call_types[1][Metric::Answered.index()])
@@ -341,10 +347,11 @@ skills = ["other", {{ call_type = "general", after = "1m" }}]
     );
     let long = scenario(&text("10m"));
     let long_runs = run(&long);
-    let backup_general: f64 = group_handled(&long_runs, 1) - long_runs
-        .iter()
-        .map(|m| m.call_types[1][Metric::Answered.index()])
-        .sum::<f64>();
+    let backup_general: f64 = group_handled(&long_runs, 1)
+        - long_runs
+            .iter()
+            .map(|m| m.call_types[1][Metric::Answered.index()])
+            .sum::<f64>();
     assert!(backup_general > 100.0, "backup answered {backup_general} general calls");
 }
 
@@ -413,7 +420,9 @@ fn bad_skill_entries_are_refused() {
         &["agent_groups[agents].skills[1].after", "duration"],
     );
     assert_mentions(
-        &error_of(&with_skills(r#"["vip", "regular", { call_type = "vip", after = "1m" }]"#)),
+        &error_of(&with_skills(
+            r#"["vip", "regular", { call_type = "vip", after = "1m" }]"#,
+        )),
         &["agent_groups[agents].skills", "vip", "twice"],
     );
     assert_mentions(

@@ -748,7 +748,7 @@ impl<C: Copy> Router<C> {
             }
             let after = skill_delay(spec, rank);
             let head = self.waiting.head(call_type).expect("a line with live calls has a head");
-            if after > 0.0 && !(now.since(head.since) >= after) {
+            if after > 0.0 && now.since(head.since) < after {
                 continue;
             }
             let urgency = match self.config.queue {
@@ -1309,8 +1309,14 @@ mod tests {
         let mut rng = NoRandomness;
         let t = SimTime(0.0);
         // Three free: a regular call takes one (3 > 1), a second takes another (2 > 1), a third waits (1 free).
-        assert!(matches!(r.on_arrival(t, 1, CallTypeId(1), &mut rng), ArrivalDecision::Connect(_)));
-        assert!(matches!(r.on_arrival(t, 2, CallTypeId(1), &mut rng), ArrivalDecision::Connect(_)));
+        assert!(matches!(
+            r.on_arrival(t, 1, CallTypeId(1), &mut rng),
+            ArrivalDecision::Connect(_)
+        ));
+        assert!(matches!(
+            r.on_arrival(t, 2, CallTypeId(1), &mut rng),
+            ArrivalDecision::Connect(_)
+        ));
         queued(r.on_arrival(t, 3, CallTypeId(1), &mut rng));
         // The kept agent answers vip.
         let ArrivalDecision::Connect(vip_agent) = r.on_arrival(t, 4, CallTypeId(0), &mut rng) else {
@@ -1341,7 +1347,11 @@ mod tests {
         assert_eq!(r.on_overflow_time(SimTime(39.0), ticket, &mut rng), None, "not yet due");
         assert_eq!(r.on_overflow_time(SimTime(40.0), ticket, &mut rng), Some(AgentId(0)));
         assert_eq!((r.queue_length(CallTypeId(1)), r.calls_in_system()), (0, 1));
-        assert_eq!(r.on_overflow_time(SimTime(41.0), ticket, &mut rng), None, "a spent ticket");
+        assert_eq!(
+            r.on_overflow_time(SimTime(41.0), ticket, &mut rng),
+            None,
+            "a spent ticket"
+        );
         // A freed agent takes the delayed line's head only once it has waited 30 s.
         queued(r.on_arrival(SimTime(50.0), 2, CallTypeId(1), &mut rng));
         assert!(r.on_hang_up(AgentId(0)));
