@@ -1191,7 +1191,7 @@ mod tests {
     }
 
     #[test]
-    #[should_panic(expected = "event kind 8 is never encoded")]
+    #[should_panic(expected = "event kind 9 is never encoded")]
     fn an_unknown_kind_is_not_decoded_as_another() {
         Event::decode(KINDS << INDEX_BITS);
     }
