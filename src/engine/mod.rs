@@ -45,6 +45,13 @@
 //! who joins the queue of a type with `announce_wait`; the balk draw is one uniform from [`Stream::Announce`] when
 //! the wait exceeds a band. Statistics keep every call under the type it was offered as (an overflowed call too).
 //!
+//! **Thresholds and time-dependent skills (issue 11).** Reservations are the router's alone. A skill with a delay
+//! (`after`) needs time: when a call of a type with delayed skills queues, the engine arms an
+//! [`Event::OverflowTime`] for the first delay after the call's arrival (lazily cancelled like patience, by the
+//! call record's `overflow_timer`); when it fires, `Router::on_overflow_time` connects the call to a free agent of
+//! a group now eligible, or the engine arms the next delay. A call moved by a wait-limit overflow gets the timers
+//! of its new type, counted from its arrival (one already due fires at once).
+//!
 //! The engine owns no statistics; it reports to an [`Observer`]. It cannot fail on a validated scenario.
 //!
 //! Events other than arrivals live in the closed [`Event`] enum, packed into [`CODE_BITS`] bits of a heap

@@ -12,7 +12,10 @@
 //! agent offline ([`Router::new_offline`]) and reports log-ons as they happen.
 //!
 //! Three decisions are kept apart, as in every production ACD:
-//! - **eligibility**: which agent groups may take which call types (a group's `skills`);
+//! - **eligibility**: which agent groups may take which call types (a group's `skills`), with two thresholds: a
+//!   skill may come due only after the call has waited a while ([`GroupConfig::skill_after`]; the switch arms
+//!   the timers [`Router::overflow_delays`] names and reports them with [`Router::on_overflow_time`]), and a group
+//!   may keep agents back for one call type ([`Reserve`]);
 //! - **caller ordering**: which waiting call a freed agent takes ([`QueueDiscipline`]);
 //! - **agent selection**: which eligible free agent an arriving call goes to ([`AgentSelection`]).
 //!
