@@ -414,7 +414,7 @@ pub struct AgentGroupFile {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(
     untagged,
-    expecting = "a call type's name, or a table such as { call_type = \"regular\", after = \"20s\" }"
+    expecting = "a call type's name or { call_type = \"regular\", after = \"20s\" } (after optional)"
 )]
 pub enum SkillEntry {
     /// `"general"`: the group may take the type at once.
