@@ -466,3 +466,18 @@ fn bad_reserves_are_refused() {
         &["count"],
     );
 }
+
+/// The example scenario reads, and `check` shows its thresholds.
+#[test]
+fn the_thresholds_example_reads() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/thresholds.toml");
+    let s = Scenario::from_toml_str(&std::fs::read_to_string(path).unwrap(), "thresholds.toml").unwrap();
+    assert_eq!(s.agent_groups[0].reserve.map(|r| r.agents), Some(2));
+    assert_eq!(s.agent_groups[1].skill_after, [45.0]);
+    let out = crate::common::callsim(&["check", path]);
+    let text = crate::common::stdout(&out);
+    assert!(
+        text.contains("regular after 45.0s") && text.contains("keeps 2 for vip"),
+        "{text}"
+    );
+}
