@@ -23,6 +23,8 @@ fn main() {
         groups: vec![GroupConfig {
             agents: 2,
             skills: vec![VIP, REGULAR],
+            skill_after: Vec::new(),
+            reserve: None,
         }],
         queue: QueueDiscipline::Priority,
         aging_per_second: 0.0,

@@ -16,6 +16,10 @@ pub const MAX_REPLICATIONS: u32 = 100_000;
 /// Most calls one replication may be expected to simulate (about a minute of work on one core).
 pub const MAX_CALLS_PER_REPLICATION: f64 = 5e8;
 
+/// Most distinct `after` delays (overflow by waiting time) among the skills of one call type across all groups:
+/// each is one timer per waiting call, and the event sequence must not run out.
+pub const MAX_OVERFLOW_DELAYS: usize = 3;
+
 /// Most worker threads (`--threads`).
 pub const MAX_THREADS: usize = 256;
 

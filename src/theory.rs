@@ -84,6 +84,13 @@ pub fn theory_for(scenario: &Scenario) -> Option<Theory> {
     if call_type.consult.as_ref().is_some_and(|k| k.probability > 0.0) {
         departures.push("supervisor consults lengthen the calls (not in the model)".to_string());
     }
+    if scenario
+        .agent_groups
+        .iter()
+        .any(|g| g.skill_after.iter().any(|&after| after > 0.0))
+    {
+        departures.push("groups that answer only after a wait (skills with after) are not in the model".to_string());
+    }
     let behaviour = &call_type.callers;
     if behaviour.max_wait.is_some() {
         departures.push("the wait limit (max_wait) is not in the model".to_string());

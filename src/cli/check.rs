@@ -94,7 +94,26 @@ pub fn execute(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         "skills (in preference order)".into(),
     ]];
     for g in &s.agent_groups {
-        let skills: Vec<&str> = g.skills.iter().map(|&t| s.call_types[t].name.as_str()).collect();
+        let mut skills: Vec<String> = g
+            .skills
+            .iter()
+            .zip(&g.skill_after)
+            .map(|(&t, &after)| {
+                let name = &s.call_types[t].name;
+                if after > 0.0 {
+                    format!("{name} after {}", callsim::time::format_duration(after))
+                } else {
+                    name.clone()
+                }
+            })
+            .collect();
+        if let Some(r) = g.reserve.filter(|r| r.agents > 0) {
+            skills.push(format!(
+                "(keeps {} for {})",
+                r.agents,
+                s.call_types[r.call_type.index()].name
+            ));
+        }
         groups.push(vec![g.name.clone(), g.count.to_string(), skills.join(", ")]);
     }
     write!(out, "\n{}", layout(&groups))?;

@@ -45,6 +45,13 @@
 //! who joins the queue of a type with `announce_wait`; the balk draw is one uniform from [`Stream::Announce`] when
 //! the wait exceeds a band. Statistics keep every call under the type it was offered as (an overflowed call too).
 //!
+//! **Thresholds and time-dependent skills (issue 11).** Reservations are the router's alone. A skill with a delay
+//! (`after`) needs time: when a call of a type with delayed skills queues, the engine arms an
+//! [`Event::OverflowTime`] for the first delay after the call's arrival (lazily cancelled like patience, by the
+//! call record's `overflow_timer`); when it fires, `Router::on_overflow_time` connects the call to a free agent of
+//! a group now eligible, or the engine arms the next delay. A call moved by a wait-limit overflow gets the timers
+//! of its new type, counted from its arrival (one already due fires at once).
+//!
 //! The engine owns no statistics; it reports to an [`Observer`]. It cannot fail on a validated scenario.
 //!
 //! Events other than arrivals live in the closed [`Event`] enum, packed into [`CODE_BITS`] bits of a heap
@@ -132,6 +139,12 @@ pub enum Event {
         /// The agent transferring.
         agent: AgentId,
     },
+    /// A waiting call has waited long enough for a delayed skill (`after`): the router offers it to the groups
+    /// now eligible (skipped unless the call in that slot still waits and this is its own timer).
+    OverflowTime {
+        /// The call's slot in the engine's slab.
+        slot: u32,
+    },
 }
 
 // The packed event: a kind tag above an agent or slot index, in `queue::CODE_BITS` bits.
@@ -155,13 +168,15 @@ const RETRY: u64 = 7;
 const CONSULT_ASK: u64 = 8;
 const CONSULT_ENDS: u64 = 9;
 const TRANSFER_OUT: u64 = 10;
+const OVERFLOW_TIME: u64 = 11;
 /// Kinds in use.
-const KINDS: u64 = 11;
+const KINDS: u64 = 12;
 
 /// Most events one attempt can cause to be scheduled: its patience timer, its wait-limit timer, its hang-up, its
-/// agent's wrap-up, the caller's next attempt. (Roster changes wait beside the heap and take no sequence number;
+/// agent's wrap-up, the caller's next attempt, and one overflow timer per distinct `after` delay of its type (at
+/// most [`crate::limits::MAX_OVERFLOW_DELAYS`]). (Roster changes wait beside the heap and take no sequence number;
 /// closing with `"clear"` takes one per replication.)
-const SCHEDULES_PER_CALL: f64 = 5.0;
+const SCHEDULES_PER_CALL: f64 = 5.0 + crate::limits::MAX_OVERFLOW_DELAYS as f64;
 
 /// Attempts simulated in one replication (fresh calls, redials, repeat calls) are around the expected count that
 /// `limits` caps (the scenario's check counts redials and repeats in); the realised count stays below `1.01` times
@@ -207,6 +222,7 @@ impl EventCode for Event {
             Event::ConsultAsk { agent } => (CONSULT_ASK, agent.0),
             Event::ConsultEnds { agent } => (CONSULT_ENDS, agent.0),
             Event::TransferOut { agent } => (TRANSFER_OUT, agent.0),
+            Event::OverflowTime { slot } => (OVERFLOW_TIME, slot),
         };
         debug_assert!(index <= MAX_INDEX, "agent and slot indices fit the encoding");
         (kind << INDEX_BITS) | index as u64
@@ -228,6 +244,7 @@ impl EventCode for Event {
             CONSULT_ASK => Event::ConsultAsk { agent: AgentId(index) },
             CONSULT_ENDS => Event::ConsultEnds { agent: AgentId(index) },
             TRANSFER_OUT => Event::TransferOut { agent: AgentId(index) },
+            OVERFLOW_TIME => Event::OverflowTime { slot: index },
             kind => unreachable!("event kind {kind} is never encoded"),
         }
     }
@@ -250,6 +267,9 @@ struct CallRecord {
     ticket: Option<QueueTicket>,
     /// The call's wait-limit timer while it is on hold with one (lazily cancelled like `patience_timer`).
     wait_timer: Option<TimerId>,
+    /// The call's next overflow timer (a delayed skill becomes due) while it waits with one (lazily cancelled
+    /// like `patience_timer`).
+    overflow_timer: Option<TimerId>,
     /// When the caller hung up to be called back; NaN unless the call is a callback task.
     callback_since: f64,
     /// The first agent of a warm transfer, on the line until this (second) leg is answered or leaves.
@@ -277,6 +297,7 @@ impl CallSlab {
             arrived,
             ticket: None,
             wait_timer: None,
+            overflow_timer: None,
             callback_since: f64::NAN,
             warm_agent: None,
             transferred: false,
@@ -311,6 +332,13 @@ impl CallSlab {
         (record.wait_timer == Some(timer)).then_some((CallHandle { slot }, ticket))
     }
 
+    /// The call in `slot` if it still waits (callback tasks included) and `timer` is its overflow timer.
+    fn waiting_for_overflow(&self, slot: u32, timer: TimerId) -> Option<(CallHandle, QueueTicket)> {
+        let record = self.records.get(slot as usize)?;
+        let ticket = record.ticket?;
+        (record.overflow_timer == Some(timer)).then_some((CallHandle { slot }, ticket))
+    }
+
     fn get(&self, call: CallHandle) -> &CallRecord {
         &self.records[call.slot as usize]
     }
@@ -330,6 +358,7 @@ impl CallSlab {
         record.ticket = None;
         record.patience_timer = None;
         record.wait_timer = None;
+        record.overflow_timer = None;
         self.free.push(call.slot);
     }
 }
@@ -445,6 +474,8 @@ struct Simulation<'a> {
     /// The consult of each agent's current call (meaningful only while one is asked or held).
     consults: Vec<ConsultState>,
     streams: Streams,
+    /// True when some skill has an `after` delay: queued calls then get overflow timers.
+    overflow_timers: bool,
 }
 
 /// Why an attempt failed (what `redial.after` names).
@@ -480,8 +511,10 @@ impl<'a> Simulation<'a> {
         if scenario.day.at_close == AtClose::Clear {
             events.schedule(SimTime(scenario.horizon), Event::Close);
         }
+        let overflow_timers = router.has_overflow_delays();
         Simulation {
             scenario,
+            overflow_timers,
             events,
             arrivals: PendingArrivals::new(types),
             rates,
@@ -617,6 +650,7 @@ impl<'a> Simulation<'a> {
                 Event::ConsultAsk { agent } => self.consult_ask(now, agent, observer),
                 Event::ConsultEnds { agent } => self.consult_ends(now, agent, observer),
                 Event::TransferOut { agent } => self.transfer_out(now, agent, observer),
+                Event::OverflowTime { slot } => self.overflow_time(now, slot, timer, observer),
                 Event::LogOn { .. } | Event::LogOff { .. } => {
                     unreachable!("roster changes wait beside the heap, never in it")
                 }
@@ -720,6 +754,49 @@ impl<'a> Simulation<'a> {
                     self.calls.get_mut(call).patience_timer = Some(timer);
                 }
                 self.arm_wait_limit(now, call, call_type);
+                if self.overflow_timers {
+                    self.arm_overflow(now, call, call_type);
+                }
+            }
+        }
+    }
+
+    /// Arms the overflow timer of a call waiting in the line of `call_type` for the next instant (strictly after
+    /// `now`, but never before `now`) at which one of that type's delayed skills becomes due, counted from the
+    /// call's arrival (the instant it first queued; a call moved by a wait-limit overflow may be due at once).
+    #[cold]
+    #[inline(never)]
+    fn arm_overflow(&mut self, now: SimTime, call: CallHandle, call_type: CallTypeId) {
+        let arrived = self.calls.get(call).arrived;
+        let timer = self.router.next_overflow_time(call_type, arrived, arrived).map(|at| {
+            self.events
+                .schedule(at.max(now), Event::OverflowTime { slot: call.slot })
+        });
+        self.calls.get_mut(call).overflow_timer = timer;
+    }
+
+    /// A waiting call's overflow timer fired: the router offers it to the groups now eligible; if none takes it,
+    /// the next overflow timer is armed.
+    #[cold]
+    #[inline(never)]
+    fn overflow_time<O: Observer>(&mut self, now: SimTime, slot: u32, timer: TimerId, observer: &mut O) {
+        let Some((call, ticket)) = self.calls.waiting_for_overflow(slot, timer) else {
+            return;
+        };
+        let routed_as = self.calls.get(call).routed_as;
+        match self.router.on_overflow_time(now, ticket, &mut self.streams.routing) {
+            Some(agent) => {
+                self.calls.get_mut(call).overflow_timer = None;
+                self.report_queue(now, routed_as, observer);
+                self.start_talking(now, agent, call, observer);
+            }
+            None => {
+                let arrived = self.calls.get(call).arrived;
+                let next = self
+                    .router
+                    .next_overflow_time(routed_as, arrived, now)
+                    .map(|at| self.events.schedule(at, Event::OverflowTime { slot }));
+                self.calls.get_mut(call).overflow_timer = next;
             }
         }
     }
@@ -911,6 +988,7 @@ impl<'a> Simulation<'a> {
                 moved.routed_as = to;
                 moved.ticket = None;
                 moved.wait_timer = None;
+                moved.overflow_timer = None;
                 self.report_queue(now, record.routed_as, observer);
                 match decision {
                     ArrivalDecision::Connect(agent) => self.start_talking(now, agent, call, observer),
@@ -918,6 +996,9 @@ impl<'a> Simulation<'a> {
                         self.calls.get_mut(call).ticket = Some(ticket);
                         self.report_queue(now, to, observer);
                         self.arm_wait_limit(now, call, to);
+                        if self.overflow_timers {
+                            self.arm_overflow(now, call, to);
+                        }
                     }
                     ArrivalDecision::Block => unreachable!("an overflow is never blocked"),
                 }
@@ -1035,6 +1116,9 @@ impl<'a> Simulation<'a> {
                     self.calls.get_mut(call).patience_timer = Some(timer);
                 }
                 self.arm_wait_limit(now, call, to);
+                if self.overflow_timers {
+                    self.arm_overflow(now, call, to);
+                }
             }
             ArrivalDecision::Block => unreachable!("a transfer is never blocked"),
         }
@@ -1385,6 +1469,7 @@ mod tests {
                 Event::ConsultAsk { agent: AgentId(index) },
                 Event::ConsultEnds { agent: AgentId(index) },
                 Event::TransferOut { agent: AgentId(index) },
+                Event::OverflowTime { slot: index },
             ] {
                 let code = event.encode();
                 assert!(code < 1 << queue::CODE_BITS, "{event:?} fits the code bits");
@@ -1394,7 +1479,7 @@ mod tests {
     }
 
     #[test]
-    #[should_panic(expected = "event kind 11 is never encoded")]
+    #[should_panic(expected = "event kind 12 is never encoded")]
     fn an_unknown_kind_is_not_decoded_as_another() {
         Event::decode(KINDS << INDEX_BITS);
     }

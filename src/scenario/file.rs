@@ -460,11 +460,60 @@ pub struct AgentGroupFile {
     /// Probability that each rostered agent is absent for the whole day (default 0).
     #[serde(default)]
     pub absenteeism: f64,
-    /// Call types the group answers, in its order of preference (may be empty for a group that only answers
-    /// consults).
-    pub skills: Vec<String>,
+    /// Call types the group answers, in its order of preference: names, or tables with a delay (may be empty for a
+    /// group that only answers consults).
+    pub skills: Vec<SkillEntry>,
+    /// Agents kept back for one call type: `{ for = "vip", agents = 2 }`.
+    pub reserve: Option<ReserveFile>,
     /// Consults one agent of the group may hold at once (default 1).
     pub concurrency: Option<u32>,
+}
+
+/// One entry of a group's `skills`: a call type's name (a static skill), or a table naming the call type and how
+/// long its calls must have waited before this group may take them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(
+    untagged,
+    expecting = "a call type's name or { call_type = \"regular\", after = \"20s\" } (after optional)"
+)]
+pub enum SkillEntry {
+    /// `"general"`: the group may take the type at once.
+    Name(String),
+    /// `{ call_type = "general", after = "30s" }`.
+    Delayed(DelayedSkill),
+}
+
+/// A skill with a delay: overflow by waiting time.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DelayedSkill {
+    /// The call type's name (`name` is accepted too).
+    #[serde(alias = "name")]
+    pub call_type: String,
+    /// How long a call of this type must have waited (since it first queued) before the group may take it, as a
+    /// duration (`"30s"`); default `"0s"`, a static skill. Parsed in validation so errors name this field.
+    pub after: Option<String>,
+}
+
+impl SkillEntry {
+    /// The call type's name.
+    pub fn call_type(&self) -> &str {
+        match self {
+            SkillEntry::Name(name) => name,
+            SkillEntry::Delayed(skill) => &skill.call_type,
+        }
+    }
+}
+
+/// `reserve = { for = "vip", agents = 2 }` on `[[agent_groups]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReserveFile {
+    /// The call type the agents are kept for.
+    #[serde(rename = "for")]
+    pub call_type: String,
+    /// Free agents kept back: other types are answered only while more than this many agents are free.
+    pub agents: u32,
 }
 
 /// `[routing]`

@@ -183,6 +183,11 @@ pub struct AgentGroup {
     pub count: u32,
     /// Call types (indices into [`Scenario::call_types`]) in the group's order of preference.
     pub skills: Vec<usize>,
+    /// Per skill (same order as `skills`), seconds a call must have waited before the group may take it (0: a
+    /// static skill; `after` in the file).
+    pub skill_after: Vec<f64>,
+    /// Agents kept back for one call type (`reserve`), `None` without.
+    pub reserve: Option<crate::routing::Reserve>,
     /// Each agent's on-duty spans through the day (all day for a single `count`).
     pub roster: Roster,
     /// How the staffing is written.
@@ -579,6 +584,8 @@ impl Scenario {
                 .map(|g| GroupConfig {
                     agents: g.count,
                     skills: g.skills.iter().map(|&t| CallTypeId(t as u32)).collect(),
+                    skill_after: g.skill_after.clone(),
+                    reserve: g.reserve,
                 })
                 .collect(),
             queue: self.routing.queue,

@@ -15,7 +15,7 @@ use crate::day::roster::{Roster, check_absenteeism};
 use crate::day::{ClockTime, DayClock};
 use crate::distribution::DurationDistribution;
 use crate::error::{Error, Result};
-use crate::limits::{MAX_AGENTS, MAX_CALLS_PER_REPLICATION, MAX_LINES, quote};
+use crate::limits::{MAX_AGENTS, MAX_CALLS_PER_REPLICATION, MAX_LINES, MAX_OVERFLOW_DELAYS, quote};
 
 /// Constructs a distribution from its table once the keys are known to fit the family.
 type Builder = fn(&DistributionFile) -> std::result::Result<DurationDistribution, String>;
@@ -344,12 +344,22 @@ impl Fields<'_> {
                     .map_err(|m| self.fail(&format!("{at}.name"), m))?;
                 let (roster, staffing) = self.roster(&at, g, intervals)?;
                 let absenteeism = check_absenteeism(self.label, &format!("{at}.absenteeism"), g.absenteeism)?;
-                let skills = resolve_skills(&g.skills, call_types, consulted)
-                    .map_err(|m| self.fail(&format!("{at}.skills"), m))?;
+                let (skills, skill_after) = resolve_skills(&g.skills, call_types, consulted)
+                    .map_err(|(field, m)| self.fail(&format!("{at}.skills{field}"), m))?;
+                let count = roster.agents() as u32;
+                let reserve = match &g.reserve {
+                    None => None,
+                    Some(r) => Some(
+                        resolve_reserve(r, &skills, call_types, count)
+                            .map_err(|(field, m)| self.fail(&format!("{at}.reserve{field}"), m))?,
+                    ),
+                };
                 Ok(AgentGroup {
                     name: g.name.clone(),
-                    count: roster.agents() as u32,
+                    count,
                     skills,
+                    skill_after,
+                    reserve,
                     roster,
                     staffing,
                     absenteeism,
@@ -407,6 +417,25 @@ impl Fields<'_> {
                 return Err(self.fail(
                     &format!("call_types[{}]", quote(&ct.name)),
                     "no agent can answer this call type: add it to the skills of a group with count of 1 or more",
+                ));
+            }
+            let mut delays: Vec<f64> = groups
+                .iter()
+                .flat_map(|g| g.skills.iter().zip(&g.skill_after))
+                .filter(|&(&t, &after)| t == index && after > 0.0)
+                .map(|(_, &after)| after)
+                .collect();
+            delays.sort_by(f64::total_cmp);
+            delays.dedup();
+            if delays.len() > MAX_OVERFLOW_DELAYS {
+                return Err(self.fail(
+                    "agent_groups",
+                    format!(
+                        "skills of call type \"{}\" carry {} different after delays; at most {MAX_OVERFLOW_DELAYS} \
+                         are supported",
+                        quote(&ct.name),
+                        delays.len()
+                    ),
                 ));
             }
         }
@@ -510,32 +539,85 @@ impl Forecasts {
     }
 }
 
-/// A group's skills as call-type indices, in its order of preference; `consulted` allows none (a group that only
-/// answers consults).
+/// A field suffix (`""`, `"[1].after"`) and the complaint.
+type FieldError = (String, String);
+
+/// A group's skills as call-type indices, in its order of preference, with each skill's delay in seconds (0 for a
+/// plain name or a table without `after`); `consulted` allows none (a group that only answers consults).
 fn resolve_skills(
-    names: &[String],
+    entries: &[file::SkillEntry],
     call_types: &[CallType],
     consulted: bool,
-) -> std::result::Result<Vec<usize>, String> {
-    if names.is_empty() && !consulted {
-        return Err("must name at least one call type (only a group that call types consult may have none)".into());
+) -> std::result::Result<(Vec<usize>, Vec<f64>), FieldError> {
+    if entries.is_empty() && !consulted {
+        return Err((
+            String::new(),
+            "must name at least one call type (only a group that call types consult may have none)".into(),
+        ));
     }
-    let mut skills = Vec::with_capacity(names.len());
-    for skill in names {
-        let Some(position) = call_types.iter().position(|c| &c.name == skill) else {
+    let mut skills = Vec::with_capacity(entries.len());
+    let mut delays = Vec::with_capacity(entries.len());
+    for (index, entry) in entries.iter().enumerate() {
+        let skill = entry.call_type();
+        let Some(position) = call_types.iter().position(|c| c.name == skill) else {
             let known: Vec<&str> = call_types.iter().map(|c| c.name.as_str()).collect();
-            return Err(format!(
-                "\"{}\" is not a call type; call types are: {}",
-                quote(skill),
-                quote(&known.join(", "))
+            return Err((
+                String::new(),
+                format!(
+                    "\"{}\" is not a call type; call types are: {}",
+                    quote(skill),
+                    quote(&known.join(", "))
+                ),
             ));
         };
         if skills.contains(&position) {
-            return Err(format!("\"{}\" is listed twice", quote(skill)));
+            return Err((String::new(), format!("\"{}\" is listed twice", quote(skill))));
         }
+        let after = match entry {
+            file::SkillEntry::Delayed(file::DelayedSkill { after: Some(text), .. }) => {
+                crate::time::parse_duration(text).map_err(|m| (format!("[{index}].after"), m))?
+            }
+            _ => 0.0,
+        };
         skills.push(position);
+        delays.push(after);
     }
-    Ok(skills)
+    Ok((skills, delays))
+}
+
+/// A group's `reserve`: the call type must be one of the group's skills and fewer agents than the group has.
+fn resolve_reserve(
+    raw: &file::ReserveFile,
+    skills: &[usize],
+    call_types: &[CallType],
+    count: u32,
+) -> std::result::Result<crate::routing::Reserve, FieldError> {
+    let position = call_types.iter().position(|c| c.name == raw.call_type);
+    let Some(position) = position.filter(|p| skills.contains(p)) else {
+        let served: Vec<&str> = skills.iter().map(|&t| call_types[t].name.as_str()).collect();
+        return Err((
+            ".for".into(),
+            format!(
+                "\"{}\" is not a call type this group serves; its skills are: {}",
+                quote(&raw.call_type),
+                quote(&served.join(", "))
+            ),
+        ));
+    };
+    if raw.agents >= count.max(1) {
+        return Err((
+            ".agents".into(),
+            format!(
+                "must be below the group's {count} agents (0 to {}), got {}",
+                count.saturating_sub(1),
+                raw.agents
+            ),
+        ));
+    }
+    Ok(crate::routing::Reserve {
+        call_type: crate::routing::CallTypeId(position as u32),
+        agents: raw.agents,
+    })
 }
 
 /// How errors name an entry of an array of tables: `call_types[general]`, or by position while it has no name.

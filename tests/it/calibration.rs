@@ -66,6 +66,10 @@ const CASES: &[Case] = &[
         "warm_transfers_hold_the_first_agent_until_the_second_answers",
         crate::consults::warm_case,
     ),
+    (
+        "a_trunk_reservation_is_the_exact_birth_death_chain",
+        crate::validation_routing::reservation_case,
+    ),
 ];
 
 /// Pass rate over seeds, and power under a 2% mutation of the exact values, for every validation test; prints

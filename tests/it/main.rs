@@ -33,3 +33,4 @@ mod sweep_axes;
 mod sweeps;
 mod validation_callers;
 mod validation_queues;
+mod validation_routing;

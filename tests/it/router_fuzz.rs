@@ -2,9 +2,15 @@
 //! reference that scans everything (O(n)) with the documented rules, for every queue discipline and every agent
 //! selection policy. Under `random` the reference checks that the chosen agent is a free eligible one (the draw
 //! itself depends on the router's storage order; its uniformity is tested in the router crate).
+//!
+//! A second configuration adds reservations and overflow by waiting time (issue 11): the reference applies the
+//! documented rules by brute force (a group with a reserve answers other types only while more than `agents` of
+//! its agents are free, counting the agent being chosen or just freed; a delayed skill counts once the call, or on
+//! an agent's release the head of its line, has waited `after`), and overflow timers fire for random waiting calls
+//! at random instants (the router must then do exactly what the rules allow at that instant).
 
 use callsim::routing::{
-    AgentId, AgentSelection, ArrivalDecision, CallTypeId, GroupConfig, QueueDiscipline, QueueTicket, Router,
+    AgentId, AgentSelection, ArrivalDecision, CallTypeId, GroupConfig, QueueDiscipline, QueueTicket, Reserve, Router,
     RouterConfig,
 };
 use callsim::time::SimTime;
@@ -77,16 +83,42 @@ impl Reference {
             .position(|s| s.index() == call_type)
     }
 
-    /// The free agents eligible for `call_type`, by agent number.
-    fn candidates(&self, call_type: usize) -> Vec<usize> {
+    /// Seconds a call of `call_type` must have waited before `group` may take it (`None` without the skill).
+    fn delay(&self, group: usize, call_type: usize) -> Option<f64> {
+        let rank = self.rank(group, call_type)?;
+        Some(self.config.groups[group].skill_after.get(rank).copied().unwrap_or(0.0))
+    }
+
+    fn free_in(&self, group: usize) -> usize {
+        self.agents
+            .iter()
+            .filter(|a| a.group == group && a.status == Status::Free)
+            .count()
+    }
+
+    /// Whether `group`'s reserve lets it take `call_type` with `free` agents free (the chosen or freed one included).
+    fn reserve_allows(&self, group: usize, call_type: usize, free: usize) -> bool {
+        match self.config.groups[group].reserve {
+            Some(r) => r.call_type.index() == call_type || free > r.agents as usize,
+            None => true,
+        }
+    }
+
+    /// The free agents eligible for `call_type` after waiting `waited` seconds, by agent number.
+    fn candidates(&self, call_type: usize, waited: f64) -> Vec<usize> {
         (0..self.agents.len())
-            .filter(|&i| self.agents[i].status == Status::Free && self.rank(self.agents[i].group, call_type).is_some())
+            .filter(|&i| {
+                let g = self.agents[i].group;
+                self.agents[i].status == Status::Free
+                    && self.delay(g, call_type).is_some_and(|d| d <= 0.0 || waited >= d)
+                    && self.reserve_allows(g, call_type, self.free_in(g))
+            })
             .collect()
     }
 
     /// The agent the documented rule picks for `call_type`; `None` under `random`, where any candidate is right.
-    fn pick_agent(&self, call_type: usize) -> Option<usize> {
-        let candidates = self.candidates(call_type).into_iter();
+    fn pick_agent(&self, call_type: usize, waited: f64) -> Option<usize> {
+        let candidates = self.candidates(call_type, waited).into_iter();
         let agent = |i: &usize| &self.agents[*i];
         match self.config.agent_selection {
             AgentSelection::LongestIdle => candidates.min_by_key(|i| agent(i).free_order),
@@ -109,9 +141,23 @@ impl Reference {
                 self.config.priorities[c.call_type] + self.config.aging_per_second * (now - c.since)
             }
         };
+        // The freed agent is not free yet: count it in.
+        let free = self.free_in(group) + 1;
         let mut best: Option<usize> = None;
         for (i, c) in self.waiting.iter().enumerate() {
-            if self.rank(group, c.call_type).is_none() {
+            let Some(delay) = self.delay(group, c.call_type) else {
+                continue;
+            };
+            if !self.reserve_allows(group, c.call_type, free) {
+                continue;
+            }
+            // A delayed skill counts when the head of the call's line (the oldest call of its type) has waited.
+            let head = self
+                .waiting
+                .iter()
+                .find(|h| h.call_type == c.call_type)
+                .expect("c is waiting");
+            if delay > 0.0 && now - head.since < delay {
                 continue;
             }
             best = match best {
@@ -153,21 +199,27 @@ impl Reference {
     }
 }
 
-fn fuzz(queue: QueueDiscipline, selection: AgentSelection, seed: u64) {
-    let config = RouterConfig {
+fn fuzz(queue: QueueDiscipline, selection: AgentSelection, seed: u64, rules: bool) {
+    let mut config = RouterConfig {
         priorities: vec![3.0, 0.0, 1.0],
         groups: vec![
             GroupConfig {
                 agents: 3,
                 skills: vec![CallTypeId(0)],
+                skill_after: Vec::new(),
+                reserve: None,
             },
             GroupConfig {
                 agents: 2,
                 skills: vec![CallTypeId(1), CallTypeId(0)],
+                skill_after: Vec::new(),
+                reserve: None,
             },
             GroupConfig {
                 agents: 2,
                 skills: vec![CallTypeId(2), CallTypeId(1), CallTypeId(0)],
+                skill_after: Vec::new(),
+                reserve: None,
             },
         ],
         queue,
@@ -178,6 +230,16 @@ fn fuzz(queue: QueueDiscipline, selection: AgentSelection, seed: u64) {
         consult_concurrency: Vec::new(),
         lines: Some(12),
     };
+    if rules {
+        // Group 1 takes type 0 after 4 s; group 2 takes type 1 after 10 s and type 0 at once, and keeps 1 of its
+        // 2 agents for type 2.
+        config.groups[1].skill_after = vec![0.0, 4.0];
+        config.groups[2].skill_after = vec![0.0, 10.0];
+        config.groups[2].reserve = Some(Reserve {
+            call_type: CallTypeId(2),
+            agents: 1,
+        });
+    }
     let mut router: Router<u64> = Router::new(config.clone());
     let mut reference = Reference::new(&config);
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
@@ -188,8 +250,8 @@ fn fuzz(queue: QueueDiscipline, selection: AgentSelection, seed: u64) {
     let (mut random_picks, mut random_spread) = (0, std::collections::BTreeSet::new());
     for step in 0..5_000 {
         now += rng.random::<f64>() * 5.0;
-        let context = format!("seed {seed}, step {step}, {queue:?}/{selection:?}");
-        match rng.random_range(0..6) {
+        let context = format!("seed {seed}, step {step}, {queue:?}/{selection:?}, rules {rules}");
+        match rng.random_range(0..if rules { 7 } else { 6 }) {
             0 | 1 => {
                 let call_type = rng.random_range(0..3);
                 next_id += 1;
@@ -202,7 +264,7 @@ fn fuzz(queue: QueueDiscipline, selection: AgentSelection, seed: u64) {
                     ArrivalDecision::Connect(agent) => {
                         assert!(!expected_block, "{context}");
                         reference.in_system += 1;
-                        let candidates = reference.candidates(call_type);
+                        let candidates = reference.candidates(call_type, 0.0);
                         assert!(
                             candidates.contains(&(agent.0 as usize)),
                             "{context}: agent {} is not a free eligible agent {candidates:?}",
@@ -212,7 +274,7 @@ fn fuzz(queue: QueueDiscipline, selection: AgentSelection, seed: u64) {
                             random_picks += 1;
                             random_spread.insert(agent.0);
                         } else {
-                            let expected = reference.pick_agent(call_type);
+                            let expected = reference.pick_agent(call_type, 0.0);
                             assert_eq!(Some(agent.0 as usize), expected, "{context}: agent choice");
                         }
                         reference.connect(agent.0 as usize);
@@ -221,7 +283,7 @@ fn fuzz(queue: QueueDiscipline, selection: AgentSelection, seed: u64) {
                         assert!(!expected_block, "{context}");
                         reference.in_system += 1;
                         assert_eq!(
-                            reference.candidates(call_type),
+                            reference.candidates(call_type, 0.0),
                             Vec::<usize>::new(),
                             "{context}: queued with a free agent"
                         );
@@ -277,6 +339,41 @@ fn fuzz(queue: QueueDiscipline, selection: AgentSelection, seed: u64) {
                     reference.in_system -= 1;
                 }
             }
+            6 => {
+                // An overflow timer fires for a random waiting call at this instant.
+                if !reference.waiting.is_empty() {
+                    let i = rng.random_range(0..reference.waiting.len());
+                    let (ticket, call_type, waited) = {
+                        let c = &reference.waiting[i];
+                        (c.ticket, c.call_type, now - c.since)
+                    };
+                    let got = router.on_overflow_time(SimTime(now), ticket, &mut rng);
+                    let candidates = reference.candidates(call_type, waited);
+                    match got {
+                        Some(agent) => {
+                            assert!(
+                                candidates.contains(&(agent.0 as usize)),
+                                "{context}: overflow to agent {} outside {candidates:?}",
+                                agent.0
+                            );
+                            if selection == AgentSelection::Random {
+                                random_picks += 1;
+                                random_spread.insert(agent.0);
+                            } else {
+                                assert_eq!(
+                                    Some(agent.0 as usize),
+                                    reference.pick_agent(call_type, waited),
+                                    "{context}: overflow agent choice"
+                                );
+                            }
+                            reference.waiting.remove(i);
+                            reference.connect(agent.0 as usize);
+                            assert_eq!(router.on_abandon(ticket), None, "{context}: the ticket is spent");
+                        }
+                        None => assert_eq!(candidates, Vec::<usize>::new(), "{context}: overflow found nobody"),
+                    }
+                }
+            }
             _ => {
                 let agent = rng.random_range(0..reference.agents.len());
                 match reference.agents[agent].status {
@@ -311,7 +408,7 @@ fn fuzz(queue: QueueDiscipline, selection: AgentSelection, seed: u64) {
     }
     if selection == AgentSelection::Random {
         assert!(
-            random_picks > 100 && random_spread.len() == reference.agents.len(),
+            random_picks > if rules { 50 } else { 100 } && random_spread.len() == reference.agents.len(),
             "seed {seed}, {queue:?}: {random_picks} random picks reached only agents {random_spread:?}"
         );
     }
@@ -326,7 +423,22 @@ fn router_matches_the_reference_for_every_policy() {
     ] {
         for selection in AgentSelection::ALL {
             for seed in 0..4 {
-                fuzz(queue, selection, seed);
+                fuzz(queue, selection, seed, false);
+            }
+        }
+    }
+}
+
+#[test]
+fn router_with_reservations_and_overflow_delays_matches_the_reference() {
+    for queue in [
+        QueueDiscipline::Fifo,
+        QueueDiscipline::Priority,
+        QueueDiscipline::PriorityAging,
+    ] {
+        for selection in AgentSelection::ALL {
+            for seed in 0..4 {
+                fuzz(queue, selection, 100 + seed, true);
             }
         }
     }

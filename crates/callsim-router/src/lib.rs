@@ -12,7 +12,10 @@
 //! agent offline ([`Router::new_offline`]) and reports log-ons as they happen.
 //!
 //! Three decisions are kept apart, as in every production ACD:
-//! - **eligibility**: which agent groups may take which call types (a group's `skills`);
+//! - **eligibility**: which agent groups may take which call types (a group's `skills`), with two thresholds: a
+//!   skill may come due only after the call has waited a while ([`GroupConfig::skill_after`]; the switch arms
+//!   the timers [`Router::overflow_delays`] names and reports them with [`Router::on_overflow_time`]), and a group
+//!   may keep agents back for one call type ([`Reserve`]);
 //! - **caller ordering**: which waiting call a freed agent takes ([`QueueDiscipline`]);
 //! - **agent selection**: which eligible free agent an arriving call goes to ([`AgentSelection`]).
 //!
@@ -30,7 +33,7 @@
 //!
 //! let config = RouterConfig {
 //!     priorities: vec![0.0],
-//!     groups: vec![GroupConfig { agents: 1, skills: vec![CallTypeId(0)] }],
+//!     groups: vec![GroupConfig { agents: 1, skills: vec![CallTypeId(0)], skill_after: Vec::new(), reserve: None }],
 //!     queue: QueueDiscipline::Fifo,
 //!     aging_per_second: 0.0,
 //!     agent_selection: AgentSelection::LongestIdle,
@@ -79,6 +82,27 @@ pub struct GroupConfig {
     pub agents: u32,
     /// Call types the group can answer, in the group's order of preference.
     pub skills: Vec<CallTypeId>,
+    /// Per skill (same order as `skills`), seconds a call of that type must have waited before this group may take
+    /// it: overflow by waiting time. 0 is a static skill; a list shorter than `skills` (or empty) means 0 for the
+    /// skills beyond its end. Waits count from the instant the call first queued ([`Assignment::queued_since`]).
+    pub skill_after: Vec<f64>,
+    /// Agents kept back for one call type; `None` (or `agents: 0`) for no reservation.
+    pub reserve: Option<Reserve>,
+}
+
+/// A reservation (trunk/agent reservation, a threshold policy): the group answers call types other than
+/// `call_type` only while more than `agents` of its agents are free, counting the agent about to be chosen (on
+/// arrival or at an overflow time) or the agent just freed (when it picks a waiting call).
+///
+/// On arrival (and at an overflow time) a group with `agents` or fewer free agents is not eligible for the other
+/// types; a freed agent whose group then has `agents` or fewer free agents, itself included, takes only a waiting
+/// call of `call_type`, and otherwise chooses across all its skills as usual. `agents: 0` changes nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reserve {
+    /// The call type the agents are kept for (one of the group's skills).
+    pub call_type: CallTypeId,
+    /// Free agents kept back.
+    pub agents: u32,
 }
 
 /// Everything the router needs to know about a contact center.
@@ -273,6 +297,14 @@ pub struct Router<C> {
     consults_waiting: usize,
     /// Per group, the agents holding consults with room for another.
     consulting: Vec<Vec<u32>>,
+    /// True when some skill has a delay or some group a reservation: routing then takes the paths that check them
+    /// (one test per decision otherwise).
+    rules: bool,
+    /// Per call type, the groups that may take it with the seconds a call must have waited first, sorted like
+    /// `eligible_groups` (kept for the paths with rules).
+    eligible_after: Vec<Vec<(usize, f64)>>,
+    /// Per call type, its distinct positive finite skill delays, ascending ([`Router::overflow_delays`]).
+    overflow_delays: Vec<Vec<f64>>,
     sequence: u64,
 }
 
@@ -296,11 +328,36 @@ impl<C: Copy> Router<C> {
     pub fn new_offline(config: RouterConfig) -> Router<C> {
         let call_types = config.priorities.len();
         let mut eligible: Vec<Vec<(usize, usize)>> = vec![Vec::new(); call_types];
+        let mut overflow_delays: Vec<Vec<f64>> = vec![Vec::new(); call_types];
         for (group, spec) in config.groups.iter().enumerate() {
             for (rank, &call_type) in spec.skills.iter().enumerate() {
                 eligible[call_type.index()].push((rank, group));
+                let after = skill_delay(spec, rank);
+                if after > 0.0 && after.is_finite() {
+                    overflow_delays[call_type.index()].push(after);
+                }
             }
         }
+        for delays in &mut overflow_delays {
+            delays.sort_by(f64::total_cmp);
+            delays.dedup();
+        }
+        let rules = overflow_delays.iter().any(|d| !d.is_empty())
+            || config.groups.iter().any(|g| {
+                g.reserve.is_some_and(|r| r.agents > 0)
+                    || g.skill_after.iter().take(g.skills.len()).any(|&after| after > 0.0)
+            });
+        let eligible_after = eligible
+            .iter()
+            .map(|groups| {
+                let mut groups = groups.clone();
+                groups.sort();
+                groups
+                    .into_iter()
+                    .map(|(rank, group)| (group, skill_delay(&config.groups[group], rank)))
+                    .collect()
+            })
+            .collect();
         let eligible_groups = eligible
             .into_iter()
             .map(|mut groups| {
@@ -341,6 +398,9 @@ impl<C: Copy> Router<C> {
             consult_lines: vec![std::collections::VecDeque::new(); config.groups.len()],
             consults_waiting: 0,
             consulting: vec![Vec::new(); config.groups.len()],
+            rules,
+            eligible_after,
+            overflow_delays,
             sequence: 0,
             config,
         };
@@ -408,6 +468,51 @@ impl<C: Copy> Router<C> {
     /// switch arms a timer for `after` seconds and reports it with [`Router::on_wait_limit`].
     pub fn wait_limit(&self, call_type: CallTypeId) -> Option<WaitLimit> {
         self.config.call_type_rules.get(call_type.index())?.wait_limit
+    }
+
+    /// The distinct waiting times (seconds, ascending, positive and finite) at which some group becomes eligible
+    /// for a waiting call of `call_type` (skills with `skill_after`); empty when every skill is static. When a
+    /// call of this type waits, the switch arms a timer for the first of these instants after the call first
+    /// queued, reports it with [`Router::on_overflow_time`], and arms the next one if the call still waits
+    /// ([`Router::next_overflow_time`] does the arithmetic).
+    pub fn overflow_delays(&self, call_type: CallTypeId) -> &[f64] {
+        &self.overflow_delays[call_type.index()]
+    }
+
+    /// True when some call type has a delayed skill (so a switch needs overflow timers at all).
+    pub fn has_overflow_delays(&self) -> bool {
+        self.overflow_delays.iter().any(|d| !d.is_empty())
+    }
+
+    /// The next instant strictly after `after` at which a call of `call_type` that first queued at `since` becomes
+    /// eligible for more groups (`since` plus one of [`Router::overflow_delays`]), or `None` if there is none.
+    pub fn next_overflow_time(&self, call_type: CallTypeId, since: SimTime, after: SimTime) -> Option<SimTime> {
+        self.overflow_delays[call_type.index()]
+            .iter()
+            .map(|&d| since.after(d))
+            .find(|&at| at > after)
+    }
+
+    /// The overflow timer of the waiting call behind `ticket` fired at `now` (see [`Router::overflow_delays`]).
+    /// The call is offered to the free agents of every group eligible for it after its wait so far (`now` minus
+    /// the instant it first queued), with the usual agent selection and reservations; returns the agent it is now
+    /// connected to (the call has left its line; a callback task stays a callback), or `None`, changing nothing,
+    /// when no such agent is free or the ticket is stale. The `rng` is used only by [`AgentSelection::Random`].
+    pub fn on_overflow_time<R: Rng + ?Sized>(
+        &mut self,
+        now: SimTime,
+        ticket: QueueTicket,
+        rng: &mut R,
+    ) -> Option<AgentId> {
+        let call_type = self.waiting.call_type_of(ticket)?;
+        let since = self.waiting.since_of(ticket)?;
+        let agent = self.select_agent_with_rules(call_type, now.since(since), rng)?;
+        let withdrawn = self.waiting.withdraw(ticket).expect("the ticket was live");
+        if !withdrawn.holds_line {
+            self.uncount_callback(call_type);
+        }
+        self.connect(agent, withdrawn.holds_line);
+        Some(AgentId(agent as u32))
     }
 
     /// Whether one more caller of `call_type` may go on hold under the queue capacities.
@@ -778,6 +883,9 @@ impl<C: Copy> Router<C> {
         if self.waiting.total() == 0 {
             return None;
         }
+        if self.rules {
+            return self.best_waiting_call_with_rules(now, group);
+        }
         let mut best: Option<(f64, u64, usize)> = None;
         for rank in 0..self.config.groups[group].skills.len() {
             let call_type = self.config.groups[group].skills[rank].index();
@@ -805,8 +913,111 @@ impl<C: Copy> Router<C> {
         best.map(|(_, _, call_type)| call_type)
     }
 
+    /// [`Router::best_waiting_call`] with skill delays and reservations. A freed agent whose group has at most
+    /// its reserve free (itself included) considers only the reserved type's line; a delayed skill's line is
+    /// considered only if its head has waited at least the delay. Only heads are looked at: a line is in arrival
+    /// order, so its head waited longest, except for calls moved in by a wait-limit overflow (they keep their first
+    /// queued instant), which their own overflow timers offer to delayed groups.
+    #[cold]
+    #[inline(never)]
+    fn best_waiting_call_with_rules(&mut self, now: SimTime, group: usize) -> Option<usize> {
+        let spec = &self.config.groups[group];
+        let reserved_only = spec
+            .reserve
+            .filter(|r| self.free[group].len() < r.agents as usize)
+            .map(|r| r.call_type.index());
+        let mut best: Option<(f64, u64, usize)> = None;
+        for rank in 0..self.config.groups[group].skills.len() {
+            let spec = &self.config.groups[group];
+            let call_type = spec.skills[rank].index();
+            if self.waiting.len_of(call_type) == 0 || reserved_only.is_some_and(|r| r != call_type) {
+                continue;
+            }
+            let after = skill_delay(spec, rank);
+            let head = self.waiting.head(call_type).expect("a line with live calls has a head");
+            if after > 0.0 && now.since(head.since) < after {
+                continue;
+            }
+            let urgency = match self.config.queue {
+                QueueDiscipline::Fifo => 0.0,
+                QueueDiscipline::Priority => self.config.priorities[call_type],
+                QueueDiscipline::PriorityAging => {
+                    self.config.priorities[call_type] + self.config.aging_per_second * now.since(head.since)
+                }
+            };
+            let better = match best {
+                None => true,
+                Some((best_urgency, best_sequence, _)) => {
+                    urgency > best_urgency || (urgency == best_urgency && head.sequence < best_sequence)
+                }
+            };
+            if better {
+                best = Some((urgency, head.sequence, call_type));
+            }
+        }
+        best.map(|(_, _, call_type)| call_type)
+    }
+
+    /// Whether group `group` may take a call of `call_type` that has waited `waited` seconds now: the skill's
+    /// delay has passed and the group's reservation (counting the agent about to be chosen as free) allows it.
+    fn may_take(&self, group: usize, after: f64, call_type: usize, waited: f64) -> bool {
+        let delay_ok = after <= 0.0 || waited >= after;
+        let reserve_ok = self.config.groups[group]
+            .reserve
+            .is_none_or(|r| r.call_type.index() == call_type || self.free[group].len() > r.agents as usize);
+        delay_ok && reserve_ok
+    }
+
+    /// [`Router::select_agent`] for a call that has waited `waited` seconds, with skill delays and reservations.
+    #[cold]
+    #[inline(never)]
+    fn select_agent_with_rules<R: Rng + ?Sized>(
+        &mut self,
+        call_type: usize,
+        waited: f64,
+        rng: &mut R,
+    ) -> Option<usize> {
+        let groups: &[(usize, f64)] = &self.eligible_after[call_type];
+        let open = |&&(g, after): &&(usize, f64)| self.may_take(g, after, call_type, waited);
+        let local_and_group = match self.config.agent_selection {
+            AgentSelection::SkillOrder => groups
+                .iter()
+                .filter(open)
+                .find_map(|&(g, _)| self.free[g].peek().map(|(_, local)| (local, g))),
+            AgentSelection::Random => {
+                let total: usize = groups.iter().filter(open).map(|&(g, _)| self.free[g].len()).sum();
+                if total == 0 {
+                    return None;
+                }
+                let mut pick = rng.random_range(0..total);
+                let mut chosen = None;
+                for &(g, _) in groups.iter().filter(open) {
+                    let len = self.free[g].len();
+                    if pick < len {
+                        chosen = Some((self.free[g].at(pick), g));
+                        break;
+                    }
+                    pick -= len;
+                }
+                chosen
+            }
+            AgentSelection::LongestIdle | AgentSelection::FewestCalls | AgentSelection::RoundRobin => groups
+                .iter()
+                .filter(open)
+                .filter_map(|&(g, _)| self.free[g].peek().map(|(key, local)| (key, local, g)))
+                .min_by_key(|&(key, _, _)| key)
+                .map(|(_, local, g)| (local, g)),
+        };
+        let (local, group) = local_and_group?;
+        self.free[group].remove(local);
+        Some(self.agent_index(group, local))
+    }
+
     /// The free agent an arriving call of `call_type` goes to, if any.
     fn select_agent<R: Rng + ?Sized>(&mut self, call_type: usize, rng: &mut R) -> Option<usize> {
+        if self.rules {
+            return self.select_agent_with_rules(call_type, 0.0, rng);
+        }
         let groups = &self.eligible_groups[call_type];
         let local_and_group = match self.config.agent_selection {
             AgentSelection::SkillOrder => groups
@@ -875,6 +1086,12 @@ fn free_key(selection: AgentSelection, agent: &Agent, index: usize, became_free:
     }
 }
 
+/// The seconds a call must have waited before `group` may take it through its skill number `rank` (0: static).
+#[inline]
+fn skill_delay(group: &GroupConfig, rank: usize) -> f64 {
+    group.skill_after.get(rank).copied().unwrap_or(0.0)
+}
+
 /// True when [`free_key`] only grows from one freed agent to the next, so free agents form a first-in-first-out
 /// line. Random selection draws from the dense heap layout instead.
 #[inline]
@@ -907,6 +1124,8 @@ mod tests {
             groups: vec![GroupConfig {
                 agents: 1,
                 skills: vec![CallTypeId(0), CallTypeId(1)],
+                skill_after: Vec::new(),
+                reserve: None,
             }],
             queue: QueueDiscipline::Priority,
             aging_per_second: 0.0,
@@ -962,10 +1181,14 @@ mod tests {
                 GroupConfig {
                     agents: 2,
                     skills: vec![CallTypeId(0)],
+                    skill_after: Vec::new(),
+                    reserve: None,
                 },
                 GroupConfig {
                     agents: 2,
                     skills: vec![CallTypeId(0)],
+                    skill_after: Vec::new(),
+                    reserve: None,
                 },
             ],
             queue: QueueDiscipline::Fifo,
@@ -1008,10 +1231,14 @@ mod tests {
                 GroupConfig {
                     agents: 1,
                     skills: vec![CallTypeId(0)],
+                    skill_after: Vec::new(),
+                    reserve: None,
                 },
                 GroupConfig {
                     agents: 3,
                     skills: vec![CallTypeId(0)],
+                    skill_after: Vec::new(),
+                    reserve: None,
                 },
             ],
             queue: QueueDiscipline::Fifo,
@@ -1058,6 +1285,8 @@ mod tests {
             groups: vec![GroupConfig {
                 agents: 1,
                 skills: vec![CallTypeId(0), CallTypeId(1)],
+                skill_after: Vec::new(),
+                reserve: None,
             }],
             queue: QueueDiscipline::Fifo,
             aging_per_second: 0.0,
@@ -1183,10 +1412,14 @@ mod tests {
                 GroupConfig {
                     agents: 1,
                     skills: vec![CallTypeId(0)],
+                    skill_after: Vec::new(),
+                    reserve: None,
                 },
                 GroupConfig {
                     agents: 1,
                     skills: vec![CallTypeId(1)],
+                    skill_after: Vec::new(),
+                    reserve: None,
                 },
             ],
             queue: QueueDiscipline::Fifo,
@@ -1240,6 +1473,86 @@ mod tests {
         assert_eq!(r.agents_on_duty_for(CallTypeId(0)), 0);
     }
 
+    fn vip_and_regular(skill_after: Vec<f64>, reserve: Option<Reserve>, agents: u32) -> Router<u32> {
+        Router::new(RouterConfig {
+            priorities: vec![0.0, 0.0],
+            groups: vec![GroupConfig {
+                agents,
+                skills: vec![CallTypeId(0), CallTypeId(1)],
+                skill_after,
+                reserve,
+            }],
+            queue: QueueDiscipline::Fifo,
+            aging_per_second: 0.0,
+            agent_selection: AgentSelection::LongestIdle,
+            lines: None,
+            queue_capacity: None,
+            call_type_rules: Vec::new(),
+            consult_concurrency: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn a_reserve_keeps_agents_for_its_call_type() {
+        let reserve = Some(Reserve {
+            call_type: CallTypeId(0),
+            agents: 1,
+        });
+        let mut r = vip_and_regular(Vec::new(), reserve, 3);
+        let mut rng = NoRandomness;
+        let t = SimTime(0.0);
+        // Three free: a regular call takes one (3 > 1), a second takes another (2 > 1), a third waits (1 free).
+        assert!(matches!(
+            r.on_arrival(t, 1, CallTypeId(1), &mut rng),
+            ArrivalDecision::Connect(_)
+        ));
+        assert!(matches!(
+            r.on_arrival(t, 2, CallTypeId(1), &mut rng),
+            ArrivalDecision::Connect(_)
+        ));
+        queued(r.on_arrival(t, 3, CallTypeId(1), &mut rng));
+        // The kept agent answers vip.
+        let ArrivalDecision::Connect(vip_agent) = r.on_arrival(t, 4, CallTypeId(0), &mut rng) else {
+            panic!("the reserved agent answers vip");
+        };
+        // Freed with nobody else free (1 free counting itself): it takes only vip, so caller 3 waits on.
+        assert!(r.on_hang_up(vip_agent));
+        assert_eq!(r.on_agent_free(SimTime(1.0), vip_agent), None);
+        assert_eq!(r.queue_length(CallTypeId(1)), 1);
+        // A second agent frees: 2 free counting itself, more than 1: it takes caller 3.
+        assert!(r.on_hang_up(AgentId(0)));
+        assert_eq!(r.on_agent_free(SimTime(2.0), AgentId(0)).map(|a| a.call), Some(3));
+    }
+
+    #[test]
+    fn a_delayed_skill_comes_due_when_the_call_has_waited() {
+        let mut r = vip_and_regular(vec![0.0, 30.0], None, 1);
+        let mut rng = NoRandomness;
+        assert_eq!(r.overflow_delays(CallTypeId(1)), [30.0]);
+        assert!(r.overflow_delays(CallTypeId(0)).is_empty());
+        assert_eq!(
+            r.next_overflow_time(CallTypeId(1), SimTime(10.0), SimTime(10.0)),
+            Some(SimTime(40.0))
+        );
+        assert_eq!(r.next_overflow_time(CallTypeId(1), SimTime(10.0), SimTime(40.0)), None);
+        // The only agent is free, yet a regular call waits: the group is not eligible before 30 s.
+        let ticket = queued(r.on_arrival(SimTime(10.0), 1, CallTypeId(1), &mut rng));
+        assert_eq!(r.on_overflow_time(SimTime(39.0), ticket, &mut rng), None, "not yet due");
+        assert_eq!(r.on_overflow_time(SimTime(40.0), ticket, &mut rng), Some(AgentId(0)));
+        assert_eq!((r.queue_length(CallTypeId(1)), r.calls_in_system()), (0, 1));
+        assert_eq!(
+            r.on_overflow_time(SimTime(41.0), ticket, &mut rng),
+            None,
+            "a spent ticket"
+        );
+        // A freed agent takes the delayed line's head only once it has waited 30 s.
+        queued(r.on_arrival(SimTime(50.0), 2, CallTypeId(1), &mut rng));
+        assert!(r.on_hang_up(AgentId(0)));
+        assert_eq!(r.on_agent_free(SimTime(60.0), AgentId(0)), None);
+        r.on_log_off(AgentId(0));
+        assert_eq!(r.on_log_on(SimTime(80.0), AgentId(0)).map(|a| a.call), Some(2));
+    }
+
     #[test]
     fn consults_fill_a_seniors_concurrency_then_wait_first_come_first_served() {
         let mut r: Router<u32> = Router::new(RouterConfig {
@@ -1247,10 +1560,14 @@ mod tests {
             groups: vec![
                 GroupConfig {
                     agents: 3,
+                    skill_after: Vec::new(),
+                    reserve: None,
                     skills: vec![CallTypeId(0)],
                 },
                 GroupConfig {
                     agents: 1,
+                    skill_after: Vec::new(),
+                    reserve: None,
                     skills: vec![],
                 },
             ],
@@ -1300,10 +1617,14 @@ mod tests {
             groups: vec![
                 GroupConfig {
                     agents: 1,
+                    skill_after: Vec::new(),
+                    reserve: None,
                     skills: vec![CallTypeId(0)],
                 },
                 GroupConfig {
                     agents: 1,
+                    skill_after: Vec::new(),
+                    reserve: None,
                     skills: vec![CallTypeId(0)],
                 },
             ],

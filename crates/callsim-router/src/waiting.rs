@@ -161,6 +161,12 @@ impl<C: Copy> WaitingLines<C> {
         self.live_slot(ticket).map(|slot| slot.call_type as usize)
     }
 
+    /// When a waiting call joined its line (for a call moved by a wait-limit overflow: when it first queued),
+    /// `None` if the ticket is stale.
+    pub fn since_of(&self, ticket: QueueTicket) -> Option<SimTime> {
+        self.live_slot(ticket).map(|slot| slot.since)
+    }
+
     /// Whether a waiting call holds a trunk line (false for a callback task and for a stale ticket).
     pub fn holds_line(&self, ticket: QueueTicket) -> bool {
         self.live_slot(ticket).is_some_and(|slot| slot.holds_line)
