@@ -443,3 +443,167 @@ fn router_with_reservations_and_overflow_delays_matches_the_reference() {
         }
     }
 }
+
+/// Consults and transfers under random operations, checked against a small reference of who holds what: a consult
+/// starts at once exactly when a senior has room (one consulting below its concurrency, else a free one), waiting
+/// consults start first come first served, a senior never holds more than its concurrency, a senior freed from its
+/// last consult takes waiting calls or goes free, and transfers keep the call's trunk line (calls in the system
+/// never change by a transfer out or in).
+#[test]
+fn consults_and_transfers_keep_their_rules_under_random_operations() {
+    use std::collections::VecDeque;
+    const CONCURRENCY: u32 = 2;
+    let (mut started, mut queued, mut transfers) = (0, 0, 0);
+    for seed in 0..200u64 {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+        let config = RouterConfig {
+            priorities: vec![0.0, 0.0],
+            groups: vec![
+                GroupConfig {
+                    agents: 4,
+                    skills: vec![CallTypeId(0)],
+                    skill_after: Vec::new(),
+                    reserve: None,
+                },
+                GroupConfig {
+                    agents: 2,
+                    skills: vec![CallTypeId(1)],
+                    skill_after: Vec::new(),
+                    reserve: None,
+                },
+                GroupConfig {
+                    agents: 2,
+                    skills: vec![],
+                    skill_after: Vec::new(),
+                    reserve: None,
+                },
+            ],
+            queue: QueueDiscipline::Fifo,
+            aging_per_second: 0.0,
+            agent_selection: AgentSelection::LongestIdle,
+            lines: Some(20),
+            queue_capacity: None,
+            call_type_rules: Vec::new(),
+            consult_concurrency: vec![1, 1, CONCURRENCY],
+        };
+        let mut router: Router<u64> = Router::new(config);
+        let seniors = callsim::routing::GroupId(2);
+        let senior_ids = [AgentId(6), AgentId(7)];
+        // Reference: consults held per senior, waiting requesters, agents talking (with whether they asked).
+        let mut held = [0u32; 2];
+        let mut waiting: VecDeque<AgentId> = VecDeque::new();
+        let mut talking: Vec<AgentId> = Vec::new();
+        let mut asking: Vec<AgentId> = Vec::new();
+        let mut consulting: Vec<(AgentId, AgentId)> = Vec::new(); // (requester, senior)
+        let mut next_call = 0u64;
+        for step in 0..400 {
+            let now = SimTime(step as f64);
+            let in_system = router.calls_in_system();
+            match rng.random_range(0..7) {
+                0 | 1 => {
+                    next_call += 1;
+                    let call_type = CallTypeId(rng.random_range(0..2));
+                    if let ArrivalDecision::Connect(agent) = router.on_arrival(now, next_call, call_type, &mut rng) {
+                        talking.push(agent);
+                    }
+                }
+                2 | 6 if !talking.is_empty() => {
+                    // A talking agent that has not asked yet asks for a consult.
+                    let agent = talking[rng.random_range(0..talking.len())];
+                    if asking.contains(&agent) {
+                        continue;
+                    }
+                    asking.push(agent);
+                    let room = held
+                        .iter()
+                        .position(|&h| h > 0 && h < CONCURRENCY)
+                        .or_else(|| (0..2).find(|&s| held[s] == 0 && router.free_agents_in(seniors) > 0));
+                    match router.on_consult_request(agent, seniors) {
+                        Some(senior) => {
+                            let s = senior_ids.iter().position(|&a| a == senior).expect("a senior");
+                            assert!(
+                                room.is_some(),
+                                "seed {seed} step {step}: a consult started with no room"
+                            );
+                            held[s] += 1;
+                            started += 1;
+                            assert!(held[s] <= CONCURRENCY, "seed {seed}: over the concurrency");
+                            consulting.push((agent, senior));
+                        }
+                        None => {
+                            assert!(
+                                room.is_none(),
+                                "seed {seed} step {step}: a consult waits while a senior has room"
+                            );
+                            waiting.push_back(agent);
+                            queued += 1;
+                        }
+                    }
+                }
+                3 if !consulting.is_empty() => {
+                    let (requester, senior) = consulting.swap_remove(rng.random_range(0..consulting.len()));
+                    asking.retain(|&a| a != requester);
+                    let s = senior_ids.iter().position(|&a| a == senior).unwrap();
+                    held[s] -= 1;
+                    let end = router.on_consult_end(now, senior);
+                    match end.next {
+                        Some(next) => {
+                            assert_eq!(Some(next), waiting.pop_front(), "seed {seed}: first come first served");
+                            held[s] += 1;
+                            consulting.push((next, senior));
+                        }
+                        None => assert!(
+                            waiting.is_empty() || held[s] > 0,
+                            "seed {seed} step {step}: a senior with room left a consult waiting"
+                        ),
+                    }
+                    assert!(end.assignment.is_none(), "seniors answer no calls here");
+                }
+                4 if !talking.is_empty() => {
+                    // A talking agent that is not in a consult transfers its call cold to the other type.
+                    let agent = talking[rng.random_range(0..talking.len())];
+                    if asking.contains(&agent) {
+                        continue;
+                    }
+                    assert!(router.on_transfer_out(agent));
+                    talking.retain(|&a| a != agent);
+                    let to = CallTypeId(rng.random_range(0..2));
+                    next_call += 1;
+                    let decision = router.on_transfer_in(now, next_call, to, &mut rng);
+                    assert_ne!(decision, ArrivalDecision::Block, "a transfer is never blocked");
+                    transfers += 1;
+                    if let ArrivalDecision::Connect(second) = decision {
+                        talking.push(second);
+                    }
+                    assert_eq!(router.calls_in_system(), in_system, "a transfer keeps the line");
+                    if let Some(next) = router.on_agent_free(now, agent) {
+                        talking.push(agent);
+                        let _ = next;
+                    }
+                }
+                _ if !talking.is_empty() => {
+                    // A talking agent not in a consult hangs up and frees.
+                    let agent = talking[rng.random_range(0..talking.len())];
+                    if asking.contains(&agent) {
+                        continue;
+                    }
+                    assert!(router.on_hang_up(agent));
+                    talking.retain(|&a| a != agent);
+                    if router.on_agent_free(now, agent).is_some() {
+                        talking.push(agent);
+                    }
+                }
+                _ => {}
+            }
+            assert_eq!(
+                router.consults_waiting(seniors),
+                waiting.len(),
+                "seed {seed} step {step}"
+            );
+        }
+    }
+    assert!(
+        started > 1000 && queued > 1000 && transfers > 1000,
+        "every decision is exercised: {started} consults started at once, {queued} waited, {transfers} transfers"
+    );
+}
