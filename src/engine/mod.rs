@@ -724,7 +724,10 @@ impl<'a> Simulation<'a> {
     #[inline(always)]
     fn offer<O: Observer>(&mut self, now: SimTime, caller: Caller, observer: &mut O) {
         let call_type = caller.call_type;
-        observer.on_attempt(now, call_type, caller.kind);
+        if caller.kind != AttemptKind::Fresh {
+            // First calls are every arrival: observers count them from `on_arrival` and `on_blocked`.
+            observer.on_attempt(now, call_type, caller.kind);
+        }
         let call = self.calls.insert(caller, now);
         match self.router.on_arrival(now, call, call_type, &mut self.streams.routing) {
             ArrivalDecision::Block => {

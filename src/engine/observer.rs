@@ -28,8 +28,8 @@ pub trait Observer {
     /// A caller on hold was disconnected: still waiting at closing (`at_close = "clear"`, or nobody left to answer)
     /// or at its `max_wait` with `action = "disconnect"`; it arrived at `arrived`.
     fn on_disconnect(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime) {}
-    /// An attempt is made, before it is offered ([`Observer::on_arrival`]) or blocked: a caller's first call, a
-    /// redial or a repeat call.
+    /// A redial or a repeat call is made, before it is offered ([`Observer::on_arrival`]) or blocked (a caller's
+    /// first call is not reported here: it is every other arrival).
     fn on_attempt(&mut self, now: SimTime, call_type: CallTypeId, kind: AttemptKind) {}
     /// A caller on hold reached its `max_wait` and left a message; it arrived at `arrived`.
     fn on_message(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime) {}
