@@ -893,24 +893,24 @@ impl<C: Copy> Router<C> {
                 continue;
             }
             let head = self.waiting.head(call_type).expect("a line with live calls has a head");
-            let urgency = match self.config.queue {
-                QueueDiscipline::Fifo => 0.0,
-                QueueDiscipline::Priority => self.config.priorities[call_type],
-                QueueDiscipline::PriorityAging => {
-                    self.config.priorities[call_type] + self.config.aging_per_second * now.since(head.since)
-                }
-            };
-            let better = match best {
-                None => true,
-                Some((best_urgency, best_sequence, _)) => {
-                    urgency > best_urgency || (urgency == best_urgency && head.sequence < best_sequence)
-                }
-            };
-            if better {
+            let urgency = self.urgency(call_type, head.since, now);
+            if outranks(best, urgency, head.sequence) {
                 best = Some((urgency, head.sequence, call_type));
             }
         }
         best.map(|(_, _, call_type)| call_type)
+    }
+
+    /// How urgent the head call of a line is under the queue discipline (higher first).
+    #[inline(always)]
+    fn urgency(&self, call_type: usize, since: SimTime, now: SimTime) -> f64 {
+        match self.config.queue {
+            QueueDiscipline::Fifo => 0.0,
+            QueueDiscipline::Priority => self.config.priorities[call_type],
+            QueueDiscipline::PriorityAging => {
+                self.config.priorities[call_type] + self.config.aging_per_second * now.since(since)
+            }
+        }
     }
 
     /// [`Router::best_waiting_call`] with skill delays and reservations. A freed agent whose group has at most
@@ -938,20 +938,8 @@ impl<C: Copy> Router<C> {
             if after > 0.0 && now.since(head.since) < after {
                 continue;
             }
-            let urgency = match self.config.queue {
-                QueueDiscipline::Fifo => 0.0,
-                QueueDiscipline::Priority => self.config.priorities[call_type],
-                QueueDiscipline::PriorityAging => {
-                    self.config.priorities[call_type] + self.config.aging_per_second * now.since(head.since)
-                }
-            };
-            let better = match best {
-                None => true,
-                Some((best_urgency, best_sequence, _)) => {
-                    urgency > best_urgency || (urgency == best_urgency && head.sequence < best_sequence)
-                }
-            };
-            if better {
+            let urgency = self.urgency(call_type, head.since, now);
+            if outranks(best, urgency, head.sequence) {
                 best = Some((urgency, head.sequence, call_type));
             }
         }
@@ -1071,6 +1059,18 @@ impl<C: Copy> Router<C> {
         let key = free_key(self.config.agent_selection, agent, index, self.sequence);
         let (group, local) = (agent.group as usize, agent.local);
         self.free[group].insert(local, key);
+    }
+}
+
+/// Whether a head call of `urgency` that joined `sequence`-th beats the best so far: more urgent, or as urgent
+/// and earlier.
+#[inline(always)]
+fn outranks(best: Option<(f64, u64, usize)>, urgency: f64, sequence: u64) -> bool {
+    match best {
+        None => true,
+        Some((best_urgency, best_sequence, _)) => {
+            urgency > best_urgency || (urgency == best_urgency && sequence < best_sequence)
+        }
     }
 }
 
