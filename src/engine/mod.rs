@@ -290,6 +290,8 @@ struct CallSlab {
 }
 
 impl CallSlab {
+    // Once per attempt: inlined so the record is written in place, not built and copied.
+    #[inline(always)]
     fn insert(&mut self, caller: Caller, arrived: SimTime) -> CallHandle {
         let record = CallRecord {
             caller,
