@@ -129,7 +129,10 @@ pub fn simulate_replication(scenario: &Scenario, replication: u32) -> Replicatio
 pub fn simulate_day(scenario: &Scenario, replication: u32) -> (ReplicationMetrics, DayResult) {
     let mut observer = Both(Collector::new(scenario), IntervalCollector::new(scenario));
     simulate(scenario, replication, &mut observer);
-    (observer.0.finish(), observer.1.finish())
+    let (metrics, mut day) = (observer.0.finish(), observer.1.finish());
+    // The day's caller counts are the standard collector's, counted once.
+    day.record.callers = metrics.callers.clone();
+    (metrics, day)
 }
 
 /// Runs every replication of `scenario` on the current rayon pool; `on_done` is called once per finished

@@ -471,8 +471,10 @@ struct Simulation<'a> {
     handle_times: Option<HandleTimes>,
     /// What each agent is handling (talking or wrapping up), indexed by agent.
     work: Vec<AgentWork>,
-    /// Whether any call type has a consult (one test per answered call otherwise).
-    any_consult: bool,
+    /// Whether any call type has a consult or a transfer (one test per answered call otherwise).
+    any_workflow: bool,
+    /// Whether any call type has `resolution` (one test per served call otherwise).
+    any_resolution: bool,
     /// The consult of each agent's current call (meaningful only while one is asked or held).
     consults: Vec<ConsultState>,
     streams: Streams,
@@ -569,10 +571,11 @@ impl<'a> Simulation<'a> {
                     .map(|t| stream_rng(seed, replication, Stream::Transfer(t)))
                     .collect(),
             },
-            any_consult: scenario
+            any_workflow: scenario
                 .call_types
                 .iter()
                 .any(|c| c.consult.is_some() || c.transfer.is_some()),
+            any_resolution: scenario.call_types.iter().any(|c| c.callers.resolution.is_some()),
             consults: vec![
                 ConsultState {
                     senior: AgentId(0),
@@ -1038,7 +1041,7 @@ impl<'a> Simulation<'a> {
         } else {
             observer.on_callback_made(now, call_type, group, arrived, SimTime(callback_since));
         }
-        if self.any_consult {
+        if self.any_workflow {
             if transferred {
                 observer.on_transfer_answered(now, call_type, arrived);
             }
@@ -1261,7 +1264,7 @@ impl<'a> Simulation<'a> {
                 work.handle_time + self.scenario.call_types[index].after_call_work,
             );
         }
-        if self.scenario.call_types[index].callers.resolution.is_some() && self.comes_back(now, work, observer) {
+        if self.any_resolution && self.comes_back(now, work, observer) {
             return;
         }
         observer.on_caller_done(now, &work.journey, true);
@@ -1313,7 +1316,7 @@ impl<'a> Simulation<'a> {
             self.start_talking(now, agent, assignment.call, observer);
         } else if !self.leaving_at[index].is_nan() {
             self.leave(now, agent, observer);
-        } else if self.any_consult {
+        } else if self.any_workflow {
             self.fill_consults(now, agent, observer);
         }
     }
@@ -1342,7 +1345,7 @@ impl<'a> Simulation<'a> {
         if let Some(assignment) = returned {
             self.report_queue(now, assignment.call_type, observer);
             self.start_talking(now, agent, assignment.call, observer);
-        } else if self.any_consult {
+        } else if self.any_workflow {
             self.fill_consults(now, agent, observer);
         }
     }

@@ -178,16 +178,10 @@ impl Fields<'_> {
         horizon: f64,
     ) -> Result<CallerBehaviour> {
         let index_of = |field: &str, name: &str| -> Result<usize> {
-            names.iter().position(|n| *n == name).ok_or_else(|| {
-                self.fail(
-                    field,
-                    format!(
-                        "names no call type: {}; the call types are {}",
-                        quote(name),
-                        names.iter().map(|n| quote(n)).collect::<Vec<_>>().join(", ")
-                    ),
-                )
-            })
+            names
+                .iter()
+                .position(|n| *n == name)
+                .ok_or_else(|| self.fail(field, unknown_name("call type", name, names)))
         };
         let max_wait = match &ct.max_wait {
             None => None,
@@ -380,12 +374,7 @@ impl Fields<'_> {
                 format!(
                     "is 0 on a chain of repeat calls that never ends ({}): every repeat call would come back; give \
                      some type on the chain a first_contact above 0",
-                    cycle
-                        .iter()
-                        .chain([&cycle[0]])
-                        .map(|&t| names[t])
-                        .collect::<Vec<_>>()
-                        .join(" -> ")
+                    circle_text(&cycle, names)
                 ),
             ));
         }
@@ -402,12 +391,7 @@ impl Fields<'_> {
                 format!(
                     "overflows go round in a circle ({}); end the chain with a message, disconnect or callback, or \
                      no max_wait",
-                    cycle
-                        .iter()
-                        .chain([&cycle[0]])
-                        .map(|&t| names[t])
-                        .collect::<Vec<_>>()
-                        .join(" -> ")
+                    circle_text(&cycle, names)
                 ),
             ));
         }
@@ -441,6 +425,25 @@ pub fn attempts_per_call(call_types: &[super::CallType]) -> Vec<f64> {
         }
     }
     contacts.into_iter().map(|c| c * most_attempts).collect()
+}
+
+/// `names no call type: "x"; the call types are a, b` (and the like for `kind` = "agent group").
+pub(super) fn unknown_name(kind: &str, name: &str, names: &[&str]) -> String {
+    format!(
+        "names no {kind}: {}; the {kind}s are {}",
+        quote(name),
+        names.iter().map(|n| quote(n)).collect::<Vec<_>>().join(", ")
+    )
+}
+
+/// A circle of call types as `a -> b -> a`.
+pub(super) fn circle_text(cycle: &[usize], names: &[&str]) -> String {
+    cycle
+        .iter()
+        .chain(cycle.first())
+        .map(|&t| names[t])
+        .collect::<Vec<_>>()
+        .join(" -> ")
 }
 
 /// A cycle of a functional graph (`next[i]` is where `i` leads, if anywhere), as the list of its nodes.

@@ -1,6 +1,7 @@
 //! Supervisor consults (issue 11): during some calls the operator asks a senior colleague of another group, while
 //! the caller stays on the line. Validated here once the agent groups are known.
 
+use super::callers::{circle_text, unknown_name};
 use super::file;
 use super::validate::{Fields, build_distribution};
 use super::{AgentGroup, CallType};
@@ -64,10 +65,10 @@ impl Fields<'_> {
         let Some(to) = names.iter().position(|n| *n == t.to) else {
             return Err(self.fail(
                 &format!("{at}.to"),
-                format!(
-                    "names no call type: {}; the call types are {}",
-                    quote(&t.to),
-                    names.iter().map(|n| quote(n)).collect::<Vec<_>>().join(", ")
+                unknown_name(
+                    "call type",
+                    &t.to,
+                    &names.iter().map(String::as_str).collect::<Vec<_>>(),
                 ),
             ));
         };
@@ -143,14 +144,7 @@ impl Fields<'_> {
             }
             let Some(group) = groups.iter().position(|g| g.name == k.group) else {
                 let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
-                return Err(self.fail(
-                    &format!("{at}.group"),
-                    format!(
-                        "names no agent group: {}; the groups are {}",
-                        quote(&k.group),
-                        names.iter().map(|n| quote(n)).collect::<Vec<_>>().join(", ")
-                    ),
-                ));
+                return Err(self.fail(&format!("{at}.group"), unknown_name("agent group", &k.group, &names)));
             };
             if groups[group].count == 0 {
                 return Err(self.fail(
@@ -176,12 +170,7 @@ impl Fields<'_> {
                 &format!("call_types[{}].transfer.probability", quote(&call_types[cycle[0]].name)),
                 format!(
                     "is 1 on a circle of transfers that never ends ({}); lower a probability on the circle",
-                    cycle
-                        .iter()
-                        .chain([&cycle[0]])
-                        .map(|&t| call_types[t].name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" -> ")
+                    circle_text(&cycle, &call_types.iter().map(|c| c.name.as_str()).collect::<Vec<_>>())
                 ),
             ));
         }

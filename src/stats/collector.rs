@@ -179,6 +179,9 @@ pub struct ReplicationMetrics {
     /// who never hang up and whom no agent is left to answer), per call type, then all types together (last). They
     /// are offered, neither answered nor abandoned.
     pub disconnected: Vec<u64>,
+    /// Caller-behaviour counts per call type, then all types together (last): the day's raw counts behind the
+    /// caller metrics (also `replications.csv`'s, see [`crate::stats::DayRecord::callers`]).
+    pub callers: Vec<CallerCounts>,
 }
 
 impl ReplicationMetrics {
@@ -298,12 +301,18 @@ impl Collector {
             .map(|t| t.disconnected)
             .chain([all.disconnected])
             .collect();
+        let callers = caller_counts
+            .iter()
+            .copied()
+            .chain([self.callers.bucket_total(0)])
+            .collect();
         ReplicationMetrics {
             call_types,
             total,
             waits,
             groups,
             disconnected,
+            callers,
         }
     }
 }

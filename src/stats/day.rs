@@ -9,10 +9,10 @@
 
 use serde::Serialize;
 
-use crate::engine::{AttemptKind, Journey, Observer};
+use crate::engine::Observer;
 use crate::routing::{CallTypeId, GroupId};
 use crate::scenario::Scenario;
-use crate::stats::callers::{CallerCounter, CallerCounts};
+use crate::stats::callers::CallerCounts;
 use crate::time::SimTime;
 
 /// The default short-abandon threshold in seconds (`[service_level] short_abandon`): a caller who hangs up (or
@@ -102,7 +102,8 @@ pub struct DayRecord {
     pub call_types: Vec<DayCounts>,
     /// The sum of the call types.
     pub total: DayCounts,
-    /// Caller-behaviour counts per call type, then all together (last).
+    /// Caller-behaviour counts per call type, then all together (last): the standard collector's
+    /// ([`crate::stats::ReplicationMetrics::callers`], filled in by [`crate::run::simulate_day`]), not counted twice.
     pub callers: Vec<CallerCounts>,
 }
 
@@ -121,7 +122,6 @@ pub struct DayCounter {
     answer_within: Vec<f64>,
     short_abandon: Vec<f64>,
     call_types: Vec<DayCounts>,
-    callers: CallerCounter,
 }
 
 impl DayCounter {
@@ -136,7 +136,6 @@ impl DayCounter {
                 .map(|t| scenario.short_abandon_of(t))
                 .collect(),
             call_types: vec![DayCounts::default(); scenario.call_types.len()],
-            callers: CallerCounter::window(scenario.call_types.len(), scenario.warmup),
         }
     }
 
@@ -170,13 +169,7 @@ impl DayCounter {
         DayRecord {
             call_types: self.call_types.clone(),
             total,
-            callers: self
-                .callers
-                .bucket(0)
-                .iter()
-                .copied()
-                .chain([self.callers.bucket_total(0)])
-                .collect(),
+            callers: Vec::new(),
         }
     }
 }
@@ -216,51 +209,21 @@ impl Observer for DayCounter {
     }
 
     fn on_balk(&mut self, now: SimTime, call_type: CallTypeId) {
-        self.callers.on_balk(now, call_type);
         if self.counts(now) {
             self.abandon(call_type, 0.0);
         }
     }
 
     fn on_message(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime) {
-        self.callers.on_message(now, call_type, arrived);
         if self.counts(arrived) {
             self.call_types[call_type.index()].wait_sum_s += now.since(arrived);
         }
     }
 
     fn on_callback_requested(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime) {
-        self.callers.on_callback_requested(now, call_type, arrived);
         if self.counts(arrived) {
             self.call_types[call_type.index()].wait_sum_s += now.since(arrived);
         }
-    }
-
-    fn on_attempt(&mut self, now: SimTime, call_type: CallTypeId, kind: AttemptKind) {
-        self.callers.on_attempt(now, call_type, kind);
-    }
-
-    fn on_callback_made(
-        &mut self,
-        now: SimTime,
-        call_type: CallTypeId,
-        group: GroupId,
-        arrived: SimTime,
-        requested: SimTime,
-    ) {
-        self.callers.on_callback_made(now, call_type, group, arrived, requested);
-    }
-
-    fn on_overflow(&mut self, now: SimTime, call_type: CallTypeId, to: CallTypeId, arrived: SimTime) {
-        self.callers.on_overflow(now, call_type, to, arrived);
-    }
-
-    fn on_resolution(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime, resolved: bool) {
-        self.callers.on_resolution(now, call_type, arrived, resolved);
-    }
-
-    fn on_caller_done(&mut self, now: SimTime, journey: &Journey, served: bool) {
-        self.callers.on_caller_done(now, journey, served);
     }
 
     fn on_disconnect(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime) {

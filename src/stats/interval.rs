@@ -418,7 +418,6 @@ impl Observer for IntervalCollector {
     }
 
     fn on_attempt(&mut self, now: SimTime, call_type: CallTypeId, kind: AttemptKind) {
-        self.day.on_attempt(now, call_type, kind);
         self.callers.on_attempt(now, call_type, kind);
     }
 
@@ -440,22 +439,18 @@ impl Observer for IntervalCollector {
         arrived: SimTime,
         requested: SimTime,
     ) {
-        self.day.on_callback_made(now, call_type, group, arrived, requested);
         self.callers.on_callback_made(now, call_type, group, arrived, requested);
     }
 
     fn on_overflow(&mut self, now: SimTime, call_type: CallTypeId, to: CallTypeId, arrived: SimTime) {
-        self.day.on_overflow(now, call_type, to, arrived);
         self.callers.on_overflow(now, call_type, to, arrived);
     }
 
     fn on_resolution(&mut self, now: SimTime, call_type: CallTypeId, arrived: SimTime, resolved: bool) {
-        self.day.on_resolution(now, call_type, arrived, resolved);
         self.callers.on_resolution(now, call_type, arrived, resolved);
     }
 
     fn on_caller_done(&mut self, now: SimTime, journey: &Journey, served: bool) {
-        self.day.on_caller_done(now, journey, served);
         self.callers.on_caller_done(now, journey, served);
     }
 

@@ -258,13 +258,9 @@ impl Metric {
         Metric::PERCENTILES.iter().find(|(m, _)| *m == self).map(|(_, p)| *p)
     }
 
-    /// The metrics of caller behaviour (issue 10: messages, redials, repeat calls, callbacks, callers), in report
-    /// order. Tables leave them out for a scenario without any such behaviour (CSV and JSON always have them).
-    pub fn caller_behaviour() -> &'static [Metric] {
-        &Metric::ALL[Metric::Messages as usize..=Metric::RepeatShare as usize]
-    }
-
-    /// True for the metrics of [`Metric::caller_behaviour`].
+    /// True for the metrics of caller behaviour (issue 10: `messages` to `repeat_share`: redials, repeat calls,
+    /// callbacks, callers). Tables leave them out for a scenario without any such behaviour (CSV and JSON always
+    /// have them).
     pub fn is_caller_behaviour(self) -> bool {
         (Metric::Messages.index()..=Metric::RepeatShare.index()).contains(&self.index())
     }

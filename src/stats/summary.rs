@@ -38,7 +38,7 @@ pub struct Summary {
     /// Per agent group.
     pub groups: Vec<GroupSummary>,
     /// Whether the scenario models caller behaviour ([`Scenario::has_caller_behaviour`]): tables and comparisons
-    /// show the metrics of [`Metric::caller_behaviour`] only then (CSV and JSON always carry them).
+    /// show the metrics of caller behaviour ([`Metric::is_caller_behaviour`]) only then (CSV and JSON always carry them).
     pub caller_behaviour: bool,
     /// Whether the scenario has supervisor consults: tables and comparisons show the consult metrics only then.
     pub consults: bool,

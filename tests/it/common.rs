@@ -10,8 +10,10 @@
 
 use std::sync::Arc;
 
+use callsim::run::simulate_replication;
 use callsim::scenario::Scenario;
-use callsim::stats::WaitHistogram;
+use callsim::stats::{Metric, ReplicationMetrics, WaitHistogram};
+use rayon::prelude::*;
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
 /// Runs the real `callsim` binary from the repository root.
@@ -41,6 +43,31 @@ pub fn json(output: &std::process::Output) -> serde_json::Value {
 /// Parses scenario text, panicking with the error on failure (tests only).
 pub fn scenario(text: &str) -> Scenario {
     Scenario::from_toml_str(text, "<test>").unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Every replication of `s`, in parallel and in replication order, each dropping its wait histograms as it
+/// finishes (memory then stays small however many replications a validation test needs).
+pub fn replications(s: &Scenario) -> Vec<ReplicationMetrics> {
+    (0..s.replications)
+        .into_par_iter()
+        .map(|r| {
+            let mut m = simulate_replication(s, r);
+            m.drop_histograms();
+            m
+        })
+        .collect()
+}
+
+/// [`replications`] of scenario `text` run with `seed` instead of its own.
+pub fn run_with_seed(text: &str, seed: u64) -> Vec<ReplicationMetrics> {
+    let mut s = scenario(text);
+    s.seed = seed;
+    replications(&s)
+}
+
+/// The total's value of `metric` in every replication.
+pub fn total(runs: &[ReplicationMetrics], metric: Metric) -> impl Iterator<Item = f64> + '_ {
+    runs.iter().map(move |m| m.total[metric.index()])
 }
 
 /// Family-wise false-alarm rate of one validation test: the chance that a correct simulator fails it.

@@ -7,10 +7,9 @@
 
 use callsim::erlang::mmck;
 use callsim::run::simulate_replication;
-use callsim::stats::{Metric, ReplicationMetrics};
-use rayon::prelude::*;
+use callsim::stats::Metric;
 
-use crate::common::{Checks, scenario};
+use crate::common::{Checks, run_with_seed as run, scenario, total};
 
 /// One exponential call type on `agents` agents, FIFO, after a 2 h warm-up: `per_hour` calls with handle time
 /// `aht`, `extra` keys in the call type and `top` keys at the top level.
@@ -40,24 +39,6 @@ queue = "fifo"
 "#,
         duration = hours + 2
     )
-}
-
-/// Runs `text` with `seed`, dropping the wait histograms.
-fn run(text: &str, seed: u64) -> Vec<ReplicationMetrics> {
-    let mut s = scenario(text);
-    s.seed = seed;
-    (0..s.replications)
-        .into_par_iter()
-        .map(|r| {
-            let mut m = simulate_replication(&s, r);
-            m.drop_histograms();
-            m
-        })
-        .collect()
-}
-
-fn total(runs: &[ReplicationMetrics], metric: Metric) -> impl Iterator<Item = f64> + '_ {
-    runs.iter().map(move |m| m.total[metric.index()])
 }
 
 /// A queue capacity of 3 behind 5 agents is M/M/5/8: 5 erlangs, the same exact values as 8 trunk lines.

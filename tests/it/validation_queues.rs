@@ -15,7 +15,7 @@ use callsim::run::{run_replications, simulate_replication};
 use callsim::stats::{Metric, ReplicationMetrics, WaitHistogram};
 use rayon::prelude::*;
 
-use crate::common::{Checks, QuantileRow, quantile_row, scenario};
+use crate::common::{Checks, QuantileRow, quantile_row, run_with_seed, scenario, total};
 
 /// One exponential call type on one pool, FIFO: `per_hour` calls, handle time `aht`, `extra` lines in the call
 /// type (patience), `lines` at the top level (trunk lines). Sized by `replications` x `hours` after a 2 h warm-up.
@@ -56,12 +56,6 @@ agent = "random"
     )
 }
 
-/// Runs `text` with `seed` instead of its own, dropping each replication's wait histograms as it finishes
-/// (memory then stays small however many replications a test needs).
-fn run_with_seed(text: &str, seed: u64) -> Vec<ReplicationMetrics> {
-    run_keeping(text, seed, 0)
-}
-
 /// [`run_with_seed`], but keeping each replication's histogram of all waits (the last one).
 fn run_keeping_total_waits(text: &str, seed: u64) -> Vec<ReplicationMetrics> {
     run_keeping(text, seed, 1)
@@ -80,11 +74,6 @@ fn run_keeping(text: &str, seed: u64, histograms: usize) -> Vec<ReplicationMetri
             metrics
         })
         .collect()
-}
-
-/// The total's value of `metric` in every replication.
-fn total(runs: &[ReplicationMetrics], metric: Metric) -> impl Iterator<Item = f64> + '_ {
-    runs.iter().map(move |m| m.total[metric.index()])
 }
 
 /// A replication's histogram of all answered waits (the last of its histograms).

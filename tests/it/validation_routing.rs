@@ -10,9 +10,8 @@
 use callsim::run::simulate_replication;
 use callsim::scenario::Scenario;
 use callsim::stats::{Metric, ReplicationMetrics};
-use rayon::prelude::*;
 
-use crate::common::{Checks, scenario};
+use crate::common::{Checks, replications as run, scenario};
 
 /// Every CSV file `callsim run` writes for `text` (20 replications).
 fn outputs(text: &str, tag: &str) -> Vec<(String, Vec<u8>)> {
@@ -143,17 +142,6 @@ fn overflow_after_zero_is_the_static_skill_and_after_the_day_is_no_skill() {
             "an overflow after 1 minute is not the static skill"
         );
     }
-}
-
-fn run(s: &Scenario) -> Vec<ReplicationMetrics> {
-    (0..s.replications)
-        .into_par_iter()
-        .map(|r| {
-            let mut m = simulate_replication(s, r);
-            m.drop_histograms();
-            m
-        })
-        .collect()
 }
 
 fn per_type(runs: &[ReplicationMetrics], call_type: usize, metric: Metric) -> impl Iterator<Item = f64> + '_ {

@@ -608,13 +608,7 @@ impl<C: Copy> Router<C> {
             }
             WaitLimitAction::Overflow(to) => {
                 let withdrawn = self.waiting.withdraw(ticket)?;
-                let decision = match self.select_agent(to.index(), rng) {
-                    Some(agent) => {
-                        self.connect(agent, true);
-                        ArrivalDecision::Connect(AgentId(agent as u32))
-                    }
-                    None => ArrivalDecision::Queue(self.waiting.push(to.index(), call, withdrawn.since)),
-                };
+                let decision = self.connect_or_queue(to, call, withdrawn.since, rng);
                 Some(WaitLimitOutcome::Overflow {
                     call_type: to,
                     decision,
@@ -676,12 +670,24 @@ impl<C: Copy> Router<C> {
         to: CallTypeId,
         rng: &mut R,
     ) -> ArrivalDecision {
-        match self.select_agent(to.index(), rng) {
+        self.connect_or_queue(to, call, now, rng)
+    }
+
+    /// A call that already holds its trunk line goes to a free eligible agent of `call_type`, or joins that
+    /// type's line as queued since `since` (no capacity refuses it): an overflow and a transfer alike.
+    fn connect_or_queue<R: Rng + ?Sized>(
+        &mut self,
+        call_type: CallTypeId,
+        call: C,
+        since: SimTime,
+        rng: &mut R,
+    ) -> ArrivalDecision {
+        match self.select_agent(call_type.index(), rng) {
             Some(agent) => {
                 self.connect(agent, true);
                 ArrivalDecision::Connect(AgentId(agent as u32))
             }
-            None => ArrivalDecision::Queue(self.waiting.push(to.index(), call, now)),
+            None => ArrivalDecision::Queue(self.waiting.push(call_type.index(), call, since)),
         }
     }
 
