@@ -1,9 +1,9 @@
 //! Counts of caller behaviour (issue 10): messages, balks, redials, repeat calls, callbacks, overflows, first
 //! contact resolution, and callers (people, not attempts) with their journeys.
 //!
-//! [`CallerCounter`] is the one observer behind them, kept inside each collector with that collector's buckets:
-//! the measured window (calls that arrived at or after the warm-up) for the summary and the per-day records, the
-//! planning intervals for the per-interval results. Each count belongs to the call type a call was **offered** as
+//! [`CallerCounter`] is the one observer behind them, kept with two kinds of buckets: the measured window (calls
+//! that arrived at or after the warm-up) inside the standard collector, whose counts serve the summary and the
+//! per-day records alike, and the planning intervals inside the interval collector. Each count belongs to the call type a call was **offered** as
 //! and to the bucket of the instant it **arrived** (a redial or repeat call: when that attempt arrived); a caller's
 //! journey belongs to the type and the instant of the caller's **first** call and is counted when it ends.
 
