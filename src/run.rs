@@ -6,7 +6,7 @@
 
 use rayon::prelude::*;
 
-use crate::engine::{AttemptKind, Journey, Observer, simulate};
+use crate::engine::{AttemptKind, DialOutcome, Journey, ListState, Observer, simulate};
 use crate::routing::{CallTypeId, GroupId};
 use crate::scenario::Scenario;
 use crate::stats::{Collector, DayResult, DayResults, IntervalCollector, MetricValues, ReplicationMetrics, Summary};
@@ -111,6 +111,26 @@ impl<A: Observer, B: Observer> Observer for Both<A, B> {
     fn on_log_off(&mut self, now: SimTime, group: GroupId, scheduled: SimTime) {
         self.0.on_log_off(now, group, scheduled);
         self.1.on_log_off(now, group, scheduled);
+    }
+    fn on_dial(&mut self, now: SimTime, campaign: usize) {
+        self.0.on_dial(now, campaign);
+        self.1.on_dial(now, campaign);
+    }
+    fn on_dial_outcome(&mut self, now: SimTime, campaign: usize, outcome: DialOutcome, dialed: SimTime) {
+        self.0.on_dial_outcome(now, campaign, outcome, dialed);
+        self.1.on_dial_outcome(now, campaign, outcome, dialed);
+    }
+    fn on_contact_end(&mut self, now: SimTime, campaign: usize, talk_s: f64, converted: bool) {
+        self.0.on_contact_end(now, campaign, talk_s, converted);
+        self.1.on_contact_end(now, campaign, talk_s, converted);
+    }
+    fn on_outbound_released(&mut self, now: SimTime, campaign: usize, group: GroupId, since: SimTime, waiting_s: f64) {
+        self.0.on_outbound_released(now, campaign, group, since, waiting_s);
+        self.1.on_outbound_released(now, campaign, group, since, waiting_s);
+    }
+    fn on_campaign_end(&mut self, now: SimTime, campaign: usize, list: &ListState) {
+        self.0.on_campaign_end(now, campaign, list);
+        self.1.on_campaign_end(now, campaign, list);
     }
     fn on_finish(&mut self, now: SimTime) {
         self.0.on_finish(now);

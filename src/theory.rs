@@ -45,7 +45,7 @@ pub fn theory_for(scenario: &Scenario) -> Option<Theory> {
     let [call_type] = scenario.call_types.as_slice() else {
         return None;
     };
-    if !scenario.is_stationary() {
+    if !scenario.is_stationary() || !scenario.campaigns.is_empty() {
         return None;
     }
     // The agents who answer calls (a group that only answers consults does not).

@@ -63,12 +63,14 @@
 mod arrivals;
 pub mod callers;
 mod observer;
+mod outbound;
 mod queue;
 mod streams;
 
 pub use arrivals::PendingArrivals;
 pub use callers::{AttemptKind, Journey};
 pub use observer::Observer;
+pub use outbound::{DialOutcome, ListState};
 pub use queue::{CODE_BITS, EventCode, EventQueue, MAX_SCHEDULES, SEQUENCE_BITS, TimerId};
 pub use streams::{Stream, StreamRng, stream_rng};
 
@@ -145,6 +147,17 @@ pub enum Event {
         /// The call's slot in the engine's slab.
         slot: u32,
     },
+    /// An outbound dial's next step (its preview, ringing, hold for an agent, talk or wrap-up ends; skipped unless
+    /// it is the dial's own timer).
+    Dial {
+        /// The dial's slot in the dialer.
+        slot: u32,
+    },
+    /// An outbound campaign may dial again: its hours begin, or a record's retry falls due.
+    CampaignWake {
+        /// The campaign's index.
+        campaign: u32,
+    },
 }
 
 // The packed event: a kind tag above an agent or slot index, in `queue::CODE_BITS` bits.
@@ -169,8 +182,10 @@ const CONSULT_ASK: u64 = 8;
 const CONSULT_ENDS: u64 = 9;
 const TRANSFER_OUT: u64 = 10;
 const OVERFLOW_TIME: u64 = 11;
+const DIAL: u64 = 12;
+const CAMPAIGN_WAKE: u64 = 13;
 /// Kinds in use.
-const KINDS: u64 = 12;
+const KINDS: u64 = 14;
 
 /// Most events one attempt can cause to be scheduled: its patience timer, its wait-limit timer, its hang-up, its
 /// agent's wrap-up, the caller's next attempt, and one overflow timer per distinct `after` delay of its type (at
@@ -185,8 +200,8 @@ const REALISED_CALLS_BOUND: f64 = 1.01 * crate::limits::MAX_CALLS_PER_REPLICATIO
 
 const _: () = {
     assert!(
-        KINDS + 4 <= 1 << KIND_BITS,
-        "the encoding leaves room for at least four more event kinds"
+        KINDS + 2 <= 1 << KIND_BITS,
+        "the encoding leaves room for at least two more event kinds"
     );
     assert!(
         REALISED_CALLS_BOUND <= MAX_INDEX as f64,
@@ -223,6 +238,8 @@ impl EventCode for Event {
             Event::ConsultEnds { agent } => (CONSULT_ENDS, agent.0),
             Event::TransferOut { agent } => (TRANSFER_OUT, agent.0),
             Event::OverflowTime { slot } => (OVERFLOW_TIME, slot),
+            Event::Dial { slot } => (DIAL, slot),
+            Event::CampaignWake { campaign } => (CAMPAIGN_WAKE, campaign),
         };
         debug_assert!(index <= MAX_INDEX, "agent and slot indices fit the encoding");
         (kind << INDEX_BITS) | index as u64
@@ -245,6 +262,8 @@ impl EventCode for Event {
             CONSULT_ENDS => Event::ConsultEnds { agent: AgentId(index) },
             TRANSFER_OUT => Event::TransferOut { agent: AgentId(index) },
             OVERFLOW_TIME => Event::OverflowTime { slot: index },
+            DIAL => Event::Dial { slot: index },
+            CAMPAIGN_WAKE => Event::CampaignWake { campaign: index },
             kind => unreachable!("event kind {kind} is never encoded"),
         }
     }
@@ -480,6 +499,8 @@ struct Simulation<'a> {
     streams: Streams,
     /// True when some skill has an `after` delay: queued calls then get overflow timers.
     overflow_timers: bool,
+    /// The outbound dialer, when the scenario has campaigns.
+    dialer: Option<outbound::Dialer>,
 }
 
 /// Why an attempt failed (what `redial.after` names).
@@ -519,6 +540,7 @@ impl<'a> Simulation<'a> {
         Simulation {
             scenario,
             overflow_timers,
+            dialer: outbound::Dialer::new(scenario, replication),
             events,
             arrivals: PendingArrivals::new(types),
             rates,
@@ -605,6 +627,7 @@ impl<'a> Simulation<'a> {
 
     fn run<O: Observer>(mut self, observer: &mut O) {
         self.log_on_at_opening(observer);
+        self.start_campaigns();
         for call_type in 0..self.scenario.call_types.len() {
             self.schedule_next_arrival(SimTime::ZERO, call_type);
         }
@@ -656,6 +679,8 @@ impl<'a> Simulation<'a> {
                 Event::ConsultEnds { agent } => self.consult_ends(now, agent, observer),
                 Event::TransferOut { agent } => self.transfer_out(now, agent, observer),
                 Event::OverflowTime { slot } => self.overflow_time(now, slot, timer, observer),
+                Event::Dial { slot } => self.dial_event(now, slot, timer, observer),
+                Event::CampaignWake { campaign } => self.campaign_wake(now, campaign, observer),
                 Event::LogOn { .. } | Event::LogOff { .. } => {
                     unreachable!("roster changes wait beside the heap, never in it")
                 }
@@ -667,6 +692,7 @@ impl<'a> Simulation<'a> {
             now = SimTime(now.seconds().max(self.scenario.horizon));
             self.close(now, observer);
         }
+        self.finish_campaigns(now, observer);
         observer.on_finish(now);
     }
 
@@ -1311,13 +1337,26 @@ impl<'a> Simulation<'a> {
             self.router.group_of(agent),
             self.work[index].busy_since,
         );
+        self.agent_free(now, agent, observer);
+    }
+
+    /// An agent finished its work: it takes a waiting call, or leaves if its shift is over, or stays free (taking
+    /// waiting consults, and outbound work when its group dials).
+    #[inline(always)]
+    fn agent_free<O: Observer>(&mut self, now: SimTime, agent: AgentId, observer: &mut O) {
+        let index = agent.0 as usize;
         if let Some(assignment) = self.router.on_agent_free(now, agent) {
             self.report_queue(now, assignment.call_type, observer);
             self.start_talking(now, agent, assignment.call, observer);
         } else if !self.leaving_at[index].is_nan() {
             self.leave(now, agent, observer);
-        } else if self.any_workflow {
-            self.fill_consults(now, agent, observer);
+        } else {
+            if self.any_workflow {
+                self.fill_consults(now, agent, observer);
+            }
+            if self.dialer.is_some() {
+                self.outbound_agent_free(now, self.router.group_of(agent), observer);
+            }
         }
     }
 
@@ -1345,8 +1384,13 @@ impl<'a> Simulation<'a> {
         if let Some(assignment) = returned {
             self.report_queue(now, assignment.call_type, observer);
             self.start_talking(now, agent, assignment.call, observer);
-        } else if self.any_workflow {
-            self.fill_consults(now, agent, observer);
+        } else {
+            if self.any_workflow {
+                self.fill_consults(now, agent, observer);
+            }
+            if self.dialer.is_some() {
+                self.outbound_agent_free(now, self.router.group_of(agent), observer);
+            }
         }
     }
 
@@ -1478,6 +1522,8 @@ mod tests {
                 Event::ConsultEnds { agent: AgentId(index) },
                 Event::TransferOut { agent: AgentId(index) },
                 Event::OverflowTime { slot: index },
+                Event::Dial { slot: index },
+                Event::CampaignWake { campaign: index },
             ] {
                 let code = event.encode();
                 assert!(code < 1 << queue::CODE_BITS, "{event:?} fits the code bits");
@@ -1487,7 +1533,7 @@ mod tests {
     }
 
     #[test]
-    #[should_panic(expected = "event kind 12 is never encoded")]
+    #[should_panic(expected = "event kind 14 is never encoded")]
     fn an_unknown_kind_is_not_decoded_as_another() {
         Event::decode(KINDS << INDEX_BITS);
     }

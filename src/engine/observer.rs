@@ -3,6 +3,7 @@
 //! come as typed ids ([`CallTypeId`], [`GroupId`]), so the two cannot be swapped by mistake.
 
 use super::callers::{AttemptKind, Journey};
+use super::outbound::{DialOutcome, ListState};
 use crate::routing::{CallTypeId, GroupId};
 use crate::time::SimTime;
 
@@ -69,6 +70,19 @@ pub trait Observer {
     /// An agent of `group` went off duty at `now`; the roster had it leave at `scheduled` (`now - scheduled` is
     /// overtime spent finishing a call).
     fn on_log_off(&mut self, now: SimTime, group: GroupId, scheduled: SimTime) {}
+    /// Outbound (issue 12): campaign `campaign` dials a record.
+    fn on_dial(&mut self, now: SimTime, campaign: usize) {}
+    /// A dial of `campaign` placed at `dialed` ended with `outcome` (at the answer, or for an abandoned call when
+    /// the dialer hung up on it).
+    fn on_dial_outcome(&mut self, now: SimTime, campaign: usize, outcome: DialOutcome, dialed: SimTime) {}
+    /// A live contact of `campaign` ended after `talk_s` of talk; `converted` when a sales contact bought.
+    fn on_contact_end(&mut self, now: SimTime, campaign: usize, talk_s: f64, converted: bool) {}
+    /// An agent of `group` ends a stretch of outbound work for `campaign` begun at `since` (preview, waiting for
+    /// the answer, talk and after-call work), `waiting_s` of it spent waiting for a dial to be answered (preview
+    /// included).
+    fn on_outbound_released(&mut self, now: SimTime, campaign: usize, group: GroupId, since: SimTime, waiting_s: f64) {}
+    /// The day is over: the state of `campaign`'s contact list.
+    fn on_campaign_end(&mut self, now: SimTime, campaign: usize, list: &ListState) {}
     /// The replication ended: no event is pending.
     fn on_finish(&mut self, now: SimTime) {}
 }

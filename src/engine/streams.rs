@@ -43,6 +43,9 @@ pub enum Stream {
     /// Transfers of a call type's answered calls: one uniform per answered call (when it has a `transfer`), then
     /// the time before the transfer and the next leg's handle time and patience.
     Transfer(usize),
+    /// An outbound campaign's dials: per dial, its ring time, outcome, machine detection, talk time and
+    /// conversion (five draws, whatever the outcome).
+    Campaign(usize),
 }
 
 impl Stream {
@@ -60,6 +63,7 @@ impl Stream {
             Stream::Announce(t) => (10 << 32) | t as u64,
             Stream::Consult(t) => (11 << 32) | t as u64,
             Stream::Transfer(t) => (12 << 32) | t as u64,
+            Stream::Campaign(c) => (13 << 32) | c as u64,
         }
     }
 }

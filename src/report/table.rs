@@ -77,7 +77,7 @@ pub fn summary_table(summary: &Summary, theory: Option<&Theory>, warnings: &[War
         header.push(t.model.clone());
     }
     let mut rows = vec![header];
-    for metric in summary.shown_metrics() {
+    for metric in summary.shown_metrics().filter(|m| !m.is_campaign()) {
         let mut row = vec![metric.name().to_string()];
         row.extend(
             summary
@@ -107,6 +107,17 @@ pub fn summary_table(summary: &Summary, theory: Option<&Theory>, warnings: &[War
         let _ = writeln!(out, "\n{}: {}", t.model, t.note);
     }
     let _ = writeln!(out);
+    if summary.campaigns {
+        let mut campaign = vec![vec!["outbound (all campaigns)".to_string(), "value".into()]];
+        for metric in summary.shown_metrics().filter(|m| m.is_campaign()) {
+            campaign.push(vec![
+                metric.name().to_string(),
+                format_estimate_of(metric, &summary.total[metric.index()], summary.replications),
+            ]);
+        }
+        out.push_str(&layout(&campaign));
+        let _ = writeln!(out);
+    }
     // Overtime (finishing calls after a scheduled log-off) exists only when staffing changes through the day.
     let overtime = summary.groups.iter().any(|g| g.overtime_s.value() > 0.0);
     let mut groups = vec![vec![

@@ -64,6 +64,9 @@ pub struct ScenarioFile {
     pub routing: RoutingFile,
     /// Sweep axes used by `callsim sweep` when none are given on the command line.
     pub sweep: Option<SweepFile>,
+    /// Outbound campaigns (`[[campaigns]]`, issue 12).
+    #[serde(default)]
+    pub campaigns: Vec<super::campaign::CampaignFile>,
     /// Day-level forecast error: `busyness = { cv = 0.05 }`; absent means none.
     pub busyness: Option<BusynessFile>,
 }
@@ -196,7 +199,7 @@ pub struct HorizonFile {
     pub at_close: AtClose,
 }
 
-fn zero_duration() -> DurationText {
+pub(super) fn zero_duration() -> DurationText {
     DurationText(0.0)
 }
 
@@ -467,6 +470,8 @@ pub struct AgentGroupFile {
     pub reserve: Option<ReserveFile>,
     /// Consults one agent of the group may hold at once (default 1).
     pub concurrency: Option<u32>,
+    /// The campaign the group dials for while more than `keep_idle` of its agents are idle (blending).
+    pub outbound: Option<super::campaign::OutboundFile>,
 }
 
 /// One entry of a group's `skills`: a call type's name (a static skill), or a table naming the call type and how

@@ -14,6 +14,7 @@
 
 pub mod axis;
 pub mod callers;
+pub mod campaign;
 pub mod consult;
 pub mod file;
 pub mod settling;
@@ -196,6 +197,8 @@ pub struct AgentGroup {
     pub absenteeism: f64,
     /// Consults one agent may hold at once (1 unless the group's `concurrency` says otherwise).
     pub concurrency: u32,
+    /// The campaign the group dials for, and its blending threshold (`outbound`), if any.
+    pub outbound: Option<campaign::Outbound>,
 }
 
 /// A validated routing policy.
@@ -243,6 +246,8 @@ pub struct Scenario {
     pub sweep: Vec<String>,
     /// The planner's day: intervals, clock, closing rule, busyness.
     pub day: Day,
+    /// Outbound campaigns (`[[campaigns]]`), dialled by the groups whose `outbound` names them.
+    pub campaigns: Vec<campaign::Campaign>,
 }
 
 impl Scenario {
@@ -316,10 +321,35 @@ impl Scenario {
         let (answer_within, service_level_target, short_abandon) = at.service_level(&raw.service_level)?;
         at.lines(raw.lines)?;
         let mut call_types = at.call_types(&raw.call_types, &day)?;
-        let consulted = consult::consulted_groups(&raw.call_types);
+        let mut consulted = consult::consulted_groups(&raw.call_types);
+        // A group that only dials out needs no skill, like one that only answers consults.
+        consulted.extend(
+            raw.agent_groups
+                .iter()
+                .filter(|g| g.outbound.is_some())
+                .map(|g| g.name.as_str()),
+        );
         let mut agent_groups = at.agent_groups(&raw.agent_groups, &call_types, &day.intervals, &consulted)?;
         at.consults(&raw.call_types, &raw.agent_groups, &mut call_types, &mut agent_groups)?;
-        at.capacity(&call_types, &agent_groups, horizon)?;
+        let inbound_calls = at.capacity(&call_types, &agent_groups, horizon)?;
+        let raw_outbound: Vec<(String, Option<campaign::OutboundFile>)> = raw
+            .agent_groups
+            .iter()
+            .map(|g| (g.name.clone(), g.outbound.clone()))
+            .collect();
+        let counts: Vec<u32> = agent_groups.iter().map(|g| g.count).collect();
+        let (campaigns, outbound) = campaign::campaigns(
+            label,
+            &raw.campaigns,
+            &raw_outbound,
+            &counts,
+            day.clock(),
+            horizon,
+            inbound_calls,
+        )?;
+        for (group, outbound) in agent_groups.iter_mut().zip(outbound) {
+            group.outbound = outbound;
+        }
         Ok(Scenario {
             name: raw.name,
             seed: raw.seed,
@@ -336,6 +366,7 @@ impl Scenario {
             routing: at.routing(&raw.routing)?,
             sweep: at.sweep(raw.sweep)?,
             day,
+            campaigns,
         })
     }
 

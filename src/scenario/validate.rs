@@ -364,6 +364,7 @@ impl Fields<'_> {
                     staffing,
                     absenteeism,
                     concurrency: 1,
+                    outbound: None,
                 })
             })
             .collect()
@@ -398,8 +399,9 @@ impl Fields<'_> {
     }
 
     /// Limits across sections: agents in all, someone for every call type, calls per replication (the expected
-    /// calls of the day, interval by interval).
-    pub(super) fn capacity(&self, call_types: &[CallType], groups: &[AgentGroup], horizon: f64) -> Result<()> {
+    /// calls of the day, interval by interval). Returns the expected calls per replication (attempts included),
+    /// which outbound dials share the limit with.
+    pub(super) fn capacity(&self, call_types: &[CallType], groups: &[AgentGroup], horizon: f64) -> Result<f64> {
         let all_agents: u64 = groups.iter().map(|g| g.count as u64).sum();
         if all_agents > MAX_AGENTS as u64 {
             return Err(self.fail(
@@ -461,7 +463,7 @@ impl Fields<'_> {
                 ),
             ));
         }
-        Ok(())
+        Ok(calls_per_replication)
     }
 
     /// `[routing]`.
@@ -552,7 +554,9 @@ fn resolve_skills(
     if entries.is_empty() && !consulted {
         return Err((
             String::new(),
-            "must name at least one call type (only a group that call types consult may have none)".into(),
+            "must name at least one call type (only a group that call types consult, or one that dials out with \
+             outbound, may have none)"
+                .into(),
         ));
     }
     let mut skills = Vec::with_capacity(entries.len());

@@ -19,10 +19,11 @@
 //! abandoned, and counted in [`ReplicationMetrics::disconnected`]; its wait up to closing counts in the queue
 //! length.
 
-use crate::engine::{AttemptKind, Journey, Observer};
+use crate::engine::{AttemptKind, DialOutcome, Journey, ListState, Observer};
 use crate::routing::{CallTypeId, GroupId};
 use crate::scenario::Scenario;
 use crate::stats::callers::{CallerCounter, CallerCounts};
+use crate::stats::campaign::CampaignCounter;
 use crate::stats::histogram::WaitHistogram;
 use crate::stats::metric::{Metric, MetricValues};
 use crate::time::SimTime;
@@ -209,6 +210,8 @@ pub struct Collector {
     /// Per group, the consults one agent may hold at once: a consult counts `1 / concurrency` of a senior.
     group_concurrency: Vec<f64>,
     callers: CallerCounter,
+    /// Outbound campaigns' counts (issue 12), reported in the total only.
+    campaigns: CampaignCounter,
 }
 
 impl Collector {
@@ -231,6 +234,7 @@ impl Collector {
             group_overtime: vec![0.0; scenario.agent_groups.len()],
             callers: CallerCounter::window(scenario.call_types.len(), scenario.warmup),
             group_concurrency: scenario.agent_groups.iter().map(|g| g.concurrency as f64).collect(),
+            campaigns: CampaignCounter::new(scenario),
         }
     }
 
@@ -276,7 +280,10 @@ impl Collector {
         }
         // The total's peak is of the total line, not a sum of the types' peaks.
         all.queue_peak = self.total_queue_peak;
-        let total = metric_values(&all, &self.callers.bucket_total(0), window, staffed_time, self.horizon);
+        // The total's occupancy counts outbound work too: every agent-second busy.
+        all.busy_area += self.campaigns.work_seconds();
+        let mut total = metric_values(&all, &self.callers.bucket_total(0), window, staffed_time, self.horizon);
+        self.campaigns.fill(&mut total);
         let waits: Vec<WaitHistogram> = self
             .call_types
             .iter()
@@ -381,6 +388,20 @@ fn metric_values(t: &CallTally, c: &CallerCounts, window: f64, staffed_time: f64
             Metric::Transferred => t.transferred as f64,
             Metric::TransferRate => ratio(t.transferred as f64, answered),
             Metric::TransferServiceLevel => ratio(t.transferred_in_within as f64, t.transferred_in as f64),
+            // Outbound campaigns: the total's, filled by `CampaignCounter::fill`.
+            Metric::Dials
+            | Metric::LiveContacts
+            | Metric::OutboundAbandoned
+            | Metric::OutboundAbandonRate
+            | Metric::MaxWindowAbandonRate
+            | Metric::ContactsPerHour
+            | Metric::ContactsPerAgentHour
+            | Metric::AgentWaitPerContactS
+            | Metric::Machines
+            | Metric::Conversions
+            | Metric::ListPenetration
+            | Metric::ListCompletion
+            | Metric::CapHolds => f64::NAN,
         };
     }
     values
@@ -552,6 +573,26 @@ impl Observer for Collector {
             tally.handled += 1;
             tally.handle_sum += now.since(busy_since);
         }
+    }
+
+    fn on_dial(&mut self, now: SimTime, _campaign: usize) {
+        self.campaigns.dial(now);
+    }
+
+    fn on_dial_outcome(&mut self, _now: SimTime, campaign: usize, outcome: DialOutcome, dialed: SimTime) {
+        self.campaigns.outcome(campaign, outcome, dialed);
+    }
+
+    fn on_contact_end(&mut self, now: SimTime, _campaign: usize, _talk_s: f64, converted: bool) {
+        self.campaigns.contact_end(now, converted);
+    }
+
+    fn on_outbound_released(&mut self, now: SimTime, _campaign: usize, group: GroupId, since: SimTime, waiting_s: f64) {
+        self.group_busy_area[group.index()] += self.campaigns.work(now, since, waiting_s);
+    }
+
+    fn on_campaign_end(&mut self, _now: SimTime, _campaign: usize, list: &ListState) {
+        self.campaigns.list(list);
     }
 }
 

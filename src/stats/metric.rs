@@ -99,11 +99,37 @@ pub enum Metric {
     TransferRate,
     /// Of the transferred legs offered to this type, the share answered within `answer_within` of joining its queue.
     TransferServiceLevel,
+    /// Outbound (issue 12): dials placed by the campaigns (dialled in the measured window). Campaign metrics are kept in the total only.
+    Dials,
+    /// Dials a person answered who talked to an agent.
+    LiveContacts,
+    /// Dials a person answered but no agent took within two seconds: the dialer hung up (a silent call).
+    OutboundAbandoned,
+    /// Abandoned outbound calls divided by live answers (live contacts plus abandoned): the regulatory figure, over the day.
+    OutboundAbandonRate,
+    /// The largest abandon rate of any window of `dialing.window` (dials counted in the window they were dialled in; windows without a live answer left out).
+    MaxWindowAbandonRate,
+    /// Live contacts per hour of the campaigns' hours (inside the measured window).
+    ContactsPerHour,
+    /// Live contacts per agent-hour of outbound work (preview, waiting for answers, talk and after-call work).
+    ContactsPerAgentHour,
+    /// Seconds agents spent previewing and waiting for dials to be answered, per live contact: the idle time between outbound calls.
+    AgentWaitPerContactS,
+    /// Dials an answering machine answered (detected or not).
+    Machines,
+    /// Live contacts of sales campaigns that bought.
+    Conversions,
+    /// Share of the contact lists' records dialled at least once (undefined for an endless list).
+    ListPenetration,
+    /// Share of the contact lists' records finished: a person reached, attempts used up, or not to be retried.
+    ListCompletion,
+    /// Pacing decisions of the predictive dialer at which the abandon cap held back dials it wanted (0: the cap never bound).
+    CapHolds,
 }
 
 impl Metric {
     /// Every metric, in report order.
-    pub const ALL: [Metric; 44] = [
+    pub const ALL: [Metric; 57] = [
         Metric::Offered,
         Metric::Answered,
         Metric::Abandoned,
@@ -148,6 +174,19 @@ impl Metric {
         Metric::Transferred,
         Metric::TransferRate,
         Metric::TransferServiceLevel,
+        Metric::Dials,
+        Metric::LiveContacts,
+        Metric::OutboundAbandoned,
+        Metric::OutboundAbandonRate,
+        Metric::MaxWindowAbandonRate,
+        Metric::ContactsPerHour,
+        Metric::ContactsPerAgentHour,
+        Metric::AgentWaitPerContactS,
+        Metric::Machines,
+        Metric::Conversions,
+        Metric::ListPenetration,
+        Metric::ListCompletion,
+        Metric::CapHolds,
     ];
 
     /// Number of metrics.
@@ -200,6 +239,19 @@ impl Metric {
             Metric::Transferred => "transferred",
             Metric::TransferRate => "transfer_rate",
             Metric::TransferServiceLevel => "transfer_service_level",
+            Metric::Dials => "dials",
+            Metric::LiveContacts => "live_contacts",
+            Metric::OutboundAbandoned => "outbound_abandoned",
+            Metric::OutboundAbandonRate => "outbound_abandon_rate",
+            Metric::MaxWindowAbandonRate => "max_window_abandon_rate",
+            Metric::ContactsPerHour => "contacts_per_hour",
+            Metric::ContactsPerAgentHour => "contacts_per_agent_hour",
+            Metric::AgentWaitPerContactS => "agent_wait_per_contact_s",
+            Metric::Machines => "machines",
+            Metric::Conversions => "conversions",
+            Metric::ListPenetration => "list_penetration",
+            Metric::ListCompletion => "list_completion",
+            Metric::CapHolds => "cap_holds",
         }
     }
 
@@ -231,6 +283,10 @@ impl Metric {
                 | Metric::RepeatShare
                 | Metric::TransferRate
                 | Metric::TransferServiceLevel
+                | Metric::OutboundAbandonRate
+                | Metric::MaxWindowAbandonRate
+                | Metric::ListPenetration
+                | Metric::ListCompletion
         )
     }
 
@@ -269,7 +325,13 @@ impl Metric {
     /// `transferred`, `transfer_rate`, `transfer_service_level`): tables show them for scenarios with consults or
     /// transfers only (CSV and JSON always have them).
     pub fn is_consult(self) -> bool {
-        self.index() >= Metric::Consults.index()
+        (Metric::Consults.index()..=Metric::TransferServiceLevel.index()).contains(&self.index())
+    }
+
+    /// True for the metrics of outbound campaigns (issue 12: `dials` to `cap_holds`), kept in the total
+    /// only: tables show them for scenarios with campaigns only (CSV and JSON always have them).
+    pub fn is_campaign(self) -> bool {
+        self.index() >= Metric::Dials.index()
     }
 
     /// True for durations in seconds.
@@ -324,6 +386,19 @@ impl Metric {
             Metric::Transferred => "transferred calls",
             Metric::TransferRate => "transfer rate",
             Metric::TransferServiceLevel => "service level of transferred calls",
+            Metric::Dials => "outbound dials",
+            Metric::LiveContacts => "live contacts",
+            Metric::OutboundAbandoned => "abandoned outbound calls",
+            Metric::OutboundAbandonRate => "outbound abandon rate",
+            Metric::MaxWindowAbandonRate => "worst window's abandon rate",
+            Metric::ContactsPerHour => "live contacts per hour",
+            Metric::ContactsPerAgentHour => "live contacts per agent-hour",
+            Metric::AgentWaitPerContactS => "agent wait per live contact (s)",
+            Metric::Machines => "answering machines",
+            Metric::Conversions => "sales",
+            Metric::ListPenetration => "list penetration",
+            Metric::ListCompletion => "list completion",
+            Metric::CapHolds => "pacing decisions held back by the abandon cap",
         }
     }
 }

@@ -3,6 +3,7 @@
 //! nothing here drives the simulation.
 
 pub mod callers;
+pub mod campaign;
 pub mod collector;
 pub mod day;
 pub mod estimate;

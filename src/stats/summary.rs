@@ -42,6 +42,9 @@ pub struct Summary {
     pub caller_behaviour: bool,
     /// Whether the scenario has supervisor consults: tables and comparisons show the consult metrics only then.
     pub consults: bool,
+    /// Whether the scenario has outbound campaigns: tables and comparisons show the campaign metrics
+    /// ([`Metric::is_campaign`]) only then.
+    pub campaigns: bool,
     /// Per call type, its service-level goal as it applies (its own `service_level`, else the scenario's).
     pub targets: Vec<ServiceTarget>,
     /// Whether some call type has a threshold or target of its own ([`Scenario::has_type_targets`]): tables
@@ -79,10 +82,10 @@ impl Summary {
     /// The metrics tables and comparisons show: every one, or all but caller behaviour when the scenario has
     /// none.
     pub fn shown_metrics(&self) -> impl Iterator<Item = Metric> + use<> {
-        let (callers, consults) = (self.caller_behaviour, self.consults);
-        Metric::ALL
-            .into_iter()
-            .filter(move |m| (callers || !m.is_caller_behaviour()) && (consults || !m.is_consult()))
+        let (callers, consults, campaigns) = (self.caller_behaviour, self.consults, self.campaigns);
+        Metric::ALL.into_iter().filter(move |m| {
+            (callers || !m.is_caller_behaviour()) && (consults || !m.is_consult()) && (campaigns || !m.is_campaign())
+        })
     }
 
     /// Combines the replications of `scenario`, in replication order.
@@ -121,6 +124,7 @@ impl Summary {
                 .call_types
                 .iter()
                 .any(|c| c.consult.is_some() || c.transfer.is_some()),
+            campaigns: !scenario.campaigns.is_empty(),
             targets: scenario.service_targets(),
             type_targets: scenario.has_type_targets(),
             scenario: scenario.name.clone(),

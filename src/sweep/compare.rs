@@ -110,7 +110,9 @@ pub fn compare_points(results: &[PointResult]) -> Comparison {
         for other in others {
             let mut family = Vec::new();
             for (t, name) in names.iter().enumerate() {
-                for metric in base.summary.shown_metrics() {
+                // Campaign metrics exist in the total only.
+                let own_scope = t < base.summary.call_types.len();
+                for metric in base.summary.shown_metrics().filter(|m| !(own_scope && m.is_campaign())) {
                     let difference =
                         paired_difference(&base.replications, &other.replications, |m| scope(m, t), metric);
                     family.push(ComparisonRow {

@@ -691,6 +691,21 @@ impl<C: Copy> Router<C> {
         }
     }
 
+    /// The switch takes a free agent of `group` for outbound work (previewing a record, waiting for a dialled
+    /// number to answer, talking to a called party): the group's next free agent under its agent selection, busy
+    /// from now like an agent on a call but holding none of the inbound `lines`. The work ends as a call does:
+    /// [`Router::on_hang_up`], then [`Router::on_agent_free`] (which may hand the agent a waiting inbound call).
+    /// `None` when no agent of the group is free. Reservations (`reserve`) are the inbound calls' rule and do not
+    /// apply; the switch decides how many agents it takes (a blending threshold).
+    pub fn on_outbound_start(&mut self, group: GroupId) -> Option<AgentId> {
+        let g = group.index();
+        let (_, local) = self.free[g].peek()?;
+        self.free[g].remove(local);
+        let index = self.agent_index(g, local);
+        self.connect(index, false);
+        Some(AgentId(index as u32))
+    }
+
     /// Consults waiting for a senior of `group`.
     pub fn consults_waiting(&self, group: GroupId) -> usize {
         self.consult_lines[group.index()].len()
