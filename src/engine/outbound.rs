@@ -8,8 +8,8 @@
 //!
 //! **Dials.** Each dial lives in a slot of [`Dialer::dials`] and moves through [`Stage`]s on [`Event::Dial`]
 //! timers: preview (preview mode), ringing, holding (a live answer waiting for an agent, at most
-//! [`LIVE_ANSWER_GRACE_S`]), talking, wrap-up. Five draws per dial from [`Stream::Campaign`] at dialing (ring time,
-//! outcome, machine detection, talk time, conversion), whatever happens, so the streams stay aligned.
+//! [`LIVE_ANSWER_GRACE_S`]), talking, wrap-up. Five draws per dial from [`Stream::Campaign`] at dialing (ring time
+//! unless it is 0s, outcome, machine detection, talk time, conversion), whatever happens.
 //!
 //! **Bound and unbound dials.** Preview and progressive dials are *bound*: the agent reserved for the dial waits for
 //! its answer, so a live answer always finds an agent and no call is abandoned. The predictive dialer places the
@@ -21,8 +21,9 @@
 //! groups (above `keep_idle`) or waits up to two seconds for one; then it is abandoned (a silent call).
 //!
 //! **The abandon cap.** Each dial counts in the window (of `dialing.window`, from `hours.from`) in which it was
-//! dialled. An unbound dial is placed only while every unbound dial still ringing was dialled in the current window
-//! and `abandoned + unbound ringing + 1 <= max_abandon x live answers`, all of the current window. Only unbound
+//! dialled. An unbound dial is placed only while every unbound dial still at risk (ringing, or answered and holding
+//! for an agent) was dialled in the current window and `abandoned + unbound at risk + 1 <= max_abandon x live
+//! answers`, all of the current window. Only unbound
 //! dials can be abandoned, so the abandon rate (abandoned / live answers) of every window, and so of the day, never
 //! exceeds the cap, whatever the randomness: a budget, not a forecast. With `max_abandon = 0` the predictive dialer
 //! places bound dials only and abandons nothing. Pacing decisions at which the cap held dials back are counted
@@ -269,6 +270,15 @@ impl CampaignState {
         }
     }
 
+    /// An unbound dial of `window` can no longer be abandoned (it was not answered by a person, or an agent took
+    /// it, or it was abandoned).
+    fn settle_unbound(&mut self, window: u64) {
+        self.in_flight_unbound -= 1;
+        if window == self.window {
+            self.window_unbound -= 1;
+        }
+    }
+
     /// Moves the budget of the abandon cap to the window of `now`.
     fn roll_window(&mut self, campaign: &Campaign, now: f64) {
         let window = ((now - campaign.from) / campaign.window).floor().max(0.0) as u64;
@@ -429,7 +439,7 @@ impl Simulation<'_> {
         let state = &mut dialer.campaigns[campaign];
         state.roll_window(spec, t);
         let rng = &mut state.rng;
-        let ring = spec.ring.sample(rng);
+        let ring = spec.ring.as_ref().map_or(0.0, |r| r.sample(rng));
         let u: f64 = rng.random();
         let detect: f64 = rng.random();
         let talk = spec.talk.sample(rng);
@@ -486,6 +496,7 @@ impl Simulation<'_> {
                 // Nobody took the live answer within the grace time: the dialer hangs up on it.
                 let campaign = dial.campaign as usize;
                 let state = &mut self.dialer.as_mut().expect("dialer").campaigns[campaign];
+                state.settle_unbound(dial.window);
                 if dial.window == state.window {
                     state.window_abandoned += 1;
                 }
@@ -528,11 +539,9 @@ impl Simulation<'_> {
         let bound = dial.agent.is_some();
         if bound {
             state.in_flight_bound -= 1;
-        } else {
-            state.in_flight_unbound -= 1;
-            if dial.window == state.window {
-                state.window_unbound -= 1;
-            }
+        } else if dial.answer != Answer::Person {
+            // An unbound live answer stays at risk until an agent takes it or it is abandoned.
+            state.settle_unbound(dial.window);
         }
         state.resolved += 1;
         state.ring_sum += dial.ring;
@@ -607,6 +616,9 @@ impl Simulation<'_> {
         };
         match agent {
             Some(agent) => {
+                if dial.agent.is_none() {
+                    self.dialer.as_mut().expect("dialer").campaigns[campaign].settle_unbound(dial.window);
+                }
                 observer.on_dial_outcome(now, campaign, DialOutcome::Live, SimTime(dial.dialed));
                 self.start_outbound_talk(now, slot, agent, dial.talk);
             }
@@ -643,6 +655,7 @@ impl Simulation<'_> {
             };
             dialer.campaigns[campaign].holding.pop_front();
             let dial = dialer.dials[slot as usize];
+            dialer.campaigns[campaign].settle_unbound(dial.window);
             observer.on_dial_outcome(now, campaign, DialOutcome::Live, SimTime(dial.dialed));
             self.start_outbound_talk(now, slot, agent, dial.talk);
         }

@@ -7,6 +7,7 @@
 
 mod a;
 mod b;
+pub mod blend;
 mod c;
 mod logsum;
 mod mmck;

@@ -178,8 +178,8 @@ pub struct Campaign {
     pub max_abandon: f64,
     /// The window of the cap, in seconds.
     pub window: f64,
-    /// Ring time until answer or give-up.
-    pub ring: DurationDistribution,
+    /// Ring time until answer or give-up (`None`: 0s, written `{ distribution = "constant", mean = "0s" }`).
+    pub ring: Option<DurationDistribution>,
     /// Probability of a live answer.
     pub answer: f64,
     /// Probability of an answering machine.
@@ -342,7 +342,8 @@ fn expected_dials(c: &Campaign, agents: f64) -> f64 {
         _ => 0.0,
     };
     let live = c.answer;
-    let cycle = preview + c.ring.mean() + live * (c.talk.mean() + c.after_call_work);
+    let ring = c.ring.as_ref().map_or(0.0, DurationDistribution::mean);
+    let cycle = preview + ring + live * (c.talk.mean() + c.after_call_work);
     let per_agent = if cycle > 0.0 {
         (c.to - c.from) / cycle
     } else {
@@ -426,7 +427,13 @@ fn campaign(label: &str, at: &str, c: &CampaignFile, clock: DayClock, horizon: f
             "applies to mode = \"preview\" only",
         ));
     }
-    let ring = build_distribution(&c.ring).map_err(|m| fail(label, &format!("{at}.ring"), m))?;
+    let zero_ring = c.ring.distribution == "constant" && c.ring.mean.is_some_and(|m| m.0 == 0.0);
+    let ring = if zero_ring {
+        None
+    } else {
+        Some(build_distribution(&c.ring).map_err(|m| fail(label, &format!("{at}.ring"), m))?)
+    };
+    let ring_mean = ring.as_ref().map_or(0.0, DurationDistribution::mean);
     let talk = build_distribution(&c.talk).map_err(|m| fail(label, &format!("{at}.talk"), m))?;
     if talk.mean() <= 0.0 {
         return Err(fail(
@@ -455,7 +462,7 @@ fn campaign(label: &str, at: &str, c: &CampaignFile, clock: DayClock, horizon: f
             ),
         ));
     }
-    if ring.mean() <= 0.0 && answer < 1.0 {
+    if ring_mean <= 0.0 && answer < 1.0 {
         return Err(fail(
             label,
             &format!("{at}.ring"),

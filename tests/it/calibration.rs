@@ -16,6 +16,14 @@ type Case = (&'static str, fn(u64) -> Checks);
 
 /// Every validation test as a function of its seed.
 const CASES: &[Case] = &[
+    (
+        "blending_matches_the_threshold_policy_chain",
+        crate::outbound::blending_case,
+    ),
+    (
+        "progressive_dialing_of_endless_work",
+        crate::outbound::endless_work_case,
+    ),
     ("erlang_c_without_abandonment", v::erlang_c_case),
     ("erlang_c_tail_percentiles_over_many_short_days", v::erlang_c_tail_case),
     ("erlang_a_with_exponential_patience", v::erlang_a_case),

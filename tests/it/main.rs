@@ -19,6 +19,7 @@ mod erlang_cli;
 mod erlang_formulas;
 mod erlang_x;
 mod golden;
+mod outbound;
 mod policies;
 mod router_fuzz;
 mod scenario_errors;
