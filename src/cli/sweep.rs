@@ -254,13 +254,23 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             staging.publish()
         })
         .transpose();
-    let shown = [
+    let mut shown = vec![
         Metric::ServiceLevel,
         Metric::AsaS,
         Metric::MeanWaitS,
         Metric::AbandonmentRate,
         Metric::WaitP90S,
     ];
+    if results[0].summary.campaigns {
+        // Outbound: what the manager weighs a dialing mode or a blending threshold by.
+        shown.extend([
+            Metric::ContactsPerHour,
+            Metric::ContactsPerAgentHour,
+            Metric::AgentWaitPerContactS,
+            Metric::OutboundAbandonRate,
+            Metric::MaxWindowAbandonRate,
+        ]);
+    }
     let tests = comparison.rows.iter().map(|r| r.tests).max().unwrap_or(0);
     let rule = format!(
         "significant: Holm-adjusted p < {SIGNIFICANCE_LEVEL} over the {tests} paired t tests (metrics x call types) \

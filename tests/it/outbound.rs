@@ -58,7 +58,7 @@ pub(crate) fn blending_case(seed: u64) -> Checks {
         10,
         2,
         ENDLESS_WORK,
-        120,
+        600,
         40,
         r#"patience = { distribution = "exponential", mean = "5m" }"#,
     );
@@ -93,9 +93,10 @@ pub(crate) fn blending_case(seed: u64) -> Checks {
 /// Blending with a threshold against the exact chain: inbound service level, P(wait), mean wait, occupancy and
 /// outbound calls per minute.
 ///
-/// Sizing: 120 replications of 40 h. False-alarm rate <= 0.1% (Bonferroni over k = 5); detects a 2% bias in each
-/// (half-widths measured by the calibration harness: about 0.6% for the service level, 0.4% P(wait), 1.5% mean
-/// wait, 0.1% occupancy, 0.2% outbound calls).
+/// Sizing: 600 replications of 40 h. False-alarm rate <= 0.1% (Bonferroni over k = 5); detects a 2% bias in each:
+/// the simultaneous half-widths (calibration harness, 10 seeds) are 0.48% for the service level, 0.59% P(wait),
+/// 1.24% mean wait, 0.05% occupancy and 0.88% outbound calls per minute, and every one fails at x1.02 and x0.98 for
+/// every seed. Mean relative errors: at most 0.11%.
 #[test]
 fn blending_matches_the_threshold_policy_chain() {
     blending_case(12).assert_all();
