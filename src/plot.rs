@@ -230,6 +230,145 @@ pub fn panel_chart(panels: &[LineChart], stem: &Path) -> Result<Vec<PathBuf>> {
     write_both_sized(stem, size, &|root| draw(root, panels), &|root| draw(root, panels))
 }
 
+/// One point of a trade-off curve: two estimates of one sweep point, with their 95% intervals, and its label.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TradeOffPoint {
+    /// The point's label (the swept value).
+    pub label: String,
+    /// X estimate and its interval `(mean, lo, hi)`.
+    pub x: (f64, f64, f64),
+    /// Y estimate and its interval (a share when the chart's y is).
+    pub y: (f64, f64, f64),
+}
+
+/// A trade-off curve: what one gains on x against what one pays on y, point by point along a sweep (e.g. outbound
+/// contacts per hour against inbound service level, along `keep_idle`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TradeOffChart {
+    /// Title.
+    pub title: String,
+    /// X axis label with unit.
+    pub x_label: String,
+    /// Y axis label with unit.
+    pub y_label: String,
+    /// The points, in sweep order (joined by a line).
+    pub points: Vec<TradeOffPoint>,
+    /// True when y is a share (drawn as percent).
+    pub share: bool,
+    /// A horizontal target line, if any.
+    pub target: Option<f64>,
+}
+
+/// Draws a trade-off curve to `<stem>.svg` and `<stem>.png`: points joined in sweep order, 95% intervals as
+/// crosses of error bars, each point labelled; returns the files written.
+pub fn trade_off_chart(chart: &TradeOffChart, stem: &Path) -> Result<Vec<PathBuf>> {
+    write_both(stem, &|root| draw_trade_off(root, chart), &|root| {
+        draw_trade_off(root, chart)
+    })
+}
+
+fn draw_trade_off<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    chart: &TradeOffChart,
+) -> std::result::Result<(), String> {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| format!("{e:?}");
+    root.fill(&WHITE).map_err(e)?;
+    let k = scale(chart.share);
+    let finite = |v: f64, fallback: f64| if v.is_finite() { v } else { fallback };
+    let points: Vec<&TradeOffPoint> = chart
+        .points
+        .iter()
+        .filter(|p| p.x.0.is_finite() && p.y.0.is_finite())
+        .collect();
+    let xs = points.iter().flat_map(|p| [finite(p.x.1, p.x.0), finite(p.x.2, p.x.0)]);
+    let (x_min, x_max) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+    let ys = points
+        .iter()
+        .flat_map(|p| [finite(p.y.1, p.y.0) * k, finite(p.y.2, p.y.0) * k])
+        .chain(chart.target.map(|t| t * k));
+    let (y_min, y_max) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+    let pad = |lo: f64, hi: f64| {
+        let span = if hi > lo { hi - lo } else { lo.abs().max(1.0) };
+        (lo - 0.08 * span, hi + 0.08 * span)
+    };
+    let ((x0, x1), (y0, y1)) = if points.is_empty() {
+        ((0.0, 1.0), (0.0, 1.0))
+    } else {
+        let (x0, x1) = pad(x_min, x_max);
+        // Room on the right for the last point's label.
+        (x0, x1 + 0.12 * (x1 - x0)) , pad(y_min, y_max)
+    };
+    let mut ctx = ChartBuilder::on(&root)
+        .caption(&chart.title, ("sans-serif", TITLE_FONT).into_font())
+        .margin(16)
+        .x_label_area_size(50)
+        .y_label_area_size(70)
+        .margin_right(32)
+        .build_cartesian_2d(x0..x1, y0..y1)
+        .map_err(e)?;
+    ctx.configure_mesh()
+        .x_desc(chart.x_label.clone())
+        .y_desc(if chart.share {
+            format!("{} (%)", chart.y_label)
+        } else {
+            chart.y_label.clone()
+        })
+        .y_label_formatter(&|y| format!("{y:.1}"))
+        .label_style(("sans-serif", LABEL_FONT))
+        .axis_desc_style(("sans-serif", AXIS_FONT))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()
+        .map_err(e)?;
+    if let Some(target) = chart.target {
+        let t = target * k;
+        ctx.draw_series(LineSeries::new([(x0, t), (x1, t)], BLACK.stroke_width(1)))
+            .map_err(e)?
+            .label(format!(
+                "target {}",
+                if chart.share {
+                    format!("{t:.0}%")
+                } else {
+                    format!("{t}")
+                }
+            ))
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], BLACK));
+    }
+    let c = colour(0);
+    ctx.draw_series(LineSeries::new(
+        points.iter().map(|p| (p.x.0, p.y.0 * k)),
+        c.stroke_width(2),
+    ))
+    .map_err(e)?
+    .label("simulation (95% intervals)")
+    .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], c.stroke_width(2)));
+    for p in &points {
+        let (x, y) = (p.x.0, p.y.0 * k);
+        let bars = [
+            [(finite(p.x.1, x), y), (finite(p.x.2, x), y)],
+            [(x, finite(p.y.1, p.y.0) * k), (x, finite(p.y.2, p.y.0) * k)],
+        ];
+        for bar in bars {
+            ctx.draw_series(LineSeries::new(bar, c.mix(0.6).stroke_width(1)))
+                .map_err(e)?;
+        }
+        ctx.draw_series([Circle::new((x, y), 4, c.filled())]).map_err(e)?;
+        ctx.draw_series([Text::new(
+            p.label.clone(),
+            (x, y),
+            ("sans-serif", LABEL_FONT).into_font().color(&BLACK),
+        )])
+        .map_err(e)?;
+    }
+    ctx.configure_series_labels()
+        .position(SeriesLabelPosition::LowerLeft)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK.mix(0.3))
+        .label_font(("sans-serif", LABEL_FONT))
+        .draw()
+        .map_err(e)?;
+    Ok(())
+}
+
 /// A histogram: how many values fall in each of `bins` equal bins over `[min, max]`, with a vertical target line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Histogram {

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use super::{Axis, Comparison, PointResult};
 use crate::error::Result;
 use crate::plot::{
-    Difference, DifferenceChart, DifferencePanel, LineChart, Series, SeriesPoint, TargetLine, difference_chart,
-    line_chart,
+    Difference, DifferenceChart, DifferencePanel, LineChart, Series, SeriesPoint, TargetLine, TradeOffChart,
+    TradeOffPoint, difference_chart, line_chart, trade_off_chart,
 };
 use crate::scenario::{ServiceTarget, Warning};
 use crate::stats::Metric;
@@ -287,7 +287,54 @@ pub fn sweep_charts(axes: &[Axis], results: &[PointResult], choice: ChartChoice,
         &chart,
         &dir.join(format!("sweep_{}_by_call_type", metric.name())),
     )?);
+    if results.first().is_some_and(|r| r.summary.campaigns) {
+        files.extend(blending_chart(
+            axes,
+            results,
+            x,
+            one_target,
+            &dir.join("sweep_blending"),
+        )?);
+    }
     Ok(files)
+}
+
+/// The manager's trade-off of blending (scenarios with campaigns): inbound service level against outbound live
+/// contacts per hour, one point per sweep point labelled with its value on the x axis (e.g. `keep_idle`).
+fn blending_chart(
+    axes: &[Axis],
+    results: &[PointResult],
+    x: usize,
+    target: Option<f64>,
+    stem: &Path,
+) -> Result<Vec<PathBuf>> {
+    let triple = |e: &crate::stats::Estimate| (e.value(), e.low(), e.high());
+    let points = results
+        .iter()
+        .map(|r| TradeOffPoint {
+            label: format!(
+                " {}={}",
+                axes[x].path.rsplit('.').next().unwrap_or_default(),
+                r.labels.get(x).cloned().unwrap_or_default()
+            ),
+            x: triple(&r.summary.total[Metric::ContactsPerHour.index()]),
+            y: triple(&r.summary.total[Metric::ServiceLevel.index()]),
+        })
+        .collect();
+    trade_off_chart(
+        &TradeOffChart {
+            title: format!(
+                "Blending: inbound service level vs outbound contacts, along {}",
+                short(&axes[x].path)
+            ),
+            x_label: Metric::ContactsPerHour.label().to_string(),
+            y_label: "inbound service level".into(),
+            points,
+            share: true,
+            target,
+        },
+        stem,
+    )
 }
 
 /// A variant's name for a legend: its value alone when one axis varies, else `path=value` for every axis (short
