@@ -296,7 +296,7 @@ fn draw_trade_off<DB: DrawingBackend>(
     } else {
         let (x0, x1) = pad(x_min, x_max);
         // Room on the right for the last point's label.
-        (x0, x1 + 0.12 * (x1 - x0)) , pad(y_min, y_max)
+        ((x0, x1 + 0.12 * (x1 - x0)), pad(y_min, y_max))
     };
     let mut ctx = ChartBuilder::on(&root)
         .caption(&chart.title, ("sans-serif", TITLE_FONT).into_font())
