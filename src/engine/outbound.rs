@@ -85,7 +85,7 @@ enum Stage {
 
 /// The drawn fate of a dial.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Answer {
+enum Fate {
     Person,
     Machine,
     Busy,
@@ -106,7 +106,7 @@ struct Dial {
     window: u64,
     attempts: u32,
     ring: f64,
-    answer: Answer,
+    answer: Fate,
     detected: bool,
     talk: f64,
     converted: bool,
@@ -445,13 +445,13 @@ impl Simulation<'_> {
         let talk = spec.talk.sample(rng);
         let convert: f64 = rng.random();
         let answer = if u < spec.answer {
-            Answer::Person
+            Fate::Person
         } else if u < spec.answer + spec.machine {
-            Answer::Machine
+            Fate::Machine
         } else if u < spec.answer + spec.machine + spec.busy {
-            Answer::Busy
+            Fate::Busy
         } else {
-            Answer::NoAnswer
+            Fate::NoAnswer
         };
         let bound = dialer.dials[slot as usize].agent.is_some();
         if bound {
@@ -506,10 +506,10 @@ impl Simulation<'_> {
             }
             Stage::Talking => {
                 let campaign = dial.campaign as usize;
-                if dial.answer == Answer::Person {
+                if dial.answer == Fate::Person {
                     observer.on_contact_end(now, campaign, dial.talk, dial.converted);
                 }
-                let wrap_up = if dial.answer == Answer::Person {
+                let wrap_up = if dial.answer == Fate::Person {
                     self.scenario.campaigns[campaign].after_call_work
                 } else {
                     0.0
@@ -539,7 +539,7 @@ impl Simulation<'_> {
         let bound = dial.agent.is_some();
         if bound {
             state.in_flight_bound -= 1;
-        } else if dial.answer != Answer::Person {
+        } else if dial.answer != Fate::Person {
             // An unbound live answer stays at risk until an agent takes it or it is abandoned.
             state.settle_unbound(dial.window);
         }
@@ -557,7 +557,7 @@ impl Simulation<'_> {
             _ => state.finish_record(t),
         };
         match dial.answer {
-            Answer::Person => {
+            Fate::Person => {
                 state.live_answers += 1;
                 if dial.window == state.window {
                     state.window_live += 1;
@@ -565,7 +565,7 @@ impl Simulation<'_> {
                 state.finish_record(t);
                 self.answer_live(now, slot, observer);
             }
-            Answer::Machine if dial.detected => {
+            Fate::Machine if dial.detected => {
                 retry(state, RETRY_MACHINE, spec.retry_machine);
                 let outcome = if spec.machine_message {
                     DialOutcome::MachineMessage
@@ -575,7 +575,7 @@ impl Simulation<'_> {
                 observer.on_dial_outcome(now, campaign, outcome, dialed);
                 self.end_dial_without_talk(now, slot, observer);
             }
-            Answer::Machine => {
+            Fate::Machine => {
                 retry(state, RETRY_MACHINE, spec.retry_machine);
                 observer.on_dial_outcome(now, campaign, DialOutcome::MachineToAgent, dialed);
                 let agent = match dial.agent {
@@ -592,12 +592,12 @@ impl Simulation<'_> {
                     None => self.free_dial(slot),
                 }
             }
-            Answer::Busy => {
+            Fate::Busy => {
                 retry(state, RETRY_BUSY, spec.retry_busy);
                 observer.on_dial_outcome(now, campaign, DialOutcome::Busy, dialed);
                 self.end_dial_without_talk(now, slot, observer);
             }
-            Answer::NoAnswer => {
+            Fate::NoAnswer => {
                 retry(state, RETRY_NO_ANSWER, spec.retry_no_answer);
                 observer.on_dial_outcome(now, campaign, DialOutcome::NoAnswer, dialed);
                 self.end_dial_without_talk(now, slot, observer);
@@ -752,7 +752,7 @@ fn new_dial(campaign: usize, agent: Option<AgentId>, t: f64, attempts: u32) -> D
         window: 0,
         attempts,
         ring: 0.0,
-        answer: Answer::NoAnswer,
+        answer: Fate::NoAnswer,
         detected: true,
         talk: 0.0,
         converted: false,
