@@ -612,7 +612,8 @@ impl Simulation<'_> {
         let campaign = dial.campaign as usize;
         let agent = match dial.agent {
             Some(agent) => Some(agent),
-            None => Self::take_outbound_agent(&mut self.router, dialer, campaign),
+            None => Self::take_outbound_agent(&mut self.router, dialer, campaign)
+                .or_else(|| self.take_waiting_agent(now, slot)),
         };
         match agent {
             Some(agent) => {
@@ -633,6 +634,38 @@ impl Simulation<'_> {
                 dialer.campaigns[campaign].holding.push_back(slot);
             }
         }
+    }
+
+    /// An unbound live answer with no free agent takes the agent waiting on another dial of its campaign still
+    /// ringing (the most recent), which becomes unbound: the calls at risk stay as many. Only within the current
+    /// window (both dials dialled in it), so every window keeps its own budget. The agent's outbound work carries
+    /// over (its start and its wait so far).
+    fn take_waiting_agent(&mut self, now: SimTime, slot: u32) -> Option<AgentId> {
+        let dialer = self.dialer.as_mut().expect("dialer");
+        let live = dialer.dials[slot as usize];
+        let window = dialer.campaigns[live.campaign as usize].window;
+        if live.window != window {
+            return None;
+        }
+        let (victim, _) = dialer
+            .dials
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| {
+                d.stage == Stage::Ringing && d.campaign == live.campaign && d.agent.is_some() && d.window == window
+            })
+            .max_by(|a, b| a.1.dialed.total_cmp(&b.1.dialed))?;
+        let state = &mut dialer.campaigns[live.campaign as usize];
+        state.in_flight_bound -= 1;
+        state.in_flight_unbound += 1;
+        state.window_unbound += 1;
+        let ringing = &mut dialer.dials[victim];
+        let agent = ringing.agent.take().expect("a bound dial");
+        let (since, waited) = (ringing.agent_since, ringing.waited + (now.seconds() - ringing.dialed));
+        let answered = &mut dialer.dials[slot as usize];
+        answered.agent_since = since;
+        answered.waited = waited;
+        Some(agent)
     }
 
     /// Live answers holding for `campaign` take the agents free above `keep_idle`, first answered first.
@@ -668,7 +701,9 @@ impl Simulation<'_> {
         let dial = &mut dialer.dials[slot as usize];
         if dial.agent.is_none() {
             dial.agent = Some(agent);
-            dial.agent_since = now.seconds();
+            if dial.waited == 0.0 {
+                dial.agent_since = now.seconds();
+            }
         }
         dial.stage = Stage::Talking;
         dial.talk = talk;
