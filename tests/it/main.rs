@@ -20,6 +20,7 @@ mod erlang_formulas;
 mod erlang_x;
 mod golden;
 mod policies;
+mod report;
 mod router_fuzz;
 mod scenario_errors;
 mod scenario_fuzz;

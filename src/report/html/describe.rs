@@ -120,5 +120,5 @@ pub fn differences(chart: &DifferenceChart) -> String {
             format!("{}: significant differences {}", panel.title, significant.join("; "))
         });
     }
-    parts.join(". ") + ". Every value is in the table below."
+    parts.join(". ") + ". Every value is in the table above."
 }

@@ -34,6 +34,7 @@ tbody tr:nth-child(even) td { background: #fafafa; }
 figure { margin: 1rem 0; page-break-inside: avoid; break-inside: avoid; }
 figure svg { max-width: 100%; height: auto; display: block; border: 1px solid #ddd; }
 figcaption { font-size: 0.9rem; color: #333; margin-top: 0.3rem; }
+figcaption details p { margin: 0.3rem 0; }
 details pre { background: #f6f6f6; border: 1px solid #ccc; padding: 0.6rem; overflow-x: auto; font-size: 0.85rem; }
 footer { margin-top: 3rem; color: #555; font-size: 0.85rem; border-top: 1px solid #ccc; padding-top: 0.5rem; }
 @media print { main { max-width: none; padding: 0; } nav { display: none; } h2 { break-after: avoid; }
@@ -178,7 +179,8 @@ fn render_chart(out: &mut String, chart: &Chart, dir: &Path) -> Result<()> {
     let svg = super::svg::inline(&dir.join(&chart.file), &id, &chart.title, &chart.description)?;
     let _ = writeln!(
         out,
-        "<figure id=\"fig-{id}\">\n{svg}\n<figcaption><strong>{}.</strong> {}</figcaption>\n</figure>",
+        "<figure id=\"fig-{id}\">\n{svg}\n<figcaption><strong>{}</strong>\n<details>\n<summary>The chart in words</summary>\n\
+         <p>{}</p>\n</details>\n</figcaption>\n</figure>",
         escape(&chart.title),
         escape(&chart.description)
     );

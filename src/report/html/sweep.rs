@@ -82,7 +82,10 @@ pub fn sweep_page(about: About, s: &SweepResults, drawn: &[String]) -> Page {
         "Each line has its 95% band; the dashed black line is the target where one is drawn, dashed coloured \
          lines are exact theory. The values are in the table above.",
     );
-    for file in drawn.iter().filter(|f| f.starts_with("sweep_")) {
+    // Service level (with the target line) first, then the others as drawn.
+    let mut files: Vec<&String> = drawn.iter().filter(|f| f.starts_with("sweep_")).collect();
+    files.sort_by_key(|f| *f != "sweep_service_level.svg");
+    for file in files {
         let title = file.trim_start_matches("sweep_").trim_end_matches(".svg").replace('_', " ");
         charts = charts.chart(
             drawn,
@@ -177,6 +180,30 @@ pub fn compare_page(about: About, c: &CompareResults, drawn: &[String]) -> Page 
             ));
         }
     }
+    let marked: Vec<String> = c
+        .comparison
+        .rows
+        .iter()
+        .filter(|r| r.significant)
+        .map(|r| {
+            format!(
+                "{} ({}, {}): {}",
+                r.metric.name(),
+                r.call_type,
+                (c.name_of)(&r.variant),
+                difference_text(r.metric, &r.difference)
+            )
+        })
+        .collect();
+    const LISTED: usize = 6;
+    headline.push(match marked.len() {
+        0 => "No difference from the baseline is significant.".to_string(),
+        n if n <= LISTED => format!("Significant differences: {}.", marked.join("; ")),
+        n => format!(
+            "{n} significant differences, among them {}; see the table.",
+            marked[..LISTED].join("; ")
+        ),
+    });
     let differences = Section::new("differences", "Paired differences")
         .text(format!(
             "Every variant ran the same {replications} replications with the same random streams as the baseline \
@@ -187,7 +214,7 @@ pub fn compare_page(about: About, c: &CompareResults, drawn: &[String]) -> Page 
         .text(format!(
             "What \"significant\" (*) means: {}. Without a mark the data cannot tell the variant from the \
              baseline at that level; it does not prove them equal.",
-            c.rule
+            c.rule.trim_start_matches("significant: ")
         ))
         .table("Paired differences against the baseline (compare.csv has every metric)", c.cells.to_vec());
     let mut chart = Section::new("chart", "Chart");
