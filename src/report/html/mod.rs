@@ -244,13 +244,13 @@ pub fn percent(share: f64) -> String {
 }
 
 /// A share with its 95% interval for sentences: `66% ± 6%` when symmetric, else `66% [58%, 71%]`; one decimal
-/// when the interval is narrower than a point or the share is below 10%.
+/// when the interval is narrower than 5 points or the share is below 10%.
 pub fn percent_estimate(estimate: &crate::stats::Estimate) -> String {
     let Some(mean) = estimate.mean else {
         return "-".into();
     };
     let width = estimate.high() - estimate.low();
-    let fine = (width.is_finite() && width < 0.02) || mean.abs() < 0.1;
+    let fine = (width.is_finite() && width < 0.05) || mean.abs() < 0.1;
     let p = |v: f64| percent_with(v, fine);
     match estimate.ci95 {
         Some(half) if estimate.is_symmetric() => format!("{} ± {}", p(mean), p(half)),
