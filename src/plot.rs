@@ -8,9 +8,9 @@ use std::sync::Once;
 
 use plotters::coord::Shift;
 use plotters::element::{Drawable, PointCollection};
-use plotters_backend::{BackendCoord, DrawingErrorKind};
 use plotters::prelude::*;
 use plotters::style::FontStyle;
+use plotters_backend::{BackendCoord, DrawingErrorKind};
 
 use crate::error::{Error, Result};
 
@@ -448,7 +448,7 @@ fn draw_lines_at<DB: DrawingBackend>(
                 legend: false,
                 shape: true,
             }))
-                .map_err(e)?;
+            .map_err(e)?;
         }
         ctx.draw_series(above.iter().map(|p| TriangleMarker::new((p.x, y_top), 9, c.filled())))
             .map_err(e)?;

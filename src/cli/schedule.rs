@@ -232,9 +232,13 @@ pub fn execute(args: ScheduleArgs, out: &mut dyn Write) -> anyhow::Result<()> {
                     simulated.then_some(scenario.seed),
                     simulated.then_some(scenario.replications),
                 );
-                about.facts.push(("shift templates".into(), args.shifts.display().to_string()));
+                about
+                    .facts
+                    .push(("shift templates".into(), args.shifts.display().to_string()));
                 if let Some(requirement) = &args.requirement {
-                    about.facts.push(("requirement".into(), requirement.display().to_string()));
+                    about
+                        .facts
+                        .push(("requirement".into(), requirement.display().to_string()));
                 }
                 let objective = match request.objective {
                     Objective::PaidHours => "paid hours",

@@ -144,9 +144,13 @@ pub fn execute(args: StaffArgs, out: &mut dyn Write) -> anyhow::Result<()> {
                     simulated.then_some(scenario.replications),
                 );
                 about.facts.push(("method".into(), plan.method.name().to_string()));
-                about.facts.push(("shrinkage".into(), format!("{:.0}%", shrinkage * 100.0)));
+                about
+                    .facts
+                    .push(("shrinkage".into(), format!("{:.0}%", shrinkage * 100.0)));
                 if simulated {
-                    about.facts.push(("confidence".into(), format!("{:.0}%", confidence * 100.0)));
+                    about
+                        .facts
+                        .push(("confidence".into(), format!("{:.0}%", confidence * 100.0)));
                 }
                 let data = html::staff::StaffResults {
                     method: plan.method.name(),
@@ -157,7 +161,10 @@ pub fn execute(args: StaffArgs, out: &mut dyn Write) -> anyhow::Result<()> {
                     counts: &counts,
                     chart: &chart,
                 };
-                html::write(&html::staff::page(about, &data, &html::svg_files(staging.dir())), staging.dir())?;
+                html::write(
+                    &html::staff::page(about, &data, &html::svg_files(staging.dir())),
+                    staging.dir(),
+                )?;
             }
             staging.publish()
         })

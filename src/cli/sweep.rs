@@ -11,8 +11,8 @@ use callsim::report::write_rows;
 use callsim::report::{format_estimate, format_estimate_of};
 use callsim::stats::Metric;
 use callsim::sweep::{
-    ChartChoice, Grid, PointResult, SIGNIFICANCE_LEVEL, compare_points, compare_rows, sweep_charts,
-    sweep_rows, variant_name,
+    ChartChoice, Grid, PointResult, SIGNIFICANCE_LEVEL, compare_points, compare_rows, sweep_charts, sweep_rows,
+    variant_name,
 };
 
 /// Sweep staffing and policy parameters: every combination of the --vary values, in parallel.
@@ -107,12 +107,7 @@ impl VariantArgs {
     /// What the report says about the run (the first point's scenario, seed and replications).
     fn about(&self, grid: &Grid) -> callsim::report::html::About {
         let first = &grid.points[0].scenario;
-        let mut about = super::report::about(
-            &self.scenario,
-            &first.name,
-            Some(first.seed),
-            Some(first.replications),
-        );
+        let mut about = super::report::about(&self.scenario, &first.name, Some(first.seed), Some(first.replications));
         for axis in &grid.axes {
             let values: Vec<String> = axis.values.iter().map(callsim::sweep::value_text).collect();
             about.facts.push((format!("varied: {}", axis.path), values.join(", ")));
@@ -346,7 +341,9 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         .map(|staging| -> callsim::Result<Vec<PathBuf>> {
             write_rows(&staging.path("compare.csv"), &compare_rows(&comparison))?;
             let chart = callsim::sweep::compare_chart_data(&grid.axes, &results, &comparison);
-            if !args.no_plots && let Some(chart) = &chart {
+            if !args.no_plots
+                && let Some(chart) = &chart
+            {
                 callsim::plot::difference_chart(chart, &staging.path("compare"))?;
             }
             if args.variants.report {

@@ -15,11 +15,25 @@ fn write_every_report(root: &Path) -> Vec<(&'static str, PathBuf)> {
         ("run", &["run", "scenarios/day_inbound.toml", "-r", "8"]),
         (
             "sweep",
-            &["sweep", "scenarios/vip_priority.toml", "--vary", "agent_groups.operators.count=13:15", "-r", "4"],
+            &[
+                "sweep",
+                "scenarios/vip_priority.toml",
+                "--vary",
+                "agent_groups.operators.count=13:15",
+                "-r",
+                "4",
+            ],
         ),
         (
             "compare",
-            &["compare", "scenarios/vip_priority.toml", "--vary", "routing.queue=fifo,priority", "-r", "4"],
+            &[
+                "compare",
+                "scenarios/vip_priority.toml",
+                "--vary",
+                "routing.queue=fifo,priority",
+                "-r",
+                "4",
+            ],
         ),
         ("staff", &["staff", "scenarios/day_inbound.toml"]),
         (
@@ -90,8 +104,13 @@ fn parse(page: &str, label: &str) -> (Vec<(String, String, String)>, Vec<String>
 /// URL anywhere in an attribute or the styles.
 fn assert_self_contained(page: &str, label: &str) {
     let (attributes, elements) = parse(page, label);
-    for banned in ["script", "link", "img", "iframe", "object", "embed", "image", "use", "base"] {
-        assert!(!elements.iter().any(|e| e == banned), "{label}: has a <{banned}> element");
+    for banned in [
+        "script", "link", "img", "iframe", "object", "embed", "image", "use", "base",
+    ] {
+        assert!(
+            !elements.iter().any(|e| e == banned),
+            "{label}: has a <{banned}> element"
+        );
     }
     for (element, key, value) in &attributes {
         let what = format!("{label}: <{element} {key}=\"{value}\">");
@@ -120,19 +139,42 @@ fn every_command_writes_a_self_contained_well_formed_page_with_its_parts() {
     for (name, dir) in write_every_report(root.path()) {
         let page = std::fs::read_to_string(dir.join("report.html")).unwrap();
         assert_self_contained(&page, name);
-        assert!(page.len() < 400_000, "{name}: {} bytes, a page should stay small", page.len());
+        assert!(
+            page.len() < 400_000,
+            "{name}: {} bytes, a page should stay small",
+            page.len()
+        );
         // Headline first, what was simulated (with the command and the scenario text folded away), tables with
         // header cells, charts with a title and a description.
-        let headline = page.find("id=\"headline\"").unwrap_or_else(|| panic!("{name}: no headline"));
+        let headline = page
+            .find("id=\"headline\"")
+            .unwrap_or_else(|| panic!("{name}: no headline"));
         let first_section = page.find("<section id=").unwrap();
-        assert!(headline < first_section || page[..first_section].contains("warnings"), "{name}: headline first");
+        assert!(
+            headline < first_section || page[..first_section].contains("warnings"),
+            "{name}: headline first"
+        );
         assert!(page.contains(&format!("callsim {name} ")), "{name}: the exact command");
-        assert!(page.contains("<details>\n<summary>The scenario file"), "{name}: the scenario text");
-        assert!(page.contains("<th scope=\"col\">") && page.contains("<th scope=\"row\">"), "{name}: table headers");
+        assert!(
+            page.contains("<details>\n<summary>The scenario file"),
+            "{name}: the scenario text"
+        );
+        assert!(
+            page.contains("<th scope=\"col\">") && page.contains("<th scope=\"row\">"),
+            "{name}: table headers"
+        );
         let charts = page.matches("<svg ").count();
         assert!(charts >= 1, "{name}: no chart");
-        assert_eq!(page.matches("role=\"img\" aria-labelledby=").count(), charts, "{name}: every chart labelled");
-        assert_eq!(page.matches("<desc id=").count(), charts, "{name}: every chart described");
+        assert_eq!(
+            page.matches("role=\"img\" aria-labelledby=").count(),
+            charts,
+            "{name}: every chart labelled"
+        );
+        assert_eq!(
+            page.matches("<desc id=").count(),
+            charts,
+            "{name}: every chart described"
+        );
     }
 }
 
@@ -140,15 +182,34 @@ fn every_command_writes_a_self_contained_well_formed_page_with_its_parts() {
 fn the_run_page_says_the_answer_first_with_theory_beside_it() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();
-    stdout(&callsim(&["run", "scenarios/erlang_c_textbook.toml", "-r", "5", "--report", "--out", out]));
+    stdout(&callsim(&[
+        "run",
+        "scenarios/erlang_c_textbook.toml",
+        "-r",
+        "5",
+        "--report",
+        "--out",
+        out,
+    ]));
     let page = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap()).unwrap();
     let first = manifest["headline"][0].as_str().unwrap();
     assert!(first.starts_with("With ") && first.contains(" agents, "), "{first}");
-    assert!(first.contains("of calls are answered within 20.0s; Erlang C"), "{first}");
+    assert!(
+        first.contains("of calls are answered within 20.0s; Erlang C"),
+        "{first}"
+    );
     assert!(page.contains("Theory beside simulation"));
-    for key in ["command", "date", "version", "scenario", "scenario_text", "seed", "replications"] {
+    for key in [
+        "command",
+        "date",
+        "version",
+        "scenario",
+        "scenario_text",
+        "seed",
+        "replications",
+    ] {
         assert!(!manifest["about"][key].is_null(), "about.{key}");
     }
     assert_eq!(manifest["command"], "run");
@@ -159,13 +220,25 @@ fn the_run_page_says_the_answer_first_with_theory_beside_it() {
 fn report_dir_renders_the_same_page_from_the_folder_and_refuses_a_folder_without_one() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();
-    stdout(&callsim(&["run", "scenarios/day_inbound.toml", "-r", "3", "--report", "--out", out]));
+    stdout(&callsim(&[
+        "run",
+        "scenarios/day_inbound.toml",
+        "-r",
+        "3",
+        "--report",
+        "--out",
+        out,
+    ]));
     let page = dir.path().join("report.html");
     let first = std::fs::read(&page).unwrap();
     std::fs::remove_file(&page).unwrap();
     let text = stdout(&callsim(&["report", out]));
     assert!(text.contains("report.html"), "{text}");
-    assert_eq!(std::fs::read(&page).unwrap(), first, "the same bytes from the manifest and the charts");
+    assert_eq!(
+        std::fs::read(&page).unwrap(),
+        first,
+        "the same bytes from the manifest and the charts"
+    );
 
     let empty = tempfile::tempdir().unwrap();
     let output = callsim(&["report", empty.path().to_str().unwrap()]);
@@ -184,14 +257,67 @@ fn report_dir_renders_the_same_page_from_the_folder_and_refuses_a_folder_without
 fn a_rerun_without_report_removes_its_own_report_and_keeps_another_commands() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();
-    stdout(&callsim(&["run", "scenarios/day_inbound.toml", "-r", "2", "--report", "--out", out]));
+    stdout(&callsim(&[
+        "run",
+        "scenarios/day_inbound.toml",
+        "-r",
+        "2",
+        "--report",
+        "--out",
+        out,
+    ]));
     // staff into the same folder without --report: the run's page stays.
     stdout(&callsim(&["staff", "scenarios/day_inbound.toml", "--out", out]));
     assert!(dir.path().join("report.html").exists());
     // run again without --report: its page would describe results no longer there.
-    stdout(&callsim(&["run", "scenarios/day_inbound.toml", "-r", "2", "--out", out]));
+    stdout(&callsim(&[
+        "run",
+        "scenarios/day_inbound.toml",
+        "-r",
+        "2",
+        "--out",
+        out,
+    ]));
     assert!(!dir.path().join("report.html").exists());
     assert!(!dir.path().join("report.json").exists());
+}
+
+/// `--report` only adds files: every other file of the run is byte for byte as without it.
+#[test]
+fn report_adds_its_files_and_changes_no_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = |name: &str, report: bool| {
+        let out = dir.path().join(name);
+        let mut args = vec![
+            "run",
+            "scenarios/day_shifts.toml",
+            "-r",
+            "3",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        if report {
+            args.push("--report");
+        }
+        stdout(&callsim(&args));
+        let mut names: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+            .into_iter()
+            .map(|n| (n.clone(), std::fs::read(out.join(&n)).unwrap()))
+            .collect::<Vec<_>>()
+    };
+    let plain = files("plain", false);
+    let mut with = files("with", true);
+    with.retain(|(name, _)| !name.starts_with("report."));
+    assert_eq!(plain.len(), with.len());
+    for ((a, x), (b, y)) in plain.iter().zip(&with) {
+        assert_eq!(a, b);
+        assert!(x == y, "{a} differs with --report");
+    }
 }
 
 #[test]
@@ -201,7 +327,17 @@ fn the_page_does_not_depend_on_the_thread_count() {
         let out = dir.path().join(threads);
         let out = out.to_str().unwrap();
         let output = Command::new(env!("CARGO_BIN_EXE_callsim"))
-            .args(["run", "scenarios/multi_skill.toml", "-r", "4", "--report", "--threads", threads, "--out", out])
+            .args([
+                "run",
+                "scenarios/multi_skill.toml",
+                "-r",
+                "4",
+                "--report",
+                "--threads",
+                threads,
+                "--out",
+                out,
+            ])
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .env("SOURCE_DATE_EPOCH", "1700000000")
             .output()
@@ -209,7 +345,10 @@ fn the_page_does_not_depend_on_the_thread_count() {
         stdout(&output);
         let text = std::fs::read_to_string(dir.path().join(threads).join("report.html")).unwrap();
         // The command line names the thread count and the folder; everything else must match byte for byte.
-        text.lines().filter(|l| !l.contains("--threads")).collect::<Vec<_>>().join("\n")
+        text.lines()
+            .filter(|l| !l.contains("--threads"))
+            .collect::<Vec<_>>()
+            .join("\n")
     };
     let one = page("1");
     assert!(one.contains("2023-11-14T22:13:20Z"), "SOURCE_DATE_EPOCH sets the date");
@@ -245,7 +384,12 @@ fn browse(browser: &Path, page: &Path, extra: &[&str]) -> (String, String) {
         .arg(format!("file://{}", page.display()))
         .output()
         .expect("chromium runs");
-    assert!(output.status.success(), "chromium failed on {}: {:?}", page.display(), output);
+    assert!(
+        output.status.success(),
+        "chromium failed on {}: {:?}",
+        page.display(),
+        output
+    );
     (
         String::from_utf8_lossy(&output.stdout).into_owned(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
@@ -262,7 +406,10 @@ fn ink(png_file: &Path) -> f64 {
     assert!(channels >= 3, "a colour screenshot, got {:?}", info.color_type);
     let pixels = &buffer[..info.buffer_size()];
     let total = pixels.len() / channels;
-    let inked = pixels.chunks(channels).filter(|p| p[..3].iter().any(|&v| v < 235)).count();
+    let inked = pixels
+        .chunks(channels)
+        .filter(|p| p[..3].iter().any(|&v| v < 235))
+        .count();
     inked as f64 / total as f64
 }
 
@@ -287,14 +434,25 @@ fn every_page_loads_in_headless_chromium_and_is_not_blank() {
             let line = log.lines().find(|l| l.contains(problem));
             assert!(line.is_none(), "{name}: the browser reported {line:?}");
         }
-        assert!(dom.contains("id=\"headline\"") && dom.contains("<table>"), "{name}: the DOM lacks the page");
+        assert!(
+            dom.contains("id=\"headline\"") && dom.contains("<table>"),
+            "{name}: the DOM lacks the page"
+        );
         let shot = dir.join("screenshot.png");
         browse(
             &browser,
             &page,
-            &[&format!("--screenshot={}", shot.display()), "--window-size=1200,2000", "--hide-scrollbars"],
+            &[
+                &format!("--screenshot={}", shot.display()),
+                "--window-size=1200,2000",
+                "--hide-scrollbars",
+            ],
         );
         let ink = ink(&shot);
-        assert!(ink > 0.02, "{name}: the screenshot is blank ({:.2}% of pixels not white)", ink * 100.0);
+        assert!(
+            ink > 0.02,
+            "{name}: the screenshot is blank ({:.2}% of pixels not white)",
+            ink * 100.0
+        );
     }
 }

@@ -15,7 +15,12 @@ fn value(v: f64, share: bool) -> String {
 fn series(line: &Series, ticks: &[String], share: bool) -> Option<String> {
     let points: Vec<_> = line.points.iter().filter(|p| p.mean.is_finite()).collect();
     let (first, last) = (points.first()?, points.last()?);
-    let at = |x: f64| ticks.get(x.round().max(0.0) as usize).cloned().unwrap_or_else(|| format!("{x}"));
+    let at = |x: f64| {
+        ticks
+            .get(x.round().max(0.0) as usize)
+            .cloned()
+            .unwrap_or_else(|| format!("{x}"))
+    };
     let low = points.iter().min_by(|a, b| a.mean.total_cmp(&b.mean))?;
     let high = points.iter().max_by(|a, b| a.mean.total_cmp(&b.mean))?;
     Some(format!(
@@ -46,7 +51,7 @@ pub fn lines(panels: &[LineChart]) -> String {
             },
             chart.x_label
         );
-        text.push_str(")");
+        text.push(')');
         let lines: Vec<String> = chart
             .series
             .iter()

@@ -15,8 +15,8 @@ mod render;
 pub mod run;
 pub mod schedule;
 pub mod staff;
-pub mod sweep;
 mod svg;
+pub mod sweep;
 
 use std::path::Path;
 
@@ -161,7 +161,13 @@ impl Section {
 
     /// Adds a chart when its SVG file is among `drawn` (the files the command wrote); left out otherwise (e.g.
     /// `--no-plots`).
-    pub fn chart(mut self, drawn: &[String], file: &str, title: impl Into<String>, description: impl Into<String>) -> Section {
+    pub fn chart(
+        mut self,
+        drawn: &[String],
+        file: &str,
+        title: impl Into<String>,
+        description: impl Into<String>,
+    ) -> Section {
         if drawn.iter().any(|f| f == file) {
             self.blocks.push(Block::Chart(Chart {
                 file: file.to_string(),
@@ -212,12 +218,15 @@ pub fn read_manifest(dir: &Path) -> Result<Page> {
         };
         Error::io(&manifest, why)
     })?;
-    let page: Page = serde_json::from_str(&text)
-        .map_err(|e| Error::io(&manifest, format!("not a callsim report manifest: {e}")))?;
+    let page: Page =
+        serde_json::from_str(&text).map_err(|e| Error::io(&manifest, format!("not a callsim report manifest: {e}")))?;
     if page.format != FORMAT {
         return Err(Error::io(
             &manifest,
-            format!("manifest format {} is not {FORMAT}, the one this callsim reads; run the command again", page.format),
+            format!(
+                "manifest format {} is not {FORMAT}, the one this callsim reads; run the command again",
+                page.format
+            ),
         ));
     }
     Ok(page)
@@ -256,5 +265,56 @@ pub fn percent_estimate(estimate: &crate::stats::Estimate) -> String {
         Some(half) if estimate.is_symmetric() => format!("{} ± {}", p(mean), p(half)),
         Some(_) => format!("{} [{}, {}]", p(mean), p(estimate.low()), p(estimate.high())),
         None => p(mean),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::Estimate;
+
+    #[test]
+    fn shares_read_as_percentages_with_their_intervals() {
+        assert_eq!(percent_estimate(&Estimate::symmetric(0.66, 0.06, 10)), "66% ± 6%");
+        assert_eq!(percent_estimate(&Estimate::symmetric(0.899, 0.005, 10)), "89.9% ± 0.5%");
+        assert_eq!(
+            percent_estimate(&Estimate::between(0.62, 0.58, 0.71, 10)),
+            "62% [58%, 71%]"
+        );
+        assert_eq!(percent_estimate(&Estimate::symmetric(0.006, 0.001, 10)), "0.6% ± 0.1%");
+        assert_eq!(percent_estimate(&Estimate::default()), "-");
+        assert_eq!(percent(0.8), "80%");
+    }
+
+    #[test]
+    fn the_manifest_round_trips_and_a_foreign_format_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let page = Page {
+            format: FORMAT,
+            command: "staff".into(),
+            title: "t".into(),
+            about: About::default(),
+            headline: vec!["h".into()],
+            warnings: Vec::new(),
+            sections: vec![
+                Section::new("a", "A")
+                    .text("x")
+                    .table("c", vec![vec!["h".into()], vec!["v".into()]]),
+            ],
+        };
+        write(&page, dir.path()).unwrap();
+        assert_eq!(read_manifest(dir.path()).unwrap(), page);
+        assert_eq!(
+            rebuild(dir.path()).unwrap(),
+            std::fs::read_to_string(dir.path().join(PAGE)).unwrap()
+        );
+        let text = std::fs::read_to_string(dir.path().join(MANIFEST)).unwrap();
+        std::fs::write(
+            dir.path().join(MANIFEST),
+            text.replace("\"format\": 1", "\"format\": 99"),
+        )
+        .unwrap();
+        let error = read_manifest(dir.path()).unwrap_err().to_string();
+        assert!(error.contains("report.json") && error.contains("format 99"), "{error}");
     }
 }

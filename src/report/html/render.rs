@@ -53,7 +53,7 @@ pub fn render(page: &Page, dir: &Path) -> Result<String> {
          <meta name=\"generator\" content=\"callsim {}\" />\n<title>{title}</title>\n<style>{STYLE}</style>\n\
          </head>\n<body>\n<main>\n<header>\n<h1>{title}</h1>\n<p class=\"sub\">{}</p>\n</header>\n",
         escape(&page.about.version),
-        escape(&subtitle(&page.about))
+        escape(subtitle(&page.about))
     );
     if !page.warnings.is_empty() {
         out.push_str("<section class=\"warnings\" id=\"warnings\" aria-labelledby=\"warnings-title\">\n");
@@ -148,7 +148,11 @@ fn render_table(out: &mut String, table: &Table) {
     let Some((header, rows)) = table.cells.split_first() else {
         return;
     };
-    let _ = writeln!(out, "<table>\n<caption>{}</caption>\n<thead>\n<tr>", escape(&table.caption));
+    let _ = writeln!(
+        out,
+        "<table>\n<caption>{}</caption>\n<thead>\n<tr>",
+        escape(&table.caption)
+    );
     for cell in header {
         let _ = write!(out, "<th scope=\"col\">{}</th>", escape(cell));
     }
@@ -189,7 +193,9 @@ fn render_chart(out: &mut String, chart: &Chart, dir: &Path) -> Result<()> {
 
 /// The "what was simulated" section: a table of facts, then the scenario file folded away.
 fn render_about(out: &mut String, about: &About) {
-    out.push_str("<section id=\"about\" aria-labelledby=\"about-title\">\n<h2 id=\"about-title\">What was simulated</h2>\n");
+    out.push_str(
+        "<section id=\"about\" aria-labelledby=\"about-title\">\n<h2 id=\"about-title\">What was simulated</h2>\n",
+    );
     let mut rows: Vec<(String, String)> = vec![
         ("scenario".into(), about.scenario.clone()),
         ("scenario file".into(), about.scenario_file.clone()),
@@ -211,7 +217,11 @@ fn render_about(out: &mut String, about: &About) {
         } else {
             escape(&value).into_owned()
         };
-        let _ = writeln!(out, "<tr><th scope=\"row\">{}</th><td class=\"text\">{value}</td></tr>", escape(&name));
+        let _ = writeln!(
+            out,
+            "<tr><th scope=\"row\">{}</th><td class=\"text\">{value}</td></tr>",
+            escape(&name)
+        );
     }
     out.push_str("</tbody>\n</table>\n");
     if !about.scenario_text.is_empty() {
@@ -223,4 +233,63 @@ fn render_about(out: &mut String, about: &About) {
         );
     }
     out.push_str("</section>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(blocks: Vec<Block>) -> Page {
+        Page {
+            format: super::super::FORMAT,
+            command: "run".into(),
+            title: "A <b> & \"c\"".into(),
+            about: About {
+                command: "callsim run 'a b.toml'".into(),
+                scenario_text: "name = \"x\" # <not a tag>\n".into(),
+                ..About::default()
+            },
+            headline: vec!["66% < 70%".into()],
+            warnings: vec!["load & more".into()],
+            sections: vec![Section {
+                id: "s 1".into(),
+                title: "T".into(),
+                blocks,
+            }],
+        }
+    }
+
+    #[test]
+    fn text_is_escaped_and_tables_have_header_cells() {
+        let table = Block::Table(Table {
+            caption: "c".into(),
+            cells: vec![
+                vec!["metric".into(), "value".into()],
+                vec!["asa_s".into(), "12.50 ± 1.25".into()],
+                vec!["queue".into(), "fifo".into()],
+            ],
+        });
+        let html = render(&page(vec![table]), Path::new(".")).unwrap();
+        assert!(html.contains("<title>A &lt;b&gt; &amp; &quot;c&quot;</title>"));
+        assert!(html.contains("<p>66% &lt; 70%</p>"));
+        assert!(html.contains("<li>load &amp; more</li>"));
+        assert!(html.contains("# &lt;not a tag&gt;"));
+        assert!(html.contains("<code>callsim run &apos;a b.toml&apos;</code>"));
+        assert!(html.contains("<th scope=\"col\">metric</th><th scope=\"col\">value</th>"));
+        assert!(html.contains("<tr><th scope=\"row\">asa_s</th><td>12.50 ± 1.25</td></tr>"));
+        assert!(html.contains("<td class=\"text\">fifo</td>"));
+        assert!(html.contains("<section id=\"s-1\"") && html.contains("href=\"#s-1\""));
+        assert!(html.find("id=\"warnings\"").unwrap() < html.find("id=\"headline\"").unwrap());
+    }
+
+    #[test]
+    fn a_missing_chart_is_an_error_naming_its_file() {
+        let chart = Block::Chart(Chart {
+            file: "nowhere.svg".into(),
+            title: "t".into(),
+            description: "d".into(),
+        });
+        let error = render(&page(vec![chart]), Path::new("/nonexistent-dir")).unwrap_err();
+        assert!(error.to_string().contains("nowhere.svg"), "{error}");
+    }
 }

@@ -48,7 +48,10 @@ fn headline(r: &RunResults) -> Vec<String> {
     let sl = &s.total[Metric::ServiceLevel.index()];
     let theory = r
         .theory
-        .and_then(|t| t.value(Metric::ServiceLevel).map(|v| format!("; {} says {}", t.model, percent(v))))
+        .and_then(|t| {
+            t.value(Metric::ServiceLevel)
+                .map(|v| format!("; {} says {}", t.model, percent(v)))
+        })
         .unwrap_or_default();
     if s.type_targets {
         let each: Vec<String> = s
@@ -171,7 +174,10 @@ pub fn page(about: About, r: &RunResults, drawn: &[String]) -> Page {
         percent_estimate(&r.day.intervals_meeting_target)
     ));
     if s.type_targets {
-        risk = risk.table("Days and intervals meeting each call type's own target", table::meeting_cells(s, r.day));
+        risk = risk.table(
+            "Days and intervals meeting each call type's own target",
+            table::meeting_cells(s, r.day),
+        );
     }
     if drawn.iter().any(|f| f == "daily_service_level.svg") {
         let histogram = intraday::daily_service_level_histogram(r.scenario, r.day);

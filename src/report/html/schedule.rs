@@ -36,7 +36,12 @@ pub fn page(about: About, schedule: &Schedule, intervals: &Intervals, rounds: &[
     };
     let chart = report::coverage_chart(schedule, intervals);
     let coverage = Section::new("coverage", "Coverage against the requirement")
-        .chart(drawn, "coverage.svg", chart.title.clone(), describe::lines(std::slice::from_ref(&chart)))
+        .chart(
+            drawn,
+            "coverage.svg",
+            chart.title.clone(),
+            describe::lines(std::slice::from_ref(&chart)),
+        )
         .note("Coverage is time-weighted: an agent on duty for half an interval counts as half; breaks excluded.")
         .table(
             "Agents required and scheduled per interval (coverage.csv)",

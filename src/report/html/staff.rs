@@ -87,7 +87,12 @@ pub fn page(about: About, s: &StaffResults, drawn: &[String]) -> Page {
         .table(
             "staffing_counts.toml",
             std::iter::once(vec!["line".to_string()])
-                .chain(s.counts.lines().filter(|l| !l.trim().is_empty()).map(|l| vec![l.to_string()]))
+                .chain(
+                    s.counts
+                        .lines()
+                        .filter(|l| !l.trim().is_empty())
+                        .map(|l| vec![l.to_string()]),
+                )
                 .collect(),
         );
     let mut sections = Vec::new();

@@ -21,8 +21,7 @@ pub fn inline(path: &Path, id: &str, title: &str, description: &str) -> Result<S
             format!("cannot read the chart for the report (it is written with the command's other files): {e}"),
         )
     })?;
-    with_labels(&text, id, title, description)
-        .ok_or_else(|| Error::io(path, "not an SVG image: no <svg> element"))
+    with_labels(&text, id, title, description).ok_or_else(|| Error::io(path, "not an SVG image: no <svg> element"))
 }
 
 /// [`inline`] on the file's text; `None` without an `<svg ...>` start tag.

@@ -51,7 +51,11 @@ pub fn sweep_page(about: About, s: &SweepResults, drawn: &[String]) -> Page {
     let (target, within) = s.target;
     let sl = |r: &PointResult| r.summary.total[Metric::ServiceLevel.index()].value();
     let meeting: Vec<&PointResult> = s.results.iter().filter(|r| sl(r) >= target).collect();
-    let goal = format!("{} of calls answered within {}", percent(target), format_duration(within));
+    let goal = format!(
+        "{} of calls answered within {}",
+        percent(target),
+        format_duration(within)
+    );
     let mut headline = vec![format!(
         "{} of {} points meet the target ({goal}) on average.",
         meeting.len(),
@@ -77,7 +81,10 @@ pub fn sweep_page(about: About, s: &SweepResults, drawn: &[String]) -> Page {
             "{}; all call types together; every point sees the same callers (common random numbers).",
             crate::report::table::interval_legend(replications)
         ))
-        .table("Results per point (sweep.csv has every metric per call type)", s.cells.to_vec());
+        .table(
+            "Results per point (sweep.csv has every metric per call type)",
+            s.cells.to_vec(),
+        );
     let mut charts = Section::new("charts", "Charts").note(
         "Each line has its 95% band; the dashed black line is the target where one is drawn, dashed coloured \
          lines are exact theory. The values are in the table above.",
@@ -86,7 +93,10 @@ pub fn sweep_page(about: About, s: &SweepResults, drawn: &[String]) -> Page {
     let mut files: Vec<&String> = drawn.iter().filter(|f| f.starts_with("sweep_")).collect();
     files.sort_by_key(|f| *f != "sweep_service_level.svg");
     for file in files {
-        let title = file.trim_start_matches("sweep_").trim_end_matches(".svg").replace('_', " ");
+        let title = file
+            .trim_start_matches("sweep_")
+            .trim_end_matches(".svg")
+            .replace('_', " ");
         charts = charts.chart(
             drawn,
             file,
@@ -130,7 +140,11 @@ pub struct CompareResults<'a> {
 
 /// A difference of a metric in words: points for shares, seconds otherwise, with its interval.
 fn difference_text(metric: Metric, d: &crate::stats::Estimate) -> String {
-    let (k, unit) = if metric.is_share() { (100.0, " points") } else { (1.0, " s") };
+    let (k, unit) = if metric.is_share() {
+        (100.0, " points")
+    } else {
+        (1.0, " s")
+    };
     let mean = d.value() * k;
     match (d.low(), d.high()) {
         (lo, hi) if lo.is_finite() && hi.is_finite() => {
@@ -164,7 +178,11 @@ pub fn compare_page(about: About, c: &CompareResults, drawn: &[String]) -> Page 
                     format!(
                         " and the average wait before an answer by {}{}",
                         difference_text(Metric::AsaS, &r.difference),
-                        if r.significant { " (significant)" } else { " (not significant)" }
+                        if r.significant {
+                            " (significant)"
+                        } else {
+                            " (not significant)"
+                        }
                     )
                 })
                 .unwrap_or_default();
@@ -172,11 +190,19 @@ pub fn compare_page(about: About, c: &CompareResults, drawn: &[String]) -> Page 
                 "Against {}, {} changes the service level of {} from {} to {}: {}{}{asa}.",
                 c.baseline,
                 (c.name_of)(variant),
-                if row.call_type == "total" { "all calls".to_string() } else { row.call_type.clone() },
+                if row.call_type == "total" {
+                    "all calls".to_string()
+                } else {
+                    row.call_type.clone()
+                },
                 percent_estimate(&row.baseline),
                 percent_estimate(&row.value),
                 difference_text(Metric::ServiceLevel, &row.difference),
-                if row.significant { " (significant)" } else { " (not significant)" },
+                if row.significant {
+                    " (significant)"
+                } else {
+                    " (not significant)"
+                },
             ));
         }
     }
@@ -216,7 +242,10 @@ pub fn compare_page(about: About, c: &CompareResults, drawn: &[String]) -> Page 
              baseline at that level; it does not prove them equal.",
             c.rule.trim_start_matches("significant: ")
         ))
-        .table("Paired differences against the baseline (compare.csv has every metric)", c.cells.to_vec());
+        .table(
+            "Paired differences against the baseline (compare.csv has every metric)",
+            c.cells.to_vec(),
+        );
     let mut chart = Section::new("chart", "Chart");
     if let Some(data) = c.chart {
         chart = chart.chart(drawn, "compare.svg", data.title.clone(), describe::differences(data));
