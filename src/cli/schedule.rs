@@ -245,7 +245,11 @@ pub fn execute(args: ScheduleArgs, out: &mut dyn Write) -> anyhow::Result<()> {
                     Objective::Cost => "cost",
                 };
                 about.facts.push(("objective".into(), objective.to_string()));
-                let page = html::schedule::page(about, &solved, intervals, &rounds, &html::svg_files(staging.dir()));
+                let mut page =
+                    html::schedule::page(about, &solved, intervals, &rounds, &html::svg_files(staging.dir()));
+                if simulated {
+                    page.warnings = scenario.warnings().iter().map(ToString::to_string).collect();
+                }
                 html::write(&page, staging.dir())?;
             }
             staging.publish()

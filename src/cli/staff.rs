@@ -161,10 +161,9 @@ pub fn execute(args: StaffArgs, out: &mut dyn Write) -> anyhow::Result<()> {
                     counts: &counts,
                     chart: &chart,
                 };
-                html::write(
-                    &html::staff::page(about, &data, &html::svg_files(staging.dir())),
-                    staging.dir(),
-                )?;
+                let mut page = html::staff::page(about, &data, &html::svg_files(staging.dir()));
+                page.warnings = scenario.warnings().iter().map(ToString::to_string).collect();
+                html::write(&page, staging.dir())?;
             }
             staging.publish()
         })

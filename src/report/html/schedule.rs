@@ -8,7 +8,7 @@ use crate::schedule::simulate::Round;
 use crate::schedule::{Schedule, loop_report, report};
 
 /// The page of a `callsim schedule`: `schedule` is the roster written, `rounds` the simulated rounds (empty
-/// without `--simulate`). `drawn` lists the chart files written beside it.
+/// without `--simulate`; its warnings are the caller's to add). `drawn` lists the chart files written beside it.
 pub fn page(about: About, schedule: &Schedule, intervals: &Intervals, rounds: &[Round], drawn: &[String]) -> Page {
     let unmet = schedule.unmet();
     let solver = if schedule.optimal {

@@ -26,7 +26,8 @@ pub struct StaffResults<'a> {
     pub chart: &'a [LineChart],
 }
 
-/// The page of a `callsim staff`. `drawn` lists the chart files written beside it.
+/// The page of a `callsim staff` (its warnings are the caller's to add). `drawn` lists the chart files written
+/// beside it.
 pub fn page(about: About, s: &StaffResults, drawn: &[String]) -> Page {
     // Per interval, all groups together, in interval order.
     let mut per_interval: Vec<(&str, u32, u32)> = Vec::new();
