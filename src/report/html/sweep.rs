@@ -46,6 +46,33 @@ pub struct SweepResults<'a> {
     pub cells: &'a [Vec<String>],
 }
 
+/// Points shown in words before the text alternative refers to the table.
+const WORDED_POINTS: usize = 24;
+
+/// A metric of all calls at every point in words: `count=12: 53.8%; count=13: 62.1%; ...` (the first
+/// [`WORDED_POINTS`], then a pointer to the table).
+fn values_in_words(s: &SweepResults, metric: Metric) -> String {
+    let mut parts: Vec<String> = s
+        .results
+        .iter()
+        .take(WORDED_POINTS)
+        .map(|r| {
+            format!(
+                "{}: {}",
+                point_name(s.paths, &r.labels),
+                crate::report::format_value(metric, r.summary.total[metric.index()].value())
+            )
+        })
+        .collect();
+    if s.results.len() > WORDED_POINTS {
+        parts.push(format!(
+            "and {} more points in the table above",
+            s.results.len() - WORDED_POINTS
+        ));
+    }
+    parts.join("; ") + "."
+}
+
 /// The page of a `callsim sweep`. `drawn` lists the chart files written beside it.
 pub fn sweep_page(about: About, s: &SweepResults, drawn: &[String]) -> Page {
     let (target, within) = s.target;
@@ -93,20 +120,26 @@ pub fn sweep_page(about: About, s: &SweepResults, drawn: &[String]) -> Page {
     let mut files: Vec<&String> = drawn.iter().filter(|f| f.starts_with("sweep_")).collect();
     files.sort_by_key(|f| *f != "sweep_service_level.svg");
     for file in files {
-        let title = file
-            .trim_start_matches("sweep_")
-            .trim_end_matches(".svg")
-            .replace('_', " ");
-        charts = charts.chart(
-            drawn,
-            file,
-            format!("{title} across the sweep"),
-            format!(
-                "{title} at each point of the sweep ({}), with 95% bands; the table \"Results per point\" gives \
-                 the values.",
+        let stem = file.trim_start_matches("sweep_").trim_end_matches(".svg");
+        let title = stem.replace('_', " ");
+        let metric = match stem {
+            "service_level" => Some(Metric::ServiceLevel),
+            "asa" => Some(Metric::AsaS),
+            "abandonment" => Some(Metric::AbandonmentRate),
+            _ => None,
+        };
+        let description = match metric {
+            Some(metric) => format!(
+                "{} of all calls at each point of the sweep, with 95% bands: {}",
+                metric.name(),
+                values_in_words(s, metric)
+            ),
+            None => format!(
+                "{title} at each point of the sweep ({}), with 95% bands; sweep.csv holds every value.",
                 s.paths.join(" x ")
             ),
-        );
+        };
+        charts = charts.chart(drawn, file, format!("{title} across the sweep"), description);
     }
     Page {
         format: super::FORMAT,
