@@ -354,6 +354,7 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> anyhow::Result<()> {
                     name_of: &name_of,
                     rule: &rule,
                     cells: &table,
+                    shown: &shown,
                     chart: chart.as_ref().filter(|_| !args.no_plots),
                 };
                 let page =

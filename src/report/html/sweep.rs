@@ -95,7 +95,8 @@ pub fn sweep_page(about: About, s: &SweepResults, drawn: &[String]) -> Page {
             percent_estimate(&first.summary.total[Metric::ServiceLevel.index()])
         ));
     }
-    if let Some(best) = s.results.iter().max_by(|a, b| sl(a).total_cmp(&sl(b))) {
+    let best = s.results.iter().max_by(|a, b| sl(a).total_cmp(&sl(b)));
+    if let Some(best) = best.filter(|b| meeting.first().is_none_or(|f| f.labels != b.labels)) {
         headline.push(format!(
             "The highest service level is at {}: {}.",
             point_name(s.paths, &best.labels),
@@ -167,6 +168,8 @@ pub struct CompareResults<'a> {
     pub rule: &'a str,
     /// The table the terminal prints (header first).
     pub cells: &'a [Vec<String>],
+    /// The metrics the table shows (the headline lists significant differences among these).
+    pub shown: &'a [Metric],
     /// The chart's data, when drawn.
     pub chart: Option<&'a DifferenceChart>,
 }
@@ -243,7 +246,7 @@ pub fn compare_page(about: About, c: &CompareResults, drawn: &[String]) -> Page 
         .comparison
         .rows
         .iter()
-        .filter(|r| r.significant)
+        .filter(|r| r.significant && c.shown.contains(&r.metric))
         .map(|r| {
             format!(
                 "{} ({}, {}): {}",
@@ -256,7 +259,7 @@ pub fn compare_page(about: About, c: &CompareResults, drawn: &[String]) -> Page 
         .collect();
     const LISTED: usize = 6;
     headline.push(match marked.len() {
-        0 => "No difference from the baseline is significant.".to_string(),
+        0 => "No difference from the baseline in the table is significant.".to_string(),
         n if n <= LISTED => format!("Significant differences: {}.", marked.join("; ")),
         n => format!(
             "{n} significant differences, among them {}; see the table.",
