@@ -7,8 +7,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Once;
 
 use plotters::coord::Shift;
+use plotters::element::{Drawable, PointCollection};
 use plotters::prelude::*;
 use plotters::style::FontStyle;
+use plotters_backend::{BackendCoord, DrawingErrorKind};
 
 use crate::error::{Error, Result};
 
@@ -562,17 +564,30 @@ fn draw_lines_at<DB: DrawingBackend>(
             ctx.draw_series(std::iter::once(Polygon::new(band, c.mix(0.18).filled())))
                 .map_err(e)?;
         }
+        let dense = points.len() > MAX_MARKERS;
         ctx.draw_series(LineSeries::new(
             points.iter().map(|p| (p.x, on_axis(p.mean * k))),
             c.stroke_width(3),
         ))
         .map_err(e)?
         .label(&series.name)
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3)));
+        .legend(move |at| Mark {
+            at,
+            index: i,
+            colour: c,
+            legend: true,
+            shape: !dense,
+        });
         let (inside, above): (Vec<&SeriesPoint>, Vec<_>) = points.iter().partition(|p| p.mean * k <= y_top);
-        if points.len() <= MAX_MARKERS {
-            ctx.draw_series(inside.iter().map(|p| Circle::new((p.x, p.mean * k), 4, c.filled())))
-                .map_err(e)?;
+        if !dense {
+            ctx.draw_series(inside.iter().map(|p| Mark {
+                at: (p.x, p.mean * k),
+                index: i,
+                colour: c,
+                legend: false,
+                shape: true,
+            }))
+            .map_err(e)?;
         }
         ctx.draw_series(above.iter().map(|p| TriangleMarker::new((p.x, y_top), 9, c.filled())))
             .map_err(e)?;
@@ -637,8 +652,61 @@ fn draw_lines_at<DB: DrawingBackend>(
         .label_font(("sans-serif", LABEL_FONT))
         .position(legend)
         .draw()
-        .map_err(e)?;
-    root.present().map_err(e)
+        .map_err(e)
+    // No `present` here: a panel of `panel_chart` must not close the image (an SVG closed after its first panel
+    // hides the others in a browser); the caller presents the whole image.
+}
+
+/// The marker of line `index` at a point: a filled circle, a filled square, a cross, a hollow circle, in turn,
+/// so lines stay apart in grey print (colour alone does not tell them apart there). In a legend (`legend`) it sits
+/// on the line's stroke; `shape: false` draws the stroke alone (lines too dense for markers).
+struct Mark<C> {
+    at: C,
+    index: usize,
+    colour: RGBColor,
+    legend: bool,
+    shape: bool,
+}
+
+impl<'a, C: 'a> PointCollection<'a, C> for &'a Mark<C> {
+    type Point = &'a C;
+    type IntoIter = std::iter::Once<&'a C>;
+    fn point_iter(self) -> Self::IntoIter {
+        std::iter::once(&self.at)
+    }
+}
+
+impl<C, DB: DrawingBackend> Drawable<DB> for Mark<C> {
+    fn draw<I: Iterator<Item = BackendCoord>>(
+        &self,
+        mut points: I,
+        backend: &mut DB,
+        _: (u32, u32),
+    ) -> std::result::Result<(), DrawingErrorKind<DB::ErrorType>> {
+        let Some((mut x, y)) = points.next() else {
+            return Ok(());
+        };
+        let c = self.colour;
+        if self.legend {
+            backend.draw_line((x, y), (x + 20, y), &c.stroke_width(3))?;
+            x += 10;
+        }
+        if !self.shape {
+            return Ok(());
+        }
+        match self.index % 4 {
+            0 => backend.draw_circle((x, y), 4, &c.filled(), true),
+            1 => backend.draw_rect((x - 4, y - 4), (x + 4, y + 4), &c.filled(), true),
+            2 => {
+                backend.draw_line((x - 5, y - 5), (x + 5, y + 5), &c.stroke_width(2))?;
+                backend.draw_line((x - 5, y + 5), (x + 5, y - 5), &c.stroke_width(2))
+            }
+            _ => {
+                backend.draw_circle((x, y), 4, &WHITE.filled(), true)?;
+                backend.draw_circle((x, y), 4, &c.stroke_width(2), false)
+            }
+        }
+    }
 }
 
 /// One variant's paired difference from the baseline in one category: the mean, its 95% interval and whether

@@ -3,6 +3,7 @@
 mod check;
 mod erlang;
 mod progress;
+mod report;
 mod run;
 mod schedule;
 mod staff;
@@ -34,6 +35,8 @@ use clap::{Parser, Subcommand};
 /// Simulate that roster over the day (per interval and per day), or raise it until it meets the target:
 ///   callsim schedule scenarios/day_inbound.toml --shifts scenarios/shift_templates.toml --simulate
 ///   callsim schedule scenarios/day_inbound.toml --shifts scenarios/shift_templates.toml --until-met
+/// One HTML page to pass around (any of run, sweep, compare, staff, schedule):
+///   callsim run scenarios/day_inbound.toml --report
 #[derive(Debug, Parser)]
 #[command(name = "callsim", version, about, long_about, verbatim_doc_comment)]
 pub struct Cli {
@@ -50,6 +53,7 @@ enum Command {
     Check(check::CheckArgs),
     Staff(staff::StaffArgs),
     Schedule(schedule::ScheduleArgs),
+    Report(report::ReportArgs),
 }
 
 /// Runs the chosen command, writing its report to `out`.
@@ -62,6 +66,7 @@ pub fn execute(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Check(args) => check::execute(args, out),
         Command::Staff(args) => staff::execute(args, out),
         Command::Schedule(args) => schedule::execute(args, out),
+        Command::Report(args) => report::execute(args, out),
     }
 }
 

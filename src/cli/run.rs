@@ -4,10 +4,10 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use callsim::report;
+use callsim::report::html::{self, About, run::RunResults};
 use callsim::report::output::{FileSet, Staging};
 use callsim::run::run_day;
 use callsim::scenario::Scenario;
-use callsim::stats::{DayResults, Summary};
 use callsim::theory::theory_for;
 
 /// Simulate a scenario file and report every metric with 95% confidence intervals.
@@ -20,8 +20,13 @@ use callsim::theory::theory_for;
 /// absenteeism is on), all together: replaced together or not at all. With --json, files are
 /// written only when --out is given. Warnings go to stderr.
 ///
-/// Example:
+/// --report also writes report.html (one self-contained page: the answer in words, the
+/// tables with intervals, theory beside simulation, the intraday chart, the risk) and its
+/// manifest report.json (for `callsim report DIR`).
+///
+/// Examples:
 ///   callsim run scenarios/erlang_c_textbook.toml --replications 20 --json
+///   callsim run scenarios/day_inbound.toml --report
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct RunArgs {
@@ -36,12 +41,16 @@ pub struct RunArgs {
     /// Print exactly one JSON object on stdout instead of the table.
     #[arg(long)]
     json: bool,
-    /// Directory for the CSV files and charts [default: output/<scenario file stem>/, or none with --json].
+    /// Directory for the CSV files and charts [default: output/<scenario file stem>/, or none with --json
+    /// unless --report].
     #[arg(long)]
     out: Option<PathBuf>,
     /// Worker threads, 1 to 256 [default: all cores]; results do not depend on it.
     #[arg(long, value_parser = super::threads_arg)]
     threads: Option<usize>,
+    /// Also write report.html, one page to pass around (open it in any browser, print it to PDF).
+    #[arg(long)]
+    report: bool,
 }
 
 /// Simulates the scenario, writes summary.csv and groups.csv, and prints the table or JSON to `out`.
@@ -57,7 +66,7 @@ pub fn execute(args: RunArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         scenario.seed = seed;
     }
     let staging = match (&args.out, args.json) {
-        (None, true) => None,
+        (None, true) if !args.report => None,
         (dir, _) => {
             let dir = dir
                 .clone()
@@ -72,9 +81,22 @@ pub fn execute(args: RunArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let theory = theory_for(&scenario);
     let warnings = scenario.warnings();
 
-    let written = staging
-        .map(|staging| write_files(staging, &scenario, &summary, &day))
-        .transpose();
+    let results = RunResults {
+        scenario: &scenario,
+        summary: &summary,
+        day: &day,
+        theory: theory.as_ref(),
+        warnings: &warnings,
+    };
+    let about = args.report.then(|| {
+        super::report::about(
+            &args.scenario,
+            &scenario.name,
+            Some(scenario.seed),
+            Some(scenario.replications),
+        )
+    });
+    let written = staging.map(|staging| write_files(staging, &results, about)).transpose();
 
     for warning in &warnings {
         super::warn(warning);
@@ -102,14 +124,12 @@ pub fn execute(args: RunArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes summary.csv, groups.csv, intervals.csv, replications.csv and the charts into the staging folder and
-/// publishes them together.
-fn write_files(
-    staging: Staging,
-    scenario: &Scenario,
-    summary: &Summary,
-    day: &DayResults,
-) -> callsim::Result<Vec<PathBuf>> {
+/// Writes summary.csv, groups.csv, intervals.csv, replications.csv, the charts and (with `about`) the report into
+/// the staging folder and publishes them together.
+fn write_files(staging: Staging, results: &RunResults, about: Option<About>) -> callsim::Result<Vec<PathBuf>> {
+    let RunResults {
+        scenario, summary, day, ..
+    } = *results;
     report::write_rows(&staging.path("summary.csv"), &report::summary_rows(summary))?;
     report::write_rows(&staging.path("groups.csv"), &report::group_rows(summary))?;
     report::write_rows(&staging.path("intervals.csv"), &report::interval_rows(summary, day))?;
@@ -126,6 +146,10 @@ fn write_files(
             &report::intraday::daily_service_level_histogram(scenario, day),
             &staging.path("daily_service_level"),
         )?;
+    }
+    if let Some(about) = about {
+        let page = html::run::page(about, results, &html::svg_files(staging.dir()));
+        html::write(&page, staging.dir())?;
     }
     staging.publish()
 }

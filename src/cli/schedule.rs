@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::ensure;
+use callsim::report::html;
 use callsim::report::output::{self, FileSet, Staging};
 use callsim::scenario::Scenario;
 use callsim::schedule::simulate::{self, LoopRequest, Round};
@@ -24,7 +25,9 @@ use super::targets::TargetArgs;
 /// are reported (not an error).
 ///
 /// Writes roster.csv, roster.toml (the scenario's `shifts` key, ready to paste),
-/// coverage.csv and coverage.svg/png. With --json, files only when --out is given.
+/// coverage.csv and coverage.svg/png. With --json, files only when --out (or --report) is
+/// given. --report adds report.html: the roster, coverage against the requirement and, with
+/// --simulate, the simulated day, on one page.
 ///
 /// --simulate closes the loop: the scenario is simulated with the group's roster replaced
 /// by exactly the shifts of roster.toml (other groups, absenteeism and the day unchanged;
@@ -94,6 +97,9 @@ pub struct ScheduleArgs {
     /// Simulation: worker threads, 1 to 256 [default: all cores]; results do not depend on it.
     #[arg(long, value_parser = super::threads_arg)]
     threads: Option<usize>,
+    /// Also write report.html, one page to pass around (open it in any browser, print it to PDF).
+    #[arg(long)]
+    report: bool,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -167,7 +173,7 @@ pub fn execute(args: ScheduleArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let parsed = templates::parse_templates(&text, &label, intervals)?;
     let columns = templates::columns(&label, &parsed, intervals)?;
     let staging = match (&args.out, args.json) {
-        (None, true) => None,
+        (None, true) if !args.report => None,
         (dir, _) => {
             let dir = dir
                 .clone()
@@ -217,6 +223,34 @@ pub fn execute(args: ScheduleArgs, out: &mut dyn Write) -> anyhow::Result<()> {
                     &loop_report::rows(&last.simulation),
                 )?;
                 callsim::plot::panel_chart(&loop_report::chart(last, intervals), &staging.path("roster_simulated"))?;
+            }
+            if args.report {
+                let simulated = !rounds.is_empty();
+                let mut about = super::report::about(
+                    &args.scenario,
+                    &scenario.name,
+                    simulated.then_some(scenario.seed),
+                    simulated.then_some(scenario.replications),
+                );
+                about
+                    .facts
+                    .push(("shift templates".into(), args.shifts.display().to_string()));
+                if let Some(requirement) = &args.requirement {
+                    about
+                        .facts
+                        .push(("requirement".into(), requirement.display().to_string()));
+                }
+                let objective = match request.objective {
+                    Objective::PaidHours => "paid hours",
+                    Objective::Cost => "cost",
+                };
+                about.facts.push(("objective".into(), objective.to_string()));
+                let mut page =
+                    html::schedule::page(about, &solved, intervals, &rounds, &html::svg_files(staging.dir()));
+                if simulated {
+                    page.warnings = scenario.warnings().iter().map(ToString::to_string).collect();
+                }
+                html::write(&page, staging.dir())?;
             }
             staging.publish()
         })

@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{anyhow, ensure};
+use callsim::report::html;
 use callsim::report::output::{self, FileSet, Staging};
 use callsim::report::{self, table::layout};
 use callsim::scenario::Scenario;
@@ -30,7 +31,8 @@ use super::targets::TargetArgs;
 /// Targets default to the scenario's [service_level] (target, answer_within) when no target
 /// flag is given. Writes staffing.csv, staffing_counts.toml (the count lists to paste) and
 /// staffing.svg/.png (forecast and required agents by method); with --json, files are
-/// written only when --out is given.
+/// written only when --out (or --report) is given. --report adds report.html, one page with
+/// the answer in words, the chart, the table and the count lists.
 ///
 /// Examples:
 ///   callsim staff scenarios/day_inbound.toml
@@ -61,6 +63,9 @@ pub struct StaffArgs {
     /// Worker threads, 1 to 256 [default: all cores]; results do not depend on it.
     #[arg(long, value_parser = super::threads_arg)]
     threads: Option<usize>,
+    /// Also write report.html, one page to pass around (open it in any browser, print it to PDF).
+    #[arg(long)]
+    report: bool,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -83,7 +88,7 @@ pub fn execute(args: StaffArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         scenario.replications = r;
     }
     let staging = match (&args.out, args.json) {
-        (None, true) => None,
+        (None, true) if !args.report => None,
         (dir, _) => {
             let dir = dir
                 .clone()
@@ -128,7 +133,38 @@ pub fn execute(args: StaffArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             output::write_atomically(&staging.path("staffing_counts.toml"), |f| {
                 f.write_all(counts.as_bytes())
             })?;
-            callsim::plot::panel_chart(&staffing::rows::chart(&scenario, &charted), &staging.path("staffing"))?;
+            let chart = staffing::rows::chart(&scenario, &charted);
+            callsim::plot::panel_chart(&chart, &staging.path("staffing"))?;
+            if args.report {
+                let simulated = plan.method == Method::Simulation;
+                let mut about = super::report::about(
+                    &args.scenario,
+                    &scenario.name,
+                    simulated.then_some(scenario.seed),
+                    simulated.then_some(scenario.replications),
+                );
+                about.facts.push(("method".into(), plan.method.name().to_string()));
+                about
+                    .facts
+                    .push(("shrinkage".into(), format!("{:.0}%", shrinkage * 100.0)));
+                if simulated {
+                    about
+                        .facts
+                        .push(("confidence".into(), format!("{:.0}%", confidence * 100.0)));
+                }
+                let data = html::staff::StaffResults {
+                    method: plan.method.name(),
+                    targets: &targets,
+                    shrinkage,
+                    interval_s: scenario.day.intervals.length(),
+                    rows: &rows,
+                    counts: &counts,
+                    chart: &chart,
+                };
+                let mut page = html::staff::page(about, &data, &html::svg_files(staging.dir()));
+                page.warnings = scenario.warnings().iter().map(ToString::to_string).collect();
+                html::write(&page, staging.dir())?;
+            }
             staging.publish()
         })
         .transpose();
@@ -176,37 +212,7 @@ fn print_table(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     writeln!(out, "{}: staffing by the {} method", scenario.name, plan.method.name())?;
-    let share = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{:.1}%", v * 100.0));
-    let mut table = vec![
-        [
-            "interval",
-            "group",
-            "calls",
-            "required",
-            "scheduled",
-            "service level",
-            "ASA",
-            "abandoned",
-            "occupancy",
-            "met",
-        ]
-        .map(String::from)
-        .to_vec(),
-    ];
-    for r in rows {
-        table.push(vec![
-            r.interval_start.clone(),
-            r.group.clone(),
-            format!("{:.1}", r.calls),
-            r.required.to_string(),
-            r.scheduled.to_string(),
-            share(r.service_level),
-            r.asa_s.map_or("-".to_string(), |v| format!("{v:.1}s")),
-            share(r.abandonment_rate),
-            share(r.occupancy),
-            if r.met { "yes" } else { "NO" }.to_string(),
-        ]);
-    }
+    let table = staffing::rows::table_cells(rows);
     write!(out, "{}", layout(&table))?;
     writeln!(out, "\ncount lists to paste into the scenario:\n{counts}")?;
     Ok(())

@@ -4,14 +4,15 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use callsim::report::html;
 use callsim::report::output::{FileSet, Staging};
 use callsim::report::table::layout;
 use callsim::report::write_rows;
 use callsim::report::{format_estimate, format_estimate_of};
 use callsim::stats::Metric;
 use callsim::sweep::{
-    ChartChoice, Grid, PointResult, SIGNIFICANCE_LEVEL, compare_chart, compare_points, compare_rows, sweep_charts,
-    sweep_rows, variant_name,
+    ChartChoice, Grid, PointResult, SIGNIFICANCE_LEVEL, compare_points, compare_rows, sweep_charts, sweep_rows,
+    variant_name,
 };
 
 /// Sweep staffing and policy parameters: every combination of the --vary values, in parallel.
@@ -23,7 +24,8 @@ use callsim::sweep::{
 /// Replication r sees the same callers at every point (common random numbers).
 ///
 /// Writes sweep.csv (one row per point and call type, plus total) and charts (SVG and PNG),
-/// replacing the folder's earlier sweep files together. Warnings (e.g. overloaded points) go
+/// replacing the folder's earlier sweep files together; --report adds report.html (the
+/// answer in words, the table and the charts on one page). Warnings (e.g. overloaded points) go
 /// to stderr, one line per kind with the points it affects.
 ///
 /// Example:
@@ -54,7 +56,9 @@ pub struct SweepArgs {
 /// chance of any false mark per variant is at most about 5%.
 /// Writes compare.csv (every metric: the variants' own values and intervals, the difference,
 /// p-values) and compare.svg/.png (the paired differences of service level, ASA, abandonment
-/// and p90 wait per call type, as the table tests them); with --json, only when --out is given.
+/// and p90 wait per call type, as the table tests them); with --json, only when --out (or
+/// --report) is given. --report adds report.html: the differences in words and what
+/// "significant" means, the table and the chart on one page.
 ///
 /// Example:
 ///   callsim compare scenarios/vip_priority.toml --vary routing.queue=fifo,priority,priority-aging
@@ -94,9 +98,24 @@ struct VariantArgs {
     /// Worker threads, 1 to 256 [default: all cores]; results do not depend on it.
     #[arg(long, value_parser = super::threads_arg)]
     threads: Option<usize>,
+    /// Also write report.html, one page to pass around (open it in any browser, print it to PDF).
+    #[arg(long)]
+    report: bool,
 }
 
 impl VariantArgs {
+    /// What the report says about the run (the first point's scenario, seed and replications).
+    fn about(&self, grid: &Grid) -> callsim::report::html::About {
+        let first = &grid.points[0].scenario;
+        let mut about = super::report::about(&self.scenario, &first.name, Some(first.seed), Some(first.replications));
+        for axis in &grid.axes {
+            let values: Vec<String> = axis.values.iter().map(callsim::sweep::value_text).collect();
+            about.facts.push((format!("varied: {}", axis.path), values.join(", ")));
+        }
+        about.facts.push(("points".into(), grid.points.len().to_string()));
+        about
+    }
+
     /// Builds and validates the grid, with the seed override applied.
     fn grid(&self) -> anyhow::Result<Grid> {
         let mut grid = build_grid(&self.scenario, &self.vary, self.replications)?;
@@ -165,26 +184,8 @@ pub fn sweep(args: SweepArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     callsim::sweep::x_axis(&grid.axes, args.x.as_deref())?;
     let staging = args.variants.staging("-sweep", FileSet::SWEEP)?;
     let results = args.variants.run(&grid)?;
-    let written = write_sweep(staging, &grid, &results, &args, metric);
-    let mut table = vec![
-        grid.axes
-            .iter()
-            .map(|a| a.path.clone())
-            .chain(["service_level", "asa_s", "abandonment_rate", "occupancy"].map(String::from))
-            .collect::<Vec<_>>(),
-    ];
-    for r in &results {
-        let mut row = r.labels.clone();
-        for m in [
-            Metric::ServiceLevel,
-            Metric::AsaS,
-            Metric::AbandonmentRate,
-            Metric::Occupancy,
-        ] {
-            row.push(format_estimate(m, &r.summary.total[m.index()]));
-        }
-        table.push(row);
-    }
+    let table = sweep_table(&grid, &results);
+    let written = write_sweep(staging, &grid, &results, &args, metric, &table);
     writeln!(
         out,
         "{} points x {}, all calls\n",
@@ -199,13 +200,40 @@ pub fn sweep(args: SweepArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes sweep.csv and (unless --no-plots) the charts into the staging folder, and publishes them together.
+/// The sweep's table, header first: the axes' values, then service level, ASA, abandonment and occupancy of all
+/// calls (shared by the terminal and the report).
+fn sweep_table(grid: &Grid, results: &[PointResult]) -> Vec<Vec<String>> {
+    let mut table = vec![
+        grid.axes
+            .iter()
+            .map(|a| a.path.clone())
+            .chain(["service_level", "asa_s", "abandonment_rate", "occupancy"].map(String::from))
+            .collect::<Vec<_>>(),
+    ];
+    for r in results {
+        let mut row = r.labels.clone();
+        for m in [
+            Metric::ServiceLevel,
+            Metric::AsaS,
+            Metric::AbandonmentRate,
+            Metric::Occupancy,
+        ] {
+            row.push(format_estimate(m, &r.summary.total[m.index()]));
+        }
+        table.push(row);
+    }
+    table
+}
+
+/// Writes sweep.csv, (unless --no-plots) the charts and (with --report) the report into the staging folder, and
+/// publishes them together.
 fn write_sweep(
     staging: Staging,
     grid: &Grid,
     results: &[PointResult],
     args: &SweepArgs,
     metric: Metric,
+    table: &[Vec<String>],
 ) -> callsim::Result<Vec<PathBuf>> {
     write_rows(&staging.path("sweep.csv"), &sweep_rows(&grid.axes, results))?;
     if !args.no_plots {
@@ -227,6 +255,18 @@ fn write_sweep(
         };
         sweep_charts(&grid.axes, results, choice, staging.dir())?;
     }
+    if args.variants.report {
+        let scenario = &grid.points[0].scenario;
+        let paths: Vec<String> = grid.axes.iter().map(|a| a.path.clone()).collect();
+        let data = html::sweep::SweepResults {
+            paths: &paths,
+            results,
+            target: (scenario.service_level_target, scenario.answer_within),
+            cells: table,
+        };
+        let page = html::sweep::sweep_page(args.variants.about(grid), &data, &html::svg_files(staging.dir()));
+        html::write(&page, staging.dir())?;
+    }
     staging.publish()
 }
 
@@ -238,22 +278,13 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         "--vary: compare needs at least two variants, e.g. routing.queue=fifo,priority"
     );
     // Files are written only when asked for with --json (as hyperfine writes exports only when asked).
-    let staging = if args.json && args.variants.out.is_none() {
+    let staging = if args.json && args.variants.out.is_none() && !args.variants.report {
         None
     } else {
         Some(args.variants.staging("-compare", FileSet::COMPARE)?)
     };
     let results = args.variants.run(&grid)?;
     let comparison = compare_points(&results);
-    let written = staging
-        .map(|staging| -> callsim::Result<Vec<PathBuf>> {
-            write_rows(&staging.path("compare.csv"), &compare_rows(&comparison))?;
-            if !args.no_plots {
-                compare_chart(&grid.axes, &results, &comparison, &staging.path("compare"))?;
-            }
-            staging.publish()
-        })
-        .transpose();
     let mut shown = vec![
         Metric::ServiceLevel,
         Metric::AsaS,
@@ -276,28 +307,6 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         "significant: Holm-adjusted p < {SIGNIFICANCE_LEVEL} over the {tests} paired t tests (metrics x call types) \
          of each variant against the baseline"
     );
-    if args.json {
-        let rows: Vec<serde_json::Value> = comparison
-            .rows
-            .iter()
-            .map(|r| {
-                serde_json::json!({
-                    "variant": r.variant, "call_type": r.call_type, "metric": r.metric.name(),
-                    "baseline": callsim::report::json::estimate_json(&r.baseline),
-                    "value": callsim::report::json::estimate_json(&r.value),
-                    "difference": callsim::report::json::estimate_json(&r.difference),
-                    "significant": r.significant,
-                    "p_value": r.p_value, "p_holm": r.p_holm, "tests": r.tests,
-                })
-            })
-            .collect();
-        let value = serde_json::json!({"scenario": results[0].summary.scenario, "baseline": comparison.baseline,
-            "variants": comparison.variants, "replications": results[0].summary.replications,
-            "significance": rule, "rows": rows});
-        writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
-        written?;
-        return Ok(());
-    }
     let replications = results[0].summary.replications;
     // The table names the axes when several vary ("routing.queue=priority, operators.count=16").
     let name_of = |label: &str| {
@@ -311,12 +320,6 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     } else {
         name_of(&comparison.baseline)
     };
-    writeln!(
-        out,
-        "baseline: {baseline} ({replications} paired replications); \
-         difference = variant - baseline, mean ± 95% interval"
-    )?;
-    writeln!(out, "* {rule}\n")?;
     let mut table = vec![
         [
             "variant",
@@ -344,6 +347,61 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             if r.significant { "*" } else { "" }.to_string(),
         ]);
     }
+    let written = staging
+        .map(|staging| -> callsim::Result<Vec<PathBuf>> {
+            write_rows(&staging.path("compare.csv"), &compare_rows(&comparison))?;
+            let chart = callsim::sweep::compare_chart_data(&grid.axes, &results, &comparison);
+            if !args.no_plots
+                && let Some(chart) = &chart
+            {
+                callsim::plot::difference_chart(chart, &staging.path("compare"))?;
+            }
+            if args.variants.report {
+                let data = html::sweep::CompareResults {
+                    results: &results,
+                    comparison: &comparison,
+                    baseline: &baseline,
+                    name_of: &name_of,
+                    rule: &rule,
+                    cells: &table,
+                    shown: &shown,
+                    chart: chart.as_ref().filter(|_| !args.no_plots),
+                };
+                let page =
+                    html::sweep::compare_page(args.variants.about(&grid), &data, &html::svg_files(staging.dir()));
+                html::write(&page, staging.dir())?;
+            }
+            staging.publish()
+        })
+        .transpose();
+    if args.json {
+        let rows: Vec<serde_json::Value> = comparison
+            .rows
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "variant": r.variant, "call_type": r.call_type, "metric": r.metric.name(),
+                    "baseline": callsim::report::json::estimate_json(&r.baseline),
+                    "value": callsim::report::json::estimate_json(&r.value),
+                    "difference": callsim::report::json::estimate_json(&r.difference),
+                    "significant": r.significant,
+                    "p_value": r.p_value, "p_holm": r.p_holm, "tests": r.tests,
+                })
+            })
+            .collect();
+        let value = serde_json::json!({"scenario": results[0].summary.scenario, "baseline": comparison.baseline,
+            "variants": comparison.variants, "replications": results[0].summary.replications,
+            "significance": rule, "rows": rows});
+        writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+        written?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "baseline: {baseline} ({replications} paired replications); \
+         difference = variant - baseline, mean ± 95% interval"
+    )?;
+    writeln!(out, "* {rule}\n")?;
     write!(out, "{}", layout(&table))?;
     if table.iter().flatten().any(|c| c.contains("(n=")) {
         writeln!(out, "\n{}", callsim::report::table::N_NOTE)?;

@@ -1,5 +1,6 @@
 //! Turning results into what people read: text tables, JSON, CSV rows. Only [`output`] touches the disk.
 
+pub mod html;
 pub mod intraday;
 pub mod json;
 pub mod output;

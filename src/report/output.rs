@@ -16,6 +16,11 @@ use std::sync::{Mutex, MutexGuard};
 
 use crate::error::{Error, Result};
 
+/// The report page's file name (see [`crate::report::html`]).
+const REPORT_PAGE: &str = "report.html";
+/// The report manifest's file name.
+const REPORT_MANIFEST: &str = "report.json";
+
 /// Name prefix of staging folders (hidden; followed by the process id and a unique suffix).
 pub const STAGING_PREFIX: &str = ".callsim-staging-";
 
@@ -46,6 +51,10 @@ pub struct FileSet {
     pub names: &'static [&'static str],
     /// Chart name prefixes (SVG and PNG files starting with one of them).
     pub chart_prefixes: &'static [&'static str],
+    /// The command that owns the set. An earlier report (`report.html` and its manifest `report.json`) in the
+    /// folder is replaced when the command stages a new one, and removed when that command wrote it, as it
+    /// would describe results no longer there; a report another command wrote into a shared folder stays.
+    pub command: &'static str,
 }
 
 impl FileSet {
@@ -54,28 +63,40 @@ impl FileSet {
     pub const RUN: FileSet = FileSet {
         names: &["summary.csv", "groups.csv", "intervals.csv", "replications.csv"],
         chart_prefixes: &["intraday", "daily_service_level"],
+        command: "run",
     };
     /// `callsim sweep`: sweep.csv and the sweep_* charts.
     pub const SWEEP: FileSet = FileSet {
         names: &["sweep.csv"],
         chart_prefixes: &["sweep_"],
+        command: "sweep",
     };
     /// `callsim compare`: compare.csv and the compare* charts.
     pub const COMPARE: FileSet = FileSet {
         names: &["compare.csv"],
         chart_prefixes: &["compare"],
+        command: "compare",
     };
     /// `callsim schedule`: roster.csv, roster.toml, coverage.csv and the coverage chart; with `--simulate`,
     /// roster_simulated.csv and its chart (removed by a plain `schedule`, as they would describe another roster).
     pub const SCHEDULE: FileSet = FileSet {
         names: &["roster.csv", "roster.toml", "coverage.csv", "roster_simulated.csv"],
         chart_prefixes: &["coverage", "roster_simulated"],
+        command: "schedule",
     };
 
     /// `callsim staff`: staffing.csv, staffing_counts.toml and the staffing chart.
     pub const STAFF: FileSet = FileSet {
         names: &["staffing.csv", "staffing_counts.toml"],
         chart_prefixes: &["staffing"],
+        command: "staff",
+    };
+
+    /// `callsim report DIR`: the page `report.html` alone, rendered again from the folder's manifest.
+    pub const REPORT: FileSet = FileSet {
+        names: &[REPORT_PAGE],
+        chart_prefixes: &[],
+        command: "report",
     };
 
     /// True when a file of this name belongs to the set.
@@ -139,8 +160,10 @@ impl Staging {
         let _lock = lock_folder(&self.out)?;
         let mut staged: Vec<String> = read_names(&self.dir)?;
         staged.sort();
+        let report_ours = staged.iter().any(|n| n == REPORT_MANIFEST) || report_command(&self.out) == self.set.command;
         for name in read_names(&self.out)? {
-            if self.set.contains(&name) {
+            let report = name == REPORT_PAGE || name == REPORT_MANIFEST;
+            if self.set.contains(&name) || (report && report_ours) {
                 let earlier = self.out.join(&name);
                 std::fs::remove_file(&earlier)
                     .map_err(|e| Error::io(&earlier, format!("cannot replace the earlier file: {e}")))?;
@@ -167,6 +190,15 @@ impl Drop for Staging {
         let _ = std::fs::remove_dir_all(&self.dir);
         registry.retain(|d| d != &self.dir);
     }
+}
+
+/// The command named in the folder's report manifest (`""` when there is none or it cannot be read).
+fn report_command(out: &Path) -> String {
+    std::fs::read_to_string(out.join(REPORT_MANIFEST))
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .and_then(|v| v["command"].as_str().map(String::from))
+        .unwrap_or_default()
 }
 
 /// Removes staging folders in `out` whose process no longer runs (killed with SIGKILL, or a power cut): their

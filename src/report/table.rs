@@ -67,6 +67,38 @@ pub fn summary_table(summary: &Summary, theory: Option<&Theory>, warnings: &[War
     let mut out = String::new();
     let _ = writeln!(out, "{}: {}", summary.scenario, interval_legend(summary.replications));
     let _ = writeln!(out);
+    let rows = summary_cells(summary, theory);
+    let note = partial(&rows);
+    out.push_str(&layout(&rows));
+    if let Some(t) = theory.filter(|t| !t.note.is_empty()) {
+        let _ = writeln!(out, "\n{}: {}", t.model, t.note);
+    }
+    let _ = writeln!(out);
+    if summary.campaigns {
+        out.push_str(&layout(&campaign_cells(summary)));
+        let _ = writeln!(out);
+    }
+    let groups = group_cells(summary);
+    let note = note || partial(&groups);
+    out.push_str(&layout(&groups));
+    if note {
+        let _ = writeln!(out, "\n{N_NOTE}");
+    }
+    for warning in warnings {
+        let _ = writeln!(out, "\nwarning: {warning}");
+    }
+    out
+}
+
+/// True when some cell rests on fewer replications than were run (it carries `(n=K)`, see [`N_NOTE`]).
+pub fn partial(cells: &[Vec<String>]) -> bool {
+    cells.iter().flatten().any(|c| c.ends_with(')') && c.contains("(n="))
+}
+
+/// The summary table's cells, header first: one row per shown metric, one column per call type, the total when
+/// there are several, and the theory's value when it covers the scenario (plus a `target` row under
+/// `service_level` when call types have targets of their own). Shared by the terminal and the HTML report.
+pub fn summary_cells(summary: &Summary, theory: Option<&Theory>) -> Vec<Vec<String>> {
     let mut header = vec!["metric".to_string()];
     header.extend(summary.call_types.iter().map(|(name, _)| name.clone()));
     if summary.call_types.len() > 1 {
@@ -100,24 +132,25 @@ pub fn summary_table(summary: &Summary, theory: Option<&Theory>, warnings: &[War
             rows.push(target_row(summary, theory_values.is_some()));
         }
     }
-    let partial = |cells: &[Vec<String>]| cells.iter().flatten().any(|c| c.ends_with(')') && c.contains("(n="));
-    let note = partial(&rows);
-    out.push_str(&layout(&rows));
-    if let Some(t) = theory.filter(|t| !t.note.is_empty()) {
-        let _ = writeln!(out, "\n{}: {}", t.model, t.note);
+    rows
+}
+
+/// The outbound table's cells, header first (scenarios with campaigns): the total's campaign metrics, all
+/// campaigns together.
+pub fn campaign_cells(summary: &Summary) -> Vec<Vec<String>> {
+    let mut rows = vec![vec!["outbound (all campaigns)".to_string(), "value".into()]];
+    for metric in summary.shown_metrics().filter(|m| m.is_campaign()) {
+        rows.push(vec![
+            metric.name().to_string(),
+            format_estimate_of(metric, &summary.total[metric.index()], summary.replications),
+        ]);
     }
-    let _ = writeln!(out);
-    if summary.campaigns {
-        let mut campaign = vec![vec!["outbound (all campaigns)".to_string(), "value".into()]];
-        for metric in summary.shown_metrics().filter(|m| m.is_campaign()) {
-            campaign.push(vec![
-                metric.name().to_string(),
-                format_estimate_of(metric, &summary.total[metric.index()], summary.replications),
-            ]);
-        }
-        out.push_str(&layout(&campaign));
-        let _ = writeln!(out);
-    }
+    rows
+}
+
+/// The agent-group table's cells, header first: agents, occupancy, calls handled, and overtime when some group
+/// finished calls after a scheduled log-off.
+pub fn group_cells(summary: &Summary) -> Vec<Vec<String>> {
     // Overtime (finishing calls after a scheduled log-off) exists only when staffing changes through the day.
     let overtime = summary.groups.iter().any(|g| g.overtime_s.value() > 0.0);
     let mut groups = vec![vec![
@@ -144,15 +177,7 @@ pub fn summary_table(summary: &Summary, theory: Option<&Theory>, warnings: &[War
             ));
         }
     }
-    let note = note || partial(&groups);
-    out.push_str(&layout(&groups));
-    if note {
-        let _ = writeln!(out, "\n{N_NOTE}");
-    }
-    for warning in warnings {
-        let _ = writeln!(out, "\nwarning: {warning}");
-    }
-    out
+    groups
 }
 
 /// The `target` row under `service_level` when call types have targets of their own: `90% in 10.0s` per type; the
@@ -174,12 +199,9 @@ fn target_row(summary: &Summary, theory: bool) -> Vec<String> {
     row
 }
 
-/// The per-interval table of `callsim run` (all call types together, one row per interval, fits 100 columns):
-/// offered calls, agents on duty, service level with its 95% interval, the stationary Erlang service level of the
-/// interval alone, ASA, abandonment rate, occupancy and the share of days the interval met the target; then the
-/// share of days and of intervals meeting the target.
-pub fn interval_table(summary: &Summary, day: &DayResults, target: f64, answer_within: f64) -> String {
-    let mut out = String::new();
+/// The per-interval table's cells, header first (all call types together; see [`interval_table`]). Shared by the
+/// terminal and the HTML report.
+pub fn interval_cells(day: &DayResults) -> Vec<Vec<String>> {
     let mut rows = vec![
         [
             "interval",
@@ -215,6 +237,16 @@ pub fn interval_table(summary: &Summary, day: &DayResults, target: f64, answer_w
             value(IntervalMetric::DaysMeetingTarget, e(IntervalMetric::DaysMeetingTarget)),
         ]);
     }
+    rows
+}
+
+/// The per-interval table of `callsim run` (all call types together, one row per interval, fits 100 columns):
+/// offered calls, agents on duty, service level with its 95% interval, the stationary Erlang service level of the
+/// interval alone, ASA, abandonment rate, occupancy and the share of days the interval met the target; then the
+/// share of days and of intervals meeting the target.
+pub fn interval_table(summary: &Summary, day: &DayResults, target: f64, answer_within: f64) -> String {
+    let mut out = String::new();
+    let rows = interval_cells(day);
     let _ = writeln!(
         out,
         "per interval (calls by the interval they arrived in; all call types; {}):",
@@ -255,6 +287,15 @@ pub fn interval_table(summary: &Summary, day: &DayResults, target: f64, answer_w
             crate::scenario::share_text(summary.targets.first().map_or(target, |t| t.target))
         )
     };
+    let rows = meeting_cells(summary, day);
+    let _ = writeln!(out, "service-level targets per call type; {all}:");
+    out.push_str(&layout(&rows));
+    out
+}
+
+/// The share of days and of intervals meeting each call type's own target, then all call types together
+/// (cells, header first). Shared by the terminal and the HTML report.
+pub fn meeting_cells(summary: &Summary, day: &DayResults) -> Vec<Vec<String>> {
     let mut rows = vec![
         ["target", "days meeting it", "intervals meeting it"]
             .map(String::from)
@@ -277,9 +318,7 @@ pub fn interval_table(summary: &Summary, day: &DayResults, target: f64, answer_w
         format_estimate(Metric::ServiceLevel, &day.days_meeting_target),
         format_estimate(Metric::ServiceLevel, &day.intervals_meeting_target),
     ]);
-    let _ = writeln!(out, "service-level targets per call type; {all}:");
-    out.push_str(&layout(&rows));
-    out
+    rows
 }
 
 /// An estimate in seconds, in minutes.

@@ -232,16 +232,10 @@ fn share(e: &Estimate) -> String {
     }
 }
 
-/// The text report of one simulated roster: per interval, then per day and the missed intervals.
-pub fn table(simulation: &Simulation) -> String {
-    let mut out = format!(
-        "simulated over {} days (seed {}): {}; an interval is met when at least {:.0}% of the days with calls in \
-         it meet every target\n",
-        simulation.replications,
-        simulation.seed,
-        describe_targets(&simulation.targets),
-        simulation.confidence * 100.0
-    );
+/// The per-interval table of one simulated roster (cells, header first): requirement, coverage, calls, service
+/// level with its interval, ASA, abandonment, days meeting the targets and whether the interval is met. Shared by
+/// the terminal and the HTML report.
+pub fn interval_cells(simulation: &Simulation) -> Vec<Vec<String>> {
     let mut cells = vec![
         [
             "start",
@@ -277,6 +271,20 @@ pub fn table(simulation: &Simulation) -> String {
             if i.met { "yes" } else { "NO" }.into(),
         ]);
     }
+    cells
+}
+
+/// The text report of one simulated roster: per interval, then per day and the missed intervals.
+pub fn table(simulation: &Simulation) -> String {
+    let mut out = format!(
+        "simulated over {} days (seed {}): {}; an interval is met when at least {:.0}% of the days with calls in \
+         it meet every target\n",
+        simulation.replications,
+        simulation.seed,
+        describe_targets(&simulation.targets),
+        simulation.confidence * 100.0
+    );
+    let cells = interval_cells(simulation);
     for line in layout(&cells).lines() {
         out += &format!("  {line}\n");
     }

@@ -135,3 +135,40 @@ pub fn chart(scenario: &Scenario, plans: &[&StaffPlan]) -> Vec<LineChart> {
     };
     vec![forecast, required]
 }
+
+/// The staffing table (cells, header first): per interval and group the calls, required and scheduled agents,
+/// what they achieve and whether the targets are met. Shared by the terminal and the HTML report.
+pub fn table_cells(rows: &[StaffRow]) -> Vec<Vec<String>> {
+    let share = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{:.1}%", v * 100.0));
+    let mut table = vec![
+        [
+            "interval",
+            "group",
+            "calls",
+            "required",
+            "scheduled",
+            "service level",
+            "ASA",
+            "abandoned",
+            "occupancy",
+            "met",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for r in rows {
+        table.push(vec![
+            r.interval_start.clone(),
+            r.group.clone(),
+            format!("{:.1}", r.calls),
+            r.required.to_string(),
+            r.scheduled.to_string(),
+            share(r.service_level),
+            r.asa_s.map_or("-".to_string(), |v| format!("{v:.1}s")),
+            share(r.abandonment_rate),
+            share(r.occupancy),
+            if r.met { "yes" } else { "NO" }.to_string(),
+        ]);
+    }
+    table
+}

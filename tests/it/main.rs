@@ -21,6 +21,7 @@ mod erlang_x;
 mod golden;
 mod outbound;
 mod policies;
+mod report;
 mod router_fuzz;
 mod scenario_errors;
 mod scenario_fuzz;
