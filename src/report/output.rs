@@ -72,6 +72,18 @@ impl FileSet {
         chart_prefixes: &["coverage", "roster_simulated"],
     };
 
+    /// `--emit slurm`: the job array's scripts, in `<out>/slurm/`.
+    pub const SLURM: FileSet = FileSet {
+        names: &["shards.sbatch", "merge.sbatch", "submit.sh"],
+        chart_prefixes: &[],
+    };
+
+    /// `--emit k8s`: the Indexed Job, the merge Job and their script, in `<out>/k8s/`.
+    pub const KUBERNETES: FileSet = FileSet {
+        names: &["shards-job.yaml", "merge-job.yaml", "submit.sh"],
+        chart_prefixes: &[],
+    };
+
     /// `callsim staff`: staffing.csv, staffing_counts.toml and the staffing chart.
     pub const STAFF: FileSet = FileSet {
         names: &["staffing.csv", "staffing_counts.toml"],
