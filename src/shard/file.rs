@@ -159,7 +159,7 @@ pub struct ShardReader {
 }
 
 fn damaged(path: &Path, e: impl std::fmt::Display) -> Error {
-    Error::io(path, format!("the shard file is damaged ({e})"))
+    Error::at(path, format!("the shard file is damaged ({e})"))
 }
 
 /// The next frame's bytes, or `None` at a clean end of file.
@@ -172,7 +172,7 @@ fn read_frame(input: &mut impl Read, path: &Path) -> Result<Option<Vec<u8>>> {
     }
     input
         .read_exact(&mut length[1..])
-        .map_err(|_| Error::io(path, "the shard file is cut short"))?;
+        .map_err(|_| Error::at(path, "the shard file is cut short"))?;
     let length = u32::from_le_bytes(length);
     if length > MAX_FRAME {
         return Err(damaged(path, format!("a frame of {length} bytes")));
@@ -180,7 +180,7 @@ fn read_frame(input: &mut impl Read, path: &Path) -> Result<Option<Vec<u8>>> {
     let mut bytes = vec![0; length as usize];
     input
         .read_exact(&mut bytes)
-        .map_err(|_| Error::io(path, "the shard file is cut short"))?;
+        .map_err(|_| Error::at(path, "the shard file is cut short"))?;
     Ok(Some(bytes))
 }
 
@@ -192,21 +192,21 @@ pub fn read_header(path: &Path) -> Result<ShardHeader> {
 impl ShardReader {
     /// Opens `path` and reads its header; the error names the file and what is wrong with it.
     pub fn open(path: &Path) -> Result<ShardReader> {
-        let file = std::fs::File::open(path).map_err(|e| Error::io(path, format!("cannot read the shard: {e}")))?;
+        let file = std::fs::File::open(path).map_err(|e| Error::at(path, format!("cannot read the shard: {e}")))?;
         let mut input = BufReader::new(file);
         let mut magic = [0u8; 16];
         input
             .read_exact(&mut magic)
             .ok()
             .filter(|_| &magic == MAGIC)
-            .ok_or_else(|| Error::io(path, "not a callsim shard file"))?;
+            .ok_or_else(|| Error::at(path, "not a callsim shard file"))?;
         let mut format = [0u8; 4];
         input
             .read_exact(&mut format)
-            .map_err(|_| Error::io(path, "the shard file is cut short"))?;
+            .map_err(|_| Error::at(path, "the shard file is cut short"))?;
         let format = u32::from_le_bytes(format);
         if format != FORMAT {
-            return Err(Error::io(
+            return Err(Error::at(
                 path,
                 format!(
                     "shard file format {format}, but this callsim ({}) reads format {FORMAT}: run the shards and the \
@@ -215,7 +215,7 @@ impl ShardReader {
                 ),
             ));
         }
-        let bytes = read_frame(&mut input, path)?.ok_or_else(|| Error::io(path, "the shard file is cut short"))?;
+        let bytes = read_frame(&mut input, path)?.ok_or_else(|| Error::at(path, "the shard file is cut short"))?;
         let header = postcard::from_bytes(&bytes).map_err(|e| damaged(path, e))?;
         Ok(ShardReader {
             path: path.to_path_buf(),
@@ -241,7 +241,7 @@ impl ShardReader {
             return Ok(None);
         }
         let bytes = self.frame()?.ok_or_else(|| {
-            Error::io(
+            Error::at(
                 &self.path,
                 "the shard file is cut short (no end mark): copy it again or run the shard again",
             )

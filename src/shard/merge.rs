@@ -64,14 +64,14 @@ fn numbers(indices: &[u32]) -> String {
 pub fn discover(out: &Path) -> Result<ShardSet> {
     let dir = out.join(SHARDS_FOLDER);
     let entries = std::fs::read_dir(&dir).map_err(|e| {
-        Error::io(
+        Error::at(
             &dir,
             format!("cannot list the shards ({e}): run `callsim sweep` or `compare` with --shard K/N --out {} first", out.display()),
         )
     })?;
     let mut files = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(|e| Error::io(&dir, format!("cannot list the shards: {e}")))?;
+        let entry = entry.map_err(|e| Error::at(&dir, format!("cannot list the shards: {e}")))?;
         let name = entry.file_name().to_string_lossy().into_owned();
         // Hidden files are temporary files of shards still being written.
         if name.ends_with(".shard") && !name.starts_with('.') {
@@ -80,7 +80,7 @@ pub fn discover(out: &Path) -> Result<ShardSet> {
     }
     files.sort();
     if files.is_empty() {
-        return Err(Error::io(
+        return Err(Error::at(
             &dir,
             format!("no shard files (*.shard) here: run `callsim sweep` or `compare` with --shard K/N --out {} first", out.display()),
         ));
@@ -100,7 +100,7 @@ pub fn discover(out: &Path) -> Result<ShardSet> {
             .iter()
             .map(|(fingerprint, paths)| format!("{} ({})", &fingerprint[..16], names(paths)))
             .collect();
-        return Err(Error::io(
+        return Err(Error::at(
             &dir,
             format!(
                 "shards of {} different runs (another scenario, axes, seed, replications, options or callsim \
@@ -120,7 +120,7 @@ pub fn discover(out: &Path) -> Result<ShardSet> {
             .iter()
             .map(|(count, paths)| format!("of {count}: {}", names(paths)))
             .collect();
-        return Err(Error::io(
+        return Err(Error::at(
             &dir,
             format!(
                 "shards of one run split in different ways ({}); keep the shards of one split only",
@@ -140,7 +140,7 @@ pub fn discover(out: &Path) -> Result<ShardSet> {
         .map(|(index, paths)| format!("shard {index}/{count} in {}", names(paths)))
         .collect();
     if !duplicates.is_empty() {
-        return Err(Error::io(
+        return Err(Error::at(
             &dir,
             format!("duplicate shards: {}; keep one file of each", duplicates.join("; ")),
         ));
@@ -151,7 +151,7 @@ pub fn discover(out: &Path) -> Result<ShardSet> {
             index: missing[0],
             count,
         };
-        return Err(Error::io(
+        return Err(Error::at(
             &dir,
             format!(
                 "missing {} of {count} shards: {} (run them with --shard K/{count}, e.g. --shard {example})",
@@ -192,7 +192,7 @@ pub fn gather(set: &ShardSet, grid: &Grid, on_point: &dyn Fn()) -> Result<Vec<Po
             || header.first_job != expected.start as u64
             || header.end_job != expected.end as u64
         {
-            return Err(Error::io(
+            return Err(Error::at(
                 path,
                 format!(
                     "holds jobs {}-{} of {}, but shard {shard} of this grid is jobs {}-{} of {}",
@@ -207,7 +207,7 @@ pub fn gather(set: &ShardSet, grid: &Grid, on_point: &dyn Fn()) -> Result<Vec<Po
         }
         while let Some((point, replication, metrics)) = reader.next_job()? {
             if next >= expected.end || jobs.at(next) != (point, replication) {
-                return Err(Error::io(
+                return Err(Error::at(
                     path,
                     format!("the shard file is damaged (job of point {point}, replication {replication} out of order)"),
                 ));
@@ -221,7 +221,7 @@ pub fn gather(set: &ShardSet, grid: &Grid, on_point: &dyn Fn()) -> Result<Vec<Po
             }
         }
         if next != expected.end {
-            return Err(Error::io(
+            return Err(Error::at(
                 path,
                 format!("holds {} of its {} jobs", next - expected.start, expected.len()),
             ));
