@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use callsim::report::output::{FileSet, Staging};
-use callsim::shard::{Command, Plan, Presentation};
 use callsim::report::table::layout;
 use callsim::report::write_rows;
 use callsim::report::{format_estimate, format_estimate_of};
+use callsim::shard::{Command, Plan, Presentation};
 use callsim::stats::Metric;
 use callsim::sweep::{
     ChartChoice, Grid, PointResult, SIGNIFICANCE_LEVEL, compare_chart, compare_points, compare_rows, sweep_charts,
@@ -175,7 +175,11 @@ impl VariantArgs {
             let run = pool.install(|| callsim::shard::run_shard(plan, grid, shard, &dir, &|| bar.inc(1)))?;
             bar.finish_and_clear();
             if run.jobs.is_empty() {
-                writeln!(out, "shard {shard}: no jobs (the grid has only {} jobs)", run.total_jobs)?;
+                writeln!(
+                    out,
+                    "shard {shard}: no jobs (the grid has only {} jobs)",
+                    run.total_jobs
+                )?;
             } else {
                 writeln!(
                     out,
@@ -232,7 +236,10 @@ fn run_grid(grid: &Grid, threads: Option<usize>) -> anyhow::Result<Vec<PointResu
 fn chart_metric(name: &str) -> anyhow::Result<Metric> {
     Metric::from_name(name).with_context(|| {
         let names: Vec<&str> = Metric::ALL.iter().map(|m| m.name()).collect();
-        format!("--metric: \"{name}\" is not a metric; metrics are: {}", names.join(", "))
+        format!(
+            "--metric: \"{name}\" is not a metric; metrics are: {}",
+            names.join(", ")
+        )
     })
 }
 
@@ -280,7 +287,10 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let staging = if !local || (args.json && args.variants.out.is_none()) {
         None
     } else {
-        Some(Staging::new(&args.variants.out_dir(Command::Compare), FileSet::COMPARE)?)
+        Some(Staging::new(
+            &args.variants.out_dir(Command::Compare),
+            FileSet::COMPARE,
+        )?)
     };
     if let Some(results) = args.variants.execute(&plan, &grid, out)? {
         report(&plan, &grid, &results, staging, out)?;

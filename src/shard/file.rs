@@ -149,6 +149,7 @@ impl<'a> ShardWriter<'a> {
 }
 
 /// Reads a shard file: its header at once, then its jobs one by one.
+#[derive(Debug)]
 pub struct ShardReader {
     path: PathBuf,
     input: BufReader<std::fs::File>,
@@ -266,5 +267,102 @@ impl ShardReader {
                 Ok(None)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Scenario;
+    use crate::shard::{Command, Presentation};
+
+    const TEXT: &str = r#"
+name = "two types"
+seed = 3
+replications = 2
+[horizon]
+duration = "2h"
+[[call_types]]
+name = "sales"
+arrivals = { per_hour = 60 }
+service = { distribution = "exponential", mean = "4m" }
+patience = { distribution = "exponential", mean = "2m" }
+[[call_types]]
+name = "none"
+arrivals = { per_hour = 0.001 }
+service = { distribution = "exponential", mean = "4m" }
+[[agent_groups]]
+name = "agents"
+count = 4
+skills = ["sales", "none"]
+"#;
+
+    #[test]
+    fn records_come_back_bit_for_bit_and_a_cut_file_is_refused() {
+        let scenario = Scenario::from_toml_str(TEXT, "<test>").unwrap();
+        let runs: Vec<ReplicationMetrics> = (0..2).map(|r| crate::run::simulate_replication(&scenario, r)).collect();
+        // A call type without calls has undefined (NaN) metrics: they too must come back as they were.
+        assert!(runs[0].call_types[1].iter().any(|v| v.is_nan()));
+        let header = ShardHeader {
+            version: "test".into(),
+            fingerprint: "0".repeat(64),
+            shard: ShardId { index: 0, count: 1 },
+            first_job: 0,
+            end_job: 2,
+            total_jobs: 2,
+            points: 1,
+            plan: Plan {
+                command: Command::Sweep,
+                scenario_label: "<test>".into(),
+                scenario_text: TEXT.into(),
+                vary: vec!["agent_groups.agents.count=4".into()],
+                replications: None,
+                seed: None,
+                presentation: Presentation::default(),
+            },
+        };
+        let mut bytes = Vec::new();
+        let mut writer = ShardWriter::new(&mut bytes, &header).unwrap();
+        for (r, m) in runs.iter().enumerate() {
+            writer.write_job(&encode_job(0, r as u32, m)).unwrap();
+        }
+        writer.finish().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.shard");
+        std::fs::write(&path, &bytes).unwrap();
+        let mut reader = ShardReader::open(&path).unwrap();
+        assert_eq!(reader.header, header);
+        for (r, original) in runs.iter().enumerate() {
+            let (point, replication, back) = reader.next_job().unwrap().unwrap();
+            assert_eq!((point, replication), (0, r as u32));
+            // Same bits everywhere (NaN included), same histograms.
+            assert_eq!(encode_job(0, r as u32, &back), encode_job(0, r as u32, original));
+            assert_eq!(back.waits, original.waits);
+            assert!(back.waits.iter().any(|h| h.count() > 0));
+        }
+        assert!(reader.next_job().unwrap().is_none());
+        // Cut anywhere after the header: refused, naming the file.
+        for cut in [bytes.len() - 1, bytes.len() - 6, bytes.len() / 2] {
+            std::fs::write(&path, &bytes[..cut]).unwrap();
+            let mut reader = ShardReader::open(&path).unwrap();
+            let error = loop {
+                match reader.next_job() {
+                    Ok(Some(_)) => continue,
+                    Ok(None) => panic!("a file cut at {cut} of {} was read whole", bytes.len()),
+                    Err(e) => break e.to_string(),
+                }
+            };
+            assert!(
+                error.contains("s.shard") && (error.contains("cut short") || error.contains("damaged")),
+                "{error}"
+            );
+        }
+        std::fs::write(&path, b"not a shard").unwrap();
+        assert!(
+            ShardReader::open(&path)
+                .unwrap_err()
+                .to_string()
+                .contains("not a callsim shard file")
+        );
     }
 }

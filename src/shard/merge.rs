@@ -33,7 +33,10 @@ fn names(paths: &[&PathBuf]) -> String {
     let mut shown: Vec<String> = paths
         .iter()
         .take(SHOWN)
-        .map(|p| p.file_name().map_or(p.display().to_string(), |n| n.to_string_lossy().into_owned()))
+        .map(|p| {
+            p.file_name()
+                .map_or(p.display().to_string(), |n| n.to_string_lossy().into_owned())
+        })
         .collect();
     if paths.len() > SHOWN {
         shown.push(format!("and {} more", paths.len() - SHOWN));
@@ -66,7 +69,10 @@ pub fn discover(out: &Path) -> Result<ShardSet> {
     let entries = std::fs::read_dir(&dir).map_err(|e| {
         Error::at(
             &dir,
-            format!("cannot list the shards ({e}): run `callsim sweep` or `compare` with --shard K/N --out {} first", out.display()),
+            format!(
+                "cannot list the shards ({e}): run `callsim sweep` or `compare` with --shard K/N --out {} first",
+                out.display()
+            ),
         )
     })?;
     let mut files = Vec::new();
@@ -82,7 +88,10 @@ pub fn discover(out: &Path) -> Result<ShardSet> {
     if files.is_empty() {
         return Err(Error::at(
             &dir,
-            format!("no shard files (*.shard) here: run `callsim sweep` or `compare` with --shard K/N --out {} first", out.display()),
+            format!(
+                "no shard files (*.shard) here: run `callsim sweep` or `compare` with --shard K/N --out {} first",
+                out.display()
+            ),
         ));
     }
     let mut headers: Vec<(PathBuf, ShardHeader)> = Vec::with_capacity(files.len());

@@ -276,7 +276,13 @@ pub struct ShardRun {
 /// Runs shard `shard` of `plan` (whose grid is `grid`) on the current rayon pool and writes its file into
 /// `out/shards/` whole (a temporary file renamed into place). Jobs run in parallel in batches and are written in
 /// job order, so memory holds one batch of records. `on_done` is called once per finished job.
-pub fn run_shard(plan: &Plan, grid: &Grid, shard: ShardId, out: &Path, on_done: &(dyn Fn() + Sync)) -> Result<ShardRun> {
+pub fn run_shard(
+    plan: &Plan,
+    grid: &Grid,
+    shard: ShardId,
+    out: &Path,
+    on_done: &(dyn Fn() + Sync),
+) -> Result<ShardRun> {
     let jobs = Jobs::of(grid);
     let range = job_range(jobs.len(), shard);
     let fingerprint = plan.fingerprint();

@@ -28,7 +28,11 @@ pub fn object_name(text: &str, max: usize) -> String {
     }
     let name: String = name.trim_matches('-').chars().take(max).collect();
     let name = name.trim_end_matches('-');
-    if name.is_empty() { "callsim".to_string() } else { name.to_string() }
+    if name.is_empty() {
+        "callsim".to_string()
+    } else {
+        name.to_string()
+    }
 }
 
 /// The pod template's lines both Jobs share, after `containers:` begins: image, working folder, resources and
@@ -94,7 +98,10 @@ pub fn kubernetes(s: &Submission) -> Result<Vec<SubmissionFile>> {
     let mut shards = job_head(
         s,
         &[
-            format!("# {} as a Kubernetes Indexed Job of {n} shards; merge-job.yaml combines them.", s.name),
+            format!(
+                "# {} as a Kubernetes Indexed Job of {n} shards; merge-job.yaml combines them.",
+                s.name
+            ),
             "# The scenario and the output folder live on the volume claim, mounted as the working folder.".to_string(),
             "# Apply both in order with: sh submit.sh (in this folder).".to_string(),
         ],
@@ -119,7 +126,10 @@ pub fn kubernetes(s: &Submission) -> Result<Vec<SubmissionFile>> {
     merge.extend(container(s, "merge", &["merge".to_string(), s.out.clone()], 1));
     let submit = [
         "#!/bin/sh".to_string(),
-        format!("# Runs the {n} shards of {} as an Indexed Job, waits for it, then runs the merge Job.", s.name),
+        format!(
+            "# Runs the {n} shards of {} as an Indexed Job, waits for it, then runs the merge Job.",
+            s.name
+        ),
         "set -eu".to_string(),
         "here=$(cd \"$(dirname \"$0\")\" && pwd)".to_string(),
         "kubectl apply -f \"$here/shards-job.yaml\"".to_string(),

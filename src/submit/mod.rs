@@ -91,9 +91,15 @@ pub fn slurm_time(seconds: u64) -> String {
 
 /// Quotes one word for a POSIX shell (unchanged when nothing needs quoting).
 fn shell_word(word: &str) -> Result<String> {
-    shlex::try_quote(word)
-        .map(|q| q.into_owned())
-        .map_err(|_| Error::input("--emit", format!("\"{}\" cannot be passed to a shell (a NUL byte)", crate::limits::quote(word))))
+    shlex::try_quote(word).map(|q| q.into_owned()).map_err(|_| {
+        Error::input(
+            "--emit",
+            format!(
+                "\"{}\" cannot be passed to a shell (a NUL byte)",
+                crate::limits::quote(word)
+            ),
+        )
+    })
 }
 
 /// Quotes every word for a POSIX shell and joins them with spaces.

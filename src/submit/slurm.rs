@@ -28,7 +28,10 @@ pub fn slurm(s: &Submission) -> Result<Vec<SubmissionFile>> {
     let command = shell_words(std::iter::once(s.program.as_str()).chain(s.args.iter().map(String::as_str)))?;
     let mut shards = vec![
         "#!/bin/bash".to_string(),
-        format!("# {} as a Slurm job array of {n} shards; merge.sbatch combines them.", s.name),
+        format!(
+            "# {} as a Slurm job array of {n} shards; merge.sbatch combines them.",
+            s.name
+        ),
         "# Submit both with: bash submit.sh (in this folder). Rerun a failed shard alone with".to_string(),
         "# sbatch --array=K shards.sbatch, then submit merge.sbatch.".to_string(),
     ];
@@ -60,7 +63,10 @@ pub fn slurm(s: &Submission) -> Result<Vec<SubmissionFile>> {
     ]);
     let submit = [
         "#!/bin/sh".to_string(),
-        format!("# Submits the {n} shards of {} as a job array, then the merge once all of them succeeded.", s.name),
+        format!(
+            "# Submits the {n} shards of {} as a job array, then the merge once all of them succeeded.",
+            s.name
+        ),
         "# Prints the two job ids (array, merge): follow them with squeue -j ID.".to_string(),
         "set -eu".to_string(),
         "here=$(cd \"$(dirname \"$0\")\" && pwd)".to_string(),

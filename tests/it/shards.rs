@@ -13,7 +13,12 @@ pub fn published(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.is_file())
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -63,7 +68,10 @@ fn run_shards(command: &[&str], dir: &Path, n: u32, order: &[u32]) {
         let mut args = command.to_vec();
         args.extend(["--out", path(dir), "--shard", &shard, "--threads", &threads]);
         let out = String::from_utf8(run(&args).stdout).unwrap();
-        assert!(out.contains(&format!("shard {k}/{n}")) && out.contains("callsim merge"), "{out}");
+        assert!(
+            out.contains(&format!("shard {k}/{n}")) && out.contains("callsim merge"),
+            "{out}"
+        );
     }
 }
 
@@ -83,7 +91,12 @@ fn a_sweep_in_shards_merges_to_the_bytes_of_one_run() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(names.len(), 4);
-    assert!(names.iter().all(|n| n.starts_with("sweep-shard-") && n.contains("-of-4-")), "{names:?}");
+    assert!(
+        names
+            .iter()
+            .all(|n| n.starts_with("sweep-shard-") && n.contains("-of-4-")),
+        "{names:?}"
+    );
     let merged = run(&["merge", path(&sharded)]);
     assert_same_files(&local, &sharded);
     assert_eq!(report(&one, &local), report(&merged, &sharded));
@@ -146,7 +159,12 @@ fn a_shard_is_the_same_bytes_at_any_thread_count() {
         let mut args = SWEEP.to_vec();
         args.extend(["-r", "3", "--out", path(&out), "--shard", "1/2", "--threads", threads]);
         run(&args);
-        let file = std::fs::read_dir(out.join("shards")).unwrap().next().unwrap().unwrap().path();
+        let file = std::fs::read_dir(out.join("shards"))
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
         std::fs::read(file).unwrap()
     };
     assert_eq!(shard_file("1"), shard_file("2"));
@@ -155,7 +173,12 @@ fn a_shard_is_the_same_bytes_at_any_thread_count() {
 /// Runs `merge dir` and returns its error message (it must fail with status 2).
 fn merge_error(dir: &Path) -> String {
     let output = callsim(&["merge", path(dir)]);
-    assert_eq!(output.status.code(), Some(2), "{}", String::from_utf8_lossy(&output.stdout));
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
     String::from_utf8(output.stderr).unwrap()
 }
 
@@ -186,15 +209,24 @@ fn merge_refuses_missing_duplicate_foreign_and_damaged_shards_naming_them() {
     assert!(e.contains("shards") && e.contains("--shard K/N"), "{e}");
     run_shards(&base, &out, 3, &[0, 2]);
     let e = merge_error(&out);
-    assert!(e.contains("missing 1 of 3 shards: 1") && e.contains("--shard 1/3"), "{e}");
-    assert!(!out.join("sweep.csv").exists(), "nothing is published from an incomplete set");
+    assert!(
+        e.contains("missing 1 of 3 shards: 1") && e.contains("--shard 1/3"),
+        "{e}"
+    );
+    assert!(
+        !out.join("sweep.csv").exists(),
+        "nothing is published from an incomplete set"
+    );
     run_shards(&base, &out, 3, &[1]);
     // A copy of a shard under another name.
     let files = shard_files(&out);
     let copy = out.join("shards").join("copy-of-shard-1.shard");
     std::fs::copy(&files[1], &copy).unwrap();
     let e = merge_error(&out);
-    assert!(e.contains("duplicate shards: shard 1/3") && e.contains("copy-of-shard-1.shard"), "{e}");
+    assert!(
+        e.contains("duplicate shards: shard 1/3") && e.contains("copy-of-shard-1.shard"),
+        "{e}"
+    );
     std::fs::remove_file(&copy).unwrap();
     // A shard of the same sweep with another seed: a foreign run.
     let foreign_dir = dir.path().join("foreign");
@@ -205,7 +237,10 @@ fn merge_refuses_missing_duplicate_foreign_and_damaged_shards_naming_them() {
     let foreign_name = foreign.file_name().unwrap().to_string_lossy().into_owned();
     std::fs::rename(&foreign, out.join("shards").join(&foreign_name)).unwrap();
     let e = merge_error(&out);
-    assert!(e.contains("shards of 2 different runs") && e.contains(&foreign_name), "{e}");
+    assert!(
+        e.contains("shards of 2 different runs") && e.contains(&foreign_name),
+        "{e}"
+    );
     std::fs::remove_file(out.join("shards").join(&foreign_name)).unwrap();
     // The same sweep split another way.
     run_shards(&base, &out, 2, &[0]);
@@ -222,7 +257,10 @@ fn merge_refuses_missing_duplicate_foreign_and_damaged_shards_naming_them() {
     std::fs::write(&files[0], &bytes[..bytes.len() - 7]).unwrap();
     let e = merge_error(&out);
     let name = files[0].file_name().unwrap().to_string_lossy().into_owned();
-    assert!(e.contains(&name) && (e.contains("cut short") || e.contains("damaged")), "{e}");
+    assert!(
+        e.contains(&name) && (e.contains("cut short") || e.contains("damaged")),
+        "{e}"
+    );
     std::fs::write(&files[0], &bytes).unwrap();
     // Whole again: merges.
     run(&["merge", path(&out)]);
@@ -292,7 +330,10 @@ fn the_slurm_scripts_run_an_array_and_a_merge_after_it() {
     let merge = read("merge.sbatch");
     assert!(merge.contains(&format!("merge {}", path(&out))), "{merge}");
     let submit = read("submit.sh");
-    assert!(submit.contains("sbatch --parsable") && submit.contains("--dependency=afterok:"), "{submit}");
+    assert!(
+        submit.contains("sbatch --parsable") && submit.contains("--dependency=afterok:"),
+        "{submit}"
+    );
     assert!(!out.join("shards").exists(), "--emit runs nothing");
 }
 
@@ -371,10 +412,16 @@ fn the_kubernetes_manifests_are_an_indexed_job_and_a_merge_job() {
     assert_eq!(merge_container["args"][0].as_str(), Some("merge"));
     assert_eq!(merge_container["args"][1].as_str(), Some("runs/vip"));
     let job_name = job["metadata"]["name"].as_str().unwrap();
-    assert!(job_name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
+    assert!(
+        job_name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    );
     let submit = std::fs::read_to_string(root.join("runs/vip/k8s/submit.sh")).unwrap();
     assert!(
-        submit.contains(&format!("kubectl wait --for=condition=complete --timeout=7200s job/{job_name}")),
+        submit.contains(&format!(
+            "kubectl wait --for=condition=complete --timeout=7200s job/{job_name}"
+        )),
         "{submit}"
     );
 }

@@ -94,13 +94,21 @@ fn a_sweep_runs_as_a_slurm_array_and_merges_to_the_bytes_of_one_run() {
     let emitted = callsim(&args);
     assert!(emitted.status.success(), "{}", String::from_utf8_lossy(&emitted.stderr));
     let submit = slurm(&conf, "sh", &[sharded.join("slurm/submit.sh").to_str().unwrap()]);
-    assert!(submit.status.success(), "submit.sh: {}", String::from_utf8_lossy(&submit.stderr));
+    assert!(
+        submit.status.success(),
+        "submit.sh: {}",
+        String::from_utf8_lossy(&submit.stderr)
+    );
     let ids: Vec<String> = String::from_utf8(submit.stdout)
         .unwrap()
         .split_whitespace()
         .map(String::from)
         .collect();
-    assert_eq!(ids.len(), 2, "submit.sh prints the array's and the merge's job ids: {ids:?}");
+    assert_eq!(
+        ids.len(),
+        2,
+        "submit.sh prints the array's and the merge's job ids: {ids:?}"
+    );
     // Wait until neither job is known to squeue any more (an error: purged, so done).
     let started = Instant::now();
     loop {
@@ -126,7 +134,11 @@ fn a_sweep_runs_as_a_slurm_array_and_merges_to_the_bytes_of_one_run() {
         "every array task completes:\n{array}\n{}",
         log("shard-0.log")
     );
-    assert!(merge.contains("JobState=COMPLETED"), "the merge completes:\n{merge}\n{}", log("merge.log"));
+    assert!(
+        merge.contains("JobState=COMPLETED"),
+        "the merge completes:\n{merge}\n{}",
+        log("merge.log")
+    );
     assert!(log("merge.log").contains("wrote"), "{}", log("merge.log"));
     assert_same_files(&local, &sharded);
 }
