@@ -136,10 +136,10 @@ pub fn emit(
         callsim::report::output::write_atomically(&staging.path(file.name), |w| w.write_all(file.text.as_bytes()))?;
     }
     let written = staging.publish()?;
+    let replications = grid.points.first().map_or(0, |p| p.scenario.replications);
     writeln!(
         out,
-        "{shards} shards of {} jobs ({} points x replications); the merged files go to {}",
-        jobs,
+        "{shards} shards of {jobs} jobs ({} points x {replications} replications); the merged files go to {}",
         grid.points.len(),
         out_dir.display()
     )?;

@@ -63,6 +63,30 @@ fn numbers(indices: &[u32]) -> String {
     parts.join(", ")
 }
 
+/// What differs between the runs of two shards, in the words of the command line.
+fn differences(a: &ShardHeader, b: &ShardHeader) -> Vec<&'static str> {
+    let (p, q) = (&a.plan, &b.plan);
+    let mut differ = Vec::new();
+    for (name, different) in [
+        ("command", p.command != q.command),
+        ("scenario file", p.scenario_label != q.scenario_label),
+        ("scenario text", p.scenario_text != q.scenario_text),
+        ("--vary axes", p.vary != q.vary),
+        ("--replications", p.replications != q.replications),
+        ("--seed", p.seed != q.seed),
+        ("output options", p.presentation != q.presentation),
+        ("callsim versions", a.version != b.version),
+    ] {
+        if different {
+            differ.push(name);
+        }
+    }
+    if differ.is_empty() {
+        differ.push("shard formats");
+    }
+    differ
+}
+
 /// Reads the headers of every shard file in `out/shards/` and checks that they make one complete run.
 pub fn discover(out: &Path) -> Result<ShardSet> {
     let dir = out.join(SHARDS_FOLDER);
@@ -109,11 +133,22 @@ pub fn discover(out: &Path) -> Result<ShardSet> {
             .iter()
             .map(|(fingerprint, paths)| format!("{} ({})", &fingerprint[..16], names(paths)))
             .collect();
+        let first = |fingerprint: &&str| {
+            headers
+                .iter()
+                .find(|(_, h)| h.fingerprint == *fingerprint)
+                .map(|(_, h)| h)
+        };
+        let mut fingerprints = runs.keys();
+        let differ = match (fingerprints.next().and_then(first), fingerprints.next().and_then(first)) {
+            (Some(a), Some(b)) => differences(a, b).join(", "),
+            _ => String::new(),
+        };
         return Err(Error::at(
             &dir,
             format!(
-                "shards of {} different runs (another scenario, axes, seed, replications, options or callsim \
-                 version): {}; keep one run's shards here and move the others to a folder of their own",
+                "shards of {} different runs (they differ in {differ}): {}; keep one run's shards here and move the \
+                 others to a folder of their own",
                 runs.len(),
                 listed.join("; ")
             ),

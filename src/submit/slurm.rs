@@ -32,7 +32,7 @@ pub fn slurm(s: &Submission) -> Result<Vec<SubmissionFile>> {
             "# {} as a Slurm job array of {n} shards; merge.sbatch combines them.",
             s.name
         ),
-        "# Submit both with: bash submit.sh (in this folder). Rerun a failed shard alone with".to_string(),
+        "# Submit both with: sh submit.sh (in this folder). Rerun a failed shard alone with".to_string(),
         "# sbatch --array=K shards.sbatch, then submit merge.sbatch.".to_string(),
     ];
     shards.extend(common(s, &format!("{}-shards", s.name))?);
