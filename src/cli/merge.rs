@@ -31,7 +31,7 @@ pub struct MergeArgs {
 /// Merges the shards of `DIR` and writes and prints what the unsharded command would have.
 pub fn execute(args: MergeArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let set = callsim::shard::discover(&args.dir)?;
-    let grid = set.plan.grid()?;
+    let grid = callsim::shard::merge_grid(&set)?;
     let staging = Staging::new(&args.dir, super::sweep::file_set(set.plan.command))?;
     let bar = super::progress::bar(grid.points.len() as u64, "merging");
     let results = callsim::shard::gather(&set, &grid, &|| bar.inc(1))?;

@@ -253,8 +253,9 @@ pub fn sweep(args: SweepArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         no_plots: args.no_plots,
         json: false,
     };
-    let plan = args.variants.plan(Command::Sweep, presentation)?;
+    let mut plan = args.variants.plan(Command::Sweep, presentation)?;
     let grid = plan.grid()?;
+    plan.inputs = Plan::inputs_of(&grid)?;
     callsim::sweep::x_axis(&grid.axes, args.x.as_deref())?;
     // The output folder is created and checked before anything is simulated.
     let staging = match (&args.variants.shard, &args.variants.cluster.emit) {
@@ -276,8 +277,9 @@ pub fn compare(args: CompareArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         no_plots: args.no_plots,
         json: args.json,
     };
-    let plan = args.variants.plan(Command::Compare, presentation)?;
+    let mut plan = args.variants.plan(Command::Compare, presentation)?;
     let grid = plan.grid()?;
+    plan.inputs = Plan::inputs_of(&grid)?;
     anyhow::ensure!(
         grid.points.len() >= 2,
         "--vary: compare needs at least two variants, e.g. routing.queue=fifo,priority"

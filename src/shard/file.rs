@@ -319,6 +319,7 @@ skills = ["sales", "none"]
                 replications: None,
                 seed: None,
                 presentation: Presentation::default(),
+                inputs: Vec::new(),
             },
         };
         let mut bytes = Vec::new();

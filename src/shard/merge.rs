@@ -75,6 +75,7 @@ fn differences(a: &ShardHeader, b: &ShardHeader) -> Vec<&'static str> {
         ("--replications", p.replications != q.replications),
         ("--seed", p.seed != q.seed),
         ("output options", p.presentation != q.presentation),
+        ("forecast files", p.inputs != q.inputs),
         ("callsim versions", a.version != b.version),
     ] {
         if different {
@@ -212,6 +213,23 @@ pub fn discover(out: &Path) -> Result<ShardSet> {
         fingerprint: first.fingerprint,
         files,
     })
+}
+
+/// Rebuilds the grid of `set` (reading its forecast files again) and checks that those files are the ones the
+/// shards were run with; the error names a file that is missing or changed.
+pub fn merge_grid(set: &ShardSet) -> Result<Grid> {
+    let grid = set.plan.grid()?;
+    let now = Plan::inputs_of(&grid)?;
+    for input in &set.plan.inputs {
+        if !now.contains(input) {
+            return Err(Error::at(
+                Path::new(&input.path),
+                "changed since the shards were run (their results come from the earlier file): restore it, or run \
+                 the shards again",
+            ));
+        }
+    }
+    Ok(grid)
 }
 
 /// Reads every job of `set` in order and reduces each point as soon as its replications are all read, exactly

@@ -34,7 +34,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use file::{FORMAT, ShardHeader, ShardReader, read_header};
-pub use merge::{ShardSet, discover, gather};
+pub use merge::{ShardSet, discover, gather, merge_grid};
 
 use crate::error::{Error, Result};
 use crate::limits::MAX_SHARDS;
@@ -95,6 +95,18 @@ pub struct Plan {
     pub seed: Option<u64>,
     /// The output options.
     pub presentation: Presentation,
+    /// The files the scenario reads besides itself (forecasts), with a SHA-256 of their contents: see
+    /// [`Plan::inputs_of`].
+    pub inputs: Vec<InputFile>,
+}
+
+/// A file a scenario reads (a forecast), as resolved from the scenario file's path, and its contents' SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputFile {
+    /// The path as the scenario resolves it.
+    pub path: String,
+    /// SHA-256 of the file's bytes, 64 hexadecimal digits.
+    pub sha256: String,
 }
 
 impl Plan {
@@ -111,7 +123,35 @@ impl Plan {
             replications: None,
             seed: None,
             presentation: Presentation::default(),
+            inputs: Vec::new(),
         })
+    }
+
+    /// The files the points of `grid` read besides the scenario file (forecasts), each once, in path order, with
+    /// their contents' SHA-256. A run records them in its plan, so that shards made from another forecast are
+    /// another run, and merge, which reads them again to rebuild the grid, checks that they have not changed.
+    pub fn inputs_of(grid: &Grid) -> Result<Vec<InputFile>> {
+        let mut paths: Vec<&Path> = grid
+            .points
+            .iter()
+            .flat_map(|p| &p.scenario.call_types)
+            .filter_map(|c| match &c.arrival_source {
+                crate::scenario::ArrivalSource::Forecast { path, .. } => Some(path.as_path()),
+                _ => None,
+            })
+            .collect();
+        paths.sort();
+        paths.dedup();
+        paths
+            .into_iter()
+            .map(|path| {
+                let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+                Ok(InputFile {
+                    path: path.display().to_string(),
+                    sha256: Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect(),
+                })
+            })
+            .collect()
     }
 
     /// Builds and validates the grid, with the seed override applied: the one way a grid is made from a plan,

@@ -425,3 +425,37 @@ fn the_kubernetes_manifests_are_an_indexed_job_and_a_merge_job() {
         "{submit}"
     );
 }
+
+#[test]
+fn a_day_from_a_forecast_merges_exactly_and_a_changed_forecast_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["day_shifts.toml", "day_forecast.csv"] {
+        std::fs::copy(Path::new("scenarios").join(file), dir.path().join(file)).unwrap();
+    }
+    let scenario = dir.path().join("day_shifts.toml");
+    let (local, sharded) = (dir.path().join("local"), dir.path().join("sharded"));
+    let base = [
+        "sweep",
+        path(&scenario),
+        "--vary",
+        "call_types.general.arrivals.scale=0.9,1.1",
+        "-r",
+        "3",
+    ];
+    let mut args = base.to_vec();
+    args.extend(["--out", path(&local)]);
+    run(&args);
+    run_shards(&base, &sharded, 4, &[1, 3, 0, 2]);
+    run(&["merge", path(&sharded)]);
+    assert_same_files(&local, &sharded);
+    // The shards ran with this forecast: merge reads it again and refuses a changed one, naming it.
+    let forecast = dir.path().join("day_forecast.csv");
+    let mut text = std::fs::read_to_string(&forecast).unwrap();
+    text.push('\n');
+    std::fs::write(&forecast, text).unwrap();
+    let e = merge_error(&sharded);
+    assert!(
+        e.contains("day_forecast.csv") && e.contains("changed since the shards were run"),
+        "{e}"
+    );
+}
