@@ -8,6 +8,9 @@ use callsim::shard::ShardId;
 use callsim::submit::{Submission, SubmissionFile, kubernetes, parse_memory, slurm};
 use callsim::sweep::Grid;
 
+/// The help heading of the submission options.
+const HEADING: &str = "Running on a cluster (--emit)";
+
 /// The scheduler to write submission files for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Target {
@@ -19,46 +22,45 @@ pub enum Target {
 
 /// Submission options (`--emit`), shared by `sweep` and `compare`.
 #[derive(Debug, clap::Args)]
-#[command(next_help_heading = "Running on a cluster (--emit)")]
 pub struct EmitArgs {
     /// Write the files that run this sweep's shards on a cluster and merge them, instead of
     /// running it: slurm (job array, merge with --dependency=afterok) or k8s (Indexed Job,
     /// then a merge Job). Submit with `sh OUT/slurm/submit.sh` or `sh OUT/k8s/submit.sh`.
-    #[arg(long, value_enum)]
+    #[arg(long, help_heading = HEADING, value_enum)]
     pub emit: Option<Target>,
     /// Number of shards N for --emit (one array task or pod each), 1 to 100000.
-    #[arg(long, value_name = "N", requires = "emit", value_parser = shards_arg)]
+    #[arg(long, help_heading = HEADING, value_name = "N", requires = "emit", value_parser = shards_arg)]
     pub shards: Option<u32>,
     /// Cores per shard (Slurm --cpus-per-task, Kubernetes cpu request; the shard's --threads).
-    #[arg(long, value_name = "CPUS", default_value_t = 1, requires = "emit", value_parser = cpus_arg)]
+    #[arg(long, help_heading = HEADING, value_name = "CPUS", default_value_t = 1, requires = "emit", value_parser = cpus_arg)]
     pub cpus_per_shard: u32,
     /// Memory per shard, e.g. 512M or 2G (binary units, as Slurm reads them).
-    #[arg(long, default_value = "1G", requires = "emit", value_parser = parse_memory)]
+    #[arg(long, help_heading = HEADING, default_value = "1G", requires = "emit", value_parser = parse_memory)]
     pub memory: u64,
     /// Time limit per shard and for the merge, e.g. 30m or 2h (Slurm --time, Kubernetes
     /// activeDeadlineSeconds).
-    #[arg(long, value_name = "DURATION", default_value = "1h", requires = "emit", value_parser = super::duration_arg)]
+    #[arg(long, help_heading = HEADING, value_name = "DURATION", default_value = "1h", requires = "emit", value_parser = super::duration_arg)]
     pub time_limit: f64,
     /// The callsim program the tasks run [default: slurm: this callsim's absolute path (on a
     /// shared file system); k8s: callsim, on the image's PATH].
-    #[arg(long, value_name = "PATH", requires = "emit")]
+    #[arg(long, help_heading = HEADING, value_name = "PATH", requires = "emit")]
     pub callsim_bin: Option<String>,
     /// Folder the tasks run in; relative scenario and --out paths are relative to it
     /// [default: slurm: the current folder; k8s: /data, where the volume claim is mounted].
-    #[arg(long, value_name = "DIR", requires = "emit")]
+    #[arg(long, help_heading = HEADING, value_name = "DIR", requires = "emit")]
     pub workdir: Option<String>,
     /// Slurm partition [default: the cluster's default].
-    #[arg(long, requires = "emit")]
+    #[arg(long, help_heading = HEADING, requires = "emit")]
     pub partition: Option<String>,
     /// Slurm account to charge [default: yours].
-    #[arg(long, requires = "emit")]
+    #[arg(long, help_heading = HEADING, requires = "emit")]
     pub account: Option<String>,
     /// Kubernetes: container image with callsim in it.
-    #[arg(long, default_value = "callsim:latest", requires = "emit")]
+    #[arg(long, help_heading = HEADING, default_value = "callsim:latest", requires = "emit")]
     pub image: String,
     /// Kubernetes: PersistentVolumeClaim holding the scenario and the output folder (mounted
     /// at --workdir in every pod).
-    #[arg(long, value_name = "CLAIM", default_value = "callsim-data", requires = "emit")]
+    #[arg(long, help_heading = HEADING, value_name = "CLAIM", default_value = "callsim-data", requires = "emit")]
     pub volume_claim: String,
 }
 
