@@ -105,7 +105,8 @@ struct VariantArgs {
     threads: Option<usize>,
     /// Run only shard K (from 0) of N: a contiguous share of the (point, replication) jobs,
     /// written to OUT/shards/ for `callsim merge OUT`. Shards run in any order, anywhere.
-    #[arg(long, value_name = "K/N", conflicts_with = "emit")]
+    /// (With --emit, only its N counts, as --shards N.)
+    #[arg(long, value_name = "K/N")]
     shard: Option<callsim::shard::ShardId>,
     #[command(flatten)]
     cluster: super::cluster::EmitArgs,

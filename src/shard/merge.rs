@@ -91,6 +91,19 @@ fn differences(a: &ShardHeader, b: &ShardHeader) -> Vec<&'static str> {
 /// Reads the headers of every shard file in `out/shards/` and checks that they make one complete run.
 pub fn discover(out: &Path) -> Result<ShardSet> {
     let dir = out.join(SHARDS_FOLDER);
+    if !dir.exists() && out.file_name().is_some_and(|n| n == SHARDS_FOLDER) {
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        return Err(Error::at(
+            out,
+            format!(
+                "this is the shards folder; merge the output folder that holds it: callsim merge {}",
+                parent.display()
+            ),
+        ));
+    }
     let entries = std::fs::read_dir(&dir).map_err(|e| {
         Error::at(
             &dir,

@@ -208,6 +208,9 @@ fn merge_refuses_missing_duplicate_foreign_and_damaged_shards_naming_them() {
     let e = merge_error(&out);
     assert!(e.contains("shards") && e.contains("--shard K/N"), "{e}");
     run_shards(&base, &out, 3, &[0, 2]);
+    // The shards folder itself is not the output folder.
+    let e = merge_error(&out.join("shards"));
+    assert!(e.contains(&format!("callsim merge {}", path(&out))), "{e}");
     let e = merge_error(&out);
     assert!(
         e.contains("missing 1 of 3 shards: 1") && e.contains("--shard 1/3"),
@@ -335,6 +338,11 @@ fn the_slurm_scripts_run_an_array_and_a_merge_after_it() {
         "{submit}"
     );
     assert!(!out.join("shards").exists(), "--emit runs nothing");
+    // `--shard K/N` with --emit gives N.
+    let mut args = SWEEP.to_vec();
+    args.extend(["-r", "4", "--out", path(&out), "--emit", "slurm", "--shard", "0/6"]);
+    run(&args);
+    assert!(read("shards.sbatch").contains("#SBATCH --array=0-5"));
 }
 
 #[test]
