@@ -58,5 +58,16 @@ impl Error {
     }
 }
 
+impl Error {
+    /// An error about a file or folder on disk in callsim's own words, kept as written (paths and flags in it
+    /// keep their case; [`Error::io`] lowercases an operating system's message).
+    pub fn at(path: &Path, message: impl Into<String>) -> Error {
+        Error::Io {
+            path: path.to_path_buf(),
+            message: message.into(),
+        }
+    }
+}
+
 /// Result with the library's [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;

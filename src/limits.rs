@@ -23,6 +23,10 @@ pub const MAX_OVERFLOW_DELAYS: usize = 3;
 /// Most worker threads (`--threads`).
 pub const MAX_THREADS: usize = 256;
 
+/// Most shards a sweep or comparison may be split into (`--shard K/N`, `--shards N`): a Slurm array's default
+/// `MaxArraySize` is 1001, and a Kubernetes Indexed Job allows 100,000 completions.
+pub const MAX_SHARDS: u32 = 100_000;
+
 /// Longest duration a scenario or flag may give (`"20s"`, `"3m"`, ...): 10^9 seconds, about 31.7 years. Longer
 /// durations add nothing a planner needs, and samples drawn around them could overflow to infinity.
 pub const MAX_DURATION_S: f64 = 1e9;

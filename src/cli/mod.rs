@@ -1,7 +1,9 @@
 //! Argument definitions and the commands behind them (binary side only).
 
 mod check;
+mod cluster;
 mod erlang;
+mod merge;
 mod progress;
 mod report;
 mod run;
@@ -27,6 +29,9 @@ use clap::{Parser, Subcommand};
 ///   callsim sweep scenarios/vip_priority.toml --vary agent_groups.operators.count=12:22
 /// Compare policies on the same callers:
 ///   callsim compare scenarios/vip_priority.toml --vary routing.queue=fifo,priority
+/// Too big for one machine: run it in shards (on Slurm or Kubernetes) and merge them:
+///   callsim sweep scenarios/vip_priority.toml --vary agent_groups.operators.count=12:22 \
+///     --out runs/vip --emit slurm --shards 8
 /// Simulate a planner's day (per-interval results, intraday chart):
 ///   callsim run scenarios/day_inbound.toml
 /// Agents needed per interval, then the shifts that cover them:
@@ -50,6 +55,7 @@ enum Command {
     Erlang(erlang::ErlangArgs),
     Sweep(sweep::SweepArgs),
     Compare(sweep::CompareArgs),
+    Merge(merge::MergeArgs),
     Check(check::CheckArgs),
     Staff(staff::StaffArgs),
     Schedule(schedule::ScheduleArgs),
@@ -63,6 +69,7 @@ pub fn execute(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Erlang(args) => erlang::execute(args, out),
         Command::Sweep(args) => sweep::sweep(args, out),
         Command::Compare(args) => sweep::compare(args, out),
+        Command::Merge(args) => merge::execute(args, out),
         Command::Check(args) => check::execute(args, out),
         Command::Staff(args) => staff::execute(args, out),
         Command::Schedule(args) => schedule::execute(args, out),

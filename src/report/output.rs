@@ -85,6 +85,20 @@ impl FileSet {
         command: "schedule",
     };
 
+    /// `--emit slurm`: the job array's scripts, in `<out>/slurm/`.
+    pub const SLURM: FileSet = FileSet {
+        names: &["shards.sbatch", "merge.sbatch", "submit.sh"],
+        chart_prefixes: &[],
+        command: "emit slurm",
+    };
+
+    /// `--emit k8s`: the Indexed Job, the merge Job and their script, in `<out>/k8s/`.
+    pub const KUBERNETES: FileSet = FileSet {
+        names: &["shards-job.yaml", "merge-job.yaml", "submit.sh"],
+        chart_prefixes: &[],
+        command: "emit k8s",
+    };
+
     /// `callsim staff`: staffing.csv, staffing_counts.toml and the staffing chart.
     pub const STAFF: FileSet = FileSet {
         names: &["staffing.csv", "staffing_counts.toml"],

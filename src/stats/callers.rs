@@ -15,7 +15,7 @@ use crate::routing::{CallTypeId, GroupId};
 use crate::time::SimTime;
 
 /// Caller-behaviour counts of one call type (or all together) in one bucket.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct CallerCounts {
     /// Callers who left a message at their `max_wait`.
     pub messages: u64,

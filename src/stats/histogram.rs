@@ -180,7 +180,7 @@ pub fn pooled_quantiles(histograms: &[&WaitHistogram], levels: &[f64]) -> Vec<cr
 /// A [`WaitHistogram`]'s non-empty buckets only: the compact form in which many small histograms are kept (one
 /// per planning interval, call type and day), 12 bytes per non-empty bucket instead of 8 per bucket up to the
 /// longest wait.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SparseWaitHistogram {
     buckets: Vec<(u32, u64)>,
 }

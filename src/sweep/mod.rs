@@ -154,7 +154,7 @@ impl Grid {
         self.points
             .par_iter()
             .map(|point| {
-                let mut replications: Vec<ReplicationMetrics> = (0..point.scenario.replications)
+                let replications: Vec<ReplicationMetrics> = (0..point.scenario.replications)
                     .into_par_iter()
                     .map(|r| {
                         let m = simulate_replication(&point.scenario, r);
@@ -162,18 +162,27 @@ impl Grid {
                         m
                     })
                     .collect();
-                let summary = Summary::from_replications(&point.scenario, &replications);
-                // The histograms have served the pooled percentiles; a large grid must not keep them.
-                replications.iter_mut().for_each(ReplicationMetrics::drop_histograms);
-                PointResult {
-                    labels: point.labels.clone(),
-                    replications,
-                    summary,
-                    theory: crate::theory::theory_for(&point.scenario),
-                    warnings: point.scenario.warnings(),
-                }
+                point.reduce(replications)
             })
             .collect()
+    }
+}
+
+impl Point {
+    /// Reduces this point's replications, given in replication order, to its result: the summary (wait
+    /// percentiles pooled from the histograms), then the per-replication values without their histograms. The one
+    /// reduction of a point, for a sweep run here and for shards merged by [`crate::shard`] alike.
+    pub fn reduce(&self, mut replications: Vec<ReplicationMetrics>) -> PointResult {
+        let summary = Summary::from_replications(&self.scenario, &replications);
+        // The histograms have served the pooled percentiles; a large grid must not keep them.
+        replications.iter_mut().for_each(ReplicationMetrics::drop_histograms);
+        PointResult {
+            labels: self.labels.clone(),
+            replications,
+            summary,
+            theory: crate::theory::theory_for(&self.scenario),
+            warnings: self.scenario.warnings(),
+        }
     }
 }
 
