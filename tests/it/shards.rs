@@ -467,3 +467,31 @@ fn a_day_from_a_forecast_merges_exactly_and_a_changed_forecast_is_refused() {
         "{e}"
     );
 }
+
+/// With `--report`, the merged page is the page of one run, byte for byte (the page names the command as one
+/// machine runs it, and `SOURCE_DATE_EPOCH` fixes its date).
+#[test]
+fn a_sweep_in_shards_with_a_report_merges_to_the_same_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let (local, sharded) = (dir.path().join("local"), dir.path().join("sharded"));
+    let callsim = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_callsim"))
+            .args(args)
+            .env("SOURCE_DATE_EPOCH", "1767225600")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    };
+    let mut args = SWEEP.to_vec();
+    args.extend(["-r", "3", "--report", "--out", path(&local)]);
+    callsim(&args);
+    for k in 0..3 {
+        let shard = format!("{k}/3");
+        let mut args = SWEEP.to_vec();
+        args.extend(["-r", "3", "--report", "--out", path(&sharded), "--shard", &shard]);
+        callsim(&args);
+    }
+    callsim(&["merge", path(&sharded)]);
+    assert!(local.join("report.html").is_file());
+    assert_same_files(&local, &sharded);
+}
