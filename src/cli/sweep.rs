@@ -135,34 +135,10 @@ impl VariantArgs {
     }
 
     /// The command's arguments as a shard task runs them (without --shard): for --emit.
-    fn task_args(&self, command: Command, presentation: &Presentation, threads: u32) -> Vec<String> {
-        let mut args = vec![command.name().to_string(), self.scenario.display().to_string()];
-        for v in &self.vary {
-            args.extend(["--vary".to_string(), v.clone()]);
-        }
-        if let Some(r) = self.replications {
-            args.extend(["--replications".to_string(), r.to_string()]);
-        }
-        if let Some(s) = self.seed {
-            args.extend(["--seed".to_string(), s.to_string()]);
-        }
-        args.extend(["--out".to_string(), self.out_dir(command).display().to_string()]);
+    fn task_args(&self, plan: &Plan, threads: u32) -> Vec<String> {
+        let mut args = plan_args(plan);
+        args.extend(["--out".to_string(), self.out_dir(plan.command).display().to_string()]);
         args.extend(["--threads".to_string(), threads.to_string()]);
-        if command == Command::Sweep {
-            args.extend(["--metric".to_string(), presentation.metric.clone()]);
-            if let Some(x) = &presentation.x {
-                args.extend(["--x".to_string(), x.clone()]);
-            }
-        }
-        if presentation.json {
-            args.push("--json".to_string());
-        }
-        if presentation.no_plots {
-            args.push("--no-plots".to_string());
-        }
-        if presentation.report {
-            args.push("--report".to_string());
-        }
         args
     }
 
@@ -172,7 +148,7 @@ impl VariantArgs {
         let dir = self.out_dir(plan.command);
         if let Some(target) = self.cluster.emit {
             let threads = self.cluster.cpus_per_shard;
-            let args = self.task_args(plan.command, &plan.presentation, threads);
+            let args = self.task_args(plan, threads);
             super::cluster::emit(target, &self.cluster, self.shard, grid, &dir, args, out)?;
             return Ok(None);
         }
@@ -359,12 +335,14 @@ fn about(plan: &Plan, grid: &Grid) -> html::About {
 
 /// The command line of a plan as one machine runs it (whether it ran here or in shards).
 fn plan_command(plan: &Plan) -> String {
+    shell_words::join(std::iter::once("callsim".to_string()).chain(plan_args(plan)))
+}
+
+/// A plan's arguments after `callsim`: the command, the scenario, the axes, the overrides and the output options
+/// (not the folder, the threads or the shard, which change no result).
+fn plan_args(plan: &Plan) -> Vec<String> {
     let options = &plan.presentation;
-    let mut args = vec![
-        "callsim".to_string(),
-        plan.command.name().to_string(),
-        plan.scenario_label.clone(),
-    ];
+    let mut args = vec![plan.command.name().to_string(), plan.scenario_label.clone()];
     for v in &plan.vary {
         args.extend(["--vary".to_string(), v.clone()]);
     }
@@ -386,8 +364,10 @@ fn plan_command(plan: &Plan) -> String {
     if options.no_plots {
         args.push("--no-plots".to_string());
     }
-    args.push("--report".to_string());
-    shell_words::join(args)
+    if options.report {
+        args.push("--report".to_string());
+    }
+    args
 }
 
 /// The sweep's table, header first: the axes' values, then service level, ASA, abandonment and occupancy of all
