@@ -23,7 +23,7 @@
 //! **approximation**, as the queue carries over from one interval into the next.
 
 use crate::day::intervals::Intervals;
-use crate::engine::{AttemptKind, Journey, Observer};
+use crate::engine::{AttemptKind, DialOutcome, Journey, Observer};
 use crate::erlang::{StaffingModel, Targets, evaluate, required_agents};
 use crate::routing::{CallTypeId, GroupId};
 use crate::scenario::Scenario;
@@ -73,11 +73,19 @@ pub enum IntervalMetric {
     Repeats,
     /// Callers whose first call arrived in the interval (people, not attempts).
     Callers,
+    /// Outbound (issue 12): dials placed in the interval (all campaigns; the total's row only).
+    Dials,
+    /// Of those, answered by a person who talked to an agent.
+    LiveContacts,
+    /// Of those, answered by a person no agent took within two seconds (abandoned, silent calls).
+    OutboundAbandoned,
+    /// Abandoned over live answers (live contacts plus abandoned) of the dials placed in the interval.
+    OutboundAbandonRate,
 }
 
 impl IntervalMetric {
     /// Every per-interval metric, in column order.
-    pub const ALL: [IntervalMetric; 17] = [
+    pub const ALL: [IntervalMetric; 21] = [
         IntervalMetric::Offered,
         IntervalMetric::Answered,
         IntervalMetric::Abandoned,
@@ -95,6 +103,10 @@ impl IntervalMetric {
         IntervalMetric::Redials,
         IntervalMetric::Repeats,
         IntervalMetric::Callers,
+        IntervalMetric::Dials,
+        IntervalMetric::LiveContacts,
+        IntervalMetric::OutboundAbandoned,
+        IntervalMetric::OutboundAbandonRate,
     ];
 
     /// Number of per-interval metrics.
@@ -132,6 +144,10 @@ impl IntervalMetric {
             IntervalMetric::Redials => Metric::Redials,
             IntervalMetric::Repeats => Metric::Repeats,
             IntervalMetric::Callers => Metric::Callers,
+            IntervalMetric::Dials => Metric::Dials,
+            IntervalMetric::LiveContacts => Metric::LiveContacts,
+            IntervalMetric::OutboundAbandoned => Metric::OutboundAbandoned,
+            IntervalMetric::OutboundAbandonRate => Metric::OutboundAbandonRate,
 
             IntervalMetric::AgentsOnDuty | IntervalMetric::DaysMeetingTarget => return None,
         })
@@ -215,6 +231,9 @@ pub struct IntervalCollector {
     day: DayCounter,
     /// Caller-behaviour counts per interval.
     callers: CallerCounter,
+    /// Per interval, outbound dials, live contacts and abandoned calls by the instant of the dial; empty without
+    /// campaigns.
+    outbound: Vec<[u64; 3]>,
 }
 
 impl IntervalCollector {
@@ -241,6 +260,11 @@ impl IntervalCollector {
             roster_area,
             day: DayCounter::new(scenario),
             callers: CallerCounter::per_interval(types, &intervals),
+            outbound: if scenario.campaigns.is_empty() {
+                Vec::new()
+            } else {
+                vec![[0; 3]; intervals.len()]
+            },
             intervals,
         }
     }
@@ -313,6 +337,17 @@ impl IntervalCollector {
                     }
                 };
                 scopes.push(total);
+                if let Some(&[dials, live, abandoned]) = self.outbound.get(interval.index) {
+                    let total = scopes.last_mut().expect("the total scope");
+                    total[IntervalMetric::Dials.index()] = dials as f64;
+                    total[IntervalMetric::LiveContacts.index()] = live as f64;
+                    total[IntervalMetric::OutboundAbandoned.index()] = abandoned as f64;
+                    total[IntervalMetric::OutboundAbandonRate.index()] = if live + abandoned > 0 {
+                        abandoned as f64 / (live + abandoned) as f64
+                    } else {
+                        f64::NAN
+                    };
+                }
                 IntervalDay {
                     scopes,
                     waits: cells
@@ -360,6 +395,11 @@ impl IntervalCollector {
             IntervalMetric::Redials => k.redials as f64,
             IntervalMetric::Repeats => k.repeats as f64,
             IntervalMetric::Callers => k.callers as f64,
+            // Outbound: the total's, set in `finish`.
+            IntervalMetric::Dials
+            | IntervalMetric::LiveContacts
+            | IntervalMetric::OutboundAbandoned
+            | IntervalMetric::OutboundAbandonRate => f64::NAN,
         })
     }
 }
@@ -470,6 +510,23 @@ impl Observer for IntervalCollector {
 
     fn on_log_off(&mut self, now: SimTime, _group: GroupId, _scheduled: SimTime) {
         self.change_on_duty(now, false);
+    }
+
+    fn on_dial(&mut self, now: SimTime, _campaign: usize) {
+        if let Some(interval) = self.intervals.index_of(now.seconds()) {
+            self.outbound[interval][0] += 1;
+        }
+    }
+
+    fn on_dial_outcome(&mut self, _now: SimTime, _campaign: usize, outcome: DialOutcome, dialed: SimTime) {
+        let column = match outcome {
+            DialOutcome::Live => 1,
+            DialOutcome::Abandoned => 2,
+            _ => return,
+        };
+        if let Some(interval) = self.intervals.index_of(dialed.seconds()) {
+            self.outbound[interval][column] += 1;
+        }
     }
 }
 

@@ -305,3 +305,40 @@ fn bad_campaigns_get_clear_errors() {
         assert!(error.contains(expected), "expected {expected:?} in: {error}");
     }
 }
+
+/// Per interval, the dials, live contacts and abandoned calls (by the instant of the dial) add up to the day's
+/// (the measured window is the whole day here), and no dial falls outside the campaign's hours.
+#[test]
+fn campaign_counts_per_interval_add_up_to_the_day() {
+    use callsim::stats::IntervalMetric;
+    let text = predictive(0.03, 3)
+        .replace("warmup = \"2h\"", "warmup = \"0s\"")
+        .replace(
+            "kind = \"informing\"",
+            "kind = \"informing\"\nhours = { from = \"02:00\", to = \"09:00\" }",
+        );
+    let s = scenario(&text);
+    for replication in 0..3 {
+        let (metrics, day) = callsim::run::simulate_day(&s, replication);
+        let total =
+            |m: IntervalMetric| -> f64 { day.intervals.iter().map(|i| i.scopes.last().unwrap()[m.index()]).sum() };
+        assert_eq!(total(IntervalMetric::Dials), metrics.total[Metric::Dials.index()]);
+        assert_eq!(
+            total(IntervalMetric::LiveContacts),
+            metrics.total[Metric::LiveContacts.index()]
+        );
+        assert_eq!(
+            total(IntervalMetric::OutboundAbandoned),
+            metrics.total[Metric::OutboundAbandoned.index()]
+        );
+        assert!(metrics.total[Metric::Dials.index()] > 0.0);
+        for (index, interval) in day.intervals.iter().enumerate() {
+            let dials = interval.scopes.last().unwrap()[IntervalMetric::Dials.index()];
+            // Half-hour intervals (the default): dialing runs from 02:00 to 09:00 only.
+            assert!(
+                (4..18).contains(&index) || dials == 0.0,
+                "interval {index}: {dials} dials"
+            );
+        }
+    }
+}
