@@ -62,6 +62,7 @@
 
 mod arrivals;
 pub mod callers;
+mod chat;
 mod observer;
 mod queue;
 mod streams;
@@ -145,6 +146,12 @@ pub enum Event {
         /// The call's slot in the engine's slab.
         slot: u32,
     },
+    /// The chat of this agent due first ends (skipped unless this is the agent's current chat timer: the number
+    /// of chats it holds changed since, and so did the chat due first).
+    ChatEnds {
+        /// The agent holding the chat.
+        agent: AgentId,
+    },
 }
 
 // The packed event: a kind tag above an agent or slot index, in `queue::CODE_BITS` bits.
@@ -169,8 +176,9 @@ const CONSULT_ASK: u64 = 8;
 const CONSULT_ENDS: u64 = 9;
 const TRANSFER_OUT: u64 = 10;
 const OVERFLOW_TIME: u64 = 11;
+const CHAT_ENDS: u64 = 12;
 /// Kinds in use.
-const KINDS: u64 = 12;
+const KINDS: u64 = 13;
 
 /// Most events one attempt can cause to be scheduled: its patience timer, its wait-limit timer, its hang-up, its
 /// agent's wrap-up, the caller's next attempt, and one overflow timer per distinct `after` delay of its type (at
@@ -185,8 +193,8 @@ const REALISED_CALLS_BOUND: f64 = 1.01 * crate::limits::MAX_CALLS_PER_REPLICATIO
 
 const _: () = {
     assert!(
-        KINDS + 4 <= 1 << KIND_BITS,
-        "the encoding leaves room for at least four more event kinds"
+        KINDS + 3 <= 1 << KIND_BITS,
+        "the encoding leaves room for at least three more event kinds"
     );
     assert!(
         REALISED_CALLS_BOUND <= MAX_INDEX as f64,
@@ -223,6 +231,7 @@ impl EventCode for Event {
             Event::ConsultEnds { agent } => (CONSULT_ENDS, agent.0),
             Event::TransferOut { agent } => (TRANSFER_OUT, agent.0),
             Event::OverflowTime { slot } => (OVERFLOW_TIME, slot),
+            Event::ChatEnds { agent } => (CHAT_ENDS, agent.0),
         };
         debug_assert!(index <= MAX_INDEX, "agent and slot indices fit the encoding");
         (kind << INDEX_BITS) | index as u64
@@ -245,6 +254,7 @@ impl EventCode for Event {
             CONSULT_ENDS => Event::ConsultEnds { agent: AgentId(index) },
             TRANSFER_OUT => Event::TransferOut { agent: AgentId(index) },
             OVERFLOW_TIME => Event::OverflowTime { slot: index },
+            CHAT_ENDS => Event::ChatEnds { agent: AgentId(index) },
             kind => unreachable!("event kind {kind} is never encoded"),
         }
     }
@@ -480,6 +490,10 @@ struct Simulation<'a> {
     streams: Streams,
     /// True when some skill has an `after` delay: queued calls then get overflow timers.
     overflow_timers: bool,
+    /// Every agent's chats, when some call type is a chat (see [`chat`]).
+    chats: Option<chat::Chats>,
+    /// Whether some call type is a chat (one test per answered call otherwise).
+    any_chat: bool,
 }
 
 /// Why an attempt failed (what `redial.after` names).
@@ -516,9 +530,12 @@ impl<'a> Simulation<'a> {
             events.schedule(SimTime(scenario.horizon), Event::Close);
         }
         let overflow_timers = router.has_overflow_delays();
+        let chats = chat::Chats::new(scenario, agents);
         Simulation {
             scenario,
             overflow_timers,
+            any_chat: chats.is_some(),
+            chats,
             events,
             arrivals: PendingArrivals::new(types),
             rates,
@@ -656,6 +673,7 @@ impl<'a> Simulation<'a> {
                 Event::ConsultEnds { agent } => self.consult_ends(now, agent, observer),
                 Event::TransferOut { agent } => self.transfer_out(now, agent, observer),
                 Event::OverflowTime { slot } => self.overflow_time(now, slot, timer, observer),
+                Event::ChatEnds { agent } => self.chat_ends(now, agent, timer, observer),
                 Event::LogOn { .. } | Event::LogOff { .. } => {
                     unreachable!("roster changes wait beside the heap, never in it")
                 }
@@ -1017,6 +1035,10 @@ impl<'a> Simulation<'a> {
     // Called once per answered call from two places; inlining both saves a call's worth of spills (callgrind).
     #[inline(always)]
     fn start_talking<O: Observer>(&mut self, now: SimTime, agent: AgentId, call: CallHandle, observer: &mut O) {
+        if self.any_chat && self.is_chat_call(call) {
+            self.start_chat(now, agent, call, observer);
+            return;
+        }
         let record = self.calls.get_mut(call);
         record.ticket = None;
         let (call_type, arrived, handle_time) = (record.caller.call_type, record.arrived, record.caller.handle_time);
@@ -1407,9 +1429,12 @@ fn staffing(scenario: &Scenario, replication: u32) -> (Router<CallHandle>, Vec<(
     let groups = &scenario.agent_groups;
     let any_absence = groups.iter().any(|g| g.absenteeism > 0.0);
     if !any_absence && groups.iter().all(|g| g.roster.is_constant()) {
-        return (Router::new(scenario.router_config()), Vec::new());
+        return (
+            Router::new(scenario.router_config()).with_chats(&scenario.chat_types()),
+            Vec::new(),
+        );
     }
-    let mut router = Router::new_offline(scenario.router_config());
+    let mut router = Router::new_offline(scenario.router_config()).with_chats(&scenario.chat_types());
     let mut absence = any_absence.then(|| stream_rng(scenario.seed, replication, Stream::Absence));
     let mut absent = Vec::new();
     let mut changes = Vec::new();
@@ -1478,6 +1503,7 @@ mod tests {
                 Event::ConsultEnds { agent: AgentId(index) },
                 Event::TransferOut { agent: AgentId(index) },
                 Event::OverflowTime { slot: index },
+                Event::ChatEnds { agent: AgentId(index) },
             ] {
                 let code = event.encode();
                 assert!(code < 1 << queue::CODE_BITS, "{event:?} fits the code bits");
@@ -1487,7 +1513,7 @@ mod tests {
     }
 
     #[test]
-    #[should_panic(expected = "event kind 12 is never encoded")]
+    #[should_panic(expected = "event kind 13 is never encoded")]
     fn an_unknown_kind_is_not_decoded_as_another() {
         Event::decode(KINDS << INDEX_BITS);
     }

@@ -69,6 +69,10 @@ pub trait Observer {
     /// An agent of `group` went off duty at `now`; the roster had it leave at `scheduled` (`now - scheduled` is
     /// overtime spent finishing a call).
     fn on_log_off(&mut self, now: SimTime, group: GroupId, scheduled: SimTime) {}
+    /// A chat of `call_type` that an agent of `group` took at `started` ended: it is served. `share` is the part
+    /// of the agent one chat is (`1 / concurrency` of the group): an agent's occupancy counts its chats' time
+    /// times their share, and [`Observer::on_agent_released`] is not called for chats.
+    fn on_chat_released(&mut self, now: SimTime, call_type: CallTypeId, group: GroupId, started: SimTime, share: f64) {}
     /// The replication ended: no event is pending.
     fn on_finish(&mut self, now: SimTime) {}
 }

@@ -14,6 +14,7 @@
 
 pub mod axis;
 pub mod callers;
+pub mod chat;
 pub mod consult;
 pub mod file;
 pub mod settling;
@@ -125,6 +126,8 @@ pub struct CallType {
     /// scenario's (`[[call_types]] service_level`); read them through [`Scenario::answer_within_of`],
     /// [`Scenario::target_of`] and [`Scenario::short_abandon_of`].
     pub service_level: TypeServiceLevel,
+    /// `Some` for a chat (`channel = "chat"`): its handle times by the number of chats its agent holds.
+    pub chat: Option<chat::Chat>,
 }
 
 /// A call type's overrides of the scenario's `[service_level]`: `None` keeps the scenario's value.
@@ -194,8 +197,10 @@ pub struct AgentGroup {
     pub staffing: Staffing,
     /// Probability that each rostered agent is absent for the whole day (0: none).
     pub absenteeism: f64,
-    /// Consults one agent may hold at once (1 unless the group's `concurrency` says otherwise).
+    /// Consults, or chats, one agent may hold at once (1 unless the group's `concurrency` says otherwise).
     pub concurrency: u32,
+    /// Which contacts the group answers (`channel`).
+    pub channel: chat::GroupChannel,
 }
 
 /// A validated routing policy.
@@ -319,6 +324,7 @@ impl Scenario {
         let consulted = consult::consulted_groups(&raw.call_types);
         let mut agent_groups = at.agent_groups(&raw.agent_groups, &call_types, &day.intervals, &consulted)?;
         at.consults(&raw.call_types, &raw.agent_groups, &mut call_types, &mut agent_groups)?;
+        at.chats(&raw.call_types, &raw.agent_groups, &mut call_types, &mut agent_groups, &consulted)?;
         at.capacity(&call_types, &agent_groups, horizon)?;
         Ok(Scenario {
             name: raw.name,

@@ -202,6 +202,7 @@ impl Fields<'_> {
             consult: None,
             transfer: None,
             service_level,
+            chat: None,
         })
     }
 
@@ -364,6 +365,7 @@ impl Fields<'_> {
                     staffing,
                     absenteeism,
                     concurrency: 1,
+                    channel: Default::default(),
                 })
             })
             .collect()

@@ -463,6 +463,14 @@ impl Observer for IntervalCollector {
         });
     }
 
+    fn on_chat_released(&mut self, now: SimTime, call_type: CallTypeId, _group: GroupId, started: SimTime, share: f64) {
+        let (types, t) = (self.types, call_type.index());
+        let cells = &mut self.cells;
+        self.intervals.split(started.seconds(), now.seconds(), |i, s| {
+            cells[i * types + t].busy += s * share
+        });
+    }
+
     fn on_log_on(&mut self, now: SimTime, _group: GroupId) {
         self.logged_on = true;
         self.change_on_duty(now, true);

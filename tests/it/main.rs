@@ -5,6 +5,7 @@
 
 mod allocations;
 mod calibration;
+mod chat;
 mod callers_cli;
 mod cli;
 mod common;

@@ -64,7 +64,7 @@
 //! and Gaver, Jacobs & Latouche, "Finite birth-and-death models in randomly changing environments" (1984).
 
 mod chain;
-mod dense;
+pub(crate) mod dense;
 mod staffing;
 pub mod wait;
 
