@@ -160,6 +160,25 @@ pub fn execute(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<()> {
                 }
             )?;
         }
+        if let Some(chat) = &c.chat {
+            let times: Vec<String> = chat.handle_times.iter().map(|&h| format_duration(h)).collect();
+            writeln!(
+                out,
+                "chat {}: mean handle time {} while its agent holds 1, 2, ... chats ({} work); up to {} chats per \
+                 agent",
+                c.name,
+                times.join(", "),
+                c.service.family(),
+                s.agent_groups
+                    .iter()
+                    .filter(|g| g
+                        .skills
+                        .contains(&names.iter().position(|n| *n == c.name).unwrap_or(usize::MAX)))
+                    .map(|g| format!("{} in {}", g.concurrency, g.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )?;
+        }
         let parts = c.callers.describe(&names);
         if !parts.is_empty() {
             writeln!(out, "callers of {}: {}", c.name, parts.join("; "))?;

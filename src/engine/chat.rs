@@ -167,7 +167,10 @@ impl Simulation<'_> {
         let chats = self.chats.as_mut().expect("chats");
         chats.advance(index, now.seconds());
         let k = chats.count[index] as usize;
-        debug_assert!(k < chats.stride, "the router never gives an agent more chats than its concurrency");
+        debug_assert!(
+            k < chats.stride,
+            "the router never gives an agent more chats than its concurrency"
+        );
         chats.sessions[index * chats.stride + k] = Session {
             call,
             call_type,
@@ -197,9 +200,12 @@ impl Simulation<'_> {
                 (due, slot) = (left, i as u32);
             }
         }
-        let timer = self
-            .events
-            .schedule(now.after(due), Event::ChatEnds { agent: AgentId(index as u32) });
+        let timer = self.events.schedule(
+            now.after(due),
+            Event::ChatEnds {
+                agent: AgentId(index as u32),
+            },
+        );
         self.chats.as_mut().expect("chats").timer[index] = Some((timer, slot));
     }
 

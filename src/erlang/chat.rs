@@ -151,7 +151,11 @@ impl ChatQueue {
         let (mu, theta) = (self.full_drain, self.theta);
         let mut answered_late = 0.0;
         // P(S_j > t) = P(N <= j - 1): N negative binomial (r = μ/θ + 1, p = e^{-θ t}), or Poisson(μ t) when θ = 0.
-        let mut log_pmf = if theta > 0.0 { -(mu / theta + 1.0) * theta * t } else { -mu * t };
+        let mut log_pmf = if theta > 0.0 {
+            -(mu / theta + 1.0) * theta * t
+        } else {
+            -mu * t
+        };
         let mut tail = 0.0; // P(N <= j - 1)
         for (q, &finds) in self.finds_waiting.iter().enumerate() {
             let j = q + 1;
@@ -183,14 +187,24 @@ fn check(model: &ChatModel) -> Result<(usize, usize, f64, f64), ChatError> {
         return invalid(format!("handle times must be above 0 and finite, got {h}"));
     }
     if !(model.chats_per_second >= 0.0 && model.chats_per_second.is_finite()) {
-        return invalid(format!("the arrival rate must be 0 or more, got {}", model.chats_per_second));
+        return invalid(format!(
+            "the arrival rate must be 0 or more, got {}",
+            model.chats_per_second
+        ));
     }
     if !(model.patience > 0.0) {
-        return invalid(format!("the patience must be above 0 (infinite: never), got {}", model.patience));
+        return invalid(format!(
+            "the patience must be above 0 (infinite: never), got {}",
+            model.patience
+        ));
     }
     let (n, c) = (model.agents as usize, model.handle_times.len());
     let full_drain = (n * c) as f64 / model.handle_times[c - 1];
-    let theta = if model.patience.is_finite() { 1.0 / model.patience } else { 0.0 };
+    let theta = if model.patience.is_finite() {
+        1.0 / model.patience
+    } else {
+        0.0
+    };
     if theta == 0.0 && model.chats_per_second >= full_drain {
         return Err(ChatError::Unstable {
             arrivals: model.chats_per_second,
@@ -449,7 +463,10 @@ mod tests {
         // mean chats per agent is between the bounds of the slowest and fastest handle times.
         let (fast, slow) = (180.0, 240.0);
         let in_service = exact.mean_chats_per_agent * 4.0;
-        assert!(in_service >= exact.throughput * fast * (1.0 - 1e-9) && in_service <= exact.throughput * slow * (1.0 + 1e-9));
+        assert!(
+            in_service >= exact.throughput * fast * (1.0 - 1e-9)
+                && in_service <= exact.throughput * slow * (1.0 + 1e-9)
+        );
         let sl = exact.service_level(30.0);
         assert!(sl > 1.0 - exact.p_wait - exact.p_abandon - 1e-12 && sl <= 1.0 - exact.p_abandon + 1e-12);
     }
@@ -471,8 +488,14 @@ mod tests {
                 exact.p_wait,
                 pooled.p_wait
             );
-            assert!((exact.service_level(20.0) - pooled.service_level(20.0)).abs() < 0.02, "{m:?}");
-            assert!((exact.mean_wait - pooled.mean_wait).abs() <= 0.03 * exact.mean_wait.max(1.0), "{m:?}");
+            assert!(
+                (exact.service_level(20.0) - pooled.service_level(20.0)).abs() < 0.02,
+                "{m:?}"
+            );
+            assert!(
+                (exact.mean_wait - pooled.mean_wait).abs() <= 0.03 * exact.mean_wait.max(1.0),
+                "{m:?}"
+            );
         }
     }
 

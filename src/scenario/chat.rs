@@ -15,11 +15,11 @@
 //! A group's `channel = "chat"` makes it chat-only (a voice skill is an error), `"voice"` voice-only.
 
 use super::file::{self, MaxWaitActionFile};
+use super::validate::Fields;
 use super::{AgentGroup, CallType};
 use crate::error::Result;
 use crate::limits::quote;
 use crate::scenario::consult::MAX_CONCURRENCY;
-use super::validate::Fields;
 
 /// What makes a call type a chat.
 #[derive(Debug, Clone, PartialEq)]
@@ -238,7 +238,10 @@ impl Fields<'_> {
         {
             return Err(self.fail(
                 &format!("{at}.transfer.to"),
-                format!("{:?} is a chat: calls are transferred to voice call types only", quote(&transfer.to)),
+                format!(
+                    "{:?} is a chat: calls are transferred to voice call types only",
+                    quote(&transfer.to)
+                ),
             ));
         }
         if let Some(MaxWaitActionFile::Overflow { overflow }) = raw.max_wait.as_ref().map(|m| &m.action)

@@ -324,7 +324,13 @@ impl Scenario {
         let consulted = consult::consulted_groups(&raw.call_types);
         let mut agent_groups = at.agent_groups(&raw.agent_groups, &call_types, &day.intervals, &consulted)?;
         at.consults(&raw.call_types, &raw.agent_groups, &mut call_types, &mut agent_groups)?;
-        at.chats(&raw.call_types, &raw.agent_groups, &mut call_types, &mut agent_groups, &consulted)?;
+        at.chats(
+            &raw.call_types,
+            &raw.agent_groups,
+            &mut call_types,
+            &mut agent_groups,
+            &consulted,
+        )?;
         at.capacity(&call_types, &agent_groups, horizon)?;
         Ok(Scenario {
             name: raw.name,

@@ -43,15 +43,16 @@ queue = "fifo"
     )
 }
 
-/// 4 agents of concurrency 3, 160 chats an hour: the exact chain gives P(wait) 0.39, mean wait 14.6 s, service
-/// level in 20 s 0.77, abandonment 0.10, occupancy (share of chat slots in use) 0.78.
+/// 4 agents of concurrency 3, 160 chats an hour: the exact chain gives P(wait) 0.288, mean wait 9.24 s, service
+/// level in 20 s 0.798, abandonment 0.077, occupancy (share of chat slots in use) 0.773.
 ///
-/// Sizing (calibration over seeds, and the mutation of every exact value by 2% either way): 120 replications of
-/// 48 h give simultaneous half-widths (Bonferroni over k = 5 at 0.1% family-wise) of about 1.4% (P(wait)), 2.4%
-/// (mean wait), 0.6% (service level), 3.3% (abandonment) and 0.3% (occupancy); so a correct simulator fails for
-/// about 1 seed in 1000, and a 2% bias in P(wait), the service level or the occupancy fails it.
+/// Sizing (the ignored `calibration` harness, with every exact value mutated by 2% either way): 400 replications
+/// of 144 h give simultaneous half-widths (Bonferroni over k = 5 at 0.1% family-wise) of about 0.7% (P(wait)),
+/// 1.0% (mean wait), 0.2% (service level), 0.9% (abandonment) and 0.15% (occupancy), so a correct simulator fails
+/// for about 1 seed in 1000 and a 2% bias in any one of the five fails it (at 120 replications of 48 h, 100 seeds
+/// out of 100 passed, with mean relative errors under 0.07%).
 pub(crate) fn chat_team_case(seed: u64) -> Checks {
-    let runs = run(&chat_team(4, 160.0, 120, 48), seed);
+    let runs = run(&chat_team(4, 160.0, 400, 144), seed);
     let exact = chat_exact(&ChatModel {
         agents: 4,
         chats_per_second: 160.0 / 3600.0,
@@ -68,11 +69,7 @@ pub(crate) fn chat_team_case(seed: u64) -> Checks {
             total(&runs, Metric::ServiceLevel),
             exact.service_level(20.0),
         )
-        .mean(
-            "abandonment",
-            total(&runs, Metric::AbandonmentRate),
-            exact.p_abandon,
-        )
+        .mean("abandonment", total(&runs, Metric::AbandonmentRate), exact.p_abandon)
         .mean("occupancy", total(&runs, Metric::Occupancy), exact.occupancy);
     checks
 }
@@ -144,7 +141,8 @@ agent = "fewest-calls"
 }
 
 /// Holding several chats is faster than one at a time: the same chats on the same agents wait less with
-/// `concurrency = 3`, and the agents hold more than one chat on average (occupancy times 3 above 1).
+/// `concurrency = 3`, and as shared chats last longer, the agents hold more chat time on average (occupancy times
+/// 3) than one at a time.
 #[test]
 fn several_chats_at_once_serve_more_than_one_at_a_time() {
     let three = chat_team(4, 60.0, 8, 8);
@@ -154,8 +152,7 @@ fn several_chats_at_once_serve_more_than_one_at_a_time() {
     let (many, single) = (run(&three, 3), run(&one, 3));
     let mean = |runs: &[callsim::stats::ReplicationMetrics], m: Metric| total(runs, m).sum::<f64>() / runs.len() as f64;
     assert!(mean(&many, Metric::MeanWaitS) < 0.5 * mean(&single, Metric::MeanWaitS));
-    assert!(3.0 * mean(&many, Metric::Occupancy) < mean(&single, Metric::Occupancy));
-    assert!(mean(&many, Metric::Occupancy) * 3.0 > 0.3);
+    assert!(3.0 * mean(&many, Metric::Occupancy) > mean(&single, Metric::Occupancy));
 }
 
 /// The bundled chat team runs and reports its chat group.
@@ -197,19 +194,35 @@ fn bad_chat_keys_are_named() {
             &["handle_time_by_concurrency", "value 2", "above 0"][..],
         ),
         (
-            with_voice.replace("skills = [\"chat\"]", "skills = [\"chat\", \"phone\"]\nchannel = \"chat\""),
-            &["agent_groups[team].skills", "\"phone\" is a voice call type", "chat-only"][..],
+            with_voice.replace(
+                "skills = [\"chat\"]",
+                "skills = [\"chat\", \"phone\"]\nchannel = \"chat\"",
+            ),
+            &[
+                "agent_groups[team].skills",
+                "\"phone\" is a voice call type",
+                "chat-only",
+            ][..],
         ),
         (
-            with_voice.replace("skills = [\"chat\"]\nconcurrency = 3", "skills = [\"phone\"]\nconcurrency = 3"),
+            with_voice.replace(
+                "skills = [\"chat\"]\nconcurrency = 3",
+                "skills = [\"phone\"]\nconcurrency = 3",
+            ),
             &["agent_groups[team].concurrency", "no chat and no consult"][..],
         ),
         (
             base.replace("channel = \"chat\"", "channel = \"chat\"\nafter_call_work = \"30s\""),
-            &["call_types[chat].after_call_work", "fold it into handle_time_by_concurrency"][..],
+            &[
+                "call_types[chat].after_call_work",
+                "fold it into handle_time_by_concurrency",
+            ][..],
         ),
         (
-            base.replace("[[agent_groups]]", "max_wait = { after = \"1m\", action = \"callback\" }\n[[agent_groups]]"),
+            base.replace(
+                "[[agent_groups]]",
+                "max_wait = { after = \"1m\", action = \"callback\" }\n[[agent_groups]]",
+            ),
             &["call_types[chat].max_wait.action", "not called back"][..],
         ),
     ] {
@@ -217,6 +230,162 @@ fn bad_chat_keys_are_named() {
         assert!(message.starts_with("bad.toml"), "{message}");
         for part in parts {
             assert!(message.contains(part), "{message:?} lacks {part:?}");
+        }
+    }
+}
+
+/// Seeded random operations on a router with a mixed group (chats and voice, concurrency 3) and a chat-only group
+/// (concurrency 2), checked after each step against a plain reference of who holds what: a new chat goes to an
+/// eligible agent holding the fewest chats among those with room, a voice call only to an agent holding nothing,
+/// nobody holds more than its concurrency, and no contact waits while an agent could take it.
+#[test]
+fn chat_routing_against_a_reference_of_who_holds_what() {
+    use callsim::routing::*;
+    use rand::{RngExt, SeedableRng};
+
+    const CHAT: CallTypeId = CallTypeId(0);
+    const VOICE: CallTypeId = CallTypeId(1);
+    let concurrency = [3u32, 3, 3, 2, 2];
+    let mixed = |agent: usize| agent < 3;
+    for seed in 0..200u64 {
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(seed);
+        let selection = [
+            AgentSelection::LongestIdle,
+            AgentSelection::FewestCalls,
+            AgentSelection::Random,
+        ][seed as usize % 3];
+        let mut router: Router<u32> = Router::new(RouterConfig {
+            priorities: vec![0.0, 0.0],
+            groups: vec![
+                GroupConfig {
+                    agents: 3,
+                    skills: vec![CHAT, VOICE],
+                    skill_after: Vec::new(),
+                    reserve: None,
+                },
+                GroupConfig {
+                    agents: 2,
+                    skills: vec![CHAT],
+                    skill_after: Vec::new(),
+                    reserve: None,
+                },
+            ],
+            queue: QueueDiscipline::Fifo,
+            aging_per_second: 0.0,
+            agent_selection: selection,
+            lines: None,
+            queue_capacity: None,
+            call_type_rules: Vec::new(),
+            consult_concurrency: vec![3, 2],
+        })
+        .with_chats(&[CHAT]);
+        let mut chats = [0u32; 5];
+        let mut voice = [false; 5];
+        let mut waiting: Vec<(QueueTicket, CallTypeId)> = Vec::new();
+        let mut next_call = 0u32;
+        let room = |chats: &[u32; 5], voice: &[bool; 5], a: usize| !voice[a] && chats[a] < concurrency[a];
+        for step in 0..400 {
+            let now = SimTime(step as f64);
+            // Takes an assignment (and fills the agent's chat slots) the way the engine does.
+            let take = |a: usize,
+                        first: Assignment<u32>,
+                        router: &mut Router<u32>,
+                        chats: &mut [u32; 5],
+                        voice: &mut [bool; 5],
+                        waiting: &mut Vec<(QueueTicket, CallTypeId)>| {
+                let pos = waiting
+                    .iter()
+                    .position(|&(_, t)| t == first.call_type)
+                    .expect("a waiting contact of that type");
+                waiting.remove(pos);
+                if first.call_type == VOICE {
+                    assert!(
+                        chats[a] == 0 && !voice[a],
+                        "seed {seed} step {step}: voice to a busy agent"
+                    );
+                    voice[a] = true;
+                    return;
+                }
+                chats[a] += 1;
+                while let Some(more) = router.take_waiting_chat(now, AgentId(a as u32)) {
+                    assert_eq!(more.call_type, CHAT);
+                    let pos = waiting.iter().position(|&(_, t)| t == CHAT).unwrap();
+                    waiting.remove(pos);
+                    chats[a] += 1;
+                }
+            };
+            match rng.random_range(0..4) {
+                0 | 1 => {
+                    let call_type = if rng.random::<f64>() < 0.7 { CHAT } else { VOICE };
+                    next_call += 1;
+                    match router.on_arrival(now, next_call, call_type, &mut rng) {
+                        ArrivalDecision::Connect(AgentId(a)) => {
+                            let a = a as usize;
+                            if call_type == CHAT {
+                                let least = (0..5).filter(|&b| room(&chats, &voice, b)).map(|b| chats[b]).min();
+                                assert_eq!(Some(chats[a]), least, "seed {seed} step {step}: not the least loaded");
+                                chats[a] += 1;
+                            } else {
+                                assert!(mixed(a) && chats[a] == 0 && !voice[a], "seed {seed} step {step}");
+                                voice[a] = true;
+                            }
+                        }
+                        ArrivalDecision::Queue(ticket) => waiting.push((ticket, call_type)),
+                        ArrivalDecision::Block => panic!("no lines"),
+                    }
+                }
+                2 => {
+                    let holders: Vec<usize> = (0..5).filter(|&a| chats[a] > 0).collect();
+                    if holders.is_empty() {
+                        continue;
+                    }
+                    let a = holders[rng.random_range(0..holders.len())];
+                    chats[a] -= 1;
+                    if let Some(assignment) = router.on_chat_end(now, AgentId(a as u32)) {
+                        take(a, assignment, &mut router, &mut chats, &mut voice, &mut waiting);
+                    }
+                }
+                _ => {
+                    let talking: Vec<usize> = (0..5).filter(|&a| voice[a]).collect();
+                    if talking.is_empty() {
+                        continue;
+                    }
+                    let a = talking[rng.random_range(0..talking.len())];
+                    voice[a] = false;
+                    assert!(router.on_hang_up(AgentId(a as u32)));
+                    if let Some(assignment) = router.on_agent_free(now, AgentId(a as u32)) {
+                        take(a, assignment, &mut router, &mut chats, &mut voice, &mut waiting);
+                    }
+                }
+            }
+            for a in 0..5 {
+                assert!(
+                    chats[a] <= concurrency[a],
+                    "seed {seed} step {step}: over the concurrency"
+                );
+                assert_eq!(
+                    router.chats_of(AgentId(a as u32)),
+                    chats[a],
+                    "seed {seed} step {step}: agent {a}"
+                );
+                assert!(
+                    !(voice[a] && chats[a] > 0),
+                    "seed {seed} step {step}: a chat beside a call"
+                );
+            }
+            if waiting.iter().any(|&(_, t)| t == CHAT) {
+                assert!(
+                    (0..5).all(|a| !room(&chats, &voice, a)),
+                    "seed {seed} step {step}: a chat waits beside room"
+                );
+            }
+            if waiting.iter().any(|&(_, t)| t == VOICE) {
+                assert!(
+                    (0..3).all(|a| chats[a] > 0 || voice[a]),
+                    "seed {seed} step {step}: a call waits beside an idle agent"
+                );
+            }
+            assert_eq!(router.queue_length(CHAT) + router.queue_length(VOICE), waiting.len());
         }
     }
 }

@@ -5,8 +5,8 @@
 
 mod allocations;
 mod calibration;
-mod chat;
 mod callers_cli;
+mod chat;
 mod cli;
 mod common;
 mod consults;

@@ -580,9 +580,7 @@ impl<C: Copy> Router<C> {
         let levels = (0..self.config.groups.len())
             .map(|g| {
                 let size = self.config.groups[g].agents as usize;
-                (1..self.concurrency(g))
-                    .map(|_| FreeAgents::keyed(size))
-                    .collect()
+                (1..self.concurrency(g)).map(|_| FreeAgents::keyed(size)).collect()
             })
             .collect();
         self.chats = Some(Box::new(ChatRouting { is_chat, levels }));
