@@ -54,11 +54,14 @@
 //!
 //! The engine owns no statistics; it reports to an [`Observer`]. It cannot fail on a validated scenario.
 //!
+//! **Chats (issue 12, see [`chat`]).** An answered chat joins its agent's chats instead of scheduling a hang-up;
+//! its end ([`Event::ChatEnds`], one live timer per agent) is rescheduled whenever the agent's number of chats
+//! changes, and reported with [`Observer::on_chat_released`].
+//!
 //! Events other than arrivals live in the closed [`Event`] enum, packed into [`CODE_BITS`] bits of a heap
-//! entry: a 4-bit kind tag (6 used; 10 free for redials, transfers, consults, dials) above a 29-bit agent or slot
-//! index. Compile-time assertions tie the encoding to `crate::limits`: every agent and every call a
-//! replication may hold at once has an index, the tags leave room for eight more kinds, and a replication cannot
-//! exhaust the never-wrapping event sequence.
+//! entry: a 4-bit kind tag (13 used; 3 free) above a 29-bit agent or slot index. Compile-time assertions tie the
+//! encoding to `crate::limits`: every agent and every call a replication may hold at once has an index, the tags
+//! leave room for three more kinds, and a replication cannot exhaust the never-wrapping event sequence.
 
 mod arrivals;
 pub mod callers;
@@ -182,8 +185,9 @@ const KINDS: u64 = 13;
 
 /// Most events one attempt can cause to be scheduled: its patience timer, its wait-limit timer, its hang-up, its
 /// agent's wrap-up, the caller's next attempt, and one overflow timer per distinct `after` delay of its type (at
-/// most [`crate::limits::MAX_OVERFLOW_DELAYS`]). (Roster changes wait beside the heap and take no sequence number;
-/// closing with `"clear"` takes one per replication.)
+/// most [`crate::limits::MAX_OVERFLOW_DELAYS`]). A chat has no wrap-up: its start and its end each schedule at most
+/// one [`Event::ChatEnds`] of its agent (see [`chat`]). (Roster changes wait beside the heap and take no sequence
+/// number; closing with `"clear"` takes one per replication.)
 const SCHEDULES_PER_CALL: f64 = 5.0 + crate::limits::MAX_OVERFLOW_DELAYS as f64;
 
 /// Attempts simulated in one replication (fresh calls, redials, repeat calls) are around the expected count that

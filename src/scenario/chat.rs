@@ -42,6 +42,25 @@ impl Chat {
 }
 
 impl super::Scenario {
+    /// Agent-seconds one call of type `call_type` takes, for offered loads: its mean handle time plus after-call
+    /// work; for a chat, `hC / C`, its share of an agent holding `C` chats (the largest concurrency of a group
+    /// answering it), so that the load reaches the agents exactly when full agents cannot keep up.
+    pub fn agent_seconds_per_call(&self, call_type: usize) -> f64 {
+        let c = &self.call_types[call_type];
+        let Some(chat) = &c.chat else {
+            return c.service.mean() + c.after_call_work;
+        };
+        let concurrency = self
+            .agent_groups
+            .iter()
+            .filter(|g| g.skills.contains(&call_type))
+            .map(|g| g.concurrency)
+            .max()
+            .unwrap_or(1);
+        let k = (concurrency as usize).min(chat.handle_times.len());
+        chat.handle_times[k - 1] / concurrency as f64
+    }
+
     /// The call types that are chats, for [`crate::routing::Router::with_chats`].
     pub fn chat_types(&self) -> Vec<crate::routing::CallTypeId> {
         (0..self.call_types.len())

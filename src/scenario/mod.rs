@@ -371,13 +371,13 @@ impl Scenario {
             && self.agent_groups.iter().all(|g| g.roster.is_constant())
     }
 
-    /// Offered load in erlangs: arrival rate times (mean handle time + after-call work), summed over call types.
+    /// Offered load in erlangs: arrival rate times (mean handle time + after-call work), summed over call types
+    /// (a chat counts the part of an agent it takes when agents are full, [`Scenario::agent_seconds_per_call`]).
     /// For a day whose rates vary this is the day's mean load; [`Scenario::offered_load_per_interval`] has the
     /// load of each interval.
     pub fn offered_load(&self) -> f64 {
-        self.call_types
-            .iter()
-            .map(|c| c.arrival_rate * (c.service.mean() + c.after_call_work))
+        (0..self.call_types.len())
+            .map(|t| self.call_types[t].arrival_rate * self.agent_seconds_per_call(t))
             .sum()
     }
 
@@ -397,8 +397,8 @@ impl Scenario {
     pub fn offered_load_per_interval(&self) -> Vec<f64> {
         let intervals = &self.day.intervals;
         let mut load = vec![0.0; intervals.len()];
-        for (index, c) in self.call_types.iter().enumerate() {
-            let handle = c.service.mean() + c.after_call_work;
+        for index in 0..self.call_types.len() {
+            let handle = self.agent_seconds_per_call(index);
             for ((l, calls), interval) in load
                 .iter_mut()
                 .zip(self.calls_per_interval(index))
