@@ -194,7 +194,7 @@ fn check(model: &ChatModel) -> Result<(usize, usize, f64, f64), ChatError> {
             model.chats_per_second
         ));
     }
-    if !(model.patience > 0.0) {
+    if model.patience.is_nan() || model.patience <= 0.0 {
         return invalid(format!(
             "the patience must be above 0 (infinite: never), got {}",
             model.patience

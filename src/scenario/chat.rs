@@ -221,7 +221,7 @@ impl Fields<'_> {
                 ),
             ));
         }
-        if let Some((k, bad)) = table.iter().enumerate().find(|(_, d)| !(d.0 > 0.0)) {
+        if let Some((k, bad)) = table.iter().enumerate().find(|(_, d)| d.0.is_nan() || d.0 <= 0.0) {
             return Err(self.fail(
                 &field,
                 format!(

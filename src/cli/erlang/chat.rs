@@ -106,8 +106,8 @@ pub(super) fn execute(args: ErlangChatArgs, out: &mut dyn Write) -> anyhow::Resu
             "exact (least loaded)".to_string(),
             "pooled".to_string(),
         ]];
-        let cell = |c: Option<&ChatQueue>, f: &dyn Fn(&ChatQueue) -> String| c.map_or("too large".to_string(), f);
-        let lines: [(&str, &dyn Fn(&ChatQueue) -> String); 7] = [
+        let cell = |c: Option<&ChatQueue>, f: &Figure<'_>| c.map_or("too large".to_string(), f);
+        let lines: [(&str, &Figure<'_>); 7] = [
             ("service level", &|c| format!("{:.1}%", 100.0 * c.service_level(within))),
             ("P(wait)", &|c| format!("{:.1}%", 100.0 * c.p_wait)),
             ("mean wait", &|c| format!("{:.1}s", c.mean_wait)),
@@ -191,6 +191,9 @@ pub(super) fn execute(args: ErlangChatArgs, out: &mut dyn Write) -> anyhow::Resu
     )?;
     Ok(())
 }
+
+/// One row of the text report: a figure of a chain, formatted.
+type Figure<'a> = dyn Fn(&ChatQueue) -> String + 'a;
 
 /// The figures, or `None` for a chain too large (exact) or without a steady state.
 fn solve(result: Result<ChatQueue, ChatError>) -> anyhow::Result<Option<ChatQueue>> {
