@@ -651,7 +651,7 @@ pub fn interval_theory(scenario: &Scenario) -> Vec<IntervalTheory> {
 
 /// A single chat type answered by groups of one concurrency above 1: its handle times (cut to the concurrency) and
 /// mean patience (infinite without).
-fn chat_team(scenario: &Scenario) -> Option<(Vec<f64>, f64)> {
+pub(crate) fn chat_team(scenario: &Scenario) -> Option<(Vec<f64>, f64)> {
     let [call_type] = scenario.call_types.as_slice() else {
         return None;
     };

@@ -405,3 +405,35 @@ fn chat_routing_against_a_reference_of_who_holds_what() {
         }
     }
 }
+
+/// `callsim staff --method erlang` staffs a chat team from the pooled chat chain (Erlang knows nothing of chats held
+/// at once): in every interval the agents required meet 80% in 30 s in that chain and one fewer does not.
+#[test]
+fn staffing_a_chat_team_uses_the_chat_chain() {
+    use callsim::erlang::chat::{ChatModel, chat_pooled};
+    let json = crate::common::json(&callsim(&["staff", "scenarios/chat.toml", "--json"]));
+    let intervals = json["intervals"].as_array().unwrap();
+    assert_eq!(intervals.len(), 12);
+    let level = |agents: u32, per_hour: f64| {
+        if agents == 0 {
+            return 0.0;
+        }
+        chat_pooled(&ChatModel {
+            agents,
+            chats_per_second: per_hour / 3600.0,
+            handle_times: vec![360.0, 420.0, 510.0],
+            patience: 180.0,
+        })
+        .unwrap()
+        .service_level(30.0)
+    };
+    for interval in intervals {
+        let (calls, required) = (
+            interval["calls"].as_f64().unwrap(),
+            interval["required"].as_u64().unwrap() as u32,
+        );
+        assert!(level(required, calls) >= 0.8, "{interval}");
+        assert!(level(required - 1, calls) < 0.8, "{interval}");
+        assert!((interval["service_level"].as_f64().unwrap() - level(required, calls)).abs() < 1e-12);
+    }
+}
