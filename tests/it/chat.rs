@@ -439,3 +439,27 @@ fn staffing_a_chat_team_uses_the_chat_chain() {
         assert!((interval["service_level"].as_f64().unwrap() - level(required, calls)).abs() < 1e-12);
     }
 }
+
+/// A chat day gives the same output at one thread and at two.
+#[test]
+fn a_chat_day_is_the_same_at_any_thread_count() {
+    let one = stdout(&callsim(&[
+        "run",
+        "scenarios/chat.toml",
+        "--json",
+        "-r",
+        "8",
+        "--threads",
+        "1",
+    ]));
+    let two = stdout(&callsim(&[
+        "run",
+        "scenarios/chat.toml",
+        "--json",
+        "-r",
+        "8",
+        "--threads",
+        "2",
+    ]));
+    assert_eq!(one, two);
+}
