@@ -19,6 +19,10 @@
 //! - **caller ordering**: which waiting call a freed agent takes ([`QueueDiscipline`]);
 //! - **agent selection**: which eligible free agent an arriving call goes to ([`AgentSelection`]).
 //!
+//! Chats ([`Router::with_chats`]): an agent holds up to its group's concurrency of chats at once; a new chat goes
+//! to the least-loaded eligible agent; a voice call needs an agent holding no chat, and an agent on a call takes
+//! no chat. The switch reports a chat's end with [`Router::on_chat_end`].
+//!
 //! When a freed agent could take several waiting calls, the queue discipline decides across all call types the
 //! agent's group may serve (fifo: the earliest arrival; priority: the highest priority, then the earliest arrival;
 //! priority-aging: the highest effective priority, then the earliest arrival). Only an exact tie is broken by the
