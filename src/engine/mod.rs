@@ -54,7 +54,7 @@
 //!
 //! The engine owns no statistics; it reports to an [`Observer`]. It cannot fail on a validated scenario.
 //!
-//! **Chats (issue 12, see [`chat`]).** An answered chat joins its agent's chats instead of scheduling a hang-up;
+//! **Chats (issue 12, see `engine/chat.rs`).** An answered chat joins its agent's chats instead of scheduling a hang-up;
 //! its end ([`Event::ChatEnds`], one live timer per agent) is rescheduled whenever the agent's number of chats
 //! changes, and reported with [`Observer::on_chat_released`].
 //!
