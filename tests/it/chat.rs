@@ -463,3 +463,58 @@ fn a_chat_day_is_the_same_at_any_thread_count() {
     ]));
     assert_eq!(one, two);
 }
+
+/// `callsim erlang chat` prints the exact chain's figures (the library's, to the JSON's precision) beside the
+/// pooled ones, and `callsim check` describes a chat type and counts its load as `hC / C` of an agent.
+#[test]
+fn erlang_chat_and_check_describe_a_chat_team() {
+    let json = crate::common::json(&callsim(&[
+        "erlang",
+        "chat",
+        "--chats",
+        "160",
+        "--per",
+        "1h",
+        "--handle-times",
+        "3m,3.5m,4m",
+        "--agents",
+        "4",
+        "--patience",
+        "2m",
+        "--json",
+    ]));
+    let exact = chat_exact(&ChatModel {
+        agents: 4,
+        chats_per_second: 160.0 / 3600.0,
+        handle_times: vec![180.0, 210.0, 240.0],
+        patience: 120.0,
+    })
+    .unwrap();
+    assert_eq!(json["exact"]["p_wait"].as_f64().unwrap(), exact.p_wait);
+    assert_eq!(
+        json["exact"]["service_level"].as_f64().unwrap(),
+        exact.service_level(20.0)
+    );
+    assert!(json["pooled"]["p_wait"].as_f64().unwrap() < exact.p_wait);
+    let bad = callsim(&[
+        "erlang",
+        "chat",
+        "--chats",
+        "10",
+        "--handle-times",
+        "3m,0s",
+        "--agents",
+        "2",
+    ]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--handle-times"));
+
+    let text = stdout(&callsim(&["check", "scenarios/chat.toml"]));
+    assert!(
+        text.contains("chats of chat: mean handle time 6m00s, 7m00s, 8m30s"),
+        "{text}"
+    );
+    assert!(text.contains("held at once: 3 in chat desk"), "{text}");
+    // 114.2 chats an hour on the day's mean, each 8.5 min / 3 of an agent: 5.39 erlangs.
+    assert!(text.contains("offered load 5.39 erlangs"), "{text}");
+}
