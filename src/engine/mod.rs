@@ -54,9 +54,9 @@
 //!
 //! The engine owns no statistics; it reports to an [`Observer`]. It cannot fail on a validated scenario.
 //!
-//! **Chats (issue 12, see `engine/chat.rs`).** An answered chat joins its agent's chats instead of scheduling a hang-up;
-//! its end ([`Event::ChatEnds`], one live timer per agent) is rescheduled whenever the agent's number of chats
-//! changes, and reported with [`Observer::on_chat_released`].
+//! **Chats (issue 12, see `engine/chat.rs`).** An answered chat joins its agent's chats instead of scheduling a
+//! hang-up; its end ([`Event::ChatEnds`], one live timer per agent) is rescheduled whenever the agent's number of
+//! chats changes, and reported with [`Observer::on_chat_released`].
 //!
 //! Events other than arrivals live in the closed [`Event`] enum, packed into [`CODE_BITS`] bits of a heap
 //! entry: a 4-bit kind tag (13 used; 3 free) above a 29-bit agent or slot index. Compile-time assertions tie the

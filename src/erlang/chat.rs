@@ -287,7 +287,12 @@ fn figures(
 /// ```
 /// use callsim::erlang::chat::{ChatModel, chat_exact};
 /// // 4 agents holding up to 2 chats, 4 minutes alone and 5 minutes with two, 90 chats an hour.
-/// let model = ChatModel { agents: 4, chats_per_second: 90.0 / 3600.0, handle_times: vec![240.0, 300.0], patience: f64::INFINITY };
+/// let model = ChatModel {
+///     agents: 4,
+///     chats_per_second: 90.0 / 3600.0,
+///     handle_times: vec![240.0, 300.0],
+///     patience: f64::INFINITY,
+/// };
 /// let exact = chat_exact(&model).unwrap();
 /// assert!(exact.p_wait > 0.0 && exact.p_wait < 1.0);
 /// assert!((exact.throughput - 90.0 / 3600.0).abs() < 1e-12);

@@ -118,7 +118,10 @@ agent = "fewest-calls"
 "#;
     let chat = voice.replace(
         "service = { distribution = \"gamma\", mean = \"4m\", cv = 0.8 }",
-        "service = { distribution = \"gamma\", mean = \"4m\", cv = 0.8 }\nchannel = \"chat\"\nhandle_time_by_concurrency = [\"4m\"]",
+        concat!(
+            "service = { distribution = \"gamma\", mean = \"4m\", cv = 0.8 }\n",
+            "channel = \"chat\"\nhandle_time_by_concurrency = [\"4m\"]"
+        ),
     );
     assert_ne!(voice, chat);
     let dir = tempfile::tempdir().unwrap();
@@ -188,7 +191,10 @@ fn bad_chat_keys_are_named() {
     let base = chat_team(4, 60.0, 2, 2);
     let with_voice = base.replace(
         "[[agent_groups]]",
-        "[[call_types]]\nname = \"phone\"\narrivals = { per_hour = 10 }\nservice = { distribution = \"exponential\", mean = \"3m\" }\n[[agent_groups]]",
+        concat!(
+            "[[call_types]]\nname = \"phone\"\narrivals = { per_hour = 10 }\n",
+            "service = { distribution = \"exponential\", mean = \"3m\" }\n[[agent_groups]]"
+        ),
     );
     for (bad, parts) in [
         (

@@ -52,7 +52,8 @@ pub(super) fn execute(args: ErlangChatArgs, out: &mut dyn Write) -> anyhow::Resu
     let concurrency = args.handle_times.len();
     ensure!(
         (1..=MAX_CONCURRENCY as usize).contains(&concurrency),
-        "--handle-times: give 1 to {MAX_CONCURRENCY} mean handle times (one per number of chats held), got {concurrency}"
+        "--handle-times: give 1 to {MAX_CONCURRENCY} mean handle times (one per number of chats held), got \
+         {concurrency}"
     );
     if let Some(h) = args.handle_times.iter().find(|h| **h <= 0.0) {
         bail!("--handle-times: every handle time must be longer than 0s, got {h}s");
@@ -88,7 +89,8 @@ pub(super) fn execute(args: ErlangChatArgs, out: &mut dyn Write) -> anyhow::Resu
         }
         let Some(pooled) = pooled else {
             bail!(
-                "--chats: the chats arrive faster than {agents} full agents finish them and never leave: add agents or --patience"
+                "--chats: the chats arrive faster than {agents} full agents finish them and never leave: add agents \
+                 or --patience"
             );
         };
         writeln!(
