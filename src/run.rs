@@ -45,6 +45,10 @@ impl<A: Observer, B: Observer> Observer for Both<A, B> {
         self.0.on_agent_released(now, call_type, group, busy_since);
         self.1.on_agent_released(now, call_type, group, busy_since);
     }
+    fn on_chat_released(&mut self, now: SimTime, call_type: CallTypeId, group: GroupId, started: SimTime, share: f64) {
+        self.0.on_chat_released(now, call_type, group, started, share);
+        self.1.on_chat_released(now, call_type, group, started, share);
+    }
     fn on_balk(&mut self, now: SimTime, call_type: CallTypeId) {
         self.0.on_balk(now, call_type);
         self.1.on_balk(now, call_type);

@@ -13,6 +13,9 @@
 //! Erlang X's memoryless callers are not) and `max_attempts` is not what stops them. Caller behaviour outside
 //! these models (a wait limit, repeat calls, an announced wait) is named in the note and makes the figures an
 //! approximation.
+//!
+//! A chat type answered by agents holding several chats (`concurrency` above 1) gets the chat chain of
+//! [`crate::erlang::chat`] instead (with `concurrency = 1` a chat is a call, and the voice models apply).
 
 use crate::erlang::{MAX_POSITIONS, erlang_a, erlang_c, mmck};
 use crate::scenario::Scenario;
@@ -58,6 +61,14 @@ pub fn theory_for(scenario: &Scenario) -> Option<Theory> {
     let rate = call_type.arrival_rate;
     let aht = call_type.service.mean() + call_type.after_call_work;
     let within = scenario.answer_within_of(0);
+    if let Some(chat) = &call_type.chat
+        && scenario
+            .agent_groups
+            .iter()
+            .any(|g| !g.skills.is_empty() && g.concurrency > 1)
+    {
+        return chat_theory(scenario, chat, agents, within);
+    }
     let mut departures = Vec::new();
     if !call_type.service.is_exponential() {
         departures.push(format!(
@@ -215,6 +226,91 @@ pub fn theory_for(scenario: &Scenario) -> Option<Theory> {
         }
         _ => None,
     }
+}
+
+/// The chat chain beside a single chat type answered by agents holding several chats
+/// ([`crate::erlang::chat`]): exact (its Markov chain of least-loaded routing) when the chat's work and patience
+/// are exponential, every group answering it has the same concurrency and nothing outside the model applies; the
+/// pooled approximation when the exact chain is too large. `None` when the groups' concurrencies differ.
+fn chat_theory(scenario: &Scenario, chat: &crate::scenario::chat::Chat, agents: u32, within: f64) -> Option<Theory> {
+    use crate::erlang::chat::{ChatError, ChatModel, chat_exact, chat_pooled};
+    let call_type = &scenario.call_types[0];
+    let answering: Vec<_> = scenario.agent_groups.iter().filter(|g| !g.skills.is_empty()).collect();
+    let concurrency = answering[0].concurrency;
+    if answering.iter().any(|g| g.concurrency != concurrency) {
+        return None;
+    }
+    let mut departures = Vec::new();
+    if !call_type.service.is_exponential() {
+        departures.push(format!("chat work is {}, not exponential", call_type.service.family()));
+    }
+    if let Some(p) = call_type.patience.as_ref().filter(|p| !p.is_exponential()) {
+        departures.push(format!("patience is {}, not exponential", p.family()));
+    }
+    let behaviour = &call_type.callers;
+    if scenario.lines.is_some() || scenario.queue_capacity.is_some() || behaviour.queue_capacity.is_some() {
+        departures.push("lines and queue capacities are not in the chat model".to_string());
+    }
+    if behaviour.max_wait.is_some()
+        || behaviour.redial.is_some()
+        || behaviour.resolution.is_some()
+        || !behaviour.announce_wait.is_empty()
+        || call_type.balk > 0.0
+    {
+        departures
+            .push("caller behaviour (wait limit, redials, repeats, balking) is not in the chat model".to_string());
+    }
+    if scenario.day.busyness.cv() > 0.0 || scenario.agent_groups.iter().any(|g| g.absenteeism > 0.0) {
+        departures.push("the day's rate or staff varies (busyness, absenteeism)".to_string());
+    }
+    let model = ChatModel {
+        agents,
+        chats_per_second: call_type.arrival_rate,
+        handle_times: chat.handle_times[..concurrency as usize].to_vec(),
+        patience: call_type.patience.as_ref().map_or(f64::INFINITY, |p| p.mean()),
+    };
+    let (name, figures) = match chat_exact(&model) {
+        Err(ChatError::TooLarge { states }) => {
+            departures.push(format!(
+                "the exact chain has {states} states: pooled birth-death approximation"
+            ));
+            ("chat chain, pooled", chat_pooled(&model))
+        }
+        other => ("chat chain (least loaded)", other),
+    };
+    let exact = departures.is_empty();
+    let model_name = if exact {
+        name.to_string()
+    } else {
+        format!("{name} approx.")
+    };
+    let note = if exact {
+        String::new()
+    } else {
+        format!("approximation with the same means: {}", departures.join("; "))
+    };
+    Some(match figures {
+        Ok(c) => Theory {
+            model: model_name,
+            exact,
+            values: vec![
+                (Metric::ServiceLevel, c.service_level(within)),
+                (Metric::PWait, c.p_wait),
+                (Metric::AsaS, c.asa),
+                (Metric::MeanWaitS, c.mean_wait),
+                (Metric::AbandonmentRate, c.p_abandon),
+                (Metric::MeanQueueLength, c.mean_queue_length),
+                (Metric::Occupancy, c.occupancy),
+            ],
+            note,
+        },
+        Err(error) => Theory {
+            model: model_name,
+            exact,
+            values: Vec::new(),
+            note: error.to_string(),
+        },
+    })
 }
 
 /// Erlang X beside a single-queue scenario with lines (or a queue capacity): `traffic` is (arrival rate, AHT),

@@ -78,7 +78,7 @@ pub fn execute(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<()> {
                 format!("{} {}", p.family(), format_duration(p.mean()))
             }),
             format!("{}", c.priority),
-            format!("{:.2}", c.arrival_rate * (c.service.mean() + c.after_call_work)),
+            format!("{:.2}", c.arrival_rate * s.agent_seconds_per_call(index)),
         ]);
         if let Some(targets) = &targets {
             let own = c.service_level.answer_within.is_some() || c.service_level.target.is_some();
@@ -158,6 +158,24 @@ pub fn execute(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<()> {
                 } else {
                     "cold"
                 }
+            )?;
+        }
+        if let Some(chat) = &c.chat {
+            let times: Vec<String> = chat.handle_times.iter().map(|&h| format_duration(h)).collect();
+            let held: Vec<String> = s
+                .agent_groups
+                .iter()
+                .filter(|g| g.skills.iter().any(|&t| s.call_types[t].name == c.name))
+                .map(|g| format!("{} in {}", g.concurrency, g.name))
+                .collect();
+            writeln!(
+                out,
+                "chats of {}: mean handle time {} while the agent holds 1, 2, ... chats ({} work); held at once: {} \
+                 (its load counts the last time over the concurrency)",
+                c.name,
+                times.join(", "),
+                c.service.family(),
+                held.join(", ")
             )?;
         }
         let parts = c.callers.describe(&names);

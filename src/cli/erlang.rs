@@ -1,5 +1,6 @@
 //! `callsim erlang`: the Erlang B / C / A / X calculator and staffing solver.
 
+mod chat;
 mod x;
 
 use std::io::Write;
@@ -25,6 +26,7 @@ use super::duration_arg;
 ///   callsim erlang b --calls 100 --per 30m --aht 180s --target-blocking 0.01
 ///   callsim erlang x --calls 240 --per 1h --aht 3m --patience 1m --lines 100 --agents 14 \
 ///     --redial 0.5 --redial-delay 10m
+///   callsim erlang chat --chats 160 --per 1h --handle-times 3m,3.5m,4m --agents 4 --patience 2m
 ///
 /// Without --agents or a target, prints the classic table over a range of agent counts.
 #[derive(Debug, clap::Args)]
@@ -61,6 +63,20 @@ enum Model {
     ///     --redial-delay 10m --target-sl 0.8 --answer-within 20s --max-abandon 0.05
     #[command(verbatim_doc_comment)]
     X(x::ErlangXArgs),
+    /// Chat: agents who each hold several chats at once, a chat taking longer the more its agent holds.
+    ///
+    /// Chats arrive at random (Poisson) and go to the agent holding the fewest; when every agent holds as many as
+    /// --handle-times lists, they wait and leave after an exponential patience (--patience; "inf" or omitted for
+    /// never). While its agent holds k chats, a chat ends at rate 1 / (k-th handle time) (exponential). Printed
+    /// from the exact Markov chain of least-loaded routing (when it has at most 3,000 states) beside the pooled
+    /// birth-death approximation (chats spread evenly over the agents). Occupancy is the share of chat slots in
+    /// use, as the simulator reports it.
+    ///
+    /// Examples:
+    ///   callsim erlang chat --chats 160 --per 1h --handle-times 3m,3.5m,4m --agents 4 --patience 2m
+    ///   callsim erlang chat --chats 400 --per 1h --handle-times 6m,7m,8.5m --patience 3m --answer-within 30s
+    #[command(verbatim_doc_comment)]
+    Chat(chat::ErlangChatArgs),
 }
 
 /// The forecast: how many calls, per what period, how long each.
@@ -161,6 +177,7 @@ pub fn execute(args: ErlangArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         }
         Model::B(l) => loss(l, out),
         Model::X(args) => x::execute(args, out),
+        Model::Chat(args) => chat::execute(args, out),
     }
 }
 

@@ -54,14 +54,18 @@
 //!
 //! The engine owns no statistics; it reports to an [`Observer`]. It cannot fail on a validated scenario.
 //!
+//! **Chats (issue 12, see `engine/chat.rs`).** An answered chat joins its agent's chats instead of scheduling a
+//! hang-up; its end ([`Event::ChatEnds`], one live timer per agent) is rescheduled whenever the agent's number of
+//! chats changes, and reported with [`Observer::on_chat_released`].
+//!
 //! Events other than arrivals live in the closed [`Event`] enum, packed into [`CODE_BITS`] bits of a heap
-//! entry: a 4-bit kind tag (6 used; 10 free for redials, transfers, consults, dials) above a 29-bit agent or slot
-//! index. Compile-time assertions tie the encoding to `crate::limits`: every agent and every call a
-//! replication may hold at once has an index, the tags leave room for eight more kinds, and a replication cannot
-//! exhaust the never-wrapping event sequence.
+//! entry: a 4-bit kind tag (13 used; 3 free) above a 29-bit agent or slot index. Compile-time assertions tie the
+//! encoding to `crate::limits`: every agent and every call a replication may hold at once has an index, the tags
+//! leave room for three more kinds, and a replication cannot exhaust the never-wrapping event sequence.
 
 mod arrivals;
 pub mod callers;
+mod chat;
 mod observer;
 mod outbound;
 mod queue;
@@ -158,6 +162,12 @@ pub enum Event {
         /// The campaign's index.
         campaign: u32,
     },
+    /// The chat of this agent due first ends (skipped unless this is the agent's current chat timer: the number
+    /// of chats it holds changed since, and so did the chat due first).
+    ChatEnds {
+        /// The agent holding the chat.
+        agent: AgentId,
+    },
 }
 
 // The packed event: a kind tag above an agent or slot index, in `queue::CODE_BITS` bits.
@@ -184,13 +194,15 @@ const TRANSFER_OUT: u64 = 10;
 const OVERFLOW_TIME: u64 = 11;
 const DIAL: u64 = 12;
 const CAMPAIGN_WAKE: u64 = 13;
+const CHAT_ENDS: u64 = 14;
 /// Kinds in use.
-const KINDS: u64 = 14;
+const KINDS: u64 = 15;
 
 /// Most events one attempt can cause to be scheduled: its patience timer, its wait-limit timer, its hang-up, its
 /// agent's wrap-up, the caller's next attempt, and one overflow timer per distinct `after` delay of its type (at
-/// most [`crate::limits::MAX_OVERFLOW_DELAYS`]). (Roster changes wait beside the heap and take no sequence number;
-/// closing with `"clear"` takes one per replication.)
+/// most [`crate::limits::MAX_OVERFLOW_DELAYS`]). A chat has no wrap-up: its start and its end each schedule at most
+/// one [`Event::ChatEnds`] of its agent (see [`chat`]). (Roster changes wait beside the heap and take no sequence
+/// number; closing with `"clear"` takes one per replication.)
 const SCHEDULES_PER_CALL: f64 = 5.0 + crate::limits::MAX_OVERFLOW_DELAYS as f64;
 
 /// Attempts simulated in one replication (fresh calls, redials, repeat calls) are around the expected count that
@@ -200,8 +212,8 @@ const REALISED_CALLS_BOUND: f64 = 1.01 * crate::limits::MAX_CALLS_PER_REPLICATIO
 
 const _: () = {
     assert!(
-        KINDS + 2 <= 1 << KIND_BITS,
-        "the encoding leaves room for at least two more event kinds"
+        KINDS < 1 << KIND_BITS,
+        "the encoding leaves room for at least one more event kind"
     );
     assert!(
         REALISED_CALLS_BOUND <= MAX_INDEX as f64,
@@ -240,6 +252,7 @@ impl EventCode for Event {
             Event::OverflowTime { slot } => (OVERFLOW_TIME, slot),
             Event::Dial { slot } => (DIAL, slot),
             Event::CampaignWake { campaign } => (CAMPAIGN_WAKE, campaign),
+            Event::ChatEnds { agent } => (CHAT_ENDS, agent.0),
         };
         debug_assert!(index <= MAX_INDEX, "agent and slot indices fit the encoding");
         (kind << INDEX_BITS) | index as u64
@@ -264,6 +277,7 @@ impl EventCode for Event {
             OVERFLOW_TIME => Event::OverflowTime { slot: index },
             DIAL => Event::Dial { slot: index },
             CAMPAIGN_WAKE => Event::CampaignWake { campaign: index },
+            CHAT_ENDS => Event::ChatEnds { agent: AgentId(index) },
             kind => unreachable!("event kind {kind} is never encoded"),
         }
     }
@@ -501,6 +515,10 @@ struct Simulation<'a> {
     overflow_timers: bool,
     /// The outbound dialer, when the scenario has campaigns.
     dialer: Option<outbound::Dialer>,
+    /// Every agent's chats, when some call type is a chat (see [`chat`]).
+    chats: Option<chat::Chats>,
+    /// Whether some call type is a chat (one test per answered call otherwise).
+    any_chat: bool,
 }
 
 /// Why an attempt failed (what `redial.after` names).
@@ -537,10 +555,13 @@ impl<'a> Simulation<'a> {
             events.schedule(SimTime(scenario.horizon), Event::Close);
         }
         let overflow_timers = router.has_overflow_delays();
+        let chats = chat::Chats::new(scenario, agents);
         Simulation {
             scenario,
             overflow_timers,
             dialer: outbound::Dialer::new(scenario, replication),
+            any_chat: chats.is_some(),
+            chats,
             events,
             arrivals: PendingArrivals::new(types),
             rates,
@@ -681,6 +702,7 @@ impl<'a> Simulation<'a> {
                 Event::OverflowTime { slot } => self.overflow_time(now, slot, timer, observer),
                 Event::Dial { slot } => self.dial_event(now, slot, timer, observer),
                 Event::CampaignWake { campaign } => self.campaign_wake(now, campaign, observer),
+                Event::ChatEnds { agent } => self.chat_ends(now, agent, timer, observer),
                 Event::LogOn { .. } | Event::LogOff { .. } => {
                     unreachable!("roster changes wait beside the heap, never in it")
                 }
@@ -1043,6 +1065,10 @@ impl<'a> Simulation<'a> {
     // Called once per answered call from two places; inlining both saves a call's worth of spills (callgrind).
     #[inline(always)]
     fn start_talking<O: Observer>(&mut self, now: SimTime, agent: AgentId, call: CallHandle, observer: &mut O) {
+        if self.any_chat && self.is_chat_call(call) {
+            self.start_chat(now, agent, call, observer);
+            return;
+        }
         let record = self.calls.get_mut(call);
         record.ticket = None;
         let (call_type, arrived, handle_time) = (record.caller.call_type, record.arrived, record.caller.handle_time);
@@ -1451,9 +1477,12 @@ fn staffing(scenario: &Scenario, replication: u32) -> (Router<CallHandle>, Vec<(
     let groups = &scenario.agent_groups;
     let any_absence = groups.iter().any(|g| g.absenteeism > 0.0);
     if !any_absence && groups.iter().all(|g| g.roster.is_constant()) {
-        return (Router::new(scenario.router_config()), Vec::new());
+        return (
+            Router::new(scenario.router_config()).with_chats(&scenario.chat_types()),
+            Vec::new(),
+        );
     }
-    let mut router = Router::new_offline(scenario.router_config());
+    let mut router = Router::new_offline(scenario.router_config()).with_chats(&scenario.chat_types());
     let mut absence = any_absence.then(|| stream_rng(scenario.seed, replication, Stream::Absence));
     let mut absent = Vec::new();
     let mut changes = Vec::new();
@@ -1524,6 +1553,7 @@ mod tests {
                 Event::OverflowTime { slot: index },
                 Event::Dial { slot: index },
                 Event::CampaignWake { campaign: index },
+                Event::ChatEnds { agent: AgentId(index) },
             ] {
                 let code = event.encode();
                 assert!(code < 1 << queue::CODE_BITS, "{event:?} fits the code bits");
@@ -1533,7 +1563,7 @@ mod tests {
     }
 
     #[test]
-    #[should_panic(expected = "event kind 14 is never encoded")]
+    #[should_panic(expected = "event kind 15 is never encoded")]
     fn an_unknown_kind_is_not_decoded_as_another() {
         Event::decode(KINDS << INDEX_BITS);
     }

@@ -83,6 +83,10 @@ pub trait Observer {
     fn on_outbound_released(&mut self, now: SimTime, campaign: usize, group: GroupId, since: SimTime, waiting_s: f64) {}
     /// The day is over: the state of `campaign`'s contact list.
     fn on_campaign_end(&mut self, now: SimTime, campaign: usize, list: &ListState) {}
+    /// A chat of `call_type` that an agent of `group` took at `started` ended: it is served. `share` is the part
+    /// of the agent one chat is (`1 / concurrency` of the group): an agent's occupancy counts its chats' time
+    /// times their share, and [`Observer::on_agent_released`] is not called for chats.
+    fn on_chat_released(&mut self, now: SimTime, call_type: CallTypeId, group: GroupId, started: SimTime, share: f64) {}
     /// The replication ended: no event is pending.
     fn on_finish(&mut self, now: SimTime) {}
 }

@@ -1,4 +1,5 @@
-//! Exact queueing formulas and staffing solvers: Erlang B, Erlang C, Erlang A, M/M/c/K and Erlang X.
+//! Exact queueing formulas and staffing solvers: Erlang B, Erlang C, Erlang A, M/M/c/K, Erlang X and chat
+//! with several conversations per agent.
 //!
 //! Independent of the simulator; the simulator's validation tests and `callsim erlang` use them. Rates are per
 //! second and durations in seconds throughout. Every formula is numerically stable from one agent to tens of
@@ -9,6 +10,7 @@ mod a;
 mod b;
 pub mod blend;
 mod c;
+pub mod chat;
 mod logsum;
 mod mmck;
 mod staffing;

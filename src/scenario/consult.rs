@@ -9,7 +9,7 @@ use crate::distribution::DurationDistribution;
 use crate::error::Result;
 use crate::limits::quote;
 
-/// Most consults one agent may hold at once (`concurrency`).
+/// Most consults, or chats, one agent may hold at once (`concurrency`).
 pub const MAX_CONCURRENCY: u32 = 100;
 
 /// `consult`: on a share of answered calls, after a share of the handle time, the operator asks the named group;
@@ -112,7 +112,7 @@ impl Fields<'_> {
             if !(1..=MAX_CONCURRENCY).contains(&concurrency) {
                 return Err(self.fail(
                     &format!("agent_groups[{}].concurrency", quote(&raw.name)),
-                    format!("must be from 1 to {MAX_CONCURRENCY} consults held at once, got {concurrency}"),
+                    format!("must be from 1 to {MAX_CONCURRENCY} consults or chats held at once, got {concurrency}"),
                 ));
             }
             group.concurrency = concurrency;

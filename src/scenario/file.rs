@@ -279,6 +279,10 @@ pub struct CallTypeFile {
     pub transfer: Option<TransferFile>,
     /// This type's own service-level threshold and target, overriding the scenario's `[service_level]`.
     pub service_level: Option<TypeServiceLevelFile>,
+    /// `"voice"` (the default) or `"chat"`: a chat shares its agent with the agent's other chats.
+    pub channel: Option<String>,
+    /// Chat types only: the mean handle time of a chat while its agent holds 1, 2, 3, ... chats.
+    pub handle_time_by_concurrency: Option<Vec<DurationText>>,
 }
 
 /// `transfer = { probability = 0.1, to = "billing", after = {...}, kind = "cold" }`.
@@ -468,10 +472,13 @@ pub struct AgentGroupFile {
     pub skills: Vec<SkillEntry>,
     /// Agents kept back for one call type: `{ for = "vip", agents = 2 }`.
     pub reserve: Option<ReserveFile>,
-    /// Consults one agent of the group may hold at once (default 1).
+    /// Consults, or chats, one agent of the group may hold at once (default 1).
     pub concurrency: Option<u32>,
     /// The campaign the group dials for while more than `keep_idle` of its agents are idle (blending).
     pub outbound: Option<super::campaign::OutboundFile>,
+    /// `"chat"`: a chat-only group (a voice skill is an error); `"voice"`: a voice-only group; left out: whatever
+    /// its skills are.
+    pub channel: Option<String>,
 }
 
 /// One entry of a group's `skills`: a call type's name (a static skill), or a table naming the call type and how

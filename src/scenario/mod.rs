@@ -15,6 +15,7 @@
 pub mod axis;
 pub mod callers;
 pub mod campaign;
+pub mod chat;
 pub mod consult;
 pub mod file;
 pub mod settling;
@@ -126,6 +127,8 @@ pub struct CallType {
     /// scenario's (`[[call_types]] service_level`); read them through [`Scenario::answer_within_of`],
     /// [`Scenario::target_of`] and [`Scenario::short_abandon_of`].
     pub service_level: TypeServiceLevel,
+    /// `Some` for a chat (`channel = "chat"`): its handle times by the number of chats its agent holds.
+    pub chat: Option<chat::Chat>,
 }
 
 /// A call type's overrides of the scenario's `[service_level]`: `None` keeps the scenario's value.
@@ -195,10 +198,12 @@ pub struct AgentGroup {
     pub staffing: Staffing,
     /// Probability that each rostered agent is absent for the whole day (0: none).
     pub absenteeism: f64,
-    /// Consults one agent may hold at once (1 unless the group's `concurrency` says otherwise).
+    /// Consults, or chats, one agent may hold at once (1 unless the group's `concurrency` says otherwise).
     pub concurrency: u32,
     /// The campaign the group dials for, and its blending threshold (`outbound`), if any.
     pub outbound: Option<campaign::Outbound>,
+    /// Which contacts the group answers (`channel`).
+    pub channel: chat::GroupChannel,
 }
 
 /// A validated routing policy.
@@ -331,6 +336,13 @@ impl Scenario {
         );
         let mut agent_groups = at.agent_groups(&raw.agent_groups, &call_types, &day.intervals, &consulted)?;
         at.consults(&raw.call_types, &raw.agent_groups, &mut call_types, &mut agent_groups)?;
+        at.chats(
+            &raw.call_types,
+            &raw.agent_groups,
+            &mut call_types,
+            &mut agent_groups,
+            &consulted,
+        )?;
         let inbound_calls = at.capacity(&call_types, &agent_groups, horizon)?;
         let raw_outbound: Vec<(String, Option<campaign::OutboundFile>)> = raw
             .agent_groups
@@ -348,6 +360,18 @@ impl Scenario {
             inbound_calls,
         )?;
         for (group, outbound) in agent_groups.iter_mut().zip(outbound) {
+            let chats =
+                group.channel == chat::GroupChannel::Chat || group.skills.iter().any(|&t| call_types[t].chat.is_some());
+            if outbound.is_some() && chats {
+                return Err(Error::scenario(
+                    label,
+                    format!(
+                        "agent_groups[{}].outbound: a group that answers chats cannot dial out (an agent holding \
+                         chats is never idle for a call); give the campaign a voice group",
+                        crate::limits::quote(&group.name)
+                    ),
+                ));
+            }
             group.outbound = outbound;
         }
         Ok(Scenario {
@@ -390,13 +414,13 @@ impl Scenario {
             && self.agent_groups.iter().all(|g| g.roster.is_constant())
     }
 
-    /// Offered load in erlangs: arrival rate times (mean handle time + after-call work), summed over call types.
+    /// Offered load in erlangs: arrival rate times (mean handle time + after-call work), summed over call types
+    /// (a chat counts the part of an agent it takes when agents are full, [`Scenario::agent_seconds_per_call`]).
     /// For a day whose rates vary this is the day's mean load; [`Scenario::offered_load_per_interval`] has the
     /// load of each interval.
     pub fn offered_load(&self) -> f64 {
-        self.call_types
-            .iter()
-            .map(|c| c.arrival_rate * (c.service.mean() + c.after_call_work))
+        (0..self.call_types.len())
+            .map(|t| self.call_types[t].arrival_rate * self.agent_seconds_per_call(t))
             .sum()
     }
 
@@ -416,8 +440,8 @@ impl Scenario {
     pub fn offered_load_per_interval(&self) -> Vec<f64> {
         let intervals = &self.day.intervals;
         let mut load = vec![0.0; intervals.len()];
-        for (index, c) in self.call_types.iter().enumerate() {
-            let handle = c.service.mean() + c.after_call_work;
+        for index in 0..self.call_types.len() {
+            let handle = self.agent_seconds_per_call(index);
             for ((l, calls), interval) in load
                 .iter_mut()
                 .zip(self.calls_per_interval(index))

@@ -202,6 +202,7 @@ impl Fields<'_> {
             consult: None,
             transfer: None,
             service_level,
+            chat: None,
         })
     }
 
@@ -365,6 +366,7 @@ impl Fields<'_> {
                     absenteeism,
                     concurrency: 1,
                     outbound: None,
+                    channel: Default::default(),
                 })
             })
             .collect()

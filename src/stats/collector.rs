@@ -562,6 +562,18 @@ impl Observer for Collector {
         self.group_overtime[group.index()] += now.since(scheduled).max(0.0);
     }
 
+    fn on_chat_released(&mut self, now: SimTime, call_type: CallTypeId, group: GroupId, started: SimTime, share: f64) {
+        // A chat takes `share` of its agent: occupancy is the share of chat slots in use.
+        let busy = clipped(started.seconds(), now.seconds(), self.warmup, self.horizon) * share;
+        self.group_busy_area[group.index()] += busy;
+        let tally = &mut self.call_types[call_type.index()];
+        tally.busy_area += busy;
+        if started.seconds() >= self.warmup {
+            tally.handled += 1;
+            tally.handle_sum += now.since(started);
+        }
+    }
+
     #[inline]
     fn on_agent_released(&mut self, now: SimTime, call_type: CallTypeId, group: GroupId, busy_since: SimTime) {
         let busy = clipped(busy_since.seconds(), now.seconds(), self.warmup, self.horizon);

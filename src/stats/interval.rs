@@ -503,6 +503,14 @@ impl Observer for IntervalCollector {
         });
     }
 
+    fn on_chat_released(&mut self, now: SimTime, call_type: CallTypeId, _group: GroupId, started: SimTime, share: f64) {
+        let (types, t) = (self.types, call_type.index());
+        let cells = &mut self.cells;
+        self.intervals.split(started.seconds(), now.seconds(), |i, s| {
+            cells[i * types + t].busy += s * share
+        });
+    }
+
     fn on_log_on(&mut self, now: SimTime, _group: GroupId) {
         self.logged_on = true;
         self.change_on_duty(now, true);
@@ -635,6 +643,9 @@ pub fn traffic(scenario: &Scenario) -> Vec<Traffic> {
 /// type's share answered within its own threshold (the pooled wait taken at each threshold), and the agents
 /// required are the most any type with calls in the interval needs to meet its own target in that queue.
 pub fn interval_theory(scenario: &Scenario) -> Vec<IntervalTheory> {
+    if let Some(chat) = chat_interval_theory(scenario) {
+        return chat;
+    }
     let model = interval_model(scenario);
     let on_duty = scenario.on_duty_per_interval();
     let types = scenario.call_types.len();
@@ -693,6 +704,68 @@ pub fn interval_theory(scenario: &Scenario) -> Vec<IntervalTheory> {
             }
         })
         .collect()
+}
+
+/// A single chat type answered by groups of one concurrency above 1: its handle times (cut to the concurrency) and
+/// mean patience (infinite without).
+pub(crate) fn chat_team(scenario: &Scenario) -> Option<(Vec<f64>, f64)> {
+    let [call_type] = scenario.call_types.as_slice() else {
+        return None;
+    };
+    let chat = call_type.chat.as_ref()?;
+    let mut answering = scenario.agent_groups.iter().filter(|g| !g.skills.is_empty());
+    let concurrency = answering.next()?.concurrency;
+    if concurrency < 2 || answering.any(|g| g.concurrency != concurrency) {
+        return None;
+    }
+    let patience = call_type.patience.as_ref().map_or(f64::INFINITY, |p| p.mean());
+    Some((chat.handle_times[..concurrency as usize].to_vec(), patience))
+}
+
+/// [`interval_theory`] for a chat team ([`chat_team`]): each interval alone as the pooled chat chain
+/// ([`crate::erlang::chat::chat_pooled`]), agents required by a search up from one.
+fn chat_interval_theory(scenario: &Scenario) -> Option<Vec<IntervalTheory>> {
+    use crate::erlang::chat::{ChatModel, chat_pooled};
+    let (handle_times, patience) = chat_team(scenario)?;
+    let (target, within) = (scenario.target_of(0), scenario.answer_within_of(0));
+    let on_duty = scenario.on_duty_per_interval();
+    let level = |agents: u32, rate: f64| {
+        let model = ChatModel {
+            agents,
+            chats_per_second: rate,
+            handle_times: handle_times.clone(),
+            patience,
+        };
+        chat_pooled(&model).map_or(f64::NAN, |c| c.service_level(within))
+    };
+    let calls = scenario.calls_per_interval(0);
+    Some(
+        scenario
+            .day
+            .intervals
+            .iter()
+            .map(|interval| {
+                let i = interval.index;
+                let rate = calls[i] / interval.length();
+                let agents = (on_duty[i] + 1e-9).floor() as u32;
+                let sl = if calls[i] == 0.0 || agents == 0 {
+                    f64::NAN
+                } else {
+                    level(agents, rate)
+                };
+                // Four times the agents whose slots carry the load, plus 100: a target not met there is not met.
+                let slots = handle_times.len() as f64;
+                let limit = (4.0 * rate * handle_times[handle_times.len() - 1] / slots).ceil() as u32 + 100;
+                let required = (1..=limit).find(|&n| level(n, rate) >= target);
+                IntervalTheory {
+                    calls: calls[i],
+                    agents_on_duty: on_duty[i],
+                    erlang_service_level: sl,
+                    required_agents: if calls[i] == 0.0 { Some(0) } else { required },
+                }
+            })
+            .collect(),
+    )
 }
 
 /// Everything per interval and per day across replications.
@@ -810,6 +883,7 @@ impl DayResults {
         let intervals_meeting_target = share_of_intervals(scopes - 1);
         let call_type_intervals_meeting_target = (0..types).map(share_of_intervals).collect();
         let model = match interval_model(scenario) {
+            _ if chat_team(scenario).is_some() => "chat chain".to_string(),
             StaffingModel::ErlangC => "Erlang C".to_string(),
             StaffingModel::ErlangA { .. } => "Erlang A".to_string(),
         };

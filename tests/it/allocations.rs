@@ -77,3 +77,54 @@ fn doubling_the_calls_adds_no_per_call_allocations() {
         "{short} allocations for {short_calls} calls, {long} for {long_calls}"
     );
 }
+
+/// The same for chats (issue 12): a mixed group holding up to three chats beside voice calls, and a chat-only
+/// group, with patience on both types.
+fn chat_allocations_for(hours: u32) -> (u64, f64) {
+    let text = format!(
+        r#"
+name = "alloc chat"
+[horizon]
+duration = "{hours}h"
+[[call_types]]
+name = "chat"
+channel = "chat"
+arrivals = {{ per_hour = 500 }}
+service = {{ distribution = "gamma", mean = "3m", cv = 0.8 }}
+handle_time_by_concurrency = ["3m", "3.5m", "4m"]
+patience = {{ distribution = "exponential", mean = "1m" }}
+[[call_types]]
+name = "voice"
+arrivals = {{ per_hour = 200 }}
+service = {{ distribution = "exponential", mean = "2m" }}
+patience = {{ distribution = "exponential", mean = "2m" }}
+[[agent_groups]]
+name = "mixed"
+count = 8
+skills = ["voice", "chat"]
+concurrency = 3
+[[agent_groups]]
+name = "chat only"
+channel = "chat"
+count = 5
+skills = ["chat"]
+concurrency = 3
+"#
+    );
+    let s = scenario(&text);
+    let before = ALLOCATIONS.with(Cell::get);
+    let metrics = simulate_replication(&s, 0);
+    let after = ALLOCATIONS.with(Cell::get);
+    (after - before, metrics.total[callsim::stats::Metric::Offered.index()])
+}
+
+#[test]
+fn doubling_the_chats_adds_no_per_chat_allocations() {
+    let (short, short_calls) = chat_allocations_for(50);
+    let (long, long_calls) = chat_allocations_for(100);
+    assert!(long_calls > 1.8 * short_calls && short_calls > 15_000.0);
+    assert!(
+        long.saturating_sub(short) < 40,
+        "{short} allocations for {short_calls} contacts, {long} for {long_calls}"
+    );
+}

@@ -50,6 +50,10 @@ const CASES: &[Case] = &[
     ),
     ("balking_always_is_erlang_b", crate::day_engine::erlang_b_case),
     (
+        "a_chat_team_is_the_exact_least_loaded_chain",
+        crate::chat::chat_team_case,
+    ),
+    (
         "a_queue_capacity_is_mmck",
         crate::validation_callers::queue_capacity_case,
     ),

@@ -6,6 +6,7 @@
 mod allocations;
 mod calibration;
 mod callers_cli;
+mod chat;
 mod cli;
 mod common;
 mod consults;

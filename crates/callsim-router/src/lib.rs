@@ -19,6 +19,10 @@
 //! - **caller ordering**: which waiting call a freed agent takes ([`QueueDiscipline`]);
 //! - **agent selection**: which eligible free agent an arriving call goes to ([`AgentSelection`]).
 //!
+//! Chats ([`Router::with_chats`]): an agent holds up to its group's concurrency of chats at once; a new chat goes
+//! to the least-loaded eligible agent; a voice call needs an agent holding no chat, and an agent on a call takes
+//! no chat. The switch reports a chat's end with [`Router::on_chat_end`].
+//!
 //! When a freed agent could take several waiting calls, the queue discipline decides across all call types the
 //! agent's group may serve (fifo: the earliest arrival; priority: the highest priority, then the earliest arrival;
 //! priority-aging: the highest effective priority, then the earliest arrival). Only an exact tie is broken by the
@@ -256,6 +260,8 @@ enum Status {
     Offline,
     /// Holding one or more consults (no call).
     Consulting,
+    /// Holding one or more chats (no call).
+    Chatting,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -268,6 +274,8 @@ struct Agent {
     holds_line: bool,
     /// Consults held now.
     consults: u32,
+    /// Chats held now.
+    chats: u32,
     calls_handled: u64,
     last_assigned: u64,
 }
@@ -305,7 +313,19 @@ pub struct Router<C> {
     eligible_after: Vec<Vec<(usize, f64)>>,
     /// Per call type, its distinct positive finite skill delays, ascending ([`Router::overflow_delays`]).
     overflow_delays: Vec<Vec<f64>>,
+    /// Chats ([`Router::with_chats`]); `None` when no call type is a chat (one test per decision then).
+    chats: Option<Box<ChatRouting>>,
     sequence: u64,
+}
+
+/// The chat side of a router: which call types are chats, and the agents holding chats with room for another.
+#[derive(Debug, Clone)]
+struct ChatRouting {
+    /// Per call type, whether it is a chat.
+    is_chat: Vec<bool>,
+    /// Per group, per number of chats held `k = 1..concurrency - 1` (index `k - 1`), the agents holding exactly
+    /// `k` chats and not leaving, keyed like free agents (so ties go by the group's agent selection).
+    levels: Vec<Vec<FreeAgents>>,
 }
 
 impl<C: Copy> Router<C> {
@@ -401,6 +421,7 @@ impl<C: Copy> Router<C> {
             rules,
             eligible_after,
             overflow_delays,
+            chats: None,
             sequence: 0,
             config,
         };
@@ -413,6 +434,7 @@ impl<C: Copy> Router<C> {
                     log_off_when_free: false,
                     holds_line: false,
                     consults: 0,
+                    chats: 0,
                     calls_handled: 0,
                     last_assigned: 0,
                 });
@@ -545,6 +567,214 @@ impl<C: Copy> Router<C> {
         self.free[group.index()].len()
     }
 
+    /// This router with the call types `chat_types` (by number) made chats: an agent holds up to its group's
+    /// concurrency ([`RouterConfig::consult_concurrency`]) chats at once; a new chat goes to the least-loaded
+    /// eligible agent (fewest chats; ties by the agent selection); a voice call needs an agent holding no chat,
+    /// and an agent on a voice call takes no chat. The switch reports a chat's end with [`Router::on_chat_end`] and
+    /// fills an agent's free chat slots with [`Router::take_waiting_chat`]. Call it before any fact (a rebuilt
+    /// router from [`Router::config`] has no chats).
+    pub fn with_chats(mut self, chat_types: &[CallTypeId]) -> Router<C> {
+        if chat_types.is_empty() {
+            return self;
+        }
+        let mut is_chat = vec![false; self.config.priorities.len()];
+        for t in chat_types {
+            is_chat[t.index()] = true;
+        }
+        let levels = (0..self.config.groups.len())
+            .map(|g| {
+                let size = self.config.groups[g].agents as usize;
+                (1..self.concurrency(g)).map(|_| FreeAgents::keyed(size)).collect()
+            })
+            .collect();
+        self.chats = Some(Box::new(ChatRouting { is_chat, levels }));
+        self
+    }
+
+    /// Whether call type `call_type` is a chat.
+    #[inline(always)]
+    fn is_chat(&self, call_type: usize) -> bool {
+        self.chats.as_ref().is_some_and(|c| c.is_chat[call_type])
+    }
+
+    /// Chats `agent` holds now.
+    pub fn chats_of(&self, agent: AgentId) -> u32 {
+        self.agents[agent.0 as usize].chats
+    }
+
+    /// A chat of `agent` ends (the customer or the agent closed it): its line is released. With chats left, the
+    /// agent takes the best waiting chat of its skills, if any (under the queue discipline); holding none any
+    /// more, it becomes free and may take any waiting call or chat (or logs off, if the roster asked it to
+    /// meanwhile). Returns what it takes; after a chat, call [`Router::take_waiting_chat`] until it returns
+    /// `None`. Returns `None`, changing nothing, if the agent held no chat.
+    pub fn on_chat_end(&mut self, now: SimTime, agent: AgentId) -> Option<Assignment<C>> {
+        let index = agent.0 as usize;
+        if self.agents[index].status != Status::Chatting || self.agents[index].chats == 0 {
+            return None;
+        }
+        self.unlist_chat_agent(index);
+        self.calls_in_system -= 1;
+        self.agents[index].chats -= 1;
+        let g = self.agents[index].group as usize;
+        if self.agents[index].chats == 0 {
+            if self.agents[index].log_off_when_free {
+                self.agents[index].log_off_when_free = false;
+                self.agents[index].status = Status::Offline;
+                self.on_duty[g] -= 1;
+                return None;
+            }
+            return self.offer_waiting_call_or_free(now, index);
+        }
+        if self.agents[index].log_off_when_free {
+            return None;
+        }
+        match self.best_waiting_chat(now, g) {
+            Some(assignment) => {
+                self.connect_chat(index);
+                Some(assignment)
+            }
+            None => {
+                self.list_chat_agent(index);
+                None
+            }
+        }
+    }
+
+    /// An agent holding chats with room for another (and not leaving) takes the best waiting chat of its skills,
+    /// if any. Call it after a chat starts with an agent that was free, until it returns `None`.
+    pub fn take_waiting_chat(&mut self, now: SimTime, agent: AgentId) -> Option<Assignment<C>> {
+        let index = agent.0 as usize;
+        let state = self.agents[index];
+        let g = state.group as usize;
+        if state.status != Status::Chatting || state.log_off_when_free || state.chats >= self.concurrency(g) {
+            return None;
+        }
+        let assignment = self.best_waiting_chat(now, g)?;
+        self.unlist_chat_agent(index);
+        self.connect_chat(index);
+        Some(assignment)
+    }
+
+    /// The best waiting chat among group `group`'s chat skills under the queue discipline, taken off its line.
+    fn best_waiting_chat(&mut self, now: SimTime, group: usize) -> Option<Assignment<C>> {
+        if self.waiting.total() == 0 {
+            return None;
+        }
+        let mut best: Option<(f64, u64, usize)> = None;
+        for rank in 0..self.config.groups[group].skills.len() {
+            let call_type = self.config.groups[group].skills[rank].index();
+            if !self.is_chat(call_type) || self.waiting.len_of(call_type) == 0 {
+                continue;
+            }
+            let head = self.waiting.head(call_type).expect("a line with live calls has a head");
+            let urgency = self.urgency(call_type, head.since, now);
+            if outranks(best, urgency, head.sequence) {
+                best = Some((urgency, head.sequence, call_type));
+            }
+        }
+        let (_, _, call_type) = best?;
+        let waiting = self.waiting.pop_head(call_type).expect("best line has a live head");
+        debug_assert!(waiting.holds_line, "a chat is never a callback task");
+        Some(Assignment {
+            call: waiting.call,
+            call_type: CallTypeId(call_type as u32),
+            queued_since: waiting.since,
+            callback: false,
+        })
+    }
+
+    /// The least-loaded eligible agent for a new chat of `call_type`: the fewest chats held (free agents first),
+    /// ties by the agent selection across the eligible groups; taken off its set.
+    #[cold]
+    #[inline(never)]
+    fn select_chat_agent<R: Rng + ?Sized>(&mut self, call_type: usize, rng: &mut R) -> Option<usize> {
+        let chats = self.chats.as_ref().expect("chats are configured");
+        let groups = &self.eligible_groups[call_type];
+        let most = groups.iter().map(|&g| self.concurrency(g)).max().unwrap_or(1);
+        for k in 0..most {
+            // The set of agents of group `g` holding `k` chats with room for one more.
+            let set = |g: usize| -> Option<&FreeAgents> {
+                if k == 0 {
+                    Some(&self.free[g])
+                } else {
+                    chats.levels[g].get(k as usize - 1)
+                }
+            };
+            let total: usize = groups.iter().filter_map(|&g| set(g)).map(FreeAgents::len).sum();
+            if total == 0 {
+                continue;
+            }
+            let (local, group) = match self.config.agent_selection {
+                AgentSelection::SkillOrder => groups
+                    .iter()
+                    .find_map(|&g| set(g).and_then(|s| s.peek()).map(|(_, local)| (local, g)))
+                    .expect("some set is not empty"),
+                AgentSelection::Random => {
+                    let mut pick = rng.random_range(0..total);
+                    let mut chosen = None;
+                    for &g in groups {
+                        let Some(s) = set(g) else { continue };
+                        if pick < s.len() {
+                            chosen = Some((s.at(pick), g));
+                            break;
+                        }
+                        pick -= s.len();
+                    }
+                    chosen.expect("the pick is below the total")
+                }
+                AgentSelection::LongestIdle | AgentSelection::FewestCalls | AgentSelection::RoundRobin => groups
+                    .iter()
+                    .filter_map(|&g| set(g).and_then(|s| s.peek()).map(|(key, local)| (key, local, g)))
+                    .min_by_key(|&(key, _, _)| key)
+                    .map(|(_, local, g)| (local, g))
+                    .expect("some set is not empty"),
+            };
+            if k == 0 {
+                self.free[group].remove(local);
+            } else {
+                self.chats.as_mut().expect("chats are configured").levels[group][k as usize - 1].remove(local);
+            }
+            return Some(self.agent_index(group, local));
+        }
+        None
+    }
+
+    /// Agent `index`, in no free or chat set, starts one more chat; it is listed again if it has room.
+    fn connect_chat(&mut self, index: usize) {
+        self.sequence += 1;
+        let agent = &mut self.agents[index];
+        agent.status = Status::Chatting;
+        agent.holds_line = true;
+        agent.chats += 1;
+        agent.calls_handled += 1;
+        agent.last_assigned = self.sequence;
+        self.list_chat_agent(index);
+    }
+
+    /// Lists a chatting agent with room for another chat (and not leaving) in its group's set for its load.
+    fn list_chat_agent(&mut self, index: usize) {
+        let agent = self.agents[index];
+        let g = agent.group as usize;
+        if agent.chats == 0 || agent.chats >= self.concurrency(g) || agent.log_off_when_free {
+            return;
+        }
+        self.sequence += 1;
+        let key = free_key(self.config.agent_selection, &agent, index, self.sequence);
+        let chats = self.chats.as_mut().expect("chats are configured");
+        chats.levels[g][agent.chats as usize - 1].insert(agent.local, key);
+    }
+
+    /// Takes a chatting agent off its group's set for its load, if it is listed.
+    fn unlist_chat_agent(&mut self, index: usize) {
+        let agent = self.agents[index];
+        let g = agent.group as usize;
+        if agent.chats == 0 || agent.chats >= self.concurrency(g) {
+            return;
+        }
+        let chats = self.chats.as_mut().expect("chats are configured");
+        chats.levels[g][agent.chats as usize - 1].remove(agent.local);
+    }
+
     /// A call of `call_type` arrives at `now`. The `rng` is used only by [`AgentSelection::Random`].
     pub fn on_arrival<R: Rng + ?Sized>(
         &mut self,
@@ -560,6 +790,11 @@ impl<C: Copy> Router<C> {
             return ArrivalDecision::Block;
         }
         match self.select_agent(call_type, rng) {
+            Some(agent) if self.chats.is_some() && self.is_chat(call_type) => {
+                self.calls_in_system += 1;
+                self.connect_chat(agent);
+                ArrivalDecision::Connect(AgentId(agent as u32))
+            }
             Some(agent) => {
                 self.calls_in_system += 1;
                 self.connect(agent, true);
@@ -843,8 +1078,11 @@ impl<C: Copy> Router<C> {
     /// already on cancels a pending log-off and returns `None`.
     pub fn on_log_on(&mut self, now: SimTime, agent: AgentId) -> Option<Assignment<C>> {
         let index = agent.0 as usize;
-        self.agents[index].log_off_when_free = false;
+        let was_leaving = std::mem::replace(&mut self.agents[index].log_off_when_free, false);
         if self.agents[index].status != Status::Offline {
+            if was_leaving && self.agents[index].status == Status::Chatting {
+                self.list_chat_agent(index); // it takes new chats again
+            }
             return None;
         }
         self.on_duty[self.agents[index].group as usize] += 1;
@@ -862,6 +1100,11 @@ impl<C: Copy> Router<C> {
                 self.on_duty[state.group as usize] -= 1;
             }
             Status::Talking | Status::WrappingUp | Status::Consulting => self.agents[index].log_off_when_free = true,
+            Status::Chatting => {
+                // It finishes its chats and takes no new one.
+                self.unlist_chat_agent(index);
+                self.agents[index].log_off_when_free = true;
+            }
             Status::Offline => {}
         }
     }
@@ -883,7 +1126,11 @@ impl<C: Copy> Router<C> {
                 if !waiting.holds_line {
                     self.uncount_callback(call_type);
                 }
-                self.connect(index, waiting.holds_line);
+                if self.chats.is_some() && self.is_chat(call_type) {
+                    self.connect_chat(index);
+                } else {
+                    self.connect(index, waiting.holds_line);
+                }
                 Some(Assignment {
                     call: waiting.call,
                     call_type: CallTypeId(call_type as u32),
@@ -1024,6 +1271,9 @@ impl<C: Copy> Router<C> {
 
     /// The free agent an arriving call of `call_type` goes to, if any.
     fn select_agent<R: Rng + ?Sized>(&mut self, call_type: usize, rng: &mut R) -> Option<usize> {
+        if self.chats.is_some() && self.is_chat(call_type) {
+            return self.select_chat_agent(call_type, rng);
+        }
         if self.rules {
             return self.select_agent_with_rules(call_type, 0.0, rng);
         }

@@ -36,7 +36,7 @@ pub(super) struct ErlangXArgs {
 }
 
 /// Parses `--patience`: a duration, or `inf` for callers who never hang up.
-fn patience_arg(text: &str) -> Result<f64, String> {
+pub(super) fn patience_arg(text: &str) -> Result<f64, String> {
     match text.trim().to_ascii_lowercase().as_str() {
         "inf" | "infinite" | "infinity" | "none" => Ok(f64::INFINITY),
         _ => duration_arg(text),
