@@ -2,6 +2,7 @@
 
 mod check;
 mod erlang;
+mod fit;
 mod progress;
 mod run;
 mod schedule;
@@ -34,6 +35,9 @@ use clap::{Parser, Subcommand};
 /// Simulate that roster over the day (per interval and per day), or raise it until it meets the target:
 ///   callsim schedule scenarios/day_inbound.toml --shifts scenarios/shift_templates.toml --simulate
 ///   callsim schedule scenarios/day_inbound.toml --shifts scenarios/shift_templates.toml --until-met
+/// Fit a scenario to a real Asterisk queue_log, and write simulated days as one:
+///   callsim fit scenarios/sample_queue_log --out output/sample_fit
+///   callsim run output/sample_fit/scenario.toml --queue-log output/simulated_queue_log
 #[derive(Debug, Parser)]
 #[command(name = "callsim", version, about, long_about, verbatim_doc_comment)]
 pub struct Cli {
@@ -50,6 +54,7 @@ enum Command {
     Check(check::CheckArgs),
     Staff(staff::StaffArgs),
     Schedule(schedule::ScheduleArgs),
+    Fit(fit::FitArgs),
 }
 
 /// Runs the chosen command, writing its report to `out`.
@@ -62,6 +67,7 @@ pub fn execute(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Check(args) => check::execute(args, out),
         Command::Staff(args) => staff::execute(args, out),
         Command::Schedule(args) => schedule::execute(args, out),
+        Command::Fit(args) => fit::execute(args, out),
     }
 }
 

@@ -1,4 +1,4 @@
-//! `callsim run`: simulate one scenario.
+//! `callsim run`: simulate one scenario (and write it as a `queue_log` with `--queue-log`).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -20,8 +20,13 @@ use callsim::theory::theory_for;
 /// absenteeism is on), all together: replaced together or not at all. With --json, files are
 /// written only when --out is given. Warnings go to stderr.
 ///
-/// Example:
+/// --queue-log FILE also writes every simulated day as Asterisk would have logged it
+/// (ENTERQUEUE, CONNECT, COMPLETECALLER, ABANDON, EXITWITHTIMEOUT, FULL, ADDMEMBER,
+/// REMOVEMEMBER), day r of the replications on the r-th day after --queue-log-date.
+///
+/// Examples:
 ///   callsim run scenarios/erlang_c_textbook.toml --replications 20 --json
+///   callsim run scenarios/day_inbound.toml -r 5 --queue-log output/queue_log --queue-log-date 2026-11-23
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct RunArgs {
@@ -42,6 +47,20 @@ pub struct RunArgs {
     /// Worker threads, 1 to 256 [default: all cores]; results do not depend on it.
     #[arg(long, value_parser = super::threads_arg)]
     threads: Option<usize>,
+    /// Also write the simulated days as an Asterisk queue_log to this file (replication r on the r-th day
+    /// after --queue-log-date), for the queue report tools that read real ones, or for `callsim fit`.
+    #[arg(long, value_name = "FILE")]
+    queue_log: Option<PathBuf>,
+    /// The first simulated day's date in the queue_log (YYYY-MM-DD; opening at the scenario's opens_at, UTC).
+    #[arg(long, value_name = "DATE", default_value = "2026-01-05", value_parser = date_arg)]
+    queue_log_date: jiff::civil::Date,
+}
+
+/// Parses a `YYYY-MM-DD` date.
+fn date_arg(text: &str) -> Result<jiff::civil::Date, String> {
+    text.trim()
+        .parse()
+        .map_err(|_| format!("expected a date such as 2026-11-23 (YYYY-MM-DD), got \"{}\"", text.trim()))
 }
 
 /// Simulates the scenario, writes summary.csv and groups.csv, and prints the table or JSON to `out`.
@@ -65,6 +84,9 @@ pub fn execute(args: RunArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             Some(Staging::new(&dir, FileSet::RUN)?)
         }
     };
+    if args.queue_log.is_some() {
+        callsim::logs::check_supported(&scenario).map_err(|m| callsim::Error::input("--queue-log", m))?;
+    }
     let pool = super::thread_pool(args.threads)?;
     let bar = super::progress::bar(scenario.replications as u64, "replications");
     let (summary, day) = pool.install(|| run_day(&scenario, &|| bar.inc(1)));
@@ -92,7 +114,15 @@ pub fn execute(args: RunArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             report::table::interval_table(&summary, &day, scenario.service_level_target, scenario.answer_within)
         )?;
     }
-    let files = written?.unwrap_or_default();
+    let mut files = written?.unwrap_or_default();
+    if let Some(path) = &args.queue_log {
+        let bar = super::progress::bar(scenario.replications as u64, "queue_log days");
+        callsim::report::output::write_atomically(path, |w| {
+            callsim::logs::write_queue_log(&scenario, args.queue_log_date, w, &|| bar.inc(1))
+        })?;
+        bar.finish_and_clear();
+        files.push(path.clone());
+    }
     if !args.json {
         writeln!(out)?;
         for file in files {

@@ -68,7 +68,7 @@ mod streams;
 
 pub use arrivals::PendingArrivals;
 pub use callers::{AttemptKind, Journey};
-pub use observer::Observer;
+pub use observer::{Detail, Observer};
 pub use queue::{CODE_BITS, EventCode, EventQueue, MAX_SCHEDULES, SEQUENCE_BITS, TimerId};
 pub use streams::{Stream, StreamRng, stream_rng};
 
@@ -679,6 +679,13 @@ impl<'a> Simulation<'a> {
                 observer.on_log_on(SimTime::ZERO, group);
             }
         }
+        if O::DETAIL {
+            for agent in (0..self.router.agent_count() as u32).map(AgentId) {
+                if self.router.is_on_duty(agent) {
+                    observer.on_detail(SimTime::ZERO, Detail::LoggedOn { agent });
+                }
+            }
+        }
     }
 
     fn schedule_next_arrival(&mut self, now: SimTime, call_type: usize) {
@@ -742,10 +749,16 @@ impl<'a> Simulation<'a> {
             }
             ArrivalDecision::Connect(agent) => {
                 observer.on_arrival(now, call_type);
+                if O::DETAIL {
+                    observer.on_detail(now, Detail::Offered { call: call.slot, call_type });
+                }
                 self.start_talking(now, agent, call, observer);
             }
             ArrivalDecision::Queue(ticket) => {
                 observer.on_arrival(now, call_type);
+                if O::DETAIL {
+                    observer.on_detail(now, Detail::Offered { call: call.slot, call_type });
+                }
                 let spec = &self.scenario.call_types[call_type.index()];
                 if spec.balk > 0.0 && self.balks(now, call, ticket, call_type, observer) {
                     return;
@@ -880,6 +893,9 @@ impl<'a> Simulation<'a> {
         debug_assert_eq!(withdrawn, Some(caller.call_type), "a caller just queued is withdrawn");
         self.calls.remove(call);
         observer.on_balk(now, caller.call_type);
+        if O::DETAIL {
+            observer.on_detail(now, Detail::Abandoned { call: call.slot });
+        }
         self.failed(now, caller, Failure::Abandon, observer);
     }
 
@@ -904,6 +920,9 @@ impl<'a> Simulation<'a> {
             }
             self.calls.remove(call);
             observer.on_abandon(now, caller.call_type, arrived);
+            if O::DETAIL {
+                observer.on_detail(now, Detail::Abandoned { call: slot });
+            }
             self.report_queue(now, routed_as, observer);
             caller.journey.wait_s += now.since(arrived);
             self.failed(now, caller, Failure::Abandon, observer);
@@ -971,6 +990,9 @@ impl<'a> Simulation<'a> {
                 self.calls.remove(call);
                 self.report_queue(now, record.routed_as, observer);
                 caller.journey.wait_s += now.since(arrived);
+                if O::DETAIL {
+                    observer.on_detail(now, Detail::Disconnected { call: slot });
+                }
                 if outcome == WaitLimitOutcome::Message {
                     observer.on_message(now, call_type, arrived);
                     self.failed(now, caller, Failure::Message, observer);
@@ -1040,6 +1062,9 @@ impl<'a> Simulation<'a> {
             observer.on_answer(now, call_type, group, arrived);
         } else {
             observer.on_callback_made(now, call_type, group, arrived, SimTime(callback_since));
+        }
+        if O::DETAIL {
+            observer.on_detail(now, Detail::Connected { call: call.slot, agent });
         }
         if self.any_workflow {
             if transferred {
@@ -1241,6 +1266,9 @@ impl<'a> Simulation<'a> {
             self.work[index].call = None;
             // Answered: its ticket is already cleared, so no timer finds it; the record is not read again.
             self.calls.release(call);
+            if O::DETAIL {
+                observer.on_detail(now, Detail::HungUp { agent });
+            }
             self.served(now, &work, observer);
         }
         let was_talking = self.router.on_hang_up(agent);
@@ -1327,6 +1355,9 @@ impl<'a> Simulation<'a> {
     fn leave<O: Observer>(&mut self, now: SimTime, agent: AgentId, observer: &mut O) {
         let scheduled = std::mem::replace(&mut self.leaving_at[agent.0 as usize], NOT_LEAVING);
         observer.on_log_off(now, self.router.group_of(agent), SimTime(scheduled));
+        if O::DETAIL {
+            observer.on_detail(now, Detail::LoggedOff { agent });
+        }
     }
 
     // Rare (a few per agent and day): kept out of the event loop so the hot path is laid out as before.
@@ -1342,6 +1373,9 @@ impl<'a> Simulation<'a> {
             return;
         }
         observer.on_log_on(now, self.router.group_of(agent));
+        if O::DETAIL {
+            observer.on_detail(now, Detail::LoggedOn { agent });
+        }
         if let Some(assignment) = returned {
             self.report_queue(now, assignment.call_type, observer);
             self.start_talking(now, agent, assignment.call, observer);
@@ -1360,6 +1394,9 @@ impl<'a> Simulation<'a> {
         if self.router.free_agents_in(group) < free_before {
             // It was free: it leaves at once.
             observer.on_log_off(now, group, now);
+            if O::DETAIL {
+                observer.on_detail(now, Detail::LoggedOff { agent });
+            }
         } else {
             // On a call or wrapping up: it leaves when that ends (see `release_agent`).
             self.leaving_at[agent.0 as usize] = now.seconds();
@@ -1386,6 +1423,9 @@ impl<'a> Simulation<'a> {
                 let mut caller = record.caller;
                 if record.callback_since.is_nan() {
                     observer.on_disconnect(now, caller.call_type, record.arrived);
+                    if O::DETAIL {
+                        observer.on_detail(now, Detail::Disconnected { call: slot as u32 });
+                    }
                     caller.journey.wait_s += now.since(record.arrived);
                     self.failed(now, caller, Failure::Disconnect, observer);
                 } else {

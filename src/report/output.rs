@@ -78,6 +78,12 @@ impl FileSet {
         chart_prefixes: &["staffing"],
     };
 
+    /// `callsim fit`: the fitted scenario and forecast, the report's CSV files and the fit_* charts.
+    pub const FIT: FileSet = FileSet {
+        names: &["scenario.toml", "forecast.csv", "arrivals.csv", "fit.csv", "patience.csv"],
+        chart_prefixes: &["fit_"],
+    };
+
     /// True when a file of this name belongs to the set.
     pub fn contains(&self, name: &str) -> bool {
         self.names.contains(&name)
