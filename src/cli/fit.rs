@@ -107,8 +107,10 @@ pub fn execute(args: FitArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             .map_or_else(|| "log".into(), |n| n.to_string_lossy().replace('.', "_"));
         PathBuf::from("output").join(format!("{name}_fit"))
     });
-    let staging = Staging::new(&dir, FileSet::FIT)?;
+    // The log and the interval are checked before the output folder is made, so a typo creates nothing.
     let file = std::fs::File::open(&args.log).map_err(|e| callsim::Error::io(&args.log, e))?;
+    fit::check_interval(args.interval)?;
+    let staging = Staging::new(&dir, FileSet::FIT)?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let bar = super::progress::bytes(size, "reading");
     let options = FitOptions {

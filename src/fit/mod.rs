@@ -157,15 +157,24 @@ pub fn date_of(day: i64) -> String {
         .map_or_else(|_| format!("day {day}"), |d| d.to_string())
 }
 
+/// Checks a planning interval in seconds: a minute or more, dividing a day into whole intervals.
+pub fn check_interval(interval: f64) -> Result<()> {
+    if interval >= 60.0 && (DAY_S / interval).fract() == 0.0 {
+        return Ok(());
+    }
+    Err(Error::input(
+        "--interval",
+        format!(
+            "{} does not divide a day into whole intervals of a minute or more; use e.g. 15m, 30m or 1h",
+            crate::time::format_duration(interval)
+        ),
+    ))
+}
+
 /// Reads a `queue_log` from `input` (`label` names it in errors) and fits it.
 pub fn fit_queue_log(input: impl BufRead, label: &str, options: FitOptions) -> Result<LogFit> {
     let interval = options.interval;
-    if !(interval >= 60.0 && (DAY_S / interval).fract() == 0.0) {
-        return Err(Error::input(
-            "--interval",
-            format!("{interval}s does not divide a day into whole intervals of a minute or more; use e.g. 15m, 30m or 1h"),
-        ));
-    }
+    check_interval(interval)?;
     let keep_day = |day: i64| options.weekday.is_none_or(|w| weekday_of(day) == w);
     let mut reader = QueueLogReader::new(input);
     let mut assembler = CallAssembler::new();

@@ -174,7 +174,9 @@ impl CallAssembler {
                 Ok(Item::Nothing)
             }
             Event::CompleteAgent | Event::CompleteCaller | Event::Transfer => {
+                // ATTENDEDTRANSFER|LINK|channel|channel|holdtime|... has one field more than the other transfers.
                 let (hold_field, talk_field) = match record.event {
+                    Event::Transfer if record.event_name == "ATTENDEDTRANSFER" && record.data(1) == "LINK" => (4, 5),
                     Event::Transfer => (3, 4),
                     _ => (1, 2),
                 };

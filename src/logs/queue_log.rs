@@ -13,7 +13,7 @@
 //! | `EXITWITHKEY` | key, position, original position, waittime |
 //! | `RINGNOANSWER` | ringtime (milliseconds) |
 //! | `TRANSFER`, `BLINDTRANSFER` | extension, context, holdtime, calltime, original position |
-//! | `ATTENDEDTRANSFER` | method, target, holdtime, calltime, original position |
+//! | `ATTENDEDTRANSFER` | method (`BRIDGE`, `APP`), target, holdtime, calltime, original position; `LINK`, channel, channel, holdtime, calltime, original position |
 //! | `AGENTLOGIN`, `AGENTLOGOFF` | channel (and login time) |
 //! | `ADDMEMBER`, `REMOVEMEMBER` | (none) |
 //! | `PAUSE`, `UNPAUSE`, `PAUSEALL`, `UNPAUSEALL` | reason |
@@ -160,7 +160,7 @@ impl std::fmt::Display for LineError {
 /// Reads a `queue_log` one line at a time from any [`BufRead`], with one reused buffer.
 pub struct QueueLogReader<R> {
     input: R,
-    buffer: String,
+    buffer: Vec<u8>,
     line: u64,
 }
 
@@ -169,32 +169,34 @@ impl<R: BufRead> QueueLogReader<R> {
     pub fn new(input: R) -> QueueLogReader<R> {
         QueueLogReader {
             input,
-            buffer: String::with_capacity(256),
+            buffer: Vec::with_capacity(256),
             line: 0,
         }
     }
 
-    /// The next line: `None` at the end, `Some(Err(..))` for a malformed line (reading may go on), blank lines
-    /// skipped. An unreadable input (or bytes that are not UTF-8) is an I/O error with the line number.
+    /// The next line: `None` at the end, `Some(Ok(Err(..)))` for a malformed line (not UTF-8, or not in the
+    /// format; reading may go on), blank lines skipped; `Some(Err(..))` when the input cannot be read.
     pub fn next_record(&mut self) -> Option<std::io::Result<Result<Record<'_>, LineError>>> {
         loop {
             self.buffer.clear();
             self.line += 1;
-            match self.input.read_line(&mut self.buffer) {
+            match self.input.read_until(b'\n', &mut self.buffer) {
                 Ok(0) => return None,
                 Ok(_) => {}
-                Err(e) => {
-                    return Some(Err(std::io::Error::new(
-                        e.kind(),
-                        format!("line {}: {e}", self.line),
-                    )));
-                }
+                Err(e) => return Some(Err(std::io::Error::new(e.kind(), format!("line {}: {e}", self.line)))),
             }
-            if !self.buffer.trim().is_empty() {
+            if !self.buffer.iter().all(u8::is_ascii_whitespace) {
                 break;
             }
         }
-        Some(Ok(parse_line(self.buffer.trim_end_matches(['\n', '\r']), self.line)))
+        let line = self.line;
+        Some(Ok(match std::str::from_utf8(&self.buffer) {
+            Ok(text) => parse_line(text.trim_end_matches(['\n', '\r']), line),
+            Err(e) => Err(LineError {
+                line,
+                message: format!("not UTF-8 text (byte {} of the line)", e.valid_up_to() + 1),
+            }),
+        }))
     }
 }
 
