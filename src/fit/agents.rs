@@ -7,6 +7,10 @@
 use super::arrivals::DAY_S;
 use crate::logs::{AgentStep, AgentStepKind};
 
+/// Longest stretch an agent counts as on duty (or on one call) without an event: a day. A log that misses an
+/// agent's log-off (or a corrupt time) then adds at most a day, not years.
+pub const MAX_SPAN_S: f64 = DAY_S;
+
 #[derive(Debug, Clone, Default)]
 struct AgentState {
     /// Queues it is a member of (log-on events naming a queue).
@@ -80,8 +84,10 @@ impl OnDuty {
         &mut self.agents[i]
     }
 
-    /// Splits `[from, to)` (local seconds) at interval boundaries, calling `each(absolute interval, seconds)`.
+    /// Splits `[from, to)` (local seconds, at most [`MAX_SPAN_S`] of it) at interval boundaries, calling
+    /// `each(absolute interval, seconds)`.
     fn split(interval: f64, from: f64, to: f64, mut each: impl FnMut(i64, f64)) {
+        let to = to.min(from + MAX_SPAN_S);
         let mut t = from;
         while t < to {
             let slot = (t / interval).floor() as i64;

@@ -30,6 +30,12 @@
 
 use std::io::BufRead;
 
+/// Longest hold or talk time accepted in a data field, in seconds: a week (a longer one is a corrupt line).
+pub const MAX_CALL_S: f64 = 7.0 * 86_400.0;
+
+/// Latest time accepted, in Unix seconds: 2100-01-01 (a later one is a corrupt line).
+pub const MAX_UNIX_S: f64 = 4_102_444_800.0;
+
 /// What happened, by the `event` column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Event {
@@ -125,15 +131,16 @@ impl<'a> Record<'a> {
         self.data.split('|').nth(n - 1).unwrap_or("")
     }
 
-    /// Data field `n` as a number of seconds, or an error naming the line, the event and the field.
+    /// Data field `n` as a number of seconds from 0 to [`MAX_CALL_S`], or an error naming the line, the event and
+    /// the field.
     pub fn seconds(&self, n: usize, field: &str) -> Result<f64, LineError> {
         let text = self.data(n).trim();
         match text.parse::<f64>() {
-            Ok(value) if value.is_finite() && value >= 0.0 => Ok(value),
+            Ok(value) if (0.0..=MAX_CALL_S).contains(&value) => Ok(value),
             _ => Err(LineError {
                 line: self.line,
                 message: format!(
-                    "{} data{n} ({field}) must be a number of seconds of at least 0, got \"{}\"",
+                    "{} data{n} ({field}) must be a number of seconds from 0 to {MAX_CALL_S:.0} (a week), got \"{}\"",
                     self.event_name,
                     crate::limits::quote(text)
                 ),
@@ -214,10 +221,10 @@ pub fn parse_line(text: &str, line: u64) -> Result<Record<'_>, LineError> {
     };
     let data = fields.next().unwrap_or("");
     let time = match time.trim().parse::<f64>() {
-        Ok(t) if t.is_finite() && t >= 0.0 => t,
+        Ok(t) if (0.0..=MAX_UNIX_S).contains(&t) => t,
         _ => {
             return Err(fail(format!(
-                "time must be Unix seconds (a number of at least 0), got \"{}\"",
+                "time must be Unix seconds (a number from 0 to {MAX_UNIX_S:.0}, 2100-01-01), got \"{}\"",
                 crate::limits::quote(time)
             )));
         }
