@@ -13,8 +13,9 @@ pub const MAX_SPAN_S: f64 = DAY_S;
 
 #[derive(Debug, Clone, Default)]
 struct AgentState {
-    /// Queues it is a member of (log-on events naming a queue).
-    memberships: u32,
+    /// Queues it is a member of now (log-on events naming a queue; a bit per queue index, so a repeated
+    /// `ADDMEMBER` counts once).
+    memberships: u64,
     /// Logged on without a queue (`AGENTLOGIN`).
     logged_on: bool,
     paused: bool,
@@ -32,7 +33,7 @@ struct AgentState {
 
 impl AgentState {
     fn available(&self) -> bool {
-        (self.memberships > 0 || self.logged_on) && !self.paused
+        (self.memberships != 0 || self.logged_on) && !self.paused
     }
 }
 
@@ -114,11 +115,11 @@ impl OnDuty {
         state.since = local;
         match (step.kind, step.queue) {
             (AgentStepKind::LogOn, Some(q)) => {
-                state.memberships += 1;
+                state.memberships |= 1 << q.min(63);
                 state.queues |= 1 << q.min(63);
             }
             (AgentStepKind::LogOn, None) => state.logged_on = true,
-            (AgentStepKind::LogOff, Some(_)) => state.memberships = state.memberships.saturating_sub(1),
+            (AgentStepKind::LogOff, Some(q)) => state.memberships &= !(1 << q.min(63)),
             (AgentStepKind::LogOff, None) => {
                 state.logged_on = false;
                 state.memberships = 0;

@@ -17,9 +17,22 @@ pub fn clock(s: f64) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
-/// A duration in seconds as a scenario writes it (`"183.2s"`).
+/// A duration in seconds as a scenario writes it: `"10h"`, `"30m"`, `"20s"`, `"183.2s"`.
 fn seconds(s: f64) -> String {
-    format!("\"{:.1}s\"", s)
+    let whole = s.round();
+    if (s - whole).abs() < 1e-9 && whole >= 60.0 {
+        let whole = whole as u64;
+        if whole % 3600 == 0 {
+            return format!("\"{}h\"", whole / 3600);
+        }
+        if whole % 60 == 0 {
+            return format!("\"{}m\"", whole / 60);
+        }
+    }
+    if (s - whole).abs() < 1e-9 {
+        return format!("\"{whole:.0}s\"");
+    }
+    format!("\"{s:.1}s\"")
 }
 
 /// A TOML string literal.

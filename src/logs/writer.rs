@@ -8,7 +8,8 @@
 //! `COMPLETECALLER|<holdtime>|<calltime>|<position>` when the caller hangs up after service;
 //! `ABANDON|<position>|<position>|<waittime>` for an abandon or a balk; `EXITWITHTIMEOUT|...|<waittime>` for a
 //! disconnection (`max_wait`, closing); `FULL` for a call refused (lines or queue full); `ADDMEMBER` and
-//! `REMOVEMEMBER` for every queue of an agent logging on and off. Times are whole Unix seconds and durations the
+//! `REMOVEMEMBER` for every queue of an agent logging on and off (every agent still on duty leaves when the last
+//! call of the day has ended). Positions are the caller's at entry. Times are whole Unix seconds and durations the
 //! differences of those whole seconds, exactly as Asterisk computes them from `time()`; the day's opening
 //! (`opens_at`) falls on the replication's date in UTC. A call's id is `<opening's Unix second>.<serial>`.
 //!
@@ -65,6 +66,8 @@ pub struct QueueLogWriter<'a, W: Write> {
     agents: Vec<(String, Vec<usize>)>,
     calls: Vec<CallState>,
     talking: Vec<CallState>,
+    /// Which agents are logged on (to log them all off at the end of the day).
+    on_duty: Vec<bool>,
     waiting: Vec<usize>,
     serial: u64,
     error: Option<std::io::Error>,
@@ -84,6 +87,7 @@ impl<'a, W: Write> QueueLogWriter<'a, W> {
             opening,
             queues: scenario.call_types.iter().map(|c| c.name.as_str()).collect(),
             talking: vec![CallState::default(); agents.len()],
+            on_duty: vec![false; agents.len()],
             agents,
             calls: Vec::new(),
             waiting: vec![0; scenario.call_types.len()],
@@ -157,6 +161,15 @@ impl<W: Write> Observer for QueueLogWriter<'_, W> {
         );
     }
 
+    /// The day is over: every agent still on duty leaves its queues.
+    fn on_finish(&mut self, now: SimTime) {
+        for agent in 0..self.agents.len() {
+            if std::mem::take(&mut self.on_duty[agent]) {
+                self.member_lines(now, agent, "REMOVEMEMBER");
+            }
+        }
+    }
+
     fn on_detail(&mut self, now: SimTime, detail: Detail) {
         let time = self.second(now);
         match detail {
@@ -224,8 +237,14 @@ impl<W: Write> Observer for QueueLogWriter<'_, W> {
                     format_args!("EXITWITHTIMEOUT|{}|{}|{wait}", state.position, state.position),
                 );
             }
-            Detail::LoggedOn { agent } => self.member_lines(now, agent.0 as usize, "ADDMEMBER"),
-            Detail::LoggedOff { agent } => self.member_lines(now, agent.0 as usize, "REMOVEMEMBER"),
+            Detail::LoggedOn { agent } => {
+                self.on_duty[agent.0 as usize] = true;
+                self.member_lines(now, agent.0 as usize, "ADDMEMBER");
+            }
+            Detail::LoggedOff { agent } => {
+                self.on_duty[agent.0 as usize] = false;
+                self.member_lines(now, agent.0 as usize, "REMOVEMEMBER");
+            }
         }
     }
 }
