@@ -18,6 +18,7 @@ pub mod fit;
 pub mod limits;
 pub mod logs;
 pub mod plot;
+pub mod replay;
 pub mod report;
 pub mod run;
 pub mod scenario;

@@ -173,12 +173,23 @@ fn table(f: &LogFit) -> String {
     ));
     t.push_str(&format!(
         "{:<14} {:>8} {:>8} {:>7} {:>7}   {:<34} {:>7}   {:<30} {:>8}\n",
-        "queue", "offered", "answered", "aband.", "SL", "handle time (BIC's choice)", "KS D", "patience (censored MLE)", "naive"
+        "queue",
+        "offered",
+        "answered",
+        "aband.",
+        "SL",
+        "handle time (BIC's choice)",
+        "KS D",
+        "patience (censored MLE)",
+        "naive"
     ));
     for q in f.queues.iter().filter(|q| q.offered > 0) {
         let handle = q.handle.as_ref().map_or(("-".to_string(), f64::NAN), |h| {
             let d = &h.best().distribution;
-            (format!("{} mean {:.1}s cv {:.2}", d.family(), d.mean(), d.cv()), h.best().ks_d)
+            (
+                format!("{} mean {:.1}s cv {:.2}", d.family(), d.mean(), d.cv()),
+                h.best().ks_d,
+            )
         });
         let patience = q.patience.map_or("- (no abandons)".to_string(), |p| {
             format!("{:.1}s +/- {:.1}s ({} aband.)", p.mean, p.se, p.abandons)
@@ -211,11 +222,18 @@ fn table(f: &LogFit) -> String {
         fit::scenario::clock(a as f64 * f.options.interval),
         fit::scenario::clock(b as f64 * f.options.interval),
         f.options.interval / 60.0,
-        if f.staffing_from_events { "log-on and pause events" } else { "calls handled (no log-on events)" }
+        if f.staffing_from_events {
+            "log-on and pause events"
+        } else {
+            "calls handled (no log-on events)"
+        }
     ));
     for (name, g) in names.iter().zip(&f.groups) {
         let peak = g.per_slot.iter().copied().fold(0.0, f64::max);
-        t.push_str(&format!("  group {name}: {} agents, at most {peak:.1} on duty at once on average\n", g.agents));
+        t.push_str(&format!(
+            "  group {name}: {} agents, at most {peak:.1} on duty at once on average\n",
+            g.agents
+        ));
     }
     t
 }

@@ -4,6 +4,7 @@ mod check;
 mod erlang;
 mod fit;
 mod progress;
+mod replay;
 mod run;
 mod schedule;
 mod staff;
@@ -38,6 +39,8 @@ use clap::{Parser, Subcommand};
 /// Fit a scenario to a real Asterisk queue_log, and write simulated days as one:
 ///   callsim fit scenarios/sample_queue_log --out output/sample_fit
 ///   callsim run output/sample_fit/scenario.toml --queue-log output/simulated_queue_log
+/// Replay the log's very days through a scenario (the model's error, or what a change would have done):
+///   callsim replay scenarios/sample_queue_log output/sample_fit/scenario.toml
 #[derive(Debug, Parser)]
 #[command(name = "callsim", version, about, long_about, verbatim_doc_comment)]
 pub struct Cli {
@@ -55,6 +58,7 @@ enum Command {
     Staff(staff::StaffArgs),
     Schedule(schedule::ScheduleArgs),
     Fit(fit::FitArgs),
+    Replay(replay::ReplayArgs),
 }
 
 /// Runs the chosen command, writing its report to `out`.
@@ -68,6 +72,7 @@ pub fn execute(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Staff(args) => staff::execute(args, out),
         Command::Schedule(args) => schedule::execute(args, out),
         Command::Fit(args) => fit::execute(args, out),
+        Command::Replay(args) => replay::execute(args, out),
     }
 }
 

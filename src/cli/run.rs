@@ -54,13 +54,20 @@ pub struct RunArgs {
     /// The first simulated day's date in the queue_log (YYYY-MM-DD; opening at the scenario's opens_at, UTC).
     #[arg(long, value_name = "DATE", default_value = "2026-01-05", value_parser = date_arg)]
     queue_log_date: jiff::civil::Date,
+    /// Write the queue_log's times and durations as exact fractional seconds instead of Asterisk's whole
+    /// seconds (a replay of such a log reproduces the simulation exactly; queue report tools may want whole).
+    #[arg(long, requires = "queue_log")]
+    queue_log_exact: bool,
 }
 
 /// Parses a `YYYY-MM-DD` date.
-fn date_arg(text: &str) -> Result<jiff::civil::Date, String> {
-    text.trim()
-        .parse()
-        .map_err(|_| format!("expected a date such as 2026-11-23 (YYYY-MM-DD), got \"{}\"", text.trim()))
+pub fn date_arg(text: &str) -> Result<jiff::civil::Date, String> {
+    text.trim().parse().map_err(|_| {
+        format!(
+            "expected a date such as 2026-11-23 (YYYY-MM-DD), got \"{}\"",
+            text.trim()
+        )
+    })
 }
 
 /// Simulates the scenario, writes summary.csv and groups.csv, and prints the table or JSON to `out`.
@@ -118,7 +125,7 @@ pub fn execute(args: RunArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     if let Some(path) = &args.queue_log {
         let bar = super::progress::bar(scenario.replications as u64, "queue_log days");
         callsim::report::output::write_atomically(path, |w| {
-            callsim::logs::write_queue_log(&scenario, args.queue_log_date, w, &|| bar.inc(1))
+            callsim::logs::write_queue_log(&scenario, args.queue_log_date, args.queue_log_exact, w, &|| bar.inc(1))
         })?;
         bar.finish_and_clear();
         files.push(path.clone());

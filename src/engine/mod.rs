@@ -65,12 +65,14 @@ pub mod callers;
 mod observer;
 mod queue;
 mod streams;
+mod trace;
 
 pub use arrivals::PendingArrivals;
 pub use callers::{AttemptKind, Journey};
 pub use observer::{Detail, Observer};
 pub use queue::{CODE_BITS, EventCode, EventQueue, MAX_SCHEDULES, SEQUENCE_BITS, TimerId};
 pub use streams::{Stream, StreamRng, stream_rng};
+pub use trace::{Trace, TraceCall};
 
 use rand::RngExt;
 
@@ -452,6 +454,14 @@ pub fn simulate<O: Observer>(scenario: &Scenario, replication: u32, observer: &m
     Simulation::new(scenario, replication).run(observer);
 }
 
+/// Runs replication `replication` of `scenario` with the callers of `trace` instead of drawn arrivals (see
+/// [`trace`]): the log's instants, types, handle times and patience where known; the rest drawn as usual.
+pub fn simulate_trace<O: Observer>(scenario: &Scenario, replication: u32, trace: &Trace, observer: &mut O) {
+    let mut simulation = Simulation::new(scenario, replication);
+    simulation.trace = Some(trace::Cursor::new(trace));
+    simulation.run(observer);
+}
+
 struct Simulation<'a> {
     scenario: &'a Scenario,
     router: Router<CallHandle>,
@@ -480,6 +490,8 @@ struct Simulation<'a> {
     streams: Streams,
     /// True when some skill has an `after` delay: queued calls then get overflow timers.
     overflow_timers: bool,
+    /// A log's callers replayed instead of drawn arrivals (`simulate_trace`).
+    trace: Option<trace::Cursor<'a>>,
 }
 
 /// Why an attempt failed (what `redial.after` names).
@@ -519,6 +531,7 @@ impl<'a> Simulation<'a> {
         Simulation {
             scenario,
             overflow_timers,
+            trace: None,
             events,
             arrivals: PendingArrivals::new(types),
             rates,
@@ -689,6 +702,10 @@ impl<'a> Simulation<'a> {
     }
 
     fn schedule_next_arrival(&mut self, now: SimTime, call_type: usize) {
+        if let Some(cursor) = &self.trace {
+            self.arrivals.set(call_type, cursor.next_at(call_type));
+            return;
+        }
         let gap: f64 = rand_distr::Distribution::sample(&rand_distr::Exp1, &mut self.streams.arrivals[call_type]);
         // Within a constant-rate segment this is `now + gap * mean_gap`, the stationary formula bit for bit.
         let next = self.rates[call_type].next_after(now.seconds(), gap);
@@ -697,6 +714,7 @@ impl<'a> Simulation<'a> {
 
     /// A fresh caller of type `index` arrives: draws its handle time and patience and offers the call.
     fn arrive<O: Observer>(&mut self, now: SimTime, index: usize, observer: &mut O) {
+        let traced = self.trace.as_mut().map(|cursor| cursor.take(index));
         self.schedule_next_arrival(now, index);
         let spec = &self.scenario.call_types[index];
         // Drawn for every caller, answered or not, so each stream stays aligned across policies.
@@ -705,6 +723,7 @@ impl<'a> Simulation<'a> {
             .patience
             .as_ref()
             .map_or(f64::INFINITY, |p| p.sample(&mut self.streams.patience[index]));
+        let (handle_time, patience) = traced.map_or((handle_time, patience), |c| c.apply(handle_time, patience));
         let call_type = CallTypeId(index as u32);
         let caller = Caller {
             call_type,
@@ -750,14 +769,26 @@ impl<'a> Simulation<'a> {
             ArrivalDecision::Connect(agent) => {
                 observer.on_arrival(now, call_type);
                 if O::DETAIL {
-                    observer.on_detail(now, Detail::Offered { call: call.slot, call_type });
+                    observer.on_detail(
+                        now,
+                        Detail::Offered {
+                            call: call.slot,
+                            call_type,
+                        },
+                    );
                 }
                 self.start_talking(now, agent, call, observer);
             }
             ArrivalDecision::Queue(ticket) => {
                 observer.on_arrival(now, call_type);
                 if O::DETAIL {
-                    observer.on_detail(now, Detail::Offered { call: call.slot, call_type });
+                    observer.on_detail(
+                        now,
+                        Detail::Offered {
+                            call: call.slot,
+                            call_type,
+                        },
+                    );
                 }
                 let spec = &self.scenario.call_types[call_type.index()];
                 if spec.balk > 0.0 && self.balks(now, call, ticket, call_type, observer) {

@@ -29,7 +29,12 @@ fn line(name: &str, values: impl IntoIterator<Item = (f64, f64, f64)>) -> Series
         points: values
             .into_iter()
             .enumerate()
-            .map(|(i, (mean, lo, hi))| SeriesPoint { x: i as f64, mean, lo, hi })
+            .map(|(i, (mean, lo, hi))| SeriesPoint {
+                x: i as f64,
+                mean,
+                lo,
+                hi,
+            })
             .collect(),
     }
 }
@@ -46,12 +51,11 @@ fn patience_panel(q: &QueueFit) -> Option<LineChart> {
     );
     let km = grid.iter().map(|&t| {
         let s = survival_at(&q.km, t);
-        let se = q
-            .km
-            .iter()
-            .take_while(|step| step.time <= t)
-            .last()
-            .map_or(0.0, |step| step.se);
+        let se =
+            q.km.iter()
+                .take_while(|step| step.time <= t)
+                .last()
+                .map_or(0.0, |step| step.se);
         (s, (s - 1.96 * se).max(0.0), (s + 1.96 * se).min(1.0))
     });
     c.series.push(line("Kaplan-Meier (censored by answers)", km));
@@ -74,7 +78,12 @@ fn handle_panel(q: &QueueFit) -> Option<LineChart> {
     let step = (top / 30.0).max(1.0).ceil();
     let grid: Vec<f64> = (0..=30).map(|i| i as f64 * step).collect();
     let mut c = chart(
-        format!("{}: handle time, data vs {} fit (KS D = {:.4})", q.name, best.family(), h.best().ks_d),
+        format!(
+            "{}: handle time, data vs {} fit (KS D = {:.4})",
+            q.name,
+            best.family(),
+            h.best().ks_d
+        ),
         "talk time (s)",
         "calls at most this long",
         grid.iter().map(|t| format!("{t:.0}")).collect(),
@@ -88,7 +97,8 @@ fn handle_panel(q: &QueueFit) -> Option<LineChart> {
     c.series.push(line("data", data));
     c.dashed.push(line(
         &format!("{} fit", best.family()),
-        grid.iter().map(|&t| (best.cdf(t).unwrap_or(f64::NAN), f64::NAN, f64::NAN)),
+        grid.iter()
+            .map(|&t| (best.cdf(t).unwrap_or(f64::NAN), f64::NAN, f64::NAN)),
     ));
     Some(c)
 }
@@ -122,7 +132,13 @@ pub fn fit_charts(fit: &LogFit) -> Vec<(String, Vec<LineChart>)> {
             let stem: String = q
                 .name
                 .chars()
-                .map(|ch| if ch.is_ascii_alphanumeric() || ch == '-' { ch } else { '_' })
+                .map(|ch| {
+                    if ch.is_ascii_alphanumeric() || ch == '-' {
+                        ch
+                    } else {
+                        '_'
+                    }
+                })
                 .collect();
             let panels = [patience_panel(q), handle_panel(q), Some(arrivals_panel(fit, q))]
                 .into_iter()

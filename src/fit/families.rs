@@ -73,7 +73,12 @@ pub fn fit_durations(sample: &Sample, resolution: f64) -> Option<DurationFit> {
         return None;
     }
     let mut fits = Vec::new();
-    let candidates = [exponential(sample), lognormal(sample), gamma_fit(sample), weibull(sample)];
+    let candidates = [
+        exponential(sample),
+        lognormal(sample),
+        gamma_fit(sample),
+        weibull(sample),
+    ];
     for (distribution, log_likelihood, parameters) in candidates.into_iter().flatten() {
         let (ks_d, ks_p) = kolmogorov_smirnov(sample, &distribution, resolution);
         fits.push(FamilyFit {
@@ -195,7 +200,9 @@ pub fn kolmogorov_smirnov(sample: &Sample, distribution: &DurationDistribution, 
         let before = below / n;
         below += c as f64;
         let after = below / n;
-        d = d.max((before - cdf(x - resolution)).abs()).max((after - cdf(x + resolution)).abs());
+        d = d
+            .max((before - cdf(x - resolution)).abs())
+            .max((after - cdf(x + resolution)).abs());
     }
     (d, kolmogorov_p(d, n))
 }

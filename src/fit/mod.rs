@@ -68,8 +68,9 @@ pub struct QueueFit {
     pub offered: u64,
     /// Answered calls.
     pub answered: u64,
-    /// Answered within the threshold.
-    pub answered_in_time: u64,
+    /// Answered within the threshold (a wait logged as exactly the threshold counts half: see
+    /// [`crate::logs::in_time`]).
+    pub answered_in_time: f64,
     /// Abandoned calls.
     pub abandoned: u64,
     /// Calls gone by a timeout, a key or an empty queue.
@@ -99,7 +100,7 @@ pub struct QueueFit {
 impl QueueFit {
     /// The log's own service level: answered within the threshold over calls offered.
     pub fn service_level(&self) -> f64 {
-        self.answered_in_time as f64 / self.offered as f64
+        self.answered_in_time / self.offered as f64
     }
 
     /// Abandoned over offered.
@@ -184,7 +185,10 @@ pub fn fit_queue_log(input: impl BufRead, label: &str, options: FitOptions) -> R
     let (mut skipped, mut errors, mut lines, mut last_time) = (0u64, Vec::new(), 0u64, 0.0f64);
     let malformed = |e: LineError, skipped: &mut u64, errors: &mut Vec<LineError>| -> Result<()> {
         if options.strict {
-            return Err(Error::scenario(label, format!("{e} (--strict stops at the first malformed line)")));
+            return Err(Error::scenario(
+                label,
+                format!("{e} (--strict stops at the first malformed line)"),
+            ));
         }
         *skipped += 1;
         if errors.len() < ERRORS_KEPT {
@@ -229,9 +233,7 @@ pub fn fit_queue_log(input: impl BufRead, label: &str, options: FitOptions) -> R
                     Outcome::Answered => {
                         q.answered += 1;
                         q.answered_wait_sum += call.wait;
-                        if call.wait <= options.answer_within {
-                            q.answered_in_time += 1;
-                        }
+                        q.answered_in_time += crate::logs::in_time(call.wait, options.answer_within);
                         q.handle_times.add(call.talk);
                         q.censored_waits.add(call.wait);
                         if let Some(agent) = call.agent {
@@ -308,7 +310,7 @@ fn new_queue(name: &str) -> QueueFit {
         name: name.to_string(),
         offered: 0,
         answered: 0,
-        answered_in_time: 0,
+        answered_in_time: 0.0,
         abandoned: 0,
         left: 0,
         refused: 0,

@@ -266,7 +266,15 @@ pub struct WeekdayRow {
     pub weekday_factor: f64,
 }
 
-const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
 
 /// Rows per weekday (with days), interval of the span and queue.
 pub fn weekday_rows(fit: &LogFit) -> Vec<WeekdayRow> {
@@ -365,8 +373,7 @@ pub fn fit_rows(fit: &LogFit) -> Vec<FitRow> {
 /// The largest distance between the Kaplan-Meier survival and the fitted exponential's, at the abandon times.
 pub fn patience_distance(q: &super::QueueFit) -> f64 {
     let Some(p) = &q.patience else { return f64::NAN };
-    q.km
-        .iter()
+    q.km.iter()
         .map(|s| (s.survival - (-s.time / p.mean).exp()).abs())
         .fold(0.0, f64::max)
 }

@@ -70,6 +70,22 @@ pub enum Outcome {
     Refused,
 }
 
+/// How much an answered call's logged `wait` counts as answered within `threshold` seconds, for a log of whole
+/// seconds: 1 below, 0 above, and 1/2 for a wait logged as exactly the threshold. Asterisk logs the difference of
+/// two whole-second clocks, so a logged wait `w` was truly in `(w - 1, w + 1)`, symmetrically about `w`; half of
+/// the calls logged at the threshold waited longer. Counting them whole would measure the service level at about
+/// `threshold + 0.5` s; counting half measures it at the threshold (for a smooth distribution of waits). A wait
+/// with a fraction (a log of finer times) is compared as it is.
+pub fn in_time(wait: f64, threshold: f64) -> f64 {
+    if wait < threshold {
+        1.0
+    } else if wait == threshold && wait.fract() == 0.0 {
+        0.5
+    } else {
+        0.0
+    }
+}
+
 /// One call of the log, as the fit needs it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LoggedCall {
@@ -165,7 +181,8 @@ impl CallAssembler {
         match record.event {
             Event::EnterQueue => {
                 let queue = self.queues.intern(record.queue);
-                self.open.insert(record.callid.to_string(), Open { queue, entered: time });
+                self.open
+                    .insert(record.callid.to_string(), Open { queue, entered: time });
                 Ok(Item::Nothing)
             }
             Event::Connect => {

@@ -8,6 +8,6 @@ pub mod calls;
 pub mod queue_log;
 pub mod writer;
 
-pub use calls::{AgentStep, AgentStepKind, CallAssembler, Item, LoggedCall, Names, Outcome};
+pub use calls::{AgentStep, AgentStepKind, CallAssembler, Item, LoggedCall, Names, Outcome, in_time};
 pub use queue_log::{Event, LineError, QueueLogReader, Record, parse_line};
 pub use writer::{QueueLogWriter, check_supported, write_queue_log};

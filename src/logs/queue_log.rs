@@ -94,8 +94,16 @@ impl Event {
             "AGENTLOGOFF" | "AGENTCALLBACKLOGOFF" | "REMOVEMEMBER" => Event::LogOff,
             "PAUSE" | "PAUSEALL" => Event::Pause,
             "UNPAUSE" | "UNPAUSEALL" => Event::Unpause,
-            "QUEUESTART" | "CONFIGRELOAD" | "DID" | "INFO" | "SYSCOMPAT" | "RINGCANCELED" | "AGENTDUMP"
-            | "AGENTCALLBACKLOGIN_FAILED" | "CALLOUTBOUND" | "CONNECTED" => Event::Other,
+            "QUEUESTART"
+            | "CONFIGRELOAD"
+            | "DID"
+            | "INFO"
+            | "SYSCOMPAT"
+            | "RINGCANCELED"
+            | "AGENTDUMP"
+            | "AGENTCALLBACKLOGIN_FAILED"
+            | "CALLOUTBOUND"
+            | "CONNECTED" => Event::Other,
             _ => Event::Unknown,
         }
     }
@@ -211,9 +219,13 @@ impl<R: BufRead> QueueLogReader<R> {
 pub fn parse_line(text: &str, line: u64) -> Result<Record<'_>, LineError> {
     let fail = |message: String| LineError { line, message };
     let mut fields = text.splitn(6, '|');
-    let (Some(time), Some(callid), Some(queue), Some(agent), Some(event)) =
-        (fields.next(), fields.next(), fields.next(), fields.next(), fields.next())
-    else {
+    let (Some(time), Some(callid), Some(queue), Some(agent), Some(event)) = (
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+        fields.next(),
+    ) else {
         return Err(fail(format!(
             "expected time|callid|queue|agent|event|data..., got \"{}\"",
             crate::limits::quote(text)

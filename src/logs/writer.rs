@@ -10,7 +10,8 @@
 //! disconnection (`max_wait`, closing); `FULL` for a call refused (lines or queue full); `ADDMEMBER` and
 //! `REMOVEMEMBER` for every queue of an agent logging on and off (every agent still on duty leaves when the last
 //! call of the day has ended). Positions are the caller's at entry. Times are whole Unix seconds and durations the
-//! differences of those whole seconds, exactly as Asterisk computes them from `time()`; the day's opening
+//! differences of those whole seconds, exactly as Asterisk computes them from `time()` (or, with `exact`, the
+//! simulated instants themselves as fractional seconds, which a replay reproduces exactly); the day's opening
 //! (`opens_at`) falls on the replication's date in UTC. A call's id is `<opening's Unix second>.<serial>`.
 //!
 //! Transfers and callbacks have no faithful `queue_log` form here yet: [`check_supported`] refuses scenarios
@@ -20,8 +21,8 @@ use std::io::Write;
 
 use crate::engine::{Detail, Observer, simulate};
 use crate::routing::CallTypeId;
-use crate::scenario::Scenario;
 use crate::routing::WaitLimitAction;
+use crate::scenario::Scenario;
 use crate::time::SimTime;
 
 /// Refuses the scenario features a `queue_log` cannot show yet (transfers, callbacks, overflows at `max_wait`),
@@ -51,10 +52,10 @@ struct CallState {
     serial: u64,
     call_type: u32,
     /// The second it entered the queue (for a call being talked: the second it was answered).
-    entered: i64,
+    entered: f64,
     position: usize,
     /// Whole seconds on hold (set at answer).
-    hold: i64,
+    hold: f64,
 }
 
 /// Writes the `queue_log` lines of one replication.
@@ -70,12 +71,15 @@ pub struct QueueLogWriter<'a, W: Write> {
     on_duty: Vec<bool>,
     waiting: Vec<usize>,
     serial: u64,
+    /// Exact fractional seconds instead of whole ones.
+    exact: bool,
     error: Option<std::io::Error>,
 }
 
 impl<'a, W: Write> QueueLogWriter<'a, W> {
-    /// A writer for one replication of `scenario` whose opening is Unix second `opening`.
-    pub fn new(scenario: &'a Scenario, opening: i64, out: W) -> QueueLogWriter<'a, W> {
+    /// A writer for one replication of `scenario` whose opening is Unix second `opening`; `exact` writes times
+    /// and durations as exact fractional seconds (e.g. `1795420908.347215`) instead of Asterisk's whole ones.
+    pub fn new(scenario: &'a Scenario, opening: i64, exact: bool, out: W) -> QueueLogWriter<'a, W> {
         let mut agents = Vec::new();
         for group in &scenario.agent_groups {
             for n in 1..=group.count {
@@ -92,6 +96,7 @@ impl<'a, W: Write> QueueLogWriter<'a, W> {
             calls: Vec::new(),
             waiting: vec![0; scenario.call_types.len()],
             serial: 0,
+            exact,
             error: None,
         }
     }
@@ -104,11 +109,23 @@ impl<'a, W: Write> QueueLogWriter<'a, W> {
         Ok(self.out)
     }
 
-    fn second(&self, now: SimTime) -> i64 {
-        self.opening + now.seconds().floor() as i64
+    /// The Unix time of `now`: whole seconds as Asterisk writes them, or exact.
+    fn second(&self, now: SimTime) -> f64 {
+        if self.exact {
+            self.opening as f64 + now.seconds()
+        } else {
+            (self.opening + now.seconds().floor() as i64) as f64
+        }
     }
 
-    fn line(&mut self, time: i64, callid: std::fmt::Arguments<'_>, queue: usize, agent: &str, rest: std::fmt::Arguments<'_>) {
+    fn line(
+        &mut self,
+        time: f64,
+        callid: std::fmt::Arguments<'_>,
+        queue: usize,
+        agent: &str,
+        rest: std::fmt::Arguments<'_>,
+    ) {
         if self.error.is_some() {
             return;
         }
@@ -117,7 +134,7 @@ impl<'a, W: Write> QueueLogWriter<'a, W> {
         }
     }
 
-    fn call_line(&mut self, time: i64, call: CallState, agent: Option<usize>, rest: std::fmt::Arguments<'_>) {
+    fn call_line(&mut self, time: f64, call: CallState, agent: Option<usize>, rest: std::fmt::Arguments<'_>) {
         if self.error.is_some() {
             return;
         }
@@ -180,7 +197,7 @@ impl<W: Write> Observer for QueueLogWriter<'_, W> {
                     call_type: call_type.0,
                     entered: time,
                     position: self.waiting[call_type.index()] + 1,
-                    hold: 0,
+                    hold: 0.0,
                 };
                 let slot = call as usize;
                 if self.calls.len() <= slot {
@@ -188,7 +205,12 @@ impl<W: Write> Observer for QueueLogWriter<'_, W> {
                 }
                 self.calls[slot] = state;
                 let callerid = 5_550_000 + state.serial % 10_000;
-                self.call_line(time, state, None, format_args!("ENTERQUEUE||{callerid}|{}", state.position));
+                self.call_line(
+                    time,
+                    state,
+                    None,
+                    format_args!("ENTERQUEUE||{callerid}|{}", state.position),
+                );
             }
             Detail::Connected { call, agent } => {
                 let state = self.calls[call as usize];
@@ -252,10 +274,11 @@ impl<W: Write> Observer for QueueLogWriter<'_, W> {
 /// Runs every replication of `scenario` in order, replication `r` on day `start + r` (its opening at the
 /// scenario's `opens_at`, UTC), writing its `queue_log` lines to `out`. One replication at a time: the lines are
 /// in time order within each day and memory does not grow with the number of calls.
-/// `on_day` is called after each day (for progress bars).
+/// `on_day` is called after each day (for progress bars). `exact`: fractional seconds (see [`QueueLogWriter::new`]).
 pub fn write_queue_log(
     scenario: &Scenario,
     start: jiff::civil::Date,
+    exact: bool,
     out: &mut dyn Write,
     on_day: &dyn Fn(),
 ) -> std::io::Result<()> {
@@ -264,7 +287,7 @@ pub fn write_queue_log(
     let first_day = start.duration_since(epoch).as_secs() / 86_400;
     for replication in 0..scenario.replications {
         let opening = (first_day + replication as i64) * 86_400 + opens;
-        let mut writer = QueueLogWriter::new(scenario, opening, &mut *out);
+        let mut writer = QueueLogWriter::new(scenario, opening, exact, &mut *out);
         simulate(scenario, replication, &mut writer);
         writer.finish()?;
         on_day();

@@ -80,8 +80,20 @@ impl FileSet {
 
     /// `callsim fit`: the fitted scenario and forecast, the report's CSV files and the fit_* charts.
     pub const FIT: FileSet = FileSet {
-        names: &["scenario.toml", "forecast.csv", "arrivals.csv", "fit.csv", "patience.csv"],
+        names: &[
+            "scenario.toml",
+            "forecast.csv",
+            "arrivals.csv",
+            "fit.csv",
+            "patience.csv",
+        ],
         chart_prefixes: &["fit_"],
+    };
+
+    /// `callsim replay`: replay.csv.
+    pub const REPLAY: FileSet = FileSet {
+        names: &["replay.csv"],
+        chart_prefixes: &[],
     };
 
     /// True when a file of this name belongs to the set.

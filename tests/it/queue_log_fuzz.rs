@@ -35,7 +35,11 @@ fn valid_line(rng: &mut impl Rng) -> (String, u64, Event) {
     let time = 1_795_420_800 + rng.random_range(0..86_400u64);
     let call = rng.random_range(0..50u32);
     let queue = ["sales", "support", "billing"][rng.random_range(0..3)];
-    let agent = if rng.random_bool(0.5) { "Agent/7".to_string() } else { format!("SIP/{}", rng.random_range(100..200)) };
+    let agent = if rng.random_bool(0.5) {
+        "Agent/7".to_string()
+    } else {
+        format!("SIP/{}", rng.random_range(100..200))
+    };
     let data: Vec<String> = (0..fields).map(|_| rng.random_range(0..600u32).to_string()).collect();
     let text = format!("{time}|{time}.{call}|{queue}|{agent}|{name}|{}", data.join("|"));
     (text, time, event)
