@@ -22,10 +22,10 @@ fn seconds(s: f64) -> String {
     let whole = s.round();
     if (s - whole).abs() < 1e-9 && whole >= 60.0 {
         let whole = whole as u64;
-        if whole % 3600 == 0 {
+        if whole.is_multiple_of(3600) {
             return format!("\"{}h\"", whole / 3600);
         }
-        if whole % 60 == 0 {
+        if whole.is_multiple_of(60) {
             return format!("\"{}m\"", whole / 60);
         }
     }
