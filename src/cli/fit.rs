@@ -28,6 +28,11 @@ use serde_json::json;
 /// AGENTLOGIN/AGENTLOGOFF and PAUSE/UNPAUSE events, or, without them, from the agents who
 /// handled a call in each interval. Busyness is the day-to-day variation beyond Poisson.
 ///
+/// A generic CSV call log works too (--format csv, or a file ending in .csv): one row per call
+/// with the columns arrival, queue, answered (empty if never), end, agent and outcome (optional:
+/// answered, abandoned, timeout, refused); times in Unix seconds or as 2026-11-23 08:01:48.
+/// Map your own column names with --column, e.g. --column arrival=start_time --column queue=skill.
+///
 /// A malformed line is reported with its line number and skipped (--strict: fatal). Times
 /// are read in UTC unless --utc-offset says otherwise.
 ///
@@ -35,11 +40,19 @@ use serde_json::json;
 ///   callsim fit scenarios/sample_queue_log --out output/sample_fit
 ///   callsim run output/sample_fit/scenario.toml
 ///   callsim fit queue_log --interval 15m --weekday mon --utc-offset +01:00
+///   callsim fit calls.csv --column arrival=start_time --column queue=skill
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct FitArgs {
-    /// The Asterisk queue_log file (time|callid|queue|agent|event|data...).
+    /// The Asterisk queue_log file (time|callid|queue|agent|event|data...), or a CSV call log.
     log: PathBuf,
+    /// The log's format [default: csv for a file ending in .csv, else queue-log].
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// A CSV call log's column under another name: OURS=THEIRS, e.g. arrival=start_time (repeat the flag;
+    /// ours are arrival, queue, answered, end, agent, outcome).
+    #[arg(long, value_name = "OURS=THEIRS")]
+    column: Vec<String>,
     /// Planning interval: a duration that divides a day (15m, 30m, 1h).
     #[arg(long, default_value = "30m", value_parser = super::duration_arg)]
     interval: f64,
@@ -61,6 +74,15 @@ pub struct FitArgs {
     /// Print one JSON object instead of the table (files are still written).
     #[arg(long)]
     json: bool,
+}
+
+/// The formats `fit` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// Asterisk's queue_log.
+    QueueLog,
+    /// A CSV call log, one row per call.
+    Csv,
 }
 
 fn weekday_arg(text: &str) -> Result<jiff::civil::Weekday, String> {
@@ -107,8 +129,21 @@ pub fn execute(args: FitArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             .map_or_else(|| "log".into(), |n| n.to_string_lossy().replace('.', "_"));
         PathBuf::from("output").join(format!("{name}_fit"))
     });
-    // The log and the interval are checked before the output folder is made, so a typo creates nothing.
+    // The log, the columns and the interval are checked before the output folder is made, so a typo creates
+    // nothing.
     let file = std::fs::File::open(&args.log).map_err(|e| callsim::Error::io(&args.log, e))?;
+    let mut columns = callsim::logs::call_csv::Columns::default();
+    for mapping in &args.column {
+        let (ours, theirs) = mapping.split_once('=').ok_or_else(|| {
+            callsim::Error::input(
+                "--column",
+                format!("\"{mapping}\" is not OURS=THEIRS, e.g. arrival=start_time"),
+            )
+        })?;
+        columns
+            .set(ours.trim(), theirs)
+            .map_err(|m| callsim::Error::input("--column", m))?;
+    }
     fit::check_interval(args.interval)?;
     let staging = Staging::new(&dir, FileSet::FIT)?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -122,7 +157,15 @@ pub fn execute(args: FitArgs, out: &mut dyn Write) -> anyhow::Result<()> {
         ..FitOptions::default()
     };
     let label = args.log.display().to_string();
-    let fitted = fit::fit_queue_log(BufReader::with_capacity(1 << 16, bar.wrap_read(file)), &label, options)?;
+    let format = args.format.unwrap_or_else(|| {
+        let csv = args.log.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        if csv { Format::Csv } else { Format::QueueLog }
+    });
+    let input = BufReader::with_capacity(1 << 16, bar.wrap_read(file));
+    let fitted = match format {
+        Format::QueueLog => fit::fit_queue_log(input, &label, options)?,
+        Format::Csv => fit::fit_call_csv(input, &label, &columns, options)?,
+    };
     bar.finish_and_clear();
     for e in &fitted.errors {
         super::warn(format_args!("{label}: {e} (skipped)"));

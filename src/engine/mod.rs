@@ -451,18 +451,19 @@ const NOT_LEAVING: f64 = f64::NAN;
 
 /// Runs replication `replication` of `scenario`, reporting to `observer`.
 pub fn simulate<O: Observer>(scenario: &Scenario, replication: u32, observer: &mut O) {
-    Simulation::new(scenario, replication).run(observer);
+    Simulation::<false>::new(scenario, replication).run(observer);
 }
 
 /// Runs replication `replication` of `scenario` with the callers of `trace` instead of drawn arrivals (see
 /// [`trace`]): the log's instants, types, handle times and patience where known; the rest drawn as usual.
 pub fn simulate_trace<O: Observer>(scenario: &Scenario, replication: u32, trace: &Trace, observer: &mut O) {
-    let mut simulation = Simulation::new(scenario, replication);
+    let mut simulation = Simulation::<true>::new(scenario, replication);
     simulation.trace = Some(trace::Cursor::new(trace));
     simulation.run(observer);
 }
 
-struct Simulation<'a> {
+// `TRACE`: a replay (`simulate_trace`); a compile-time switch, so a simulation pays nothing for replays.
+struct Simulation<'a, const TRACE: bool = false> {
     scenario: &'a Scenario,
     router: Router<CallHandle>,
     events: EventQueue<Event>,
@@ -490,7 +491,7 @@ struct Simulation<'a> {
     streams: Streams,
     /// True when some skill has an `after` delay: queued calls then get overflow timers.
     overflow_timers: bool,
-    /// A log's callers replayed instead of drawn arrivals (`simulate_trace`).
+    /// A log's callers replayed instead of drawn arrivals (`simulate_trace`; `Some` exactly when `TRACE`).
     trace: Option<trace::Cursor<'a>>,
 }
 
@@ -507,8 +508,8 @@ enum Failure {
     Message,
 }
 
-impl<'a> Simulation<'a> {
-    fn new(scenario: &'a Scenario, replication: u32) -> Simulation<'a> {
+impl<'a, const TRACE: bool> Simulation<'a, TRACE> {
+    fn new(scenario: &'a Scenario, replication: u32) -> Self {
         let seed = scenario.seed;
         let types = scenario.call_types.len();
         let mut rates: Vec<PiecewiseRate> = scenario.call_types.iter().map(|c| c.arrivals.clone()).collect();
@@ -621,6 +622,12 @@ impl<'a> Simulation<'a> {
         for call_type in 0..self.scenario.call_types.len() {
             self.schedule_next_arrival(SimTime::ZERO, call_type);
         }
+        if let Some(cursor) = &self.trace {
+            // A replay's first callers are the trace's, not the drawn ones.
+            for call_type in 0..self.scenario.call_types.len() {
+                self.arrivals.set(call_type, cursor.next_at(call_type));
+            }
+        }
         let mut now = SimTime::ZERO;
         loop {
             // The next roster change, if it is no later than the next scheduled event (changes were "scheduled"
@@ -702,10 +709,6 @@ impl<'a> Simulation<'a> {
     }
 
     fn schedule_next_arrival(&mut self, now: SimTime, call_type: usize) {
-        if let Some(cursor) = &self.trace {
-            self.arrivals.set(call_type, cursor.next_at(call_type));
-            return;
-        }
         let gap: f64 = rand_distr::Distribution::sample(&rand_distr::Exp1, &mut self.streams.arrivals[call_type]);
         // Within a constant-rate segment this is `now + gap * mean_gap`, the stationary formula bit for bit.
         let next = self.rates[call_type].next_after(now.seconds(), gap);
@@ -714,7 +717,9 @@ impl<'a> Simulation<'a> {
 
     /// A fresh caller of type `index` arrives: draws its handle time and patience and offers the call.
     fn arrive<O: Observer>(&mut self, now: SimTime, index: usize, observer: &mut O) {
-        let traced = self.trace.as_mut().map(|cursor| cursor.take(index));
+        if TRACE {
+            return self.arrive_traced(now, index, observer);
+        }
         self.schedule_next_arrival(now, index);
         let spec = &self.scenario.call_types[index];
         // Drawn for every caller, answered or not, so each stream stays aligned across policies.
@@ -723,7 +728,39 @@ impl<'a> Simulation<'a> {
             .patience
             .as_ref()
             .map_or(f64::INFINITY, |p| p.sample(&mut self.streams.patience[index]));
-        let (handle_time, patience) = traced.map_or((handle_time, patience), |c| c.apply(handle_time, patience));
+        let call_type = CallTypeId(index as u32);
+        let caller = Caller {
+            call_type,
+            handle_time,
+            patience,
+            tries: 1,
+            kind: AttemptKind::Fresh,
+            journey: Journey {
+                first_call_type: call_type,
+                first_arrival: now,
+                attempts: 1,
+                wait_s: 0.0,
+            },
+        };
+        self.offer(now, caller, observer);
+    }
+
+    /// A replay's next caller of type `index` arrives (`simulate_trace`): the trace's caller, its handle time and
+    /// patience drawn as in `arrive` and replaced by the log's where it knows them. Out of line, so that `arrive`
+    /// pays one test for replays.
+    #[cold]
+    #[inline(never)]
+    fn arrive_traced<O: Observer>(&mut self, now: SimTime, index: usize, observer: &mut O) {
+        let cursor = self.trace.as_mut().expect("only a replay has a trace");
+        let traced = cursor.take(index);
+        self.arrivals.set(index, cursor.next_at(index));
+        let spec = &self.scenario.call_types[index];
+        let drawn_handle = spec.service.sample(&mut self.streams.service[index]);
+        let drawn_patience = spec
+            .patience
+            .as_ref()
+            .map_or(f64::INFINITY, |p| p.sample(&mut self.streams.patience[index]));
+        let (handle_time, patience) = traced.apply(drawn_handle, drawn_patience);
         let call_type = CallTypeId(index as u32);
         let caller = Caller {
             call_type,

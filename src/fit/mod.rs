@@ -19,7 +19,8 @@ pub mod survival;
 use std::io::BufRead;
 
 use crate::error::{Error, Result};
-use crate::logs::{CallAssembler, Item, LineError, Outcome, QueueLogReader};
+use crate::logs::call_csv::{CallCsvReader, Columns};
+use crate::logs::{CallAssembler, Item, LineError, Names, Outcome, QueueLogReader};
 use agents::{GroupOnDuty, OnDuty};
 use arrivals::{ArrivalCounts, BusynessEstimate, DAY_S};
 use families::DurationFit;
@@ -172,13 +173,76 @@ pub fn check_interval(interval: f64) -> Result<()> {
     ))
 }
 
+/// A log as a stream of calls and agent steps, each with the instant of its line.
+trait Items {
+    /// The next line's item: `None` at the end, `Some(Ok(Err))` for a malformed line.
+    fn next_item(&mut self) -> Option<std::io::Result<std::result::Result<(f64, Item), LineError>>>;
+    /// The queue names met so far, by index.
+    fn queue_names(&self) -> &Names;
+    /// Lines with an event the format does not document.
+    fn unknown_events(&self) -> u64;
+    /// Calls begun and not ended.
+    fn unfinished(&self) -> usize;
+}
+
+struct QueueLogItems<R> {
+    reader: QueueLogReader<R>,
+    assembler: CallAssembler,
+}
+
+impl<R: BufRead> Items for QueueLogItems<R> {
+    fn next_item(&mut self) -> Option<std::io::Result<std::result::Result<(f64, Item), LineError>>> {
+        let next = self.reader.next_record()?;
+        Some(next.map(|line| line.and_then(|record| Ok((record.time, self.assembler.feed(&record)?)))))
+    }
+    fn queue_names(&self) -> &Names {
+        &self.assembler.queues
+    }
+    fn unknown_events(&self) -> u64 {
+        self.assembler.unknown_events
+    }
+    fn unfinished(&self) -> usize {
+        self.assembler.unfinished()
+    }
+}
+
+impl<R: std::io::Read> Items for CallCsvReader<R> {
+    fn next_item(&mut self) -> Option<std::io::Result<std::result::Result<(f64, Item), LineError>>> {
+        self.next_call().map(Ok)
+    }
+    fn queue_names(&self) -> &Names {
+        &self.queues
+    }
+    fn unknown_events(&self) -> u64 {
+        0
+    }
+    fn unfinished(&self) -> usize {
+        0
+    }
+}
+
 /// Reads a `queue_log` from `input` (`label` names it in errors) and fits it.
 pub fn fit_queue_log(input: impl BufRead, label: &str, options: FitOptions) -> Result<LogFit> {
+    check_interval(options.interval)?;
+    let mut items = QueueLogItems {
+        reader: QueueLogReader::new(input),
+        assembler: CallAssembler::new(),
+    };
+    fit_items(&mut items, label, options)
+}
+
+/// Reads a generic CSV call log (one row per call; see [`crate::logs::call_csv`]) with its columns mapped by
+/// `columns`, and fits it. Agents on duty come from the agents who handled calls (a CSV call log has no log-on
+/// events).
+pub fn fit_call_csv(input: impl std::io::Read, label: &str, columns: &Columns, options: FitOptions) -> Result<LogFit> {
+    check_interval(options.interval)?;
+    let mut reader = CallCsvReader::new(input, columns).map_err(|e| Error::scenario(label, e.to_string()))?;
+    fit_items(&mut reader, label, options)
+}
+
+fn fit_items(source: &mut dyn Items, label: &str, options: FitOptions) -> Result<LogFit> {
     let interval = options.interval;
-    check_interval(interval)?;
     let keep_day = |day: i64| options.weekday.is_none_or(|w| weekday_of(day) == w);
-    let mut reader = QueueLogReader::new(input);
-    let mut assembler = CallAssembler::new();
     let mut counts = ArrivalCounts::new(interval);
     let mut on_duty = OnDuty::new(interval);
     let mut queues: Vec<QueueFit> = Vec::new();
@@ -196,30 +260,22 @@ pub fn fit_queue_log(input: impl BufRead, label: &str, options: FitOptions) -> R
         }
         Ok(())
     };
-    while let Some(next) = reader.next_record() {
-        let record = match next.map_err(|e| Error::io(std::path::Path::new(label), e))? {
-            Ok(record) => record,
-            Err(e) => {
-                lines += 1;
-                malformed(e, &mut skipped, &mut errors)?;
-                continue;
-            }
-        };
+    while let Some(next) = source.next_item() {
         lines += 1;
-        last_time = last_time.max(record.time);
-        let item = match assembler.feed(&record) {
+        let (time, item) = match next.map_err(|e| Error::io(std::path::Path::new(label), e))? {
             Ok(item) => item,
             Err(e) => {
                 malformed(e, &mut skipped, &mut errors)?;
                 continue;
             }
         };
+        last_time = last_time.max(time);
         match item {
             Item::Nothing => {}
             Item::Agent(step) => on_duty.step(&step, step.time + options.utc_offset, &keep_day),
             Item::Call(call) => {
-                while queues.len() < assembler.queues.len() {
-                    queues.push(new_queue(assembler.queues.name(queues.len() as u32)));
+                while queues.len() < source.queue_names().len() {
+                    queues.push(new_queue(source.queue_names().name(queues.len() as u32)));
                 }
                 let q = &mut queues[call.queue as usize];
                 let local = call.arrival + options.utc_offset;
@@ -255,8 +311,8 @@ pub fn fit_queue_log(input: impl BufRead, label: &str, options: FitOptions) -> R
         }
     }
     on_duty.finish(last_time + options.utc_offset, &keep_day);
-    while queues.len() < assembler.queues.len() {
-        queues.push(new_queue(assembler.queues.name(queues.len() as u32)));
+    while queues.len() < source.queue_names().len() {
+        queues.push(new_queue(source.queue_names().name(queues.len() as u32)));
     }
     let all_days = counts.days();
     let days: Vec<i64> = all_days.iter().copied().filter(|&d| keep_day(d)).collect();
@@ -300,8 +356,8 @@ pub fn fit_queue_log(input: impl BufRead, label: &str, options: FitOptions) -> R
         lines,
         skipped,
         errors,
-        unknown_events: assembler.unknown_events,
-        unfinished: assembler.unfinished(),
+        unknown_events: source.unknown_events(),
+        unfinished: source.unfinished(),
     })
 }
 

@@ -419,3 +419,57 @@ fn replaying_a_log_through_its_own_scenario_reproduces_its_counts() {
         .unwrap();
     assert!(sl.error > 0.05, "{sl:?}");
 }
+
+/// A generic CSV call log with its own column names, mapped by `--column`: every row a call (date-times and Unix
+/// seconds alike), the row whose answer comes before its arrival named by its line and skipped.
+#[test]
+fn a_csv_call_log_with_mapped_columns_fits_like_a_queue_log() {
+    use crate::common::{callsim, json};
+    use serde_json::json;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fit");
+    let output = callsim(&[
+        "fit",
+        "tests/data/call_log.csv",
+        "--column",
+        "arrival=start_time",
+        "--column",
+        "queue=skill",
+        "--column",
+        "end=ended",
+        "--json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    let fitted = json(&output);
+    assert_eq!(fitted["skipped"], 1, "{stderr}");
+    assert!(
+        stderr.contains("line 10: answered: the wait from arrival is -60s"),
+        "{stderr}"
+    );
+    let queues = fitted["queues"].as_array().unwrap();
+    let sales = &queues[0];
+    assert_eq!(sales["name"], "sales");
+    assert_eq!(
+        (
+            &sales["offered"],
+            &sales["answered"],
+            &sales["abandoned"],
+            &sales["left"]
+        ),
+        (&json!(4), &json!(2), &json!(1), &json!(1))
+    );
+    assert_eq!(sales["handle_time"]["n"], 2, "talk times of 185 s and 300 s");
+    let support = &queues[1];
+    assert_eq!((&support["offered"], &support["refused"]), (&json!(1), &json!(1)));
+    assert!(out.join("scenario.toml").exists());
+    // Without the mapping the missing column is named, with the headers found.
+    let output = callsim(&["fit", "tests/data/call_log.csv", "--out", out.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr.contains("missing column \"arrival\"; map a column of yours with --column arrival=NAME"),
+        "{stderr}"
+    );
+}
