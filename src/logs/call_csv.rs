@@ -65,6 +65,11 @@ pub struct CallCsvReader<R: std::io::Read> {
     line: u64,
 }
 
+/// A comment line (`#` first) or a blank one.
+fn is_comment(record: &csv::StringRecord) -> bool {
+    record.get(0).is_none_or(|first| first.starts_with('#')) || record.iter().all(str::is_empty)
+}
+
 /// Parses a time: Unix seconds or a date-time (UTC).
 fn parse_time(text: &str) -> Option<f64> {
     if let Ok(seconds) = text.parse::<f64>() {
@@ -82,16 +87,31 @@ impl<R: std::io::Read> CallCsvReader<R> {
     /// Reads the header of `input` and finds the columns; a missing required column (`arrival`, `queue`, `end`;
     /// `answered` too unless `outcome` is there) is an error naming it, its mapping and the headers found.
     pub fn new(input: R, columns: &Columns) -> Result<CallCsvReader<R>, LineError> {
+        // Comment lines are skipped here rather than by the csv crate, whose line numbers would leave them out.
         let mut csv = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)
-            .comment(Some(b'#'))
+            .has_headers(false)
             .flexible(true)
             .from_reader(input);
-        let fail = |message: String| LineError { line: 1, message };
-        let headers = csv
-            .headers()
-            .map_err(|e| fail(format!("unreadable header: {}", e.to_string().to_lowercase())))?
-            .clone();
+        let mut headers = csv::StringRecord::new();
+        let mut line = 1;
+        loop {
+            let more = csv.read_record(&mut headers).map_err(|e| LineError {
+                line: e.position().map_or(line, |p| p.line()),
+                message: format!("unreadable header: {}", e.to_string().to_lowercase()),
+            })?;
+            line = headers.position().map_or(line, |p| p.line());
+            if !more {
+                return Err(LineError {
+                    line,
+                    message: "no header line: a call log starts with its column names".into(),
+                });
+            }
+            if !is_comment(&headers) {
+                break;
+            }
+        }
+        let fail = |message: String| LineError { line, message };
         let mut at = [None; 6];
         for (i, ours) in COLUMNS.iter().enumerate() {
             at[i] = headers.iter().position(|h| h == columns.header(ours));
@@ -118,7 +138,7 @@ impl<R: std::io::Read> CallCsvReader<R> {
             at,
             queues: Names::default(),
             agents: Names::default(),
-            line: 1,
+            line,
         })
     }
 
@@ -128,19 +148,24 @@ impl<R: std::io::Read> CallCsvReader<R> {
 
     /// The next call: `None` at the end, `Some(Err)` for a row that is not a call (reading may go on).
     pub fn next_call(&mut self) -> Option<Result<(f64, Item), LineError>> {
-        match self.csv.read_record(&mut self.record) {
-            Ok(false) => return None,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map_or(self.line + 1, |p| p.line());
-                self.line = line;
-                return Some(Err(LineError {
-                    line,
-                    message: format!("unreadable row: {}", e.to_string().to_lowercase()),
-                }));
+        loop {
+            match self.csv.read_record(&mut self.record) {
+                Ok(false) => return None,
+                Ok(true) => {}
+                Err(e) => {
+                    let line = e.position().map_or(self.line + 1, |p| p.line());
+                    self.line = line;
+                    return Some(Err(LineError {
+                        line,
+                        message: format!("unreadable row: {}", e.to_string().to_lowercase()),
+                    }));
+                }
+            }
+            self.line = self.record.position().map_or(self.line + 1, |p| p.line());
+            if !is_comment(&self.record) {
+                break;
             }
         }
-        self.line = self.record.position().map_or(self.line + 1, |p| p.line());
         Some(
             self.call()
                 .map(|call| (call.arrival + call.wait + call.talk, Item::Call(call))),
