@@ -6,7 +6,7 @@
 
 use rayon::prelude::*;
 
-use crate::engine::{AttemptKind, DialOutcome, Journey, ListState, Observer, simulate};
+use crate::engine::{AttemptKind, Detail, DialOutcome, Journey, ListState, Observer, simulate};
 use crate::routing::{CallTypeId, GroupId};
 use crate::scenario::Scenario;
 use crate::stats::{Collector, DayResult, DayResults, IntervalCollector, MetricValues, ReplicationMetrics, Summary};
@@ -17,6 +17,15 @@ use crate::time::SimTime;
 pub struct Both<A, B>(pub A, pub B);
 
 impl<A: Observer, B: Observer> Observer for Both<A, B> {
+    const DETAIL: bool = A::DETAIL || B::DETAIL;
+    fn on_detail(&mut self, now: SimTime, detail: Detail) {
+        if A::DETAIL {
+            self.0.on_detail(now, detail);
+        }
+        if B::DETAIL {
+            self.1.on_detail(now, detail);
+        }
+    }
     #[inline]
     fn on_arrival(&mut self, now: SimTime, call_type: CallTypeId) {
         self.0.on_arrival(now, call_type);

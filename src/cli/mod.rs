@@ -3,8 +3,10 @@
 mod check;
 mod cluster;
 mod erlang;
+mod fit;
 mod merge;
 mod progress;
+mod replay;
 mod report;
 mod run;
 mod schedule;
@@ -42,6 +44,11 @@ use clap::{Parser, Subcommand};
 ///   callsim schedule scenarios/day_inbound.toml --shifts scenarios/shift_templates.toml --until-met
 /// One HTML page to pass around (any of run, sweep, compare, staff, schedule):
 ///   callsim run scenarios/day_inbound.toml --report
+/// Fit a scenario to a real Asterisk queue_log, and write simulated days as one:
+///   callsim fit scenarios/sample_queue_log --out output/sample_fit
+///   callsim run output/sample_fit/scenario.toml --queue-log output/simulated_queue_log
+/// Replay the log's very days through a scenario (the model's error, or what a change would have done):
+///   callsim replay scenarios/sample_queue_log output/sample_fit/scenario.toml
 #[derive(Debug, Parser)]
 #[command(name = "callsim", version, about, long_about, verbatim_doc_comment)]
 pub struct Cli {
@@ -60,6 +67,8 @@ enum Command {
     Staff(staff::StaffArgs),
     Schedule(schedule::ScheduleArgs),
     Report(report::ReportArgs),
+    Fit(fit::FitArgs),
+    Replay(replay::ReplayArgs),
 }
 
 /// Runs the chosen command, writing its report to `out`.
@@ -74,6 +83,8 @@ pub fn execute(cli: Cli, out: &mut dyn Write) -> anyhow::Result<()> {
         Command::Staff(args) => staff::execute(args, out),
         Command::Schedule(args) => schedule::execute(args, out),
         Command::Report(args) => report::execute(args, out),
+        Command::Fit(args) => fit::execute(args, out),
+        Command::Replay(args) => replay::execute(args, out),
     }
 }
 

@@ -1,4 +1,4 @@
-//! `callsim run`: simulate one scenario.
+//! `callsim run`: simulate one scenario (and write it as a `queue_log` with `--queue-log`).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -24,9 +24,14 @@ use callsim::theory::theory_for;
 /// tables with intervals, theory beside simulation, the intraday chart, the risk) and its
 /// manifest report.json (for `callsim report DIR`).
 ///
+/// --queue-log FILE also writes every simulated day as Asterisk would have logged it
+/// (ENTERQUEUE, CONNECT, COMPLETECALLER, ABANDON, EXITWITHTIMEOUT, FULL, ADDMEMBER,
+/// REMOVEMEMBER), day r of the replications on the r-th day after --queue-log-date.
+///
 /// Examples:
 ///   callsim run scenarios/erlang_c_textbook.toml --replications 20 --json
 ///   callsim run scenarios/day_inbound.toml --report
+///   callsim run scenarios/day_inbound.toml -r 5 --queue-log output/queue_log --queue-log-date 2026-11-23
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct RunArgs {
@@ -51,6 +56,27 @@ pub struct RunArgs {
     /// Also write report.html, one page to pass around (open it in any browser, print it to PDF).
     #[arg(long)]
     report: bool,
+    /// Also write the simulated days as an Asterisk queue_log to this file (replication r on the r-th day
+    /// after --queue-log-date), for the queue report tools that read real ones, or for `callsim fit`.
+    #[arg(long, value_name = "FILE")]
+    queue_log: Option<PathBuf>,
+    /// The first simulated day's date in the queue_log (YYYY-MM-DD; opening at the scenario's opens_at, UTC).
+    #[arg(long, value_name = "DATE", default_value = "2026-01-05", value_parser = date_arg)]
+    queue_log_date: jiff::civil::Date,
+    /// Write the queue_log's times and durations as exact fractional seconds instead of Asterisk's whole
+    /// seconds (a replay of such a log reproduces the simulation exactly; queue report tools may want whole).
+    #[arg(long, requires = "queue_log")]
+    queue_log_exact: bool,
+}
+
+/// Parses a `YYYY-MM-DD` date.
+pub fn date_arg(text: &str) -> Result<jiff::civil::Date, String> {
+    text.trim().parse().map_err(|_| {
+        format!(
+            "expected a date such as 2026-11-23 (YYYY-MM-DD), got \"{}\"",
+            text.trim()
+        )
+    })
 }
 
 /// Simulates the scenario, writes summary.csv and groups.csv, and prints the table or JSON to `out`.
@@ -74,6 +100,9 @@ pub fn execute(args: RunArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             Some(Staging::new(&dir, FileSet::RUN)?)
         }
     };
+    if args.queue_log.is_some() {
+        callsim::logs::check_supported(&scenario).map_err(|m| callsim::Error::input("--queue-log", m))?;
+    }
     let pool = super::thread_pool(args.threads)?;
     let bar = super::progress::bar(scenario.replications as u64, "replications");
     let (summary, day) = pool.install(|| run_day(&scenario, &|| bar.inc(1)));
@@ -114,7 +143,15 @@ pub fn execute(args: RunArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             report::table::interval_table(&summary, &day, scenario.service_level_target, scenario.answer_within)
         )?;
     }
-    let files = written?.unwrap_or_default();
+    let mut files = written?.unwrap_or_default();
+    if let Some(path) = &args.queue_log {
+        let bar = super::progress::bar(scenario.replications as u64, "queue_log days");
+        callsim::report::output::write_atomically(path, |w| {
+            callsim::logs::write_queue_log(&scenario, args.queue_log_date, args.queue_log_exact, w, &|| bar.inc(1))
+        })?;
+        bar.finish_and_clear();
+        files.push(path.clone());
+    }
     if !args.json {
         writeln!(out)?;
         for file in files {

@@ -129,7 +129,7 @@ impl Chats {
     }
 }
 
-impl Simulation<'_> {
+impl<const TRACE: bool> Simulation<'_, TRACE> {
     /// Whether the call in `call` is a chat (only asked when some call type is).
     #[inline]
     pub(super) fn is_chat_call(&self, call: CallHandle) -> bool {

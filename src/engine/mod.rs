@@ -70,13 +70,15 @@ mod observer;
 mod outbound;
 mod queue;
 mod streams;
+mod trace;
 
 pub use arrivals::PendingArrivals;
 pub use callers::{AttemptKind, Journey};
-pub use observer::Observer;
+pub use observer::{Detail, Observer};
 pub use outbound::{DialOutcome, ListState};
 pub use queue::{CODE_BITS, EventCode, EventQueue, MAX_SCHEDULES, SEQUENCE_BITS, TimerId};
 pub use streams::{Stream, StreamRng, stream_rng};
+pub use trace::{Trace, TraceCall};
 
 use rand::RngExt;
 
@@ -482,10 +484,19 @@ const NOT_LEAVING: f64 = f64::NAN;
 
 /// Runs replication `replication` of `scenario`, reporting to `observer`.
 pub fn simulate<O: Observer>(scenario: &Scenario, replication: u32, observer: &mut O) {
-    Simulation::new(scenario, replication).run(observer);
+    Simulation::<false>::new(scenario, replication).run(observer);
 }
 
-struct Simulation<'a> {
+/// Runs replication `replication` of `scenario` with the callers of `trace` instead of drawn arrivals (see
+/// [`trace`]): the log's instants, types, handle times and patience where known; the rest drawn as usual.
+pub fn simulate_trace<O: Observer>(scenario: &Scenario, replication: u32, trace: &Trace, observer: &mut O) {
+    let mut simulation = Simulation::<true>::new(scenario, replication);
+    simulation.trace = Some(trace::Cursor::new(trace));
+    simulation.run(observer);
+}
+
+// `TRACE`: a replay (`simulate_trace`); a compile-time switch, so a simulation pays nothing for replays.
+struct Simulation<'a, const TRACE: bool = false> {
     scenario: &'a Scenario,
     router: Router<CallHandle>,
     events: EventQueue<Event>,
@@ -519,6 +530,8 @@ struct Simulation<'a> {
     chats: Option<chat::Chats>,
     /// Whether some call type is a chat (one test per answered call otherwise).
     any_chat: bool,
+    /// A log's callers replayed instead of drawn arrivals (`simulate_trace`; `Some` exactly when `TRACE`).
+    trace: Option<trace::Cursor<'a>>,
 }
 
 /// Why an attempt failed (what `redial.after` names).
@@ -534,8 +547,8 @@ enum Failure {
     Message,
 }
 
-impl<'a> Simulation<'a> {
-    fn new(scenario: &'a Scenario, replication: u32) -> Simulation<'a> {
+impl<'a, const TRACE: bool> Simulation<'a, TRACE> {
+    fn new(scenario: &'a Scenario, replication: u32) -> Self {
         let seed = scenario.seed;
         let types = scenario.call_types.len();
         let mut rates: Vec<PiecewiseRate> = scenario.call_types.iter().map(|c| c.arrivals.clone()).collect();
@@ -562,6 +575,7 @@ impl<'a> Simulation<'a> {
             dialer: outbound::Dialer::new(scenario, replication),
             any_chat: chats.is_some(),
             chats,
+            trace: None,
             events,
             arrivals: PendingArrivals::new(types),
             rates,
@@ -652,6 +666,12 @@ impl<'a> Simulation<'a> {
         for call_type in 0..self.scenario.call_types.len() {
             self.schedule_next_arrival(SimTime::ZERO, call_type);
         }
+        if let Some(cursor) = &self.trace {
+            // A replay's first callers are the trace's, not the drawn ones.
+            for call_type in 0..self.scenario.call_types.len() {
+                self.arrivals.set(call_type, cursor.next_at(call_type));
+            }
+        }
         let mut now = SimTime::ZERO;
         loop {
             // The next roster change, if it is no later than the next scheduled event (changes were "scheduled"
@@ -727,6 +747,13 @@ impl<'a> Simulation<'a> {
                 observer.on_log_on(SimTime::ZERO, group);
             }
         }
+        if O::DETAIL {
+            for agent in (0..self.router.agent_count() as u32).map(AgentId) {
+                if self.router.is_on_duty(agent) {
+                    observer.on_detail(SimTime::ZERO, Detail::LoggedOn { agent });
+                }
+            }
+        }
     }
 
     fn schedule_next_arrival(&mut self, now: SimTime, call_type: usize) {
@@ -738,6 +765,9 @@ impl<'a> Simulation<'a> {
 
     /// A fresh caller of type `index` arrives: draws its handle time and patience and offers the call.
     fn arrive<O: Observer>(&mut self, now: SimTime, index: usize, observer: &mut O) {
+        if TRACE {
+            return self.arrive_traced(now, index, observer);
+        }
         self.schedule_next_arrival(now, index);
         let spec = &self.scenario.call_types[index];
         // Drawn for every caller, answered or not, so each stream stays aligned across policies.
@@ -746,6 +776,39 @@ impl<'a> Simulation<'a> {
             .patience
             .as_ref()
             .map_or(f64::INFINITY, |p| p.sample(&mut self.streams.patience[index]));
+        let call_type = CallTypeId(index as u32);
+        let caller = Caller {
+            call_type,
+            handle_time,
+            patience,
+            tries: 1,
+            kind: AttemptKind::Fresh,
+            journey: Journey {
+                first_call_type: call_type,
+                first_arrival: now,
+                attempts: 1,
+                wait_s: 0.0,
+            },
+        };
+        self.offer(now, caller, observer);
+    }
+
+    /// A replay's next caller of type `index` arrives (`simulate_trace`): the trace's caller, its handle time and
+    /// patience drawn as in `arrive` and replaced by the log's where it knows them. Out of line, so that `arrive`
+    /// pays one test for replays.
+    #[cold]
+    #[inline(never)]
+    fn arrive_traced<O: Observer>(&mut self, now: SimTime, index: usize, observer: &mut O) {
+        let cursor = self.trace.as_mut().expect("only a replay has a trace");
+        let traced = cursor.take(index);
+        self.arrivals.set(index, cursor.next_at(index));
+        let spec = &self.scenario.call_types[index];
+        let drawn_handle = spec.service.sample(&mut self.streams.service[index]);
+        let drawn_patience = spec
+            .patience
+            .as_ref()
+            .map_or(f64::INFINITY, |p| p.sample(&mut self.streams.patience[index]));
+        let (handle_time, patience) = traced.apply(drawn_handle, drawn_patience);
         let call_type = CallTypeId(index as u32);
         let caller = Caller {
             call_type,
@@ -790,10 +853,28 @@ impl<'a> Simulation<'a> {
             }
             ArrivalDecision::Connect(agent) => {
                 observer.on_arrival(now, call_type);
+                if O::DETAIL {
+                    observer.on_detail(
+                        now,
+                        Detail::Offered {
+                            call: call.slot,
+                            call_type,
+                        },
+                    );
+                }
                 self.start_talking(now, agent, call, observer);
             }
             ArrivalDecision::Queue(ticket) => {
                 observer.on_arrival(now, call_type);
+                if O::DETAIL {
+                    observer.on_detail(
+                        now,
+                        Detail::Offered {
+                            call: call.slot,
+                            call_type,
+                        },
+                    );
+                }
                 let spec = &self.scenario.call_types[call_type.index()];
                 if spec.balk > 0.0 && self.balks(now, call, ticket, call_type, observer) {
                     return;
@@ -928,6 +1009,9 @@ impl<'a> Simulation<'a> {
         debug_assert_eq!(withdrawn, Some(caller.call_type), "a caller just queued is withdrawn");
         self.calls.remove(call);
         observer.on_balk(now, caller.call_type);
+        if O::DETAIL {
+            observer.on_detail(now, Detail::Abandoned { call: call.slot });
+        }
         self.failed(now, caller, Failure::Abandon, observer);
     }
 
@@ -952,6 +1036,9 @@ impl<'a> Simulation<'a> {
             }
             self.calls.remove(call);
             observer.on_abandon(now, caller.call_type, arrived);
+            if O::DETAIL {
+                observer.on_detail(now, Detail::Abandoned { call: slot });
+            }
             self.report_queue(now, routed_as, observer);
             caller.journey.wait_s += now.since(arrived);
             self.failed(now, caller, Failure::Abandon, observer);
@@ -1019,6 +1106,9 @@ impl<'a> Simulation<'a> {
                 self.calls.remove(call);
                 self.report_queue(now, record.routed_as, observer);
                 caller.journey.wait_s += now.since(arrived);
+                if O::DETAIL {
+                    observer.on_detail(now, Detail::Disconnected { call: slot });
+                }
                 if outcome == WaitLimitOutcome::Message {
                     observer.on_message(now, call_type, arrived);
                     self.failed(now, caller, Failure::Message, observer);
@@ -1092,6 +1182,9 @@ impl<'a> Simulation<'a> {
             observer.on_answer(now, call_type, group, arrived);
         } else {
             observer.on_callback_made(now, call_type, group, arrived, SimTime(callback_since));
+        }
+        if O::DETAIL {
+            observer.on_detail(now, Detail::Connected { call: call.slot, agent });
         }
         if self.any_workflow {
             if transferred {
@@ -1293,6 +1386,9 @@ impl<'a> Simulation<'a> {
             self.work[index].call = None;
             // Answered: its ticket is already cleared, so no timer finds it; the record is not read again.
             self.calls.release(call);
+            if O::DETAIL {
+                observer.on_detail(now, Detail::HungUp { agent });
+            }
             self.served(now, &work, observer);
         }
         let was_talking = self.router.on_hang_up(agent);
@@ -1392,6 +1488,9 @@ impl<'a> Simulation<'a> {
     fn leave<O: Observer>(&mut self, now: SimTime, agent: AgentId, observer: &mut O) {
         let scheduled = std::mem::replace(&mut self.leaving_at[agent.0 as usize], NOT_LEAVING);
         observer.on_log_off(now, self.router.group_of(agent), SimTime(scheduled));
+        if O::DETAIL {
+            observer.on_detail(now, Detail::LoggedOff { agent });
+        }
     }
 
     // Rare (a few per agent and day): kept out of the event loop so the hot path is laid out as before.
@@ -1407,6 +1506,9 @@ impl<'a> Simulation<'a> {
             return;
         }
         observer.on_log_on(now, self.router.group_of(agent));
+        if O::DETAIL {
+            observer.on_detail(now, Detail::LoggedOn { agent });
+        }
         if let Some(assignment) = returned {
             self.report_queue(now, assignment.call_type, observer);
             self.start_talking(now, agent, assignment.call, observer);
@@ -1430,6 +1532,9 @@ impl<'a> Simulation<'a> {
         if self.router.free_agents_in(group) < free_before {
             // It was free: it leaves at once.
             observer.on_log_off(now, group, now);
+            if O::DETAIL {
+                observer.on_detail(now, Detail::LoggedOff { agent });
+            }
         } else {
             // On a call or wrapping up: it leaves when that ends (see `release_agent`).
             self.leaving_at[agent.0 as usize] = now.seconds();
@@ -1456,6 +1561,9 @@ impl<'a> Simulation<'a> {
                 let mut caller = record.caller;
                 if record.callback_since.is_nan() {
                     observer.on_disconnect(now, caller.call_type, record.arrived);
+                    if O::DETAIL {
+                        observer.on_detail(now, Detail::Disconnected { call: slot as u32 });
+                    }
                     caller.journey.wait_s += now.since(record.arrived);
                     self.failed(now, caller, Failure::Disconnect, observer);
                 } else {

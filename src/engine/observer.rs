@@ -4,12 +4,68 @@
 
 use super::callers::{AttemptKind, Journey};
 use super::outbound::{DialOutcome, ListState};
-use crate::routing::{CallTypeId, GroupId};
+use crate::routing::{AgentId, CallTypeId, GroupId};
 use crate::time::SimTime;
+
+/// A step of one call or one agent with their identities, for observers that follow individual calls (a
+/// `queue_log` writer): reported through [`Observer::on_detail`] only to observers whose [`Observer::DETAIL`] is
+/// true. A call is named by its slot in the engine, which is its own from the call's offer until it is answered
+/// (then its agent names it until [`Detail::HungUp`]) or leaves; a slot is reused by a later call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// A call in `call` was offered as `call_type` (right after [`Observer::on_arrival`]; a transfer's second leg
+    /// is not reported).
+    Offered {
+        /// The call's slot.
+        call: u32,
+        /// The call type offered.
+        call_type: CallTypeId,
+    },
+    /// The call in `call` was connected to `agent` (right after [`Observer::on_answer`] or
+    /// [`Observer::on_callback_made`]).
+    Connected {
+        /// The call's slot.
+        call: u32,
+        /// The agent.
+        agent: AgentId,
+    },
+    /// The waiting call in `call` hung up or balked (right after [`Observer::on_abandon`] or
+    /// [`Observer::on_balk`]).
+    Abandoned {
+        /// The call's slot.
+        call: u32,
+    },
+    /// The waiting call in `call` was disconnected or left a message (right after [`Observer::on_disconnect`] or
+    /// [`Observer::on_message`]).
+    Disconnected {
+        /// The call's slot.
+        call: u32,
+    },
+    /// The caller talking to `agent` hung up after being served (its after-call work starts).
+    HungUp {
+        /// The agent.
+        agent: AgentId,
+    },
+    /// `agent` came on duty (right after [`Observer::on_log_on`]).
+    LoggedOn {
+        /// The agent.
+        agent: AgentId,
+    },
+    /// `agent` went off duty (right after [`Observer::on_log_off`]).
+    LoggedOff {
+        /// The agent.
+        agent: AgentId,
+    },
+}
 
 /// Hooks called by the engine as calls move through the contact center.
 #[allow(unused_variables)]
 pub trait Observer {
+    /// Whether the engine reports [`Detail`]s to [`Observer::on_detail`]; the engine tests it at compile time, so
+    /// an observer that leaves it false costs nothing.
+    const DETAIL: bool = false;
+    /// A step of one call or agent with their identities (only when [`Observer::DETAIL`] is true).
+    fn on_detail(&mut self, now: SimTime, detail: Detail) {}
     /// A call got a line and entered the system (answered at once or queued).
     fn on_arrival(&mut self, now: SimTime, call_type: CallTypeId) {}
     /// An arrival found every trunk line busy and was refused.

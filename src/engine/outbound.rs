@@ -291,7 +291,7 @@ impl CampaignState {
     }
 }
 
-impl Simulation<'_> {
+impl<const TRACE: bool> Simulation<'_, TRACE> {
     /// At opening: a wake-up at each campaign's first hour (or dialing at once when it opens at opening).
     pub(super) fn start_campaigns(&mut self) {
         let Some(dialer) = self.dialer.as_mut() else {

@@ -113,6 +113,26 @@ impl FileSet {
         command: "report",
     };
 
+    /// `callsim fit`: the fitted scenario and forecast, the report's CSV files and the fit_* charts.
+    pub const FIT: FileSet = FileSet {
+        names: &[
+            "scenario.toml",
+            "forecast.csv",
+            "arrivals.csv",
+            "fit.csv",
+            "patience.csv",
+        ],
+        chart_prefixes: &["fit_"],
+        command: "fit",
+    };
+
+    /// `callsim replay`: replay.csv.
+    pub const REPLAY: FileSet = FileSet {
+        names: &["replay.csv"],
+        chart_prefixes: &[],
+        command: "replay",
+    };
+
     /// True when a file of this name belongs to the set.
     pub fn contains(&self, name: &str) -> bool {
         self.names.contains(&name)

@@ -1,6 +1,7 @@
 //! The hot path does not allocate per event: a counting allocator (per thread, so parallel tests do not
 //! interfere) shows that doubling the calls of a replication adds only a handful of allocations (buffers that
-//! grow geometrically), not one per call.
+//! grow geometrically), not one per call. The same allocator keeps each thread's live bytes and their peak
+//! ([`peak_bytes`]), for tests that memory stays flat (reading a long call log).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -13,20 +14,42 @@ struct CountingAllocator;
 
 thread_local! {
     static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+    /// Bytes allocated and not yet freed by this thread, and the most there were since the last reset.
+    static LIVE: Cell<i64> = const { Cell::new(0) };
+    static PEAK: Cell<i64> = const { Cell::new(0) };
+}
+
+fn grow(bytes: i64) {
+    LIVE.with(|live| {
+        live.set(live.get() + bytes);
+        PEAK.with(|peak| peak.set(peak.get().max(live.get())));
+    });
+}
+
+/// Runs `f` on this thread and returns its result with the most bytes it held allocated at once (memory it
+/// allocated and freed again does not add up; memory freed by another thread is not seen).
+pub fn peak_bytes<T>(f: impl FnOnce() -> T) -> (T, i64) {
+    let start = LIVE.with(Cell::get);
+    PEAK.with(|peak| peak.set(start));
+    let result = f();
+    (result, PEAK.with(Cell::get) - start)
 }
 
 unsafe impl GlobalAlloc for CountingAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         ALLOCATIONS.with(|count| count.set(count.get() + 1));
+        grow(layout.size() as i64);
         unsafe { System.alloc(layout) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        grow(-(layout.size() as i64));
         unsafe { System.dealloc(ptr, layout) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         ALLOCATIONS.with(|count| count.set(count.get() + 1));
+        grow(new_size as i64 - layout.size() as i64);
         unsafe { System.realloc(ptr, layout, new_size) }
     }
 }
