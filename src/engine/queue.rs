@@ -113,7 +113,9 @@ impl<E: EventCode> EventQueue<E> {
     }
 
     /// Removes and returns the earliest event, with the identity [`EventQueue::schedule`] gave it.
-    #[inline]
+    // Once per event, from the one event loop: kept inline there even as the loop grows (callgrind: out of line,
+    // its call cost 29 instructions per call).
+    #[inline(always)]
     pub fn pop(&mut self) -> Option<(SimTime, TimerId, E)> {
         self.heap.pop().map(|Reverse(key)| {
             let sequence = TimerId((key >> CODE_BITS) as u32);
