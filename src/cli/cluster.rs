@@ -39,7 +39,7 @@ pub struct EmitArgs {
     pub memory: u64,
     /// Time limit per shard and for the merge, e.g. 30m or 2h (Slurm --time, Kubernetes
     /// activeDeadlineSeconds).
-    #[arg(long, help_heading = HEADING, value_name = "DURATION", default_value = "1h", requires = "emit", value_parser = super::duration_arg)]
+    #[arg(long, help_heading = HEADING, value_name = "DURATION", default_value = "1h", requires = "emit", value_parser = time_limit_arg)]
     pub time_limit: f64,
     /// The callsim program the tasks run [default: slurm: this callsim's absolute path (on a
     /// shared file system); k8s: callsim, on the image's PATH].
@@ -151,4 +151,16 @@ pub fn emit(
     let submit = out_dir.join(folder).join("submit.sh");
     writeln!(out, "submit with: sh {}", submit.display())?;
     Ok(())
+}
+
+/// A time limit: a duration of at least one minute (a shorter limit would kill every task as it starts).
+fn time_limit_arg(text: &str) -> Result<f64, String> {
+    let seconds = super::duration_arg(text)?;
+    if seconds < 60.0 {
+        return Err(format!(
+            "must be at least 1m (a shard runs within it), got {}",
+            text.trim()
+        ));
+    }
+    Ok(seconds)
 }

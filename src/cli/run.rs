@@ -102,6 +102,12 @@ pub fn execute(args: RunArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     };
     if args.queue_log.is_some() {
         callsim::logs::check_supported(&scenario).map_err(|m| callsim::Error::input("--queue-log", m))?;
+        if !scenario.campaigns.is_empty() {
+            eprintln!(
+                "warning: --queue-log: outbound dials are not written (a queue_log holds queue calls), so agents on \
+                 outbound work look idle in it"
+            );
+        }
     }
     let pool = super::thread_pool(args.threads)?;
     let bar = super::progress::bar(scenario.replications as u64, "replications");

@@ -103,6 +103,12 @@ pub fn execute(args: StaffArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             callsim::erlang::MAX_AGENTS
         )
     })?;
+    if !scenario.campaigns.is_empty() && matches!(args.method, MethodArg::Erlang) {
+        eprintln!(
+            "warning: the Erlang method counts inbound work only; the outbound campaigns' agents (blending above \
+             keep_idle) are not counted: use --method simulation, which simulates them"
+        );
+    }
     let simulated = match args.method {
         MethodArg::Erlang => None,
         MethodArg::Simulation => {

@@ -373,21 +373,26 @@ fn plan_args(plan: &Plan) -> Vec<String> {
 /// The sweep's table, header first: the axes' values, then service level, ASA, abandonment and occupancy of all
 /// calls (shared by the terminal and the report).
 fn sweep_table(grid: &Grid, results: &[PointResult]) -> Vec<Vec<String>> {
+    let mut metrics = vec![
+        Metric::ServiceLevel,
+        Metric::AsaS,
+        Metric::AbandonmentRate,
+        Metric::Occupancy,
+    ];
+    if results.first().is_some_and(|r| r.summary.campaigns) {
+        // The outbound side of the blending trade-off.
+        metrics.extend([Metric::ContactsPerHour, Metric::OutboundAbandonRate]);
+    }
     let mut table = vec![
         grid.axes
             .iter()
             .map(|a| a.path.clone())
-            .chain(["service_level", "asa_s", "abandonment_rate", "occupancy"].map(String::from))
+            .chain(metrics.iter().map(|m| m.name().to_string()))
             .collect::<Vec<_>>(),
     ];
     for r in results {
         let mut row = r.labels.clone();
-        for m in [
-            Metric::ServiceLevel,
-            Metric::AsaS,
-            Metric::AbandonmentRate,
-            Metric::Occupancy,
-        ] {
+        for &m in &metrics {
             row.push(format_estimate(m, &r.summary.total[m.index()]));
         }
         table.push(row);

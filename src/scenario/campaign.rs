@@ -505,7 +505,7 @@ fn campaign(label: &str, at: &str, c: &CampaignFile, clock: DayClock, horizon: f
             let from = clock.offset_of(label, &format!("{at}.hours.from"), &h.from)?;
             let to = clock.offset_of(label, &format!("{at}.hours.to"), &h.to)?;
             let day = format!("the day runs from {} to {}", clock.label(0.0), clock.label(horizon));
-            if from < 0.0 || to > horizon + 1e-9 {
+            if from < 0.0 || from >= horizon || to > horizon + 1e-9 {
                 return Err(fail(
                     label,
                     &format!("{at}.hours"),

@@ -326,15 +326,16 @@ impl Scenario {
         let (answer_within, service_level_target, short_abandon) = at.service_level(&raw.service_level)?;
         at.lines(raw.lines)?;
         let mut call_types = at.call_types(&raw.call_types, &day)?;
-        let mut consulted = consult::consulted_groups(&raw.call_types);
+        let consulted = consult::consulted_groups(&raw.call_types);
         // A group that only dials out needs no skill, like one that only answers consults.
-        consulted.extend(
+        let mut skill_free = consulted.clone();
+        skill_free.extend(
             raw.agent_groups
                 .iter()
                 .filter(|g| g.outbound.is_some())
                 .map(|g| g.name.as_str()),
         );
-        let mut agent_groups = at.agent_groups(&raw.agent_groups, &call_types, &day.intervals, &consulted)?;
+        let mut agent_groups = at.agent_groups(&raw.agent_groups, &call_types, &day.intervals, &skill_free)?;
         at.consults(&raw.call_types, &raw.agent_groups, &mut call_types, &mut agent_groups)?;
         at.chats(
             &raw.call_types,

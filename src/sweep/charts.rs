@@ -384,9 +384,23 @@ pub fn compare_chart_data(axes: &[Axis], results: &[PointResult], comparison: &C
         // A single call type: its total is the same numbers.
         scopes.pop();
     }
+    // With campaigns, what a dialing mode or blending threshold is judged by too (in the total: campaign metrics
+    // exist there only).
+    let outbound: &[Metric] = if base.summary.campaigns {
+        &[Metric::ContactsPerAgentHour, Metric::OutboundAbandonRate]
+    } else {
+        &[]
+    };
+    let all_scopes = scopes;
     let panels = COMPARE_CHART_METRICS
         .iter()
+        .chain(outbound)
         .map(|&metric| {
+            let scopes = if metric.is_campaign() {
+                vec!["total".to_string()]
+            } else {
+                all_scopes.clone()
+            };
             let categories = scopes
                 .iter()
                 .map(|scope| {
@@ -428,6 +442,8 @@ pub fn compare_chart_data(axes: &[Axis], results: &[PointResult], comparison: &C
                 "percentage points".to_string()
             } else if metric.is_seconds() {
                 "s".to_string()
+            } else if metric.is_campaign() {
+                metric.label().to_string()
             } else {
                 "calls".to_string()
             };
@@ -435,7 +451,11 @@ pub fn compare_chart_data(axes: &[Axis], results: &[PointResult], comparison: &C
                 title: format!(
                     "{}: {} is better",
                     metric.label().split(" (").next().unwrap_or(metric.name()),
-                    if metric == Metric::ServiceLevel { "up" } else { "down" }
+                    if matches!(metric, Metric::ServiceLevel | Metric::ContactsPerAgentHour) {
+                        "up"
+                    } else {
+                        "down"
+                    }
                 ),
                 y_label: format!("difference ({unit})"),
                 categories,

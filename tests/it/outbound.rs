@@ -298,6 +298,17 @@ fn bad_campaigns_get_clear_errors() {
             good.replace(r#"outbound = { campaign = "list", keep_idle = 2 }"#, ""),
             "campaigns[list]: no agent group dials for this campaign",
         ),
+        (
+            good.replace(
+                r#"kind = "informing""#,
+                "kind = \"informing\"\nhours = { from = \"05:00\", to = \"06:00\" }",
+            ),
+            "campaigns[list].hours: 05:00 to 06:00 is outside the day",
+        ),
+        (
+            good.replace("count = 10", "count = 10\nconcurrency = 2"),
+            "agent_groups[team].concurrency",
+        ),
     ];
     for (text, expected) in cases {
         let error = error_of(&text);

@@ -150,9 +150,15 @@ pub fn page(about: About, r: &RunResults, drawn: &[String]) -> Page {
             .text(format!("{} gives no values here.", t.model))
             .note(t.note.clone()),
         None => Section::new("theory", "Theory beside simulation").text(format!(
-            "No textbook model covers this scenario as a whole (several call types with patience and lines, or \
-             demand or staffing that change through the day). The per-interval table below gives each interval's \
-             stationary {} figure as a guide.",
+            "No textbook model covers this scenario as a whole ({}). The per-interval table below gives each \
+             interval's stationary {} figure as a guide.",
+            if r.scenario.campaigns.is_empty() {
+                "several call types with patience and lines, or demand or staffing that change through the day"
+            } else {
+                "outbound campaigns take agents from the inbound calls: the exact chain of blending with a threshold, \
+                 callsim::erlang::blend, covers one exponential inbound type beside endless outbound work answered \
+                 at once; the per-interval Erlang figures count no outbound work and so are optimistic"
+            },
             r.day.theory_model
         )),
     };
