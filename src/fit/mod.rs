@@ -319,9 +319,18 @@ fn fit_items(source: &mut dyn Items, label: &str, options: FitOptions) -> Result
     if days.is_empty() {
         let what = match options.weekday {
             Some(w) => format!("no calls on a {w:?}"),
-            None => "no calls (no ABANDON, COMPLETE*, EXIT* or TRANSFER line)".to_string(),
+            None => "no complete calls (no call's end: ABANDON, COMPLETE*, EXIT* or TRANSFER in a queue_log, an end \
+                     time in a CSV log)"
+                .to_string(),
         };
-        return Err(Error::scenario(label, format!("{what}: nothing to fit")));
+        let mut message = format!("{what} in {lines} lines: nothing to fit");
+        if skipped > 0 {
+            message.push_str(&format!("; {skipped} malformed lines skipped, the first:"));
+            for e in &errors {
+                message.push_str(&format!("\n  {e}"));
+            }
+        }
+        return Err(Error::scenario(label, message));
     }
     let mut weekday_days = [0usize; 7];
     for &d in &all_days {

@@ -473,3 +473,22 @@ fn a_csv_call_log_with_mapped_columns_fits_like_a_queue_log() {
         "{stderr}"
     );
 }
+
+/// A log with nothing to fit says so, with its line count and its malformed lines, each with its number.
+#[test]
+fn a_log_of_malformed_lines_names_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("queue_log");
+    std::fs::write(&log, "garbage one\ngarbage two\n").unwrap();
+    let out = dir.path().join("fit");
+    let output = crate::common::callsim(&["fit", log.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        error.contains("nothing to fit") && error.contains("2 malformed lines skipped"),
+        "{error}"
+    );
+    assert!(error.contains("line 1:") && error.contains("line 2:"), "{error}");
+    let published = std::fs::read_dir(&out).map_or(0, |d| d.count());
+    assert_eq!(published, 0, "a failed fit publishes nothing");
+}
