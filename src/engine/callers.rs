@@ -54,6 +54,26 @@ pub(super) struct Caller {
     pub journey: Journey,
 }
 
+impl Caller {
+    /// A fresh caller of `call_type` arriving at `now`: the first attempt of its journey.
+    #[inline(always)]
+    pub fn fresh(call_type: CallTypeId, handle_time: f64, patience: f64, now: SimTime) -> Caller {
+        Caller {
+            call_type,
+            handle_time,
+            patience,
+            tries: 1,
+            kind: AttemptKind::Fresh,
+            journey: Journey {
+                first_call_type: call_type,
+                first_arrival: now,
+                attempts: 1,
+                wait_s: 0.0,
+            },
+        }
+    }
+}
+
 /// Callers between attempts, in reusable slots (an event `Retry { slot }` brings each back).
 #[derive(Debug, Default)]
 pub(super) struct Orbit {

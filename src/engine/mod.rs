@@ -776,20 +776,7 @@ impl<'a, const TRACE: bool> Simulation<'a, TRACE> {
             .patience
             .as_ref()
             .map_or(f64::INFINITY, |p| p.sample(&mut self.streams.patience[index]));
-        let call_type = CallTypeId(index as u32);
-        let caller = Caller {
-            call_type,
-            handle_time,
-            patience,
-            tries: 1,
-            kind: AttemptKind::Fresh,
-            journey: Journey {
-                first_call_type: call_type,
-                first_arrival: now,
-                attempts: 1,
-                wait_s: 0.0,
-            },
-        };
+        let caller = Caller::fresh(CallTypeId(index as u32), handle_time, patience, now);
         self.offer(now, caller, observer);
     }
 
@@ -809,20 +796,7 @@ impl<'a, const TRACE: bool> Simulation<'a, TRACE> {
             .as_ref()
             .map_or(f64::INFINITY, |p| p.sample(&mut self.streams.patience[index]));
         let (handle_time, patience) = traced.apply(drawn_handle, drawn_patience);
-        let call_type = CallTypeId(index as u32);
-        let caller = Caller {
-            call_type,
-            handle_time,
-            patience,
-            tries: 1,
-            kind: AttemptKind::Fresh,
-            journey: Journey {
-                first_call_type: call_type,
-                first_arrival: now,
-                attempts: 1,
-                wait_s: 0.0,
-            },
-        };
+        let caller = Caller::fresh(CallTypeId(index as u32), handle_time, patience, now);
         self.offer(now, caller, observer);
     }
 
