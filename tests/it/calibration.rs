@@ -20,6 +20,7 @@ const CASES: &[Case] = &[
         "blending_matches_the_threshold_policy_chain",
         crate::outbound::blending_case,
     ),
+    ("blending_asa_without_abandonment", crate::outbound::blending_asa_case),
     (
         "progressive_dialing_of_endless_work",
         crate::outbound::endless_work_case,
