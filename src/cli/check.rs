@@ -183,9 +183,53 @@ pub fn execute(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<()> {
             writeln!(out, "callers of {}: {}", c.name, parts.join("; "))?;
         }
     }
+    describe_campaigns(&s, out)?;
     describe_day(&s, out)?;
     for warning in s.warnings() {
         super::warn(warning);
+    }
+    Ok(())
+}
+
+/// One line per outbound campaign: its list, dialing, outcomes, talk, hours and the groups that dial for it with
+/// their blending threshold.
+fn describe_campaigns(s: &Scenario, out: &mut dyn Write) -> anyhow::Result<()> {
+    use callsim::scenario::campaign::DialingMode;
+    let clock = s.day.clock();
+    for c in &s.campaigns {
+        let mode = match c.mode {
+            DialingMode::Preview { preview } => format!("preview ({} reading per record)", format_duration(preview)),
+            DialingMode::Progressive => "progressive (one line per free agent)".to_string(),
+            DialingMode::Predictive => format!(
+                "predictive (abandoned at most {:.1}% of live answers per {})",
+                100.0 * c.max_abandon,
+                format_duration(c.window)
+            ),
+        };
+        let groups: Vec<String> = c
+            .groups
+            .iter()
+            .map(|&g| {
+                let group = &s.agent_groups[g];
+                let keep = group.outbound.map_or(0, |o| o.keep_idle);
+                format!("{} (while more than {keep} of {} idle)", group.name, group.count)
+            })
+            .collect();
+        writeln!(
+            out,
+            "campaign {}: {} records, {mode}; answered {:.0}%, machine {:.0}%, busy {:.0}%; talk {} {}; {} to {}; \
+             dialled by {}",
+            c.name,
+            c.records.map_or("unlimited".to_string(), |r| r.to_string()),
+            100.0 * c.answer,
+            100.0 * c.machine,
+            100.0 * c.busy,
+            c.talk.family(),
+            format_duration(c.talk.mean()),
+            clock.label(c.from),
+            clock.label(c.to),
+            groups.join(", ")
+        )?;
     }
     Ok(())
 }

@@ -393,3 +393,16 @@ fn campaign_counts_per_interval_add_up_to_the_day() {
         }
     }
 }
+
+/// `callsim check` describes each campaign: its list, dialing mode and cap, hours and the groups that dial for it.
+#[test]
+fn check_describes_the_campaign() {
+    let output = crate::common::callsim(&["check", "scenarios/outbound.toml"]);
+    assert!(output.status.success());
+    let text = crate::common::stdout(&output);
+    assert!(
+        text.contains("campaign survey: 5000 records, predictive (abandoned at most 3.0% of live answers per 1h00m)")
+            && text.contains("10:00 to 20:00; dialled by team (while more than 2 of 16 idle)"),
+        "{text}"
+    );
+}
