@@ -568,6 +568,10 @@ impl<'a, const TRACE: bool> Simulation<'a, TRACE> {
             events.schedule(SimTime(scenario.horizon), Event::Close);
         }
         let overflow_timers = router.has_overflow_delays();
+        // One generator per call type of a per-type stream.
+        let per_type = |stream: fn(usize) -> Stream| -> Vec<StreamRng> {
+            (0..types).map(|t| stream_rng(seed, replication, stream(t))).collect()
+        };
         let chats = chat::Chats::new(scenario, agents);
         Simulation {
             scenario,
@@ -599,34 +603,16 @@ impl<'a, const TRACE: bool> Simulation<'a, TRACE> {
                 agents
             ],
             streams: Streams {
-                arrivals: (0..types)
-                    .map(|t| stream_rng(seed, replication, Stream::Arrivals(t)))
-                    .collect(),
-                service: (0..types)
-                    .map(|t| stream_rng(seed, replication, Stream::Service(t)))
-                    .collect(),
-                patience: (0..types)
-                    .map(|t| stream_rng(seed, replication, Stream::Patience(t)))
-                    .collect(),
+                arrivals: per_type(Stream::Arrivals),
+                service: per_type(Stream::Service),
+                patience: per_type(Stream::Patience),
                 routing: stream_rng(seed, replication, Stream::Routing),
-                balk: (0..types)
-                    .map(|t| stream_rng(seed, replication, Stream::Balk(t)))
-                    .collect(),
-                redial: (0..types)
-                    .map(|t| stream_rng(seed, replication, Stream::Redial(t)))
-                    .collect(),
-                repeat: (0..types)
-                    .map(|t| stream_rng(seed, replication, Stream::Repeat(t)))
-                    .collect(),
-                announce: (0..types)
-                    .map(|t| stream_rng(seed, replication, Stream::Announce(t)))
-                    .collect(),
-                consult: (0..types)
-                    .map(|t| stream_rng(seed, replication, Stream::Consult(t)))
-                    .collect(),
-                transfer: (0..types)
-                    .map(|t| stream_rng(seed, replication, Stream::Transfer(t)))
-                    .collect(),
+                balk: per_type(Stream::Balk),
+                redial: per_type(Stream::Redial),
+                repeat: per_type(Stream::Repeat),
+                announce: per_type(Stream::Announce),
+                consult: per_type(Stream::Consult),
+                transfer: per_type(Stream::Transfer),
             },
             any_workflow: scenario
                 .call_types

@@ -214,6 +214,15 @@ impl Dialer {
         self.group_outbound[group.index()]
     }
 
+    /// The first group dialling for `campaign` with more than its `keep_idle` agents free, if any.
+    fn group_free_for(&self, router: &Router<super::CallHandle>, campaign: usize) -> Option<GroupId> {
+        self.group_outbound.iter().enumerate().find_map(|(group, outbound)| {
+            let (c, keep_idle) = (*outbound)?;
+            let group = GroupId(group as u32);
+            (c == campaign && router.free_agents_in(group) > keep_idle as usize).then_some(group)
+        })
+    }
+
     fn insert(&mut self, dial: Dial) -> u32 {
         match self.free_slots.pop() {
             Some(slot) => {
@@ -334,14 +343,8 @@ impl<const TRACE: bool> Simulation<'_, TRACE> {
         dialer: &Dialer,
         campaign: usize,
     ) -> Option<AgentId> {
-        for (group, outbound) in dialer.group_outbound.iter().enumerate() {
-            let Some((c, keep_idle)) = *outbound else { continue };
-            let group = GroupId(group as u32);
-            if c == campaign && router.free_agents_in(group) > keep_idle as usize {
-                return router.on_outbound_start(group);
-            }
-        }
-        None
+        let group = dialer.group_free_for(router, campaign)?;
+        router.on_outbound_start(group)
     }
 
     /// Dials for every agent of the campaign's groups free above `keep_idle` (one bound dial each) and, for a
@@ -375,9 +378,7 @@ impl<const TRACE: bool> Simulation<'_, TRACE> {
             self.place_unbound(now, campaign, observer);
         }
         let dialer = self.dialer.as_mut().expect("dialer");
-        let any_free = dialer.group_outbound.iter().enumerate().any(|(g, o)| {
-            o.is_some_and(|(c, keep)| c == campaign && self.router.free_agents_in(GroupId(g as u32)) > keep as usize)
-        });
+        let any_free = dialer.group_free_for(&self.router, campaign).is_some();
         let state = &mut dialer.campaigns[campaign];
         if any_free
             && !state.has_record(t)
@@ -663,6 +664,7 @@ impl<const TRACE: bool> Simulation<'_, TRACE> {
         let agent = ringing.agent.take().expect("a bound dial");
         let (since, waited) = (ringing.agent_since, ringing.waited + (now.seconds() - ringing.dialed));
         let answered = &mut dialer.dials[slot as usize];
+        answered.agent = Some(agent);
         answered.agent_since = since;
         answered.waited = waited;
         Some(agent)
@@ -701,9 +703,7 @@ impl<const TRACE: bool> Simulation<'_, TRACE> {
         let dial = &mut dialer.dials[slot as usize];
         if dial.agent.is_none() {
             dial.agent = Some(agent);
-            if dial.waited == 0.0 {
-                dial.agent_since = now.seconds();
-            }
+            dial.agent_since = now.seconds();
         }
         dial.stage = Stage::Talking;
         dial.talk = talk;

@@ -57,6 +57,27 @@ unsafe impl GlobalAlloc for CountingAllocator {
 #[global_allocator]
 static GLOBAL: CountingAllocator = CountingAllocator;
 
+/// Allocations made while simulating one replication of `text`, and the calls it offered.
+fn allocations_of(text: &str) -> (u64, f64) {
+    let s = scenario(text);
+    let before = ALLOCATIONS.with(Cell::get);
+    let metrics = simulate_replication(&s, 0);
+    let after = ALLOCATIONS.with(Cell::get);
+    (after - before, metrics.total[callsim::stats::Metric::Offered.index()])
+}
+
+/// Doubling the day (`scenario_of(hours)`) roughly doubles the calls and adds fewer than 40 allocations: none per
+/// call, only a few more growths of buffers whose size settles.
+fn assert_no_per_call_allocations(scenario_of: impl Fn(u32) -> (u64, f64), what: &str) {
+    let (short, short_calls) = scenario_of(50);
+    let (long, long_calls) = scenario_of(100);
+    assert!(long_calls > 1.8 * short_calls && short_calls > 15_000.0);
+    assert!(
+        long.saturating_sub(short) < 40,
+        "{short} allocations for {short_calls} {what}, {long} for {long_calls}"
+    );
+}
+
 fn allocations_for(hours: u32) -> (u64, f64) {
     let text = format!(
         r#"
@@ -83,22 +104,12 @@ skills = ["a", "b"]
 queue = "priority"
 "#
     );
-    let s = scenario(&text);
-    let before = ALLOCATIONS.with(Cell::get);
-    let metrics = simulate_replication(&s, 0);
-    let after = ALLOCATIONS.with(Cell::get);
-    (after - before, metrics.total[callsim::stats::Metric::Offered.index()])
+    allocations_of(&text)
 }
 
 #[test]
 fn doubling_the_calls_adds_no_per_call_allocations() {
-    let (short, short_calls) = allocations_for(50);
-    let (long, long_calls) = allocations_for(100);
-    assert!(long_calls > 1.8 * short_calls && short_calls > 15_000.0);
-    assert!(
-        long.saturating_sub(short) < 40,
-        "{short} allocations for {short_calls} calls, {long} for {long_calls}"
-    );
+    assert_no_per_call_allocations(allocations_for, "calls");
 }
 
 /// The same for chats (issue 12): a mixed group holding up to three chats beside voice calls, and a chat-only
@@ -134,20 +145,10 @@ skills = ["chat"]
 concurrency = 3
 "#
     );
-    let s = scenario(&text);
-    let before = ALLOCATIONS.with(Cell::get);
-    let metrics = simulate_replication(&s, 0);
-    let after = ALLOCATIONS.with(Cell::get);
-    (after - before, metrics.total[callsim::stats::Metric::Offered.index()])
+    allocations_of(&text)
 }
 
 #[test]
 fn doubling_the_chats_adds_no_per_chat_allocations() {
-    let (short, short_calls) = chat_allocations_for(50);
-    let (long, long_calls) = chat_allocations_for(100);
-    assert!(long_calls > 1.8 * short_calls && short_calls > 15_000.0);
-    assert!(
-        long.saturating_sub(short) < 40,
-        "{short} allocations for {short_calls} contacts, {long} for {long_calls}"
-    );
+    assert_no_per_call_allocations(chat_allocations_for, "contacts");
 }

@@ -419,3 +419,28 @@ fn histogram_cdf_counts_values_at_most_x() {
     }
     assert!(histogram_cdf(&WaitHistogram::new(), 1.0).is_nan());
 }
+
+/// Writes `text`'s outputs with `callsim run` (20 replications) into a fresh folder named by `tag` and returns the
+/// CSV files' bytes by name: for tests that a feature switched off is the model without it, byte for byte.
+pub fn run_outputs(text: &str, tag: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = std::env::temp_dir().join(format!("callsim-outputs-{}-{tag}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("scenario.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = dir.join("out");
+    stdout(&callsim(&[
+        "run",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--replications",
+        "20",
+    ]));
+    let files = ["summary.csv", "intervals.csv", "replications.csv", "groups.csv"]
+        .iter()
+        .map(|name| (name.to_string(), std::fs::read(out.join(name)).unwrap()))
+        .collect();
+    let _ = std::fs::remove_dir_all(&dir);
+    files
+}

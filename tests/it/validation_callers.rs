@@ -204,26 +204,7 @@ fn repeat_calls_come_back_at_the_configured_rate() {
 
 /// Writes `text`'s outputs with `callsim run` into a fresh folder and returns the three CSV files' bytes.
 fn outputs(text: &str, tag: &str) -> Vec<(String, Vec<u8>)> {
-    let dir = std::env::temp_dir().join(format!("callsim-callers-{}-{tag}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("scenario.toml");
-    std::fs::write(&file, text).unwrap();
-    let out = dir.join("out");
-    crate::common::stdout(&crate::common::callsim(&[
-        "run",
-        file.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--replications",
-        "20",
-    ]));
-    let files = ["summary.csv", "intervals.csv", "replications.csv", "groups.csv"]
-        .iter()
-        .map(|name| (name.to_string(), std::fs::read(out.join(name)).unwrap()))
-        .collect();
-    let _ = std::fs::remove_dir_all(&dir);
-    files
+    crate::common::run_outputs(text, &format!("callers-{tag}"))
 }
 
 /// A busy day on which every behaviour matters: patience, lines, time-varying load.

@@ -15,26 +15,7 @@ use crate::common::{Checks, replications as run, scenario};
 
 /// Every CSV file `callsim run` writes for `text` (20 replications).
 fn outputs(text: &str, tag: &str) -> Vec<(String, Vec<u8>)> {
-    let dir = std::env::temp_dir().join(format!("callsim-routing-{}-{tag}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("scenario.toml");
-    std::fs::write(&file, text).unwrap();
-    let out = dir.join("out");
-    crate::common::stdout(&crate::common::callsim(&[
-        "run",
-        file.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--replications",
-        "20",
-    ]));
-    let files = ["summary.csv", "intervals.csv", "replications.csv", "groups.csv"]
-        .iter()
-        .map(|name| (name.to_string(), std::fs::read(out.join(name)).unwrap()))
-        .collect();
-    let _ = std::fs::remove_dir_all(&dir);
-    files
+    crate::common::run_outputs(text, &format!("routing-{tag}"))
 }
 
 fn assert_same(a: &[(String, Vec<u8>)], b: &[(String, Vec<u8>)], what: &str) {
